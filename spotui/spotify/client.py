@@ -1,0 +1,407 @@
+"""An async Spotify Web API client: tokens, retries, rate limits and typed methods."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from typing import Any, Final
+
+import httpx
+
+from spotui.spotify.auth import Endpoints
+from spotui.spotify.errors import (
+    AuthExpired,
+    NetworkError,
+    ProtocolError,
+    RateLimited,
+    ServerError,
+    SpotifyError,
+    api_error,
+)
+from spotui.spotify.models import (
+    Artist,
+    CursorPage,
+    Device,
+    Paging,
+    Playback,
+    PlayHistory,
+    RepeatMode,
+    SavedTrack,
+    TimeRange,
+    Track,
+    User,
+    parse_devices,
+)
+from spotui.spotify.session import Session
+
+IDS_PER_REQUEST: Final = 50
+_IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
+
+
+class NotModified:
+    """What a conditional GET returns when the resource has not changed (304)."""
+
+    def __repr__(self) -> str:
+        return "NOT_MODIFIED"
+
+
+NOT_MODIFIED: Final = NotModified()
+
+
+def _chunks(ids: Sequence[str], size: int = IDS_PER_REQUEST) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """Seconds from ``Retry-After``; one second when it is missing or unreadable."""
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "1")))
+    except ValueError:
+        return 1.0
+
+
+def _error_from(response: httpx.Response) -> SpotifyError:
+    """Turn an error answer into a typed exception, whatever shape its body has."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    message, reason = "", None
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        message = error.get("message") if isinstance(error.get("message"), str) else ""
+        reason = error.get("reason") if isinstance(error.get("reason"), str) else None
+    elif isinstance(error, str):
+        description = body.get("error_description") if isinstance(body, dict) else None
+        message = description if isinstance(description, str) else error
+    return api_error(response.status_code, message, reason)
+
+
+class SpotifyClient:
+    """Talks to the Web API for one signed-in :class:`Session`.
+
+    - The access token is reused until a minute before it expires; a 401
+      refreshes once and retries once.
+    - A 429 closes a gate for ``Retry-After`` seconds: no request to the API
+      leaves until it opens. A wait longer than ``max_wait`` raises
+      :class:`RateLimited` at once instead of blocking the caller.
+    - 5xx answers, connection errors and timeouts are retried ``retries``
+      times with exponential backoff and jitter. A timed-out POST (skip) is
+      not retried, so one key press never skips twice.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        endpoints: Endpoints | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        max_wait: float = 30.0,
+        rate_limit_retries: int = 3,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ):
+        self.session = session
+        self.endpoints = endpoints or session.endpoints
+        self.http = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            headers={"Accept": "application/json"},
+        )
+        self.retries = retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_wait = max_wait
+        self.rate_limit_retries = rate_limit_retries
+        self._sleep = sleep
+        self._monotonic = monotonic
+        self._blocked_until = 0.0
+
+    def __repr__(self) -> str:
+        return f"SpotifyClient(api_url={self.endpoints.api_url!r})"
+
+    async def __aenter__(self) -> SpotifyClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # --- plumbing -------------------------------------------------------------------
+
+    @property
+    def rate_limited_for(self) -> float:
+        """Seconds left before the API may be asked again (0 when it may now)."""
+        return max(0.0, self._blocked_until - self._monotonic())
+
+    async def _wait_for_gate(self) -> None:
+        while (remaining := self.rate_limited_for) > 0:
+            if remaining > self.max_wait:
+                raise RateLimited(remaining)
+            await self._sleep(remaining)
+
+    async def _backoff(self, attempt: int) -> None:
+        delay = min(self.backoff_cap, self.backoff_base * 2**attempt)
+        await self._sleep(delay * random.uniform(0.5, 1.0))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send one API request with every retry rule above; return the good answer."""
+        url = f"{self.endpoints.api_url}{path}"
+        if params:
+            params = {key: value for key, value in params.items() if value is not None}
+        failures = 0
+        limited = 0
+        refreshed = False
+        stale: str | None = None
+        while True:
+            await self._wait_for_gate()
+            token = await self.session.access_token(self.http, stale=stale)
+            stale = None
+            try:
+                response = await self.http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers={"Authorization": f"Bearer {token}", **(headers or {})},
+                )
+            except httpx.TimeoutException as exc:
+                if method in _IDEMPOTENT and failures < self.retries:
+                    await self._backoff(failures)
+                    failures += 1
+                    continue
+                raise NetworkError("Spotify did not answer in time.") from exc
+            except httpx.TransportError as exc:
+                if failures < self.retries:
+                    await self._backoff(failures)
+                    failures += 1
+                    continue
+                raise NetworkError("Could not reach Spotify. Are you offline?") from exc
+
+            status = response.status_code
+            if status == 401:
+                if refreshed:
+                    raise AuthExpired("Spotify refused the sign-in even after a refresh.")
+                refreshed, stale = True, token
+                continue
+            if status == 429:
+                wait = _retry_after(response)
+                self._blocked_until = max(self._blocked_until, self._monotonic() + wait)
+                if limited >= self.rate_limit_retries:
+                    raise RateLimited(wait)
+                limited += 1
+                continue
+            if status >= 500:
+                if failures < self.retries:
+                    await self._backoff(failures)
+                    failures += 1
+                    continue
+                raise ServerError(
+                    f"Spotify is having trouble (HTTP {status}); try again shortly.",
+                    status=status,
+                )
+            if status >= 400:
+                raise _error_from(response)
+            return response
+
+    @staticmethod
+    def _json(response: httpx.Response) -> Any:
+        if response.status_code in (204, 304) or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ProtocolError(
+                "Spotify sent an answer spotui could not read.", status=response.status_code
+            ) from None
+
+    async def _get(self, path: str, **params: Any) -> Any:
+        return self._json(await self.request("GET", path, params=params))
+
+    async def _conditional(
+        self, path: str, etag: str | None, params: dict[str, Any]
+    ) -> tuple[Any, str | None] | NotModified:
+        headers = {"If-None-Match": etag} if etag else None
+        response = await self.request("GET", path, params=params, headers=headers)
+        if response.status_code == 304:
+            return NOT_MODIFIED
+        return self._json(response), response.headers.get("ETag")
+
+    # --- the player ---------------------------------------------------------------
+
+    async def playback(self) -> Playback | None:
+        """The full player state; None when nothing is active (204)."""
+        data = await self._get("/me/player", additional_types="episode")
+        return None if data is None else Playback.from_json(data)
+
+    async def currently_playing(self) -> Playback | None:
+        """What plays now, without device, shuffle and repeat; None on 204."""
+        data = await self._get("/me/player/currently-playing", additional_types="episode")
+        return None if data is None else Playback.from_json(data)
+
+    async def devices(self) -> tuple[Device, ...]:
+        return parse_devices(await self._get("/me/player/devices"))
+
+    async def play(
+        self,
+        *,
+        device_id: str | None = None,
+        context_uri: str | None = None,
+        uris: Sequence[str] | None = None,
+        offset: int | str | None = None,
+        position_ms: int | None = None,
+    ) -> None:
+        """Resume, or start a context or a list of tracks."""
+        body: dict[str, Any] = {}
+        if context_uri:
+            body["context_uri"] = context_uri
+        if uris:
+            body["uris"] = list(uris)
+        if offset is not None:
+            body["offset"] = {"position": offset} if isinstance(offset, int) else {"uri": offset}
+        if position_ms is not None:
+            body["position_ms"] = max(0, position_ms)
+        await self.request(
+            "PUT", "/me/player/play", params={"device_id": device_id}, json=body or None
+        )
+
+    async def pause(self, *, device_id: str | None = None) -> None:
+        await self.request("PUT", "/me/player/pause", params={"device_id": device_id})
+
+    async def next(self, *, device_id: str | None = None) -> None:
+        await self.request("POST", "/me/player/next", params={"device_id": device_id})
+
+    async def previous(self, *, device_id: str | None = None) -> None:
+        await self.request("POST", "/me/player/previous", params={"device_id": device_id})
+
+    async def seek(self, position_ms: int, *, device_id: str | None = None) -> None:
+        params = {"position_ms": max(0, int(position_ms)), "device_id": device_id}
+        await self.request("PUT", "/me/player/seek", params=params)
+
+    async def set_volume(self, percent: int, *, device_id: str | None = None) -> None:
+        params = {"volume_percent": min(100, max(0, int(percent))), "device_id": device_id}
+        await self.request("PUT", "/me/player/volume", params=params)
+
+    async def set_shuffle(self, state: bool, *, device_id: str | None = None) -> None:
+        params = {"state": "true" if state else "false", "device_id": device_id}
+        await self.request("PUT", "/me/player/shuffle", params=params)
+
+    async def set_repeat(self, mode: RepeatMode, *, device_id: str | None = None) -> None:
+        await self.request(
+            "PUT", "/me/player/repeat", params={"state": mode, "device_id": device_id}
+        )
+
+    async def transfer(self, device_id: str, *, play: bool = True) -> None:
+        """Move playback to another device."""
+        await self.request("PUT", "/me/player", json={"device_ids": [device_id], "play": play})
+
+    # --- the user's lists ---------------------------------------------------------
+
+    async def top_tracks(
+        self,
+        time_range: TimeRange = "medium_term",
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        etag: str | None = None,
+    ) -> Paging[Track] | NotModified:
+        """The user's top tracks; NOT_MODIFIED when ``etag`` still matches."""
+        params = {"time_range": time_range, "limit": limit, "offset": offset}
+        answer = await self._conditional("/me/top/tracks", etag, params)
+        if isinstance(answer, NotModified):
+            return answer
+        return Paging.from_json(answer[0], Track.from_json, etag=answer[1])
+
+    async def top_artists(
+        self,
+        time_range: TimeRange = "medium_term",
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        etag: str | None = None,
+    ) -> Paging[Artist] | NotModified:
+        """The user's top artists; NOT_MODIFIED when ``etag`` still matches."""
+        params = {"time_range": time_range, "limit": limit, "offset": offset}
+        answer = await self._conditional("/me/top/artists", etag, params)
+        if isinstance(answer, NotModified):
+            return answer
+        return Paging.from_json(answer[0], Artist.from_json, etag=answer[1])
+
+    async def recently_played(
+        self, *, limit: int = 50, before: int | None = None, after: int | None = None
+    ) -> CursorPage[PlayHistory]:
+        """Recently played tracks, newest first (50 at most; ``before`` or ``after`` in ms)."""
+        if before is not None and after is not None:
+            raise ValueError("give before or after, not both")
+        data = await self._get(
+            "/me/player/recently-played", limit=limit, before=before, after=after
+        )
+        return CursorPage.from_json(data, PlayHistory.from_json)
+
+    async def saved_tracks(self, *, limit: int = 50, offset: int = 0) -> Paging[SavedTrack]:
+        data = await self._get("/me/tracks", limit=limit, offset=offset)
+        return Paging.from_json(data, SavedTrack.from_json)
+
+    async def iter_saved_tracks(
+        self, *, page_size: int = 50, concurrency: int = 4
+    ) -> AsyncIterator[Paging[SavedTrack]]:
+        """Every saved track, page by page: the first page first, then the rest
+        fetched ``concurrency`` at a time and yielded as they arrive (each page
+        knows its ``offset``)."""
+        first = await self.saved_tracks(limit=page_size)
+        yield first
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def fetch(offset: int) -> Paging[SavedTrack]:
+            async with gate:
+                return await self.saved_tracks(limit=page_size, offset=offset)
+
+        tasks = [
+            asyncio.ensure_future(fetch(offset))
+            for offset in range(page_size, first.total, page_size)
+        ]
+        try:
+            for done in asyncio.as_completed(tasks):
+                yield await done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def save_tracks(self, ids: Sequence[str]) -> None:
+        for chunk in _chunks(ids):
+            await self.request("PUT", "/me/tracks", params={"ids": ",".join(chunk)})
+
+    async def remove_tracks(self, ids: Sequence[str]) -> None:
+        for chunk in _chunks(ids):
+            await self.request("DELETE", "/me/tracks", params={"ids": ",".join(chunk)})
+
+    async def tracks_saved(self, ids: Sequence[str]) -> list[bool]:
+        """Whether each id is in the user's library, in the order given."""
+        answer: list[bool] = []
+        for chunk in _chunks(ids):
+            data = await self._get("/me/tracks/contains", ids=",".join(chunk))
+            flags = data if isinstance(data, list) else []
+            answer.extend(bool(flag) for flag in flags[: len(chunk)])
+            answer.extend([False] * (len(chunk) - len(flags)))
+        return answer
+
+    async def me(self) -> User:
+        return User.from_json(await self._get("/me"))

@@ -1,0 +1,153 @@
+"""Typed errors for everything Spotify and the network can answer.
+
+Messages are plain words meant for the user's screen. They never carry a
+token, a code or a client secret: only what Spotify said and what to do.
+"""
+
+from __future__ import annotations
+
+
+class SpotifyError(Exception):
+    """Base of every error spotui's Spotify layer raises."""
+
+    def __init__(self, message: str, *, status: int | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}({self.message!r}, status={self.status}, reason={self.reason})"
+        )
+
+
+# --- signing in -----------------------------------------------------------------
+
+
+class AuthError(SpotifyError):
+    """The sign-in is missing, expired or refused."""
+
+
+class NotSignedIn(AuthError):
+    """There is no refresh token: the user has to sign in."""
+
+
+class AuthExpired(AuthError):
+    """Spotify refused the access token even after a fresh refresh."""
+
+
+class AuthRevoked(AuthError):
+    """The token endpoint answered ``invalid_grant`` to a refresh: sign in again."""
+
+
+class InvalidGrant(AuthError):
+    """The token endpoint refused a code (expired, reused, wrong verifier or redirect URI)."""
+
+
+class InvalidClient(AuthError):
+    """The Client ID or the client secret is wrong."""
+
+
+# --- the Web API ----------------------------------------------------------------
+
+
+class ApiError(SpotifyError):
+    """Spotify answered with an error body ``{"error": {status, message, reason}}``."""
+
+
+class BadRequest(ApiError):
+    """400: spotui sent something Spotify would not take."""
+
+
+class NotFound(ApiError):
+    """404 that is not about the device."""
+
+
+class Forbidden(ApiError):
+    """403 that is neither Premium nor a player restriction (Development Mode, scopes)."""
+
+
+class PlayerError(ApiError):
+    """A player command failed."""
+
+
+class NoActiveDevice(PlayerError):
+    """404 ``NO_ACTIVE_DEVICE``: nothing is open to play on."""
+
+
+class PremiumRequired(PlayerError):
+    """403 ``PREMIUM_REQUIRED``: playback control needs Premium."""
+
+
+class Restricted(PlayerError):
+    """403: the current state forbids the command (pausing while paused, say)."""
+
+
+class RateLimited(SpotifyError):
+    """429: Spotify asked spotui to wait ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(
+            f"Spotify is rate limiting spotui; retrying in {round(retry_after)} s",
+            status=429,
+        )
+        self.retry_after = retry_after
+
+
+class ServerError(SpotifyError):
+    """5xx answers that did not clear after the retries."""
+
+
+class NetworkError(SpotifyError):
+    """Spotify could not be reached (offline, DNS, refused, timed out) after the retries."""
+
+
+class ProtocolError(SpotifyError):
+    """Spotify answered with something spotui could not read (broken JSON, say)."""
+
+
+PLAYER_REASON_TEXT: dict[str, str] = {
+    "NO_PREV_TRACK": "There is no previous track",
+    "NO_NEXT_TRACK": "There is no next track",
+    "NO_SPECIFIC_TRACK": "That track is not available",
+    "ALREADY_PAUSED": "Playback is already paused",
+    "NOT_PAUSED": "Playback is not paused",
+    "NOT_PLAYING_LOCALLY": "That only works on the local device",
+    "NOT_PLAYING_TRACK": "Nothing is playing",
+    "NOT_PLAYING_CONTEXT": "Not playing from an album or playlist",
+    "ENDLESS_CONTEXT": "This context has no end to shuffle",
+    "CONTEXT_DISALLOW": "This album or playlist does not allow that",
+    "ALREADY_PLAYING": "That is already playing",
+    "RATE_LIMITED": "Too many commands; slow down",
+    "REMOTE_CONTROL_DISALLOW": "This device cannot be controlled remotely",
+    "DEVICE_NOT_CONTROLLABLE": "This device cannot be controlled",
+    "VOLUME_CONTROL_DISALLOW": "This device does not allow volume changes",
+    "NO_ACTIVE_DEVICE": "No active device: open Spotify on a device, or pick one",
+    "PREMIUM_REQUIRED": "Spotify Premium is required to control playback",
+}
+
+
+def api_error(status: int, message: str, reason: str | None) -> SpotifyError:
+    """Map an API error body onto the matching typed exception."""
+    text = PLAYER_REASON_TEXT.get(reason or "") or message or f"Spotify answered {status}"
+    kwargs = {"status": status, "reason": reason}
+    if reason == "NO_ACTIVE_DEVICE":
+        return NoActiveDevice(text, **kwargs)
+    if reason == "PREMIUM_REQUIRED":
+        return PremiumRequired(text, **kwargs)
+    if status == 401:
+        return AuthExpired(message or "Spotify refused the sign-in", **kwargs)
+    if status == 403:
+        if reason or message.startswith("Player command failed"):
+            return Restricted(text, **kwargs)
+        return Forbidden(text, **kwargs)
+    if status == 404:
+        if reason:
+            return PlayerError(text, **kwargs)
+        return NotFound(text, **kwargs)
+    if status == 400:
+        return BadRequest(text, **kwargs)
+    if status >= 500:
+        return ServerError(text, **kwargs)
+    return ApiError(text, **kwargs)

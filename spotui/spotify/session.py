@@ -1,0 +1,118 @@
+"""The signed-in session: one access token kept until just before it expires.
+
+A :class:`TokenStore` keeps the tokens between runs; spotui backs it with the
+OS keyring, the tests with memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+import httpx
+
+from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet, refresh_tokens
+from spotui.spotify.errors import AuthRevoked, NotSignedIn
+
+REFRESH_MARGIN_S = 60.0
+
+
+class TokenStore(Protocol):
+    """Where a session's tokens live between runs."""
+
+    def load_tokens(self) -> TokenSet | None:
+        """The stored tokens, or None when there are none."""
+        ...
+
+    def save_tokens(self, tokens: TokenSet) -> None:
+        """Store tokens after a refresh. A rotated refresh token must be kept."""
+        ...
+
+
+class MemoryTokenStore:
+    """A store that keeps tokens in memory only (tests, the demo)."""
+
+    def __init__(self, tokens: TokenSet | None = None):
+        self.tokens = tokens
+        self.saves = 0
+
+    def load_tokens(self) -> TokenSet | None:
+        return self.tokens
+
+    def save_tokens(self, tokens: TokenSet) -> None:
+        self.tokens = tokens
+        self.saves += 1
+
+    def __repr__(self) -> str:
+        return f"MemoryTokenStore(saves={self.saves})"
+
+
+class Session:
+    """Hands out a valid access token, refreshing at most once per expiry.
+
+    Concurrent callers share one refresh. ``clock`` is wall-clock seconds, as
+    in :attr:`TokenSet.expires_at`.
+    """
+
+    def __init__(
+        self,
+        client: ClientCredentials,
+        store: TokenStore,
+        *,
+        endpoints: Endpoints | None = None,
+        clock: Callable[[], float] = time.time,
+        margin_s: float = REFRESH_MARGIN_S,
+    ):
+        self.client = client
+        self.store = store
+        self.endpoints = endpoints or Endpoints.from_env()
+        self.clock = clock
+        self.margin_s = margin_s
+        self._tokens = store.load_tokens()
+        self._lock = asyncio.Lock()
+        self._revoked: AuthRevoked | None = None
+        self.refreshes = 0
+
+    def __repr__(self) -> str:
+        return f"Session(client_id={self.client.client_id!r}, refreshes={self.refreshes})"
+
+    @property
+    def revoked(self) -> bool:
+        return self._revoked is not None
+
+    @property
+    def signed_in(self) -> bool:
+        return self._tokens is not None and bool(
+            self._tokens.refresh_token or self._tokens.access_token
+        )
+
+    async def access_token(self, http: httpx.AsyncClient, *, stale: str | None = None) -> str:
+        """A token good for at least ``margin_s`` more seconds.
+
+        ``stale`` names a token Spotify just refused with 401: it is refreshed
+        unless another caller already did.
+        """
+        async with self._lock:
+            tokens = self._tokens
+            if tokens is None:
+                raise NotSignedIn("spotui is not signed in to Spotify. Run `spotui auth`.")
+            fresh = tokens.access_token and not tokens.expires_within(self.margin_s, self.clock())
+            if fresh and tokens.access_token != stale:
+                return tokens.access_token
+            if not tokens.refresh_token:
+                raise NotSignedIn("The Spotify sign-in has expired. Run `spotui auth` again.")
+            if self._revoked is not None:
+                raise self._revoked
+            try:
+                new = await refresh_tokens(
+                    http, self.endpoints, self.client, tokens.refresh_token, now=self.clock()
+                )
+            except AuthRevoked as exc:
+                self._revoked = exc  # never ask again with a token Spotify has ended
+                raise
+            self.refreshes += 1
+            self._tokens = new
+            self.store.save_tokens(new)
+            return new.access_token
