@@ -118,7 +118,7 @@ class FakeAccount:
         default = [track.uri for track in TRACKS]
         default.insert(5, LOCAL_FILE_URI)
         self.default_context = default
-        self.player = Player(
+        self._player = Player(
             context=list(default),
             context_uri=PLAYLIST_URI,
             anchor_pos=46_000,
@@ -144,6 +144,12 @@ class FakeAccount:
             moment -= track.duration_ms / 1000 + self.rng.randint(0, 900)
         self.top_tracks = self._top_track_lists()
         self.top_artists = self._top_artist_lists()
+
+    @property
+    def player(self) -> Player:
+        """The player as of now (tracks that ended meanwhile are played forward)."""
+        self.sync()
+        return self._player
 
     # --- lookups ------------------------------------------------------------------
 
@@ -172,14 +178,14 @@ class FakeAccount:
     def position(self) -> int:
         """The position now, after playing forward through any ended tracks."""
         self.sync()
-        player = self.player
+        player = self._player
         if not player.is_playing:
             return player.anchor_pos
         return player.anchor_pos + int((self.clock() - player.anchor_at) * 1000)
 
     def sync(self) -> None:
         """Play forward: every track that ended since the last look goes to history."""
-        player, now = self.player, self.clock()
+        player, now = self._player, self.clock()
         while player.is_playing:
             duration = self.duration(player.uri)
             ends_at = player.anchor_at + (duration - player.anchor_pos) / 1000
@@ -194,17 +200,17 @@ class FakeAccount:
 
     def _record(self, uri: str, at: float) -> None:
         if uri.startswith("spotify:track:") or uri == LOCAL_FILE_URI:
-            self.history.insert(0, (uri, at, self.player.context_uri))
+            self.history.insert(0, (uri, at, self._player.context_uri))
             del self.history[HISTORY_LIMIT:]
 
     def _anchor(self, position: int, at: float) -> None:
-        self.player.anchor_pos = position
-        self.player.anchor_at = at
-        self.player.changed_at = at
+        self._player.anchor_pos = position
+        self._player.anchor_at = at
+        self._player.changed_at = at
 
     def _advance(self, at: float, *, natural: bool) -> bool:
         """Go to the next item. False when the context ran out (playback stops)."""
-        player = self.player
+        player = self._player
         count = len(player.context)
         if player.shuffle and count > 1:
             following = self.rng.choice([i for i in range(count) if i != player.index])
@@ -225,10 +231,10 @@ class FakeAccount:
 
     def pause(self) -> None:
         self.sync()
-        if not self.player.is_playing:
+        if not self._player.is_playing:
             raise FakeApiError(403, "Player command failed: Restriction violated", "UNKNOWN")
         self._anchor(self.position(), self.clock())
-        self.player.is_playing = False
+        self._player.is_playing = False
 
     def play(self, body: dict[str, Any] | None) -> None:
         self.sync()
@@ -240,11 +246,11 @@ class FakeAccount:
         loaded = uris is not None or context_uri is not None
         if loaded:
             self._load(uris, context_uri, body.get("offset"))
-        elif self.player.is_playing and position is None:
+        elif self._player.is_playing and position is None:
             raise FakeApiError(403, "Player command failed: Restriction violated", "UNKNOWN")
         start = position if position is not None else (0 if loaded else self.position())
-        self._anchor(min(start, self.duration(self.player.uri)), self.clock())
-        self.player.is_playing = True
+        self._anchor(min(start, self.duration(self._player.uri)), self.clock())
+        self._player.is_playing = True
 
     def _load(self, uris: Any, context_uri: Any, offset: Any) -> None:
         if uris is not None:
@@ -269,12 +275,12 @@ class FakeAccount:
                 start = context.index(offset["uri"])
             if not 0 <= start < len(context):
                 raise FakeApiError(400, "Invalid offset")
-        self.player = Player(
+        self._player = Player(
             context=context,
             context_uri=context_uri,
             index=start,
-            shuffle=self.player.shuffle,
-            repeat=self.player.repeat,
+            shuffle=self._player.shuffle,
+            repeat=self._player.repeat,
         )
 
     def next(self) -> None:
@@ -284,14 +290,14 @@ class FakeAccount:
     def previous(self) -> None:
         """Back to the start when more than 3 s in, else the previous item."""
         self.sync()
-        player, now = self.player, self.clock()
+        player, now = self._player, self.clock()
         if self.position() <= 3_000:
             player.index = player.played.pop() if player.played else max(0, player.index - 1)
         self._anchor(0, now)
 
     def seek(self, position_ms: int) -> None:
         self.sync()
-        if position_ms >= self.duration(self.player.uri):
+        if position_ms >= self.duration(self._player.uri):
             self.next()
             return
         self._anchor(position_ms, self.clock())
@@ -305,17 +311,17 @@ class FakeAccount:
                 "VOLUME_CONTROL_DISALLOW",
             )
         device["volume_percent"] = percent
-        self.player.changed_at = self.clock()
+        self._player.changed_at = self.clock()
 
     def set_shuffle(self, state: bool) -> None:
         self.sync()
-        self.player.shuffle = state
-        self.player.changed_at = self.clock()
+        self._player.shuffle = state
+        self._player.changed_at = self.clock()
 
     def set_repeat(self, state: str) -> None:
         self.sync()
-        self.player.repeat = state
-        self.player.changed_at = self.clock()
+        self._player.repeat = state
+        self._player.changed_at = self.clock()
 
     def transfer(self, device_id: str, play: bool | None) -> None:
         self.sync()
@@ -332,12 +338,12 @@ class FakeAccount:
         self.active_device = target
         self._anchor(position, self.clock())
         if play is not None:
-            self.player.is_playing = bool(play)
+            self._player.is_playing = bool(play)
 
     def deactivate(self) -> None:
         """The active device went away: playback stops."""
         self.sync()
-        if self.player.is_playing:
+        if self._player.is_playing:
             self.pause()
         for device in self.devices:
             device["is_active"] = False
@@ -345,12 +351,12 @@ class FakeAccount:
 
     def load_default(self) -> None:
         self._load(None, PLAYLIST_URI, None)
-        self.player.is_playing = True
+        self._player.is_playing = True
         self._anchor(0, self.clock())
 
     def load_episode(self) -> None:
         self._load(None, SHOW_URI, None)
-        self.player.is_playing = True
+        self._player.is_playing = True
         self._anchor(754_000, self.clock())
 
     # --- library ------------------------------------------------------------------

@@ -183,6 +183,7 @@ class TokenSet:
     expires_at: float
     refresh_token: str | None = field(default=None, repr=False)
     scope: str = ""
+    lifetime_s: float = 3600.0
 
     @classmethod
     def from_response(
@@ -200,6 +201,7 @@ class TokenSet:
             expires_at=(time.time() if now is None else now) + float(expires_in),
             refresh_token=refresh if isinstance(refresh, str) and refresh else previous_refresh,
             scope=data.get("scope") if isinstance(data.get("scope"), str) else "",
+            lifetime_s=float(expires_in),
         )
 
     def expires_within(self, seconds: float, now: float | None = None) -> bool:

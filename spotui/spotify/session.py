@@ -98,7 +98,10 @@ class Session:
             tokens = self._tokens
             if tokens is None:
                 raise NotSignedIn("spotui is not signed in to Spotify. Run `spotui auth`.")
-            fresh = tokens.access_token and not tokens.expires_within(self.margin_s, self.clock())
+            # A minute's margin for Spotify's hour-long tokens; a quarter of the
+            # lifetime for short ones, so they are not refreshed on every call.
+            margin = min(self.margin_s, tokens.lifetime_s / 4)
+            fresh = tokens.access_token and not tokens.expires_within(margin, self.clock())
             if fresh and tokens.access_token != stale:
                 return tokens.access_token
             if not tokens.refresh_token:

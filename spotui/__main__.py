@@ -1,0 +1,5 @@
+"""``python -m spotui``."""
+
+from spotui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Shared fixtures: a manual clock, the fake Spotify, and a client wired to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
+from spotui.spotify import (
+    ClientCredentials,
+    Endpoints,
+    MemoryTokenStore,
+    Session,
+    SpotifyClient,
+    TokenSet,
+)
+
+
+class ManualClock:
+    """Seconds that move only when told to; ``sleep`` moves them (and records the wait)."""
+
+    def __init__(self, start: float = 1_780_000_000.0):
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def fake(clock: ManualClock) -> FakeSpotify:
+    return FakeSpotify(clock=clock, library_size=120)
+
+
+def signed_in_store(fake: FakeSpotify, clock: ManualClock, *, pkce: bool = True):
+    return MemoryTokenStore(TokenSet.from_response(fake.sign_in(pkce=pkce), now=clock()))
+
+
+def make_client(
+    fake: FakeSpotify, clock: ManualClock, store: MemoryTokenStore | None = None, **options
+) -> SpotifyClient:
+    session = Session(
+        ClientCredentials(DEMO_CLIENT_ID),
+        store or signed_in_store(fake, clock),
+        endpoints=Endpoints(),
+        clock=clock,
+    )
+    return SpotifyClient(
+        session, transport=fake.transport(), sleep=clock.sleep, monotonic=clock, **options
+    )
+
+
+@pytest.fixture
+async def client(fake: FakeSpotify, clock: ManualClock) -> AsyncIterator[SpotifyClient]:
+    async with make_client(fake, clock) as client:
+        yield client
