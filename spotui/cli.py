@@ -1,23 +1,90 @@
-"""The ``spotui`` command line: parse arguments, hand over, turn errors into one line."""
+"""The ``spotui`` command line: parse arguments, hand over, turn errors into one line.
+
+Heavy imports (Textual) happen only for the commands that open the UI.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+from pathlib import Path
 
 from spotui import __version__
+from spotui.commands import EXIT_ERROR, EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spotui",
-        description="What you are playing on Spotify, in your terminal.",
+        description="What you are playing on Spotify, in your terminal. "
+        "Run without a command to open the app.",
     )
     parser.add_argument("--version", action="version", version=f"spotui {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true", help="run against a built-in fake Spotify (no account)"
+    )
+    parser.add_argument("--config", type=Path, metavar="PATH", help="read this config file")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    auth = commands.add_parser(
+        "auth",
+        help="sign in to Spotify without the UI (SSH, scripts)",
+        description="Sign in: prints the authorize URL on stdout, then waits for the "
+        "browser's redirect or for the redirect URL (or code) pasted on stdin.",
+    )
+    auth.add_argument("--client-id", help="your app's Client ID (or SPOTIFY_CLIENT_ID)")
+    auth.add_argument(
+        "--client-secret", help="your app's client secret, for the classic flow (optional)"
+    )
+    auth.add_argument("--port", type=int, help="callback port (default 8888)")
+    auth.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+    logout = commands.add_parser("logout", help="remove every secret spotui stored")
+    logout.add_argument("--all", action="store_true", help="forget the Client ID too")
     return parser
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from spotui.app import run
+
+    return run(demo=args.demo, config_path=args.config)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_app(args)
+        if args.command == "auth":
+            from spotui.commands.auth import sign_in
+            from spotui.config import load_config
+
+            if args.port is not None and not 1024 <= args.port <= 65535:
+                print("--port must be from 1024 to 65535.", file=sys.stderr)
+                return EXIT_USAGE
+            config, _ = load_config(args.config)
+            return asyncio.run(
+                sign_in(
+                    args.client_id,
+                    args.client_secret,
+                    args.port,
+                    no_browser=args.no_browser,
+                    default_port=config.callback_port,
+                )
+            )
+        if args.command == "logout":
+            from spotui.commands.auth import logout
+
+            return logout(everything=args.all)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: one line, never a traceback
+        print(
+            f"spotui: unexpected error ({type(exc).__name__}). Please report it.", file=sys.stderr
+        )
+        return EXIT_ERROR
     parser.print_help()
-    return 0
+    return EXIT_USAGE

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
+import keyring
 import pytest
 
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
@@ -15,6 +16,31 @@ from spotui.spotify import (
     SpotifyClient,
     TokenSet,
 )
+
+from .keyrings import MemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch) -> Iterator[MemoryKeyring]:
+    """Every test gets empty platform folders, no SPOTIFY_* variables and a memory keyring."""
+    for variable in ("CONFIG", "CACHE", "DATA", "STATE"):
+        monkeypatch.setenv(f"XDG_{variable}_HOME", str(tmp_path / variable.lower()))
+    for variable in (
+        "SPOTIFY_CLIENT_ID",
+        "SPOTIFY_CLIENT_SECRET",
+        "SPOTIFY_REFRESH_TOKEN",
+        "SPOTIFY_ACCESS_TOKEN",
+        "SPOTUI_API_URL",
+        "SPOTUI_ACCOUNTS_URL",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 class ManualClock:

@@ -135,6 +135,14 @@ class RedirectError(AuthError):
     """What the user pasted (or the browser sent back) is not a usable answer."""
 
 
+class AccessDenied(RedirectError):
+    """The user refused on Spotify's page (or Spotify sent another error): start again."""
+
+
+class StateMismatch(RedirectError):
+    """The redirect belongs to another sign-in attempt."""
+
+
 _CODE_RE = re.compile(r"^[A-Za-z0-9_\-.~]{16,1024}$")
 
 
@@ -155,11 +163,11 @@ def parse_redirect(text: str, expected_state: str) -> str:
     state = params.get("state", [""])[0]
     code = params.get("code", [""])[0]
     if error == "access_denied":
-        raise RedirectError("Access was denied on Spotify's page. Start again and press Agree.")
+        raise AccessDenied("Access was denied on Spotify's page. Start again and press Agree.")
     if error:
-        raise RedirectError(f"Spotify answered the sign-in with an error: {error[:80]}")
+        raise AccessDenied(f"Spotify answered the sign-in with an error: {error[:80]}")
     if state != expected_state:
-        raise RedirectError(
+        raise StateMismatch(
             "That redirect belongs to another sign-in attempt (state does not match). "
             "Use the newest authorize link."
         )

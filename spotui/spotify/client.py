@@ -6,7 +6,7 @@ import asyncio
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import httpx
 
@@ -314,6 +314,19 @@ class SpotifyClient:
 
     # --- the user's lists ---------------------------------------------------------
 
+    async def top_json(
+        self,
+        kind: Literal["tracks", "artists"],
+        time_range: TimeRange = "medium_term",
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        etag: str | None = None,
+    ) -> tuple[Any, str | None] | NotModified:
+        """The raw top list and its ETag (for a cache); NOT_MODIFIED when ``etag`` matches."""
+        params = {"time_range": time_range, "limit": limit, "offset": offset}
+        return await self._conditional(f"/me/top/{kind}", etag, params)
+
     async def top_tracks(
         self,
         time_range: TimeRange = "medium_term",
@@ -323,8 +336,7 @@ class SpotifyClient:
         etag: str | None = None,
     ) -> Paging[Track] | NotModified:
         """The user's top tracks; NOT_MODIFIED when ``etag`` still matches."""
-        params = {"time_range": time_range, "limit": limit, "offset": offset}
-        answer = await self._conditional("/me/top/tracks", etag, params)
+        answer = await self.top_json("tracks", time_range, limit=limit, offset=offset, etag=etag)
         if isinstance(answer, NotModified):
             return answer
         return Paging.from_json(answer[0], Track.from_json, etag=answer[1])
@@ -338,8 +350,7 @@ class SpotifyClient:
         etag: str | None = None,
     ) -> Paging[Artist] | NotModified:
         """The user's top artists; NOT_MODIFIED when ``etag`` still matches."""
-        params = {"time_range": time_range, "limit": limit, "offset": offset}
-        answer = await self._conditional("/me/top/artists", etag, params)
+        answer = await self.top_json("artists", time_range, limit=limit, offset=offset, etag=etag)
         if isinstance(answer, NotModified):
             return answer
         return Paging.from_json(answer[0], Artist.from_json, etag=answer[1])

@@ -89,21 +89,22 @@ class Session:
         )
 
     async def access_token(self, http: httpx.AsyncClient, *, stale: str | None = None) -> str:
-        """A token good for at least ``margin_s`` more seconds.
+        """A token good for at least the refresh margin.
 
         ``stale`` names a token Spotify just refused with 401: it is refreshed
-        unless another caller already did.
+        unless another caller (or another spotui process) already did.
         """
         async with self._lock:
             tokens = self._tokens
             if tokens is None:
                 raise NotSignedIn("spotui is not signed in to Spotify. Run `spotui auth`.")
-            # A minute's margin for Spotify's hour-long tokens; a quarter of the
-            # lifetime for short ones, so they are not refreshed on every call.
-            margin = min(self.margin_s, tokens.lifetime_s / 4)
-            fresh = tokens.access_token and not tokens.expires_within(margin, self.clock())
-            if fresh and tokens.access_token != stale:
+            if self._usable(tokens, stale):
                 return tokens.access_token
+            stored = self._reload()
+            if stored is not None and stored.expires_at > tokens.expires_at:
+                tokens = self._tokens = stored  # another process refreshed first
+                if self._usable(tokens, stale):
+                    return tokens.access_token
             if not tokens.refresh_token:
                 raise NotSignedIn("The Spotify sign-in has expired. Run `spotui auth` again.")
             if self._revoked is not None:
@@ -119,3 +120,20 @@ class Session:
             self._tokens = new
             self.store.save_tokens(new)
             return new.access_token
+
+    def _usable(self, tokens: TokenSet, stale: str | None) -> bool:
+        # A minute's margin for Spotify's hour-long tokens; a quarter of the
+        # lifetime for short ones, so they are not refreshed on every call.
+        margin = min(self.margin_s, tokens.lifetime_s / 4)
+        return bool(
+            tokens.access_token
+            and tokens.access_token != stale
+            and not tokens.expires_within(margin, self.clock())
+        )
+
+    def _reload(self) -> TokenSet | None:
+        """What the store holds now; None when it cannot say (an optimisation only)."""
+        try:
+            return self.store.load_tokens()
+        except Exception:
+            return None

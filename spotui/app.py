@@ -1,0 +1,65 @@
+"""The Textual app: the wizard when there is no sign-in, else the main screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+
+from spotui.config import Config, load_config
+from spotui.screens.main import MainScreen
+from spotui.screens.wizard import WizardScreen
+from spotui.services import Services
+
+
+class SpotuiApp(App):
+    """spotui."""
+
+    CSS_PATH = "spotui.tcss"
+    TITLE = "spotui"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self, services: Services, config: Config | None = None, problems: list[str] | None = None
+    ):
+        super().__init__()
+        self.services = services
+        self.config = config or Config()
+        self.problems = problems or []
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        else:
+            themes = ", ".join(sorted(self.available_themes))
+            self.problems.append(
+                f"config: unknown theme '{self.config.theme}' (choose from "
+                f"{themes}); using {self.theme}"
+            )
+        for problem in self.problems:
+            self.notify(problem, title="Config", severity="warning", timeout=12)
+        if self.services.signed_in():
+            self.push_screen(MainScreen(self.services, self.config))
+        else:
+            self.push_screen(self._wizard())
+
+    def _wizard(self, reason: str = "") -> WizardScreen:
+        return WizardScreen(self.services, port=self.config.callback_port, reason=reason)
+
+    @on(WizardScreen.SignedIn)
+    def signed_in(self) -> None:
+        self.switch_screen(MainScreen(self.services, self.config))
+        self.notify("Signed in. Your tokens are in the OS keyring.")
+
+    @on(MainScreen.SignedOut)
+    def signed_out(self, event: MainScreen.SignedOut) -> None:
+        self.switch_screen(self._wizard(f"{event.reason}"))
+
+
+def run(*, demo: bool = False, config_path: Path | None = None) -> int:
+    """Run the app until the user quits."""
+    config, problems = load_config(config_path)
+    services = Services.demo_mode() if demo else Services.real()
+    SpotuiApp(services, config, problems).run()
+    return 0

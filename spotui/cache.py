@@ -1,0 +1,53 @@
+"""A small on-disk cache for lists that change slowly (top tracks and artists).
+
+It holds what Spotify answered and the ETag to revalidate it. Never a token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spotui import paths
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    data: Any
+    etag: str | None
+    saved_at: float
+
+
+class ListCache:
+    """JSON files under the platform cache folder, mode 0600."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder or paths.cache_dir() / "lists"
+
+    def _file(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+    def load(self, name: str) -> Cached | None:
+        try:
+            raw = json.loads(self._file(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(raw, dict) or "data" not in raw:
+            return None
+        etag = raw.get("etag")
+        saved_at = raw.get("saved_at")
+        return Cached(
+            data=raw["data"],
+            etag=etag if isinstance(etag, str) else None,
+            saved_at=float(saved_at) if isinstance(saved_at, int | float) else 0.0,
+        )
+
+    def save(self, name: str, data: Any, etag: str | None) -> None:
+        payload = {"etag": etag, "saved_at": time.time(), "data": data}
+        # A cache that cannot be written only costs a slower next start.
+        with contextlib.suppress(OSError):
+            paths.write_private(self._file(name), json.dumps(payload, ensure_ascii=False))

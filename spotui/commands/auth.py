@@ -1,0 +1,151 @@
+"""``spotui auth`` and ``spotui logout``: signing in on plain stdin and stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+from collections.abc import Callable
+
+from spotui.browser import open_browser
+from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from spotui.credentials import (
+    ENV_CLIENT_ID,
+    ENV_CLIENT_SECRET,
+    CredentialStore,
+    KeyringUnavailable,
+    keyring_problem,
+    load_account,
+)
+from spotui.spotify.auth import (
+    AccessDenied,
+    ClientCredentials,
+    Endpoints,
+    RedirectError,
+    is_client_id,
+)
+from spotui.spotify.errors import SpotifyError
+from spotui.spotify.signin import SignIn
+
+Say = Callable[[str], None]
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _stdin_lines() -> asyncio.Queue[str | None]:
+    """Lines typed or piped on stdin, then None at the end (a daemon thread reads)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="stdin", daemon=True).start()
+    return queue
+
+
+async def _pasted_code(flow: SignIn, lines: asyncio.Queue[str | None], say: Say) -> str | None:
+    """The first usable code pasted; None when stdin ends first."""
+    while (line := await lines.get()) is not None:
+        if not line.strip():
+            continue
+        try:
+            return flow.code_from_text(line)
+        except AccessDenied:
+            raise
+        except RedirectError as exc:
+            say(f"{exc} Try again:")
+    return None
+
+
+async def _first_code(flow: SignIn, say: Say) -> str:
+    """Whichever comes first: the browser's redirect or a pasted address or code."""
+    waiting = {asyncio.ensure_future(_pasted_code(flow, _stdin_lines(), say))}
+    if flow.callback is not None:
+        waiting.add(asyncio.ensure_future(flow.callback.wait()))
+    try:
+        while waiting:
+            done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                code = task.result()  # a RedirectError (access denied) ends the attempt
+                if code is not None:
+                    return code
+        raise RedirectError("Nothing was pasted and no redirect came back.")
+    finally:
+        for task in waiting:
+            task.cancel()
+
+
+def _client_id(given: str | None, say: Say) -> str | None:
+    client_id = given or os.environ.get(ENV_CLIENT_ID) or load_account().client_id
+    if not client_id and sys.stdin.isatty():
+        say("Paste the Client ID of your app from https://developer.spotify.com/dashboard:")
+        client_id = sys.stdin.readline()
+    return client_id.strip() if client_id else None
+
+
+async def sign_in(
+    client_id: str | None,
+    client_secret: str | None,
+    port: int | None,
+    *,
+    no_browser: bool,
+    default_port: int,
+    say: Say = _say,
+) -> int:
+    """Run the sign-in on stdin/stdout; store the result in the keyring."""
+    problem = keyring_problem()
+    if problem:
+        say(problem)
+        return EXIT_ERROR
+    client_id = _client_id(client_id, say)
+    if not client_id:
+        say("No Client ID: pass --client-id or set SPOTIFY_CLIENT_ID.")
+        return EXIT_USAGE
+    if not is_client_id(client_id):
+        say("That Client ID is not 32 hexadecimal characters; copy it again from the dashboard.")
+        return EXIT_USAGE
+    secret = client_secret or os.environ.get(ENV_CLIENT_SECRET) or None
+    port = port or load_account().callback_port or default_port
+    client = ClientCredentials(client_id, secret)
+    flow = SignIn(client, port=port, endpoints=Endpoints.from_env())
+    try:
+        unavailable = await flow.listen()
+        say(f"Open this address and approve spotui (redirect URI {flow.request.redirect_uri}):")
+        print(flow.url, flush=True)
+        if unavailable:
+            say(unavailable)
+        else:
+            say("Waiting for the browser… or paste the address it lands on (or the code) here:")
+        if not no_browser:
+            open_browser(flow.url)
+        code = await _first_code(flow, say)
+        tokens = await flow.exchange(code)
+        CredentialStore().save_sign_in(client, tokens, port)
+    except (SpotifyError, KeyringUnavailable) as exc:
+        say(str(exc))
+        return EXIT_ERROR
+    finally:
+        await flow.close()
+    say("Signed in. The tokens are in the OS keyring.")
+    return EXIT_OK
+
+
+def logout(*, everything: bool, say: Say = _say) -> int:
+    """Delete spotui's secrets from the keyring."""
+    try:
+        removed = CredentialStore().forget(everything=everything)
+    except KeyringUnavailable as exc:
+        say(str(exc))
+        return EXIT_ERROR
+    if not removed:
+        say("spotui had nothing stored; you were already signed out.")
+    else:
+        kept = "" if everything else " Your Client ID is kept (use --all to forget it too)."
+        say("Signed out: removed " + ", ".join(n.replace("_", " ") for n in removed) + "." + kept)
+    return EXIT_OK

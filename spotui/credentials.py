@@ -1,0 +1,234 @@
+"""Where the sign-in lives: secrets in the OS keyring, the Client ID in a state file.
+
+Secrets (refresh token, access token, client secret) are kept only in the
+keyring under the service name ``spotui``, or come from the environment:
+``SPOTIFY_CLIENT_ID``, ``SPOTIFY_CLIENT_SECRET``, ``SPOTIFY_REFRESH_TOKEN`` and
+``SPOTIFY_ACCESS_TOKEN`` override the keyring when set. spotui never falls
+back to a plaintext file on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import keyring
+import keyring.backends.fail
+import keyring.errors
+
+from spotui import paths
+from spotui.spotify.auth import DEFAULT_PORT, ClientCredentials, TokenSet, is_client_id
+
+SERVICE = "spotui"
+REFRESH_TOKEN = "refresh_token"
+ACCESS_TOKEN = "access_token"
+CLIENT_SECRET = "client_secret"
+SECRET_NAMES = (REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET)
+
+ENV_CLIENT_ID = "SPOTIFY_CLIENT_ID"
+ENV_CLIENT_SECRET = "SPOTIFY_CLIENT_SECRET"
+ENV_REFRESH_TOKEN = "SPOTIFY_REFRESH_TOKEN"
+ENV_ACCESS_TOKEN = "SPOTIFY_ACCESS_TOKEN"
+
+NO_KEYRING = (
+    "No OS keyring is available to keep your Spotify sign-in safe. Ways out: install and "
+    "unlock a Secret Service such as gnome-keyring; or set SPOTIFY_CLIENT_ID and "
+    "SPOTIFY_REFRESH_TOKEN in the environment; or choose keyrings.alt on purpose "
+    "(pip install keyrings.alt, then PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring)."
+)
+
+
+class KeyringUnavailable(Exception):
+    """There is no usable keyring backend, or it refused (locked, no D-Bus)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What is not secret about the sign-in: kept in the state folder."""
+
+    client_id: str | None = None
+    callback_port: int = DEFAULT_PORT
+
+
+def _account_file():
+    return paths.state_dir() / "account.json"
+
+
+def load_account() -> Account:
+    try:
+        data = json.loads(_account_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Account()
+    if not isinstance(data, dict):
+        return Account()
+    client_id = data.get("client_id")
+    port = data.get("callback_port")
+    return Account(
+        client_id=client_id if isinstance(client_id, str) and is_client_id(client_id) else None,
+        callback_port=port if isinstance(port, int) and 1024 <= port <= 65535 else DEFAULT_PORT,
+    )
+
+
+def save_account(account: Account) -> None:
+    payload = {"client_id": account.client_id, "callback_port": account.callback_port}
+    paths.write_private(_account_file(), json.dumps(payload, indent=2) + "\n")
+
+
+def keyring_problem() -> str | None:
+    """A plain sentence when no real keyring backend is configured, else None."""
+    if isinstance(keyring.get_keyring(), keyring.backends.fail.Keyring):
+        return NO_KEYRING
+    return None
+
+
+class CredentialStore:
+    """The :class:`~spotui.spotify.session.TokenStore` spotui uses: keyring plus environment."""
+
+    def __init__(self, env: Mapping[str, str] | None = None):
+        self.env = os.environ if env is None else env
+        self.warning: str | None = None
+        self._started = time.time()
+
+    def __repr__(self) -> str:
+        return f"CredentialStore(from_env={self.from_env})"
+
+    @property
+    def from_env(self) -> bool:
+        return bool(self.env.get(ENV_REFRESH_TOKEN) or self.env.get(ENV_ACCESS_TOKEN))
+
+    # --- the keyring --------------------------------------------------------------
+
+    def _call(self, action: str, *args: str) -> Any:
+        problem = keyring_problem()
+        if problem:
+            raise KeyringUnavailable(problem)
+        try:
+            return getattr(keyring, action)(SERVICE, *args)
+        except keyring.errors.PasswordDeleteError:
+            return None
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailable(
+                f"The OS keyring refused ({type(exc).__name__}). Unlock it and try again, "
+                "or set SPOTIFY_CLIENT_ID and SPOTIFY_REFRESH_TOKEN in the environment."
+            ) from None
+
+    def _get(self, name: str) -> str | None:
+        return self._call("get_password", name)
+
+    def _set(self, name: str, value: str) -> None:
+        self._call("set_password", name, value)
+
+    # --- what the app asks for ----------------------------------------------------
+
+    def client(self) -> ClientCredentials | None:
+        """The user's app: Client ID from the environment or the state file, secret likewise."""
+        client_id = self.env.get(ENV_CLIENT_ID) or load_account().client_id
+        if not client_id:
+            return None
+        secret = self.env.get(ENV_CLIENT_SECRET)
+        if secret is None:
+            try:
+                secret = self._get(CLIENT_SECRET)
+            except KeyringUnavailable:
+                secret = None
+        return ClientCredentials(client_id.strip(), secret or None)
+
+    def load_tokens(self) -> TokenSet | None:
+        """Tokens from the environment when set, else from the keyring.
+
+        Raises :class:`KeyringUnavailable` when they should come from a keyring
+        that is not there.
+        """
+        if self.from_env:
+            access = self.env.get(ENV_ACCESS_TOKEN, "")
+            return TokenSet(
+                access_token=access,
+                expires_at=self._started + 3600 if access else 0.0,
+                refresh_token=self.env.get(ENV_REFRESH_TOKEN) or None,
+            )
+        refresh = self._get(REFRESH_TOKEN)
+        if not refresh:
+            return None
+        cached = _parse_access(self._get(ACCESS_TOKEN))
+        if cached is None:
+            return TokenSet(access_token="", expires_at=0.0, refresh_token=refresh)
+        return TokenSet(
+            access_token=cached["access_token"],
+            expires_at=cached["expires_at"],
+            refresh_token=refresh,
+            scope=cached["scope"],
+            lifetime_s=cached["lifetime_s"],
+        )
+
+    def save_tokens(self, tokens: TokenSet) -> None:
+        """Keep new tokens. The refresh token is written first, and a failed write
+        leaves the last good one where it was; the problem is kept in ``warning``."""
+        try:
+            if tokens.refresh_token:
+                self._set(REFRESH_TOKEN, tokens.refresh_token)
+            self._set(ACCESS_TOKEN, _dump_access(tokens))
+        except KeyringUnavailable as exc:
+            if not self.from_env:
+                self.warning = f"The new sign-in is kept for this session only: {exc}"
+
+    def save_sign_in(
+        self, client: ClientCredentials, tokens: TokenSet, callback_port: int = DEFAULT_PORT
+    ) -> None:
+        """Store a fresh sign-in: secrets in the keyring, the Client ID in the state file."""
+        if client.client_secret:
+            self._set(CLIENT_SECRET, client.client_secret)
+        else:
+            self._call("delete_password", CLIENT_SECRET)
+        if not tokens.refresh_token:
+            raise ValueError("a sign-in without a refresh token cannot be kept")
+        self._set(REFRESH_TOKEN, tokens.refresh_token)
+        self._set(ACCESS_TOKEN, _dump_access(tokens))
+        save_account(Account(client.client_id, callback_port))
+
+    def forget(self, *, everything: bool = False) -> list[str]:
+        """Delete spotui's secrets from the keyring (and, with ``everything``, the Client ID).
+
+        Returns the names of what was there and is gone now.
+        """
+        removed = []
+        for name in SECRET_NAMES:
+            if self._get(name) is not None:
+                self._call("delete_password", name)
+                removed.append(name)
+        if everything and _account_file().exists():
+            _account_file().unlink()
+            removed.append("client_id")
+        return removed
+
+
+def _dump_access(tokens: TokenSet) -> str:
+    return json.dumps(
+        {
+            "access_token": tokens.access_token,
+            "expires_at": tokens.expires_at,
+            "lifetime_s": tokens.lifetime_s,
+            "scope": tokens.scope,
+        }
+    )
+
+
+def _parse_access(raw: str | None) -> dict[str, Any] | None:
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+        return None
+    expires_at, lifetime = data.get("expires_at"), data.get("lifetime_s")
+    return {
+        "access_token": data["access_token"],
+        "expires_at": float(expires_at) if isinstance(expires_at, int | float) else 0.0,
+        "lifetime_s": float(lifetime) if isinstance(lifetime, int | float) else 3600.0,
+        "scope": data.get("scope") if isinstance(data.get("scope"), str) else "",
+    }

@@ -1,0 +1,67 @@
+"""Small text helpers for the screen and the headless commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+DEVICE_ICONS = {
+    "Computer": "💻",
+    "Smartphone": "📱",
+    "Speaker": "🔊",
+    "TV": "📺",
+    "Automobile": "🚗",
+    "Tablet": "📱",
+    "GameConsole": "🎮",
+    "CastAudio": "📡",
+    "CastVideo": "📡",
+    "AVR": "📻",
+    "STB": "📺",
+    "AudioDongle": "📡",
+}
+
+TIME_RANGE_LABELS = {
+    "short_term": "4 weeks",
+    "medium_term": "6 months",
+    "long_term": "all time",
+}
+
+
+def mmss(ms: int) -> str:
+    """2:31, or 1:02:03 past an hour."""
+    seconds = max(0, int(ms)) // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """A relative time: just now, 5 min ago, 3 h ago, yesterday, 4 days ago, or the date."""
+    if moment is None:
+        return ""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86_400:
+        return f"{int(seconds // 3600)} h ago"
+    days = int(seconds // 86_400)
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return moment.strftime("%-d %b %Y")
+
+
+def device_icon(kind: str) -> str:
+    return DEVICE_ICONS.get(kind, "🎧")
+
+
+def followers(count: int | None) -> str:
+    if count is None:
+        return ""
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    if count >= 1_000:
+        return f"{count / 1_000:.0f}K"
+    return str(count)

@@ -1,0 +1,47 @@
+"""Where spotui keeps files: the platform's config, cache, state and log folders.
+
+Secrets never go here: they live in the OS keyring (see :mod:`spotui.credentials`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "spotui"
+
+
+def config_dir() -> Path:
+    return platformdirs.user_config_path(APP)
+
+
+def cache_dir() -> Path:
+    return platformdirs.user_cache_path(APP)
+
+
+def state_dir() -> Path:
+    return platformdirs.user_state_path(APP)
+
+
+def log_dir() -> Path:
+    return platformdirs.user_log_path(APP)
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` atomically, readable by the user alone (mode 0600)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,103 @@
+"""The player as the app sees it, with no UI: local position, optimistic changes, polling.
+
+Spotify is asked every few seconds, never every second. Between answers the
+position moves locally from ``progress_ms`` and the moment the answer came
+(Spotify's own ``timestamp`` marks the last state change, so it is not used).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from spotui.spotify.models import REPEAT_MODES, Playback, RepeatMode
+
+END_SLACK_S = 0.25  # ask this long after a track should end
+PAUSED_S = 10.0  # paused: a change elsewhere shows within this
+IDLE_S = 15.0  # nothing playing, or no device
+AFTER_COMMAND_S = 1.0  # ask again this soon after a command
+MAX_BACKOFF_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerState:
+    """The last known playback and the local (monotonic) time it was true."""
+
+    playback: Playback | None = None
+    received_at: float = 0.0
+
+    def position(self, now: float) -> int:
+        """Where playback is now, moved locally while playing, within the track."""
+        playback = self.playback
+        if playback is None:
+            return 0
+        position = playback.progress_ms
+        if playback.is_playing:
+            position += int((now - self.received_at) * 1000)
+        duration = playback.duration_ms
+        return max(0, min(position, duration) if duration else position)
+
+    def remaining_s(self, now: float) -> float | None:
+        playback = self.playback
+        if playback is None or not playback.is_playing or not playback.duration_ms:
+            return None
+        return max(0.0, (playback.duration_ms - self.position(now)) / 1000)
+
+    # --- optimistic changes: what the screen shows before Spotify confirms -------------
+
+    def _moved(self, now: float, **changes: object) -> PlayerState:
+        assert self.playback is not None
+        playback = replace(self.playback, progress_ms=self.position(now), **changes)
+        return PlayerState(playback, now)
+
+    def toggled(self, now: float) -> PlayerState:
+        return self._moved(now, is_playing=not self.playback.is_playing) if self.playback else self
+
+    def sought(self, now: float, delta_ms: int) -> PlayerState:
+        if self.playback is None:
+            return self
+        target = max(0, self.position(now) + delta_ms)
+        if self.playback.duration_ms:
+            target = min(target, self.playback.duration_ms)
+        return PlayerState(replace(self.playback, progress_ms=target), now)
+
+    def with_shuffle(self, now: float, shuffle: bool) -> PlayerState:
+        return self._moved(now, shuffle=shuffle) if self.playback else self
+
+    def with_repeat(self, now: float, repeat: RepeatMode) -> PlayerState:
+        return self._moved(now, repeat=repeat) if self.playback else self
+
+    def with_volume(self, now: float, volume: int) -> PlayerState:
+        playback = self.playback
+        if playback is None or playback.device is None:
+            return self
+        return self._moved(now, device=replace(playback.device, volume_percent=volume))
+
+
+def next_repeat(mode: RepeatMode) -> RepeatMode:
+    """off → context → track → off."""
+    return REPEAT_MODES[(REPEAT_MODES.index(mode) + 1) % len(REPEAT_MODES)]
+
+
+def poll_delay(state: PlayerState, now: float, interval: float) -> float:
+    """Seconds until Spotify should be asked again, in steady running.
+
+    While playing: every ``interval`` seconds at most, spread so that one ask
+    lands just after the track should end. Paused or idle: less often.
+    """
+    playback = state.playback
+    if playback is None or (playback.item is None and not playback.is_ad):
+        return max(interval, IDLE_S)
+    remaining = state.remaining_s(now)
+    if remaining is None:
+        return max(interval, PAUSED_S)
+    until_end = remaining + END_SLACK_S
+    if remaining < 0.05:  # Spotify has not moved on yet: ask again shortly
+        return AFTER_COMMAND_S
+    steps = max(1, math.ceil(until_end / interval))
+    return until_end / steps
+
+
+def backoff_delay(failures: int, interval: float) -> float:
+    """After ``failures`` failed polls in a row: 2, 4, 8 … s, at most a minute."""
+    return min(MAX_BACKOFF_S, max(interval, 2.0 ** min(failures, 6)))

@@ -1,0 +1,488 @@
+"""The main screen: now playing, playback keys, and the list tabs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from spotui.cache import ListCache
+from spotui.config import Config
+from spotui.format import TIME_RANGE_LABELS
+from spotui.player import AFTER_COMMAND_S, PlayerState, backoff_delay, next_repeat, poll_delay
+from spotui.screens.devices import DevicePicker
+from spotui.services import Services
+from spotui.spotify.client import NotModified, SpotifyClient
+from spotui.spotify.errors import (
+    AuthError,
+    NetworkError,
+    ProtocolError,
+    RateLimited,
+    ServerError,
+    SpotifyError,
+)
+from spotui.spotify.models import (
+    TIME_RANGES,
+    Artist,
+    Device,
+    Paging,
+    PlayHistory,
+    TimeRange,
+    Track,
+)
+from spotui.widgets.lists import (
+    RECENT_COLUMNS,
+    TOP_ARTIST_COLUMNS,
+    TOP_TRACK_COLUMNS,
+    LibraryView,
+    ListView,
+    artist_rows,
+    recent_rows,
+    saved_rows,
+    track_rows,
+)
+from spotui.widgets.now_playing import NowPlaying
+
+TABS = ("now", "top-tracks", "top-artists", "recent", "library")
+TAB_TITLES = {
+    "now": "Now playing",
+    "top-tracks": "Top tracks",
+    "top-artists": "Top artists",
+    "recent": "Recently played",
+    "library": "Library",
+}
+
+Command = Callable[[SpotifyClient], Awaitable[object]]
+
+
+class MainScreen(Screen):
+    """Everything a signed-in user sees."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Play/Pause"),
+        Binding("n", "next", "Next"),
+        Binding("p", "previous", "Prev"),
+        Binding("left", "seek(-1)", "Back", show=False),
+        Binding("right", "seek(1)", "Forward", show=False),
+        Binding("plus,equals_sign", "volume(1)", "Vol +", show=False),
+        Binding("minus", "volume(-1)", "Vol -", show=False),
+        Binding("s", "shuffle", "Shuffle"),
+        Binding("r", "repeat", "Repeat"),
+        Binding("l", "like", "Like"),
+        Binding("d", "devices", "Devices"),
+        Binding("t", "time_range", "Range"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False),
+        *(
+            Binding(str(number), f"tab('{tab}')", TAB_TITLES[tab], show=False)
+            for number, tab in enumerate(TABS, 1)
+        ),
+        Binding("question_mark", "keys", "Keys"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    state: reactive[PlayerState] = reactive(PlayerState, always_update=True, init=False)
+    time_range: reactive[TimeRange] = reactive("medium_term", init=False)
+
+    class SignedOut(Message):
+        """The sign-in ended (revoked, expired): the app shows the wizard."""
+
+        def __init__(self, reason: str):
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self, services: Services, config: Config):
+        super().__init__()
+        self.services = services
+        self.config = config
+        self.spotify = services.connect()
+        self.cache = ListCache()
+        self._wake = asyncio.Event()
+        self._commands = asyncio.Lock()
+        self._generation = 0  # bumped by each command: older poll answers are stale
+        self._loaded: set[str] = set()
+        self._liked_for: str | None = None
+        if services.demo:
+            self.sub_title = "demo · fake Spotify, no account"
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="now"):
+            with TabPane(TAB_TITLES["now"], id="now"):
+                yield NowPlaying(self.services.monotonic, id="now-playing")
+            with TabPane(self._top_title("top-tracks"), id="top-tracks"):
+                yield ListView(TOP_TRACK_COLUMNS, id="top-tracks-view")
+            with TabPane(self._top_title("top-artists"), id="top-artists"):
+                yield ListView(TOP_ARTIST_COLUMNS, id="top-artists-view")
+            with TabPane(TAB_TITLES["recent"], id="recent"):
+                yield ListView(RECENT_COLUMNS, id="recent-view")
+            with TabPane(TAB_TITLES["library"], id="library"):
+                yield LibraryView(id="library-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.poll_loop()
+
+    async def on_unmount(self) -> None:
+        await self.spotify.aclose()
+
+    def _top_title(self, tab: str) -> str:
+        return f"{TAB_TITLES[tab]} · {TIME_RANGE_LABELS[self.time_range]}"
+
+    @property
+    def now_playing(self) -> NowPlaying:
+        return self.query_one(NowPlaying)
+
+    def _now(self) -> float:
+        return self.services.monotonic()
+
+    # --- polling ------------------------------------------------------------------------
+
+    def watch_state(self, state: PlayerState) -> None:
+        self.now_playing.state = state
+        item = state.playback.item if state.playback else None
+        item_id = item.id if isinstance(item, Track) and not item.is_local else None
+        if item_id != self._liked_for:
+            self._liked_for = item_id
+            self.now_playing.liked = None
+            if item_id:
+                self.check_liked(item_id)
+            if "recent" in self._loaded and self.query_one(TabbedContent).active == "recent":
+                self.load_recent()
+
+    def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
+        """Ask Spotify again after ``delay`` seconds instead of the planned time."""
+        self._soon = delay
+        self._wake.set()
+
+    @work(exclusive=True, group="poll")
+    async def poll_loop(self) -> None:
+        """Ask for the player state every few seconds, for as long as the screen lives."""
+        failures = 0
+        self._soon = AFTER_COMMAND_S
+        while True:
+            generation = self._generation
+            try:
+                playback = await self.spotify.playback()
+            except RateLimited as exc:
+                delay = exc.retry_after
+                self._countdown("Spotify is rate limiting spotui", delay)
+            except (NetworkError, ServerError, ProtocolError) as exc:
+                failures += 1
+                delay = backoff_delay(failures, self.config.poll_interval)
+                word = "Offline" if isinstance(exc, NetworkError) else exc.message
+                self._countdown(word, delay)
+            except AuthError as exc:
+                self.post_message(self.SignedOut(exc.message))
+                return
+            except SpotifyError as exc:
+                failures += 1
+                delay = backoff_delay(failures, self.config.poll_interval)
+                self._countdown(exc.message, delay)
+            else:
+                failures = 0
+                self.now_playing.status = ""
+                if generation == self._generation:  # no command raced this answer
+                    self.state = PlayerState(playback, self._now())
+                delay = poll_delay(self.state, self._now(), self.config.poll_interval)
+            await self._sleep(delay)
+
+    async def _sleep(self, delay: float) -> None:
+        self._wake.clear()
+        try:
+            await asyncio.wait_for(self._wake.wait(), delay)
+        except TimeoutError:
+            return
+        await asyncio.sleep(self._soon)
+
+    def _countdown(self, what: str, seconds: float) -> None:
+        """Show ``what`` with a countdown to the next try."""
+        deadline = self._now() + seconds
+        view = self.now_playing
+
+        def tick() -> None:
+            left = max(0, round(deadline - self._now()))
+            view.status = f"{what} — retrying in {left} s" if left else f"{what} — retrying…"
+
+        tick()
+        if hasattr(self, "_countdown_timer"):
+            self._countdown_timer.stop()
+        self._countdown_timer = self.set_interval(1.0, tick, repeat=max(1, round(seconds)))
+
+    # --- commands -----------------------------------------------------------------------
+
+    def _send(self, command: Command, before: PlayerState | None, after: PlayerState | None):
+        """Show ``after`` at once, send ``command``; on refusal show ``before`` again."""
+        self._generation += 1
+        if after is not None:
+            self.state = after
+        self._run(command, before)
+
+    @work(group="commands")
+    async def _run(self, command: Command, before: PlayerState | None) -> None:
+        async with self._commands:  # in the order the keys were pressed
+            try:
+                await command(self.spotify)
+            except AuthError as exc:
+                self.post_message(self.SignedOut(exc.message))
+                return
+            except SpotifyError as exc:
+                if before is not None:
+                    self._generation += 1
+                    self.state = before
+                self.notify(exc.message, title="Spotify said no", severity="warning")
+            self.poll_soon()
+
+    def _playing(self) -> bool:
+        if self.state.playback is None:
+            self.notify(
+                "No active device: open Spotify on a device, or press d to pick one.",
+                severity="warning",
+            )
+            return False
+        return True
+
+    def action_toggle(self) -> None:
+        """Play or pause, on screen at once."""
+        if not self._playing():
+            return
+        before = self.state
+        now = self._now()
+        playing = before.playback.is_playing if before.playback else False
+        self._send(
+            (lambda c: c.pause()) if playing else (lambda c: c.play()), before, before.toggled(now)
+        )
+
+    def action_next(self) -> None:
+        if self._playing():
+            self._send(lambda c: c.next(), None, None)
+
+    def action_previous(self) -> None:
+        if self._playing():
+            self._send(lambda c: c.previous(), None, None)
+
+    def action_seek(self, direction: int) -> None:
+        if not self._playing():
+            return
+        before = self.state
+        after = before.sought(self._now(), direction * self.config.seek_step * 1000)
+        target = after.playback.progress_ms if after.playback else 0
+        self._send(lambda c: c.seek(target), before, after)
+
+    def action_volume(self, direction: int) -> None:
+        if not self._playing():
+            return
+        before = self.state
+        device = before.playback.device if before.playback else None
+        if device is None or device.volume_percent is None or not device.supports_volume:
+            self.notify("This device does not allow volume changes.", severity="warning")
+            return
+        volume = min(100, max(0, device.volume_percent + direction * self.config.volume_step))
+        self._send(lambda c: c.set_volume(volume), before, before.with_volume(self._now(), volume))
+
+    def action_shuffle(self) -> None:
+        if not self._playing():
+            return
+        before = self.state
+        shuffle = not (before.playback.shuffle if before.playback else False)
+        self._send(
+            lambda c: c.set_shuffle(shuffle), before, before.with_shuffle(self._now(), shuffle)
+        )
+
+    def action_repeat(self) -> None:
+        if not self._playing():
+            return
+        before = self.state
+        mode = next_repeat(before.playback.repeat if before.playback else "off")
+        self._send(lambda c: c.set_repeat(mode), before, before.with_repeat(self._now(), mode))
+
+    def action_like(self) -> None:
+        item = self.state.playback.item if self.state.playback else None
+        if not isinstance(item, Track) or item.is_local or not item.id:
+            self.notify("Only Spotify tracks can be saved (not episodes, ads or local files).")
+            return
+        view, track_id = self.now_playing, item.id
+        was = view.liked
+        view.liked = not was
+        self.like(track_id, not was, was)
+
+    @work(group="commands")
+    async def like(self, track_id: str, save: bool, was: bool | None) -> None:
+        try:
+            if save:
+                await self.spotify.save_tracks([track_id])
+            else:
+                await self.spotify.remove_tracks([track_id])
+        except SpotifyError as exc:
+            self.now_playing.liked = was
+            self.notify(exc.message, title="Could not change your library", severity="warning")
+            return
+        self.notify("Saved to your library." if save else "Removed from your library.")
+
+    @work(exclusive=True, group="liked")
+    async def check_liked(self, track_id: str) -> None:
+        try:
+            saved = await self.spotify.tracks_saved([track_id])
+        except SpotifyError:
+            return
+        if self._liked_for == track_id:
+            self.now_playing.liked = saved[0]
+
+    def action_devices(self) -> None:
+        def chosen(device: Device | None) -> None:
+            if device is not None and device.id:
+                device_id = device.id
+                self._send(lambda c: c.transfer(device_id), None, None)
+                self.notify(f"Playing on {device.name}.")
+
+        self.app.push_screen(DevicePicker(self.spotify), chosen)
+
+    def action_refresh(self) -> None:
+        self.poll_soon(0)
+        active = self.query_one(TabbedContent).active
+        self._loaded.discard(active)
+        self._load_tab(active)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_keys(self) -> None:
+        if self.app.screen.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()
+
+    async def action_quit(self) -> None:
+        self.app.exit()
+
+    # --- tabs ---------------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self._load_tab(event.pane.id)
+
+    def _load_tab(self, tab: str) -> None:
+        if tab in self._loaded:
+            return
+        self._loaded.add(tab)
+        if tab == "top-tracks":
+            self.load_top("tracks")
+        elif tab == "top-artists":
+            self.load_top("artists")
+        elif tab == "recent":
+            self.load_recent()
+        elif tab == "library":
+            self.load_library()
+
+    def action_time_range(self) -> None:
+        index = TIME_RANGES.index(self.time_range)
+        self.time_range = TIME_RANGES[(index + 1) % len(TIME_RANGES)]
+
+    def watch_time_range(self, _: TimeRange) -> None:
+        tabs = self.query_one(TabbedContent)
+        for tab in ("top-tracks", "top-artists"):
+            tabs.get_tab(tab).label = self._top_title(tab)
+            self._loaded.discard(tab)
+        if tabs.active in ("top-tracks", "top-artists"):
+            self._load_tab(tabs.active)
+        self.notify(f"Top lists: {TIME_RANGE_LABELS[self.time_range]}.")
+
+    @work(group="top-tracks", exclusive=True)
+    async def load_top_tracks(self, time_range: TimeRange) -> None:
+        await self._load_top("tracks", time_range)
+
+    @work(group="top-artists", exclusive=True)
+    async def load_top_artists(self, time_range: TimeRange) -> None:
+        await self._load_top("artists", time_range)
+
+    def load_top(self, kind: str) -> None:
+        if kind == "tracks":
+            self.load_top_tracks(self.time_range)
+        else:
+            self.load_top_artists(self.time_range)
+
+    async def _load_top(self, kind: str, time_range: TimeRange) -> None:
+        """Cached rows at once, then revalidate with the ETag in the background."""
+        view = self.query_one(f"#top-{kind}-view", ListView)
+        name = f"top-{kind}-{time_range}"
+        label = TIME_RANGE_LABELS[time_range]
+        cached = self.cache.load(name)
+        if cached is not None:
+            self._show_top(view, kind, cached.data, f"{label} · refreshing…")
+        try:
+            answer = await self.spotify.top_json(
+                kind,  # type: ignore[arg-type]
+                time_range,
+                limit=50,
+                etag=cached.etag if cached else None,
+            )
+        except SpotifyError as exc:
+            view.caption(f"{label} · {exc.message}")
+            self._loaded.discard(f"top-{kind}")
+            return
+        if isinstance(answer, NotModified):
+            assert cached is not None
+            self._show_top(view, kind, cached.data, label)
+            return
+        data, etag = answer
+        self.cache.save(name, data, etag)
+        self._show_top(view, kind, data, label)
+
+    def _show_top(self, view: ListView, kind: str, data: object, caption: str) -> None:
+        if kind == "tracks":
+            tracks = Paging.from_json(data, Track.from_json)
+            view.table.replace_rows(track_rows(tracks.items))
+            count = f"{len(tracks.items)} tracks"
+        else:
+            artists = Paging.from_json(data, Artist.from_json)
+            view.table.replace_rows(artist_rows(artists.items))
+            count = f"{len(artists.items)} artists"
+        view.caption(f"Your top {kind} · {caption} · {count} · press t for another range")
+
+    @work(group="recent", exclusive=True)
+    async def load_recent(self) -> None:
+        view = self.query_one("#recent-view", ListView)
+        try:
+            page = await self.spotify.recently_played(limit=50)
+        except SpotifyError as exc:
+            view.caption(exc.message)
+            self._loaded.discard("recent")
+            return
+        now = datetime.fromtimestamp(self.services.clock(), UTC)
+        items: tuple[PlayHistory, ...] = page.items
+        view.table.replace_rows(recent_rows(items, now))
+        view.caption(f"The last {len(items)} tracks you played")
+
+    @work(group="library", exclusive=True)
+    async def load_library(self) -> None:
+        """Page by page: the first page at once, the rest in the background, in order."""
+        view = self.query_one(LibraryView)
+        table = view.table
+        table.clear()
+        pending: dict[int, Paging] = {}
+        shown = 0
+        total = 0
+        try:
+            async for page in self.spotify.iter_saved_tracks(page_size=50, concurrency=4):
+                total = page.total
+                pending[page.offset] = page
+                while shown in pending:
+                    ready = pending.pop(shown)
+                    table.add_rows(saved_rows(ready.items, shown + 1))
+                    shown += max(len(ready.items), 1) if ready.items else ready.limit
+                view.progress(min(shown, total), total)
+        except SpotifyError as exc:
+            view.caption(f"Loaded {shown:,} of {total:,} saved tracks · {exc.message}")
+            self._loaded.discard("library")
+            return
+        view.progress(total, total)

@@ -1,0 +1,254 @@
+"""The first-run wizard: from a new Spotify app to the main screen, inside the TUI."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from spotui.browser import can_open_browser, open_browser
+from spotui.services import Services
+from spotui.spotify.auth import (
+    DEFAULT_PORT,
+    AccessDenied,
+    ClientCredentials,
+    RedirectError,
+    is_client_id,
+    redirect_uri,
+)
+from spotui.spotify.errors import InvalidClient, InvalidGrant, SpotifyError
+from spotui.spotify.signin import SignIn
+
+DASHBOARD = "https://developer.spotify.com/dashboard"
+
+
+class WizardScreen(Screen):
+    """Three steps: set up the app on Spotify's dashboard, give its Client ID, approve."""
+
+    BINDINGS = [
+        Binding("ctrl+y", "copy", "Copy link"),
+        Binding("ctrl+o", "open", "Open browser"),
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    class SignedIn(Message):
+        """Tokens are stored: the app opens the main screen."""
+
+    def __init__(self, services: Services, *, port: int = DEFAULT_PORT, reason: str = ""):
+        super().__init__()
+        self.services = services
+        self.port = services.remembered_port() or port
+        self.reason = reason
+        self.flow: SignIn | None = None
+        self.sub_title = "sign in"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="wizard"):
+            yield Static("Sign in to Spotify", id="wizard-title")
+            if self.reason:
+                yield Static(self.reason, id="wizard-reason", classes="problem")
+            if self.services.problem:
+                yield Static(self.services.problem, id="keyring-problem", classes="problem")
+            with Vertical(id="step-app"):
+                yield Static(self._instructions(), id="instructions")
+                with Horizontal(classes="row"):
+                    yield Label("Callback port", classes="field-label")
+                    yield Input(str(self.port), id="port", type="integer", max_length=5)
+                with Horizontal(classes="row"):
+                    yield Label("Client ID", classes="field-label")
+                    yield Input(
+                        self.services.remembered_client_id() or "",
+                        placeholder="32 hexadecimal characters from the dashboard",
+                        id="client-id",
+                        max_length=64,
+                    )
+                with Horizontal(classes="row"):
+                    yield Label("Client secret", classes="field-label")
+                    yield Input(
+                        placeholder="optional: leave empty to sign in with PKCE",
+                        id="client-secret",
+                        password=True,
+                        max_length=128,
+                    )
+                yield Button("Continue", id="continue", variant="primary")
+            with Vertical(id="step-link"):
+                yield Static("Open this address and approve spotui:", classes="step-title")
+                yield Static("", id="authorize-url")
+                with Horizontal(classes="row"):
+                    yield Button("Copy link (ctrl+y)", id="copy")
+                    yield Button("Open browser (ctrl+o)", id="open")
+                yield Static("", id="callback-status")
+                yield Input(
+                    placeholder="…or paste the address the browser lands on (or the code), "
+                    "then Enter",
+                    id="paste",
+                )
+            yield Static("", id="message")
+        yield Footer()
+
+    def _instructions(self) -> str:
+        return (
+            f"1. Open {DASHBOARD} and create an app (any name and description).\n"
+            f"2. Add this Redirect URI exactly:  {redirect_uri(self.port)}\n"
+            "   (Spotify refuses “localhost”: use the 127.0.0.1 address above.)\n"
+            "3. Tick “Web API”, save, and copy the app’s Client ID into the box below.\n"
+            "New apps start in Development Mode, which serves you and up to five people "
+            "you add by email — right for a personal client."
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#step-link").display = False
+        self.query_one("#client-id", Input).focus()
+
+    # --- messages shown to the user ---------------------------------------------------------
+
+    def say(self, text: str, *, problem: bool = True) -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_class(problem, "problem")
+
+    # --- step 2: the Client ID ------------------------------------------------------------
+
+    @on(Input.Changed, "#port")
+    def port_changed(self, event: Input.Changed) -> None:
+        if event.value.isdigit() and 1024 <= int(event.value) <= 65535:
+            self.port = int(event.value)
+            self.query_one("#instructions", Static).update(self._instructions())
+
+    @on(Input.Submitted, "#client-id")
+    @on(Input.Submitted, "#client-secret")
+    @on(Input.Submitted, "#port")
+    @on(Button.Pressed, "#continue")
+    def continue_(self) -> None:
+        client_id = self.query_one("#client-id", Input).value.strip()
+        secret = self.query_one("#client-secret", Input).value.strip() or None
+        port_text = self.query_one("#port", Input).value.strip()
+        if not (port_text.isdigit() and 1024 <= int(port_text) <= 65535):
+            self.say("The callback port must be a number from 1024 to 65535.")
+            self.query_one("#port", Input).focus()
+            return
+        if not is_client_id(client_id):
+            self.say(
+                "A Client ID is 32 characters of 0-9 and a-f. Copy it again from the app’s "
+                "page on the dashboard (not the client secret)."
+            )
+            self.query_one("#client-id", Input).focus()
+            return
+        self.say("")
+        self.start(ClientCredentials(client_id, secret), int(port_text))
+
+    # --- step 3: the authorize URL and the two paths to the code --------------------------
+
+    @work(exclusive=True, group="sign-in")
+    async def start(self, client: ClientCredentials, port: int) -> None:
+        if self.flow is not None:
+            await self.flow.close()
+        flow = self.flow = self.services.start_sign_in(client, port)
+        unavailable = await flow.listen()
+        self.query_one("#step-app").display = False
+        self.query_one("#step-link").display = True
+        self.query_one("#authorize-url", Static).update(flow.url)
+        status = self.query_one("#callback-status", Static)
+        if unavailable:
+            status.update(unavailable)
+            status.add_class("problem")
+        else:
+            status.update(f"Waiting for the browser on 127.0.0.1:{port}…")
+            status.remove_class("problem")
+            self.await_callback(flow)
+        self.query_one("#open", Button).display = can_open_browser()
+        self.query_one("#paste", Input).focus()
+
+    @work(exclusive=True, group="callback")
+    async def await_callback(self, flow: SignIn) -> None:
+        assert flow.callback is not None
+        try:
+            code = await flow.callback.wait()
+        except RedirectError as exc:
+            self.say(f"{exc} A new link is below.")
+            self.start(flow.client, flow.port)
+            return
+        if flow is self.flow:
+            self.exchange(flow, code)
+
+    @on(Input.Submitted, "#paste")
+    def pasted(self, event: Input.Submitted) -> None:
+        if self.flow is None:
+            return
+        try:
+            code = self.flow.code_from_text(event.value)
+        except AccessDenied as exc:
+            self.say(f"{exc} A new link is below.")
+            self.start(self.flow.client, self.flow.port)
+            return
+        except RedirectError as exc:
+            self.say(str(exc))
+            return
+        self.exchange(self.flow, code)
+
+    @work(exclusive=True, group="exchange")
+    async def exchange(self, flow: SignIn, code: str) -> None:
+        self.say("Signing in…", problem=False)
+        try:
+            tokens = await flow.exchange(code)
+            self.services.remember_sign_in(flow.client, tokens, flow.port)
+        except InvalidClient as exc:
+            await flow.close()
+            self.flow = None
+            self.query_one("#step-link").display = False
+            self.query_one("#step-app").display = True
+            self.query_one("#client-id", Input).focus()
+            self.say(exc.message)
+            return
+        except InvalidGrant as exc:
+            self.say(
+                f"{exc.message} A code works once and for about ten minutes; "
+                "approve again with the new link below."
+            )
+            self.start(flow.client, flow.port)
+            return
+        except SpotifyError as exc:
+            self.say(f"{exc.message} Paste the address again to retry.")
+            return
+        except Exception as exc:  # the keyring, most likely
+            self.say(str(exc) or type(exc).__name__)
+            return
+        await flow.close()
+        self.post_message(self.SignedIn())
+
+    # --- keys --------------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        if self.flow is not None:
+            self.app.copy_to_clipboard(self.flow.url)
+            self.notify("Link copied (your terminal must allow OSC 52 clipboard access).")
+
+    def action_open(self) -> None:
+        if self.flow is not None and not open_browser(self.flow.url):
+            self.notify("No browser can open here; copy the link instead.", severity="warning")
+
+    @on(Button.Pressed, "#copy")
+    def copy_pressed(self) -> None:
+        self.action_copy()
+
+    @on(Button.Pressed, "#open")
+    def open_pressed(self) -> None:
+        self.action_open()
+
+    async def action_back(self) -> None:
+        if self.flow is not None:
+            await self.flow.close()
+            self.flow = None
+        self.query_one("#step-link").display = False
+        self.query_one("#step-app").display = True
+        self.query_one("#client-id", Input).focus()
+
+    async def on_unmount(self) -> None:
+        if self.flow is not None:
+            await self.flow.close()

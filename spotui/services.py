@@ -1,0 +1,114 @@
+"""What the app needs from the outside world, in one object.
+
+The Textual layer asks this for a client, a sign-in attempt, or the time; it
+never sees a transport, a keyring or an environment variable. ``--demo`` and
+the tests build one around the in-package fake Spotify.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
+from spotui.spotify.signin import SignIn
+
+
+@dataclass
+class Services:
+    """How to reach Spotify, where tokens live, and what time it is."""
+
+    store: TokenStore
+    endpoints: Endpoints
+    client_credentials: Callable[[], ClientCredentials | None]
+    remember_sign_in: Callable[[ClientCredentials, TokenSet, int], None]
+    transport: httpx.AsyncBaseTransport | None = None
+    demo: bool = False
+    remembered_port: Callable[[], int | None] = lambda: None
+    clock: Callable[[], float] = time.time
+    monotonic: Callable[[], float] = time.monotonic
+    problem: str | None = None
+    fake: object | None = field(default=None, repr=False)
+
+    @classmethod
+    def real(cls) -> Services:
+        """The user's Spotify: keyring and environment, real endpoints (or SPOTUI_*_URL)."""
+        from spotui.credentials import (
+            CredentialStore,
+            KeyringUnavailable,
+            keyring_problem,
+            load_account,
+        )
+
+        store = CredentialStore()
+
+        def remember(client: ClientCredentials, tokens: TokenSet, port: int) -> None:
+            store.save_sign_in(client, tokens, port)
+
+        def credentials() -> ClientCredentials | None:
+            try:
+                return store.client()
+            except KeyringUnavailable:
+                return None
+
+        return cls(
+            store=store,
+            endpoints=Endpoints.from_env(),
+            client_credentials=credentials,
+            remember_sign_in=remember,
+            remembered_port=lambda: load_account().callback_port,
+            problem=None if store.from_env else keyring_problem(),
+        )
+
+    @classmethod
+    def demo_mode(cls, *, clock: Callable[[], float] = time.time, **fake_options) -> Services:
+        """The whole app against the in-package fake Spotify: no keyring, no account."""
+        from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
+
+        fake = FakeSpotify(clock=clock, **fake_options)
+        store = MemoryTokenStore(TokenSet.from_response(fake.sign_in(), now=clock()))
+        client = ClientCredentials(DEMO_CLIENT_ID)
+
+        def remember(_client: ClientCredentials, tokens: TokenSet, _port: int) -> None:
+            store.save_tokens(tokens)
+
+        return cls(
+            store=store,
+            endpoints=Endpoints(),
+            client_credentials=lambda: client,
+            remember_sign_in=remember,
+            transport=fake.transport(),
+            demo=True,
+            clock=clock,
+            fake=fake,
+        )
+
+    def remembered_client_id(self) -> str | None:
+        """The Client ID from an earlier sign-in (or the environment), for the wizard."""
+        client = self.client_credentials()
+        return client.client_id if client else None
+
+    def signed_in(self) -> bool:
+        """True when there are credentials worth trying (the API has the last word)."""
+        if self.client_credentials() is None:
+            return False
+        try:
+            tokens = self.store.load_tokens()
+        except Exception:
+            return False
+        return tokens is not None and bool(tokens.refresh_token or tokens.access_token)
+
+    def connect(self) -> SpotifyClient:
+        client = self.client_credentials()
+        if client is None:
+            raise RuntimeError("connect() needs a sign-in")
+        session = Session(client, self.store, endpoints=self.endpoints, clock=self.clock)
+        return SpotifyClient(session, endpoints=self.endpoints, transport=self.transport)
+
+    def start_sign_in(self, client: ClientCredentials, port: int) -> SignIn:
+        return SignIn(client, port=port, endpoints=self.endpoints, transport=self.transport)

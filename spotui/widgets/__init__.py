@@ -1,0 +1,1 @@
+"""Small widgets; each gets its data from above and posts messages up."""
