@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from textual import on
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.screen import Screen
 
 from spotui.config import Config, load_config
 from spotui.screens.main import MainScreen
@@ -19,6 +21,8 @@ class SpotuiApp(App):
     CSS_PATH = "spotui.tcss"
     TITLE = "spotui"
     ENABLE_COMMAND_PALETTE = True
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
         self, services: Services, config: Config | None = None, problems: list[str] | None = None
@@ -27,6 +31,12 @@ class SpotuiApp(App):
         self.services = services
         self.config = config or Config()
         self.problems = problems or []
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, plus every player action on the main screen."""
+        if isinstance(screen, MainScreen):
+            yield from screen.palette_commands()
+        yield from super().get_system_commands(screen)
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:

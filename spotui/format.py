@@ -24,6 +24,7 @@ TIME_RANGE_LABELS = {
     "medium_term": "6 months",
     "long_term": "all time",
 }
+TIME_RANGE_SHORT = {"short_term": "4 wk", "medium_term": "6 mo", "long_term": "all"}
 
 
 def mmss(ms: int) -> str:

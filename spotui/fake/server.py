@@ -105,8 +105,19 @@ class FakeServer:
         except FakeTimeout:
             await asyncio.sleep(self.fake.knobs.hang_s)
             return False
-        await self._write(writer, response, close=close)
+        await self._write(writer, self._local_images(response), close=close)
         return not close
+
+    def _local_images(self, response: httpx.Response) -> httpx.Response:
+        """Point cover URLs at this server, so a client over HTTP can fetch them."""
+        if b"https://i.scdn.co" not in response.content:
+            return response
+        content = response.content.replace(b"https://i.scdn.co", self.url.encode())
+        return httpx.Response(
+            response.status_code,
+            content=content,
+            headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+        )
 
     @staticmethod
     async def _write(writer: asyncio.StreamWriter, response: httpx.Response, *, close: bool):

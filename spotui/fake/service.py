@@ -23,6 +23,7 @@ import httpx
 
 from spotui.fake.account import FakeAccount, FakeApiError, iso
 from spotui.fake.catalog import ALL_ARTISTS
+from spotui.fake.covers import cover_png
 from spotui.spotify.auth import SCOPES
 
 DEMO_CLIENT_ID = "5f2c0e8a9b7d4c1e8f3a6b9d0c2e4f61"
@@ -224,6 +225,8 @@ class FakeSpotify:
             response = self._token(request)
         elif path.startswith("/v1/"):
             response = self._api(request)
+        elif path.startswith("/image/"):
+            response = self._cover(path)
         else:
             response = _html(404, "Not found")
         self.log.append((self.clock(), request.method, path, response.status_code))
@@ -712,6 +715,21 @@ class FakeSpotify:
         saved = self.account.saved_set
         return _json_response(
             200, [self._uri_of(track_id) in saved for track_id in self._ids(params)]
+        )
+
+    @staticmethod
+    def _cover(path: str) -> httpx.Response:
+        """A cover image, as i.scdn.co serves them (no token needed)."""
+        name = path.rsplit("/", 1)[-1]
+        try:
+            size = int(name[-28:-24], 16)
+        except ValueError:
+            return _html(404, "Not found")
+        body = cover_png(name[-24:], size)
+        return httpx.Response(
+            200,
+            content=body,
+            headers={"Content-Type": "image/png", "Cache-Control": "max-age=86400"},
         )
 
     # --- control (the fake's own endpoints, for tests, curl and the benchmark) -----------

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -16,7 +17,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from spotui.cache import ListCache
 from spotui.config import Config
-from spotui.format import TIME_RANGE_LABELS
+from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.player import AFTER_COMMAND_S, PlayerState, backoff_delay, next_repeat, poll_delay
 from spotui.screens.devices import DevicePicker
 from spotui.services import Services
@@ -37,7 +38,9 @@ from spotui.spotify.models import (
     PlayHistory,
     TimeRange,
     Track,
+    pick_image,
 )
+from spotui.widgets.art import AlbumArt, decode
 from spotui.widgets.lists import (
     RECENT_COLUMNS,
     TOP_ARTIST_COLUMNS,
@@ -67,25 +70,31 @@ class MainScreen(Screen):
     """Everything a signed-in user sees."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Play/Pause"),
-        Binding("n", "next", "Next"),
-        Binding("p", "previous", "Prev"),
-        Binding("left", "seek(-1)", "Back", show=False),
-        Binding("right", "seek(1)", "Forward", show=False),
-        Binding("plus,equals_sign", "volume(1)", "Vol +", show=False),
-        Binding("minus", "volume(-1)", "Vol -", show=False),
-        Binding("s", "shuffle", "Shuffle"),
-        Binding("r", "repeat", "Repeat"),
-        Binding("l", "like", "Like"),
-        Binding("d", "devices", "Devices"),
-        Binding("t", "time_range", "Range"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False),
+        Binding("space", "toggle", "Play/Pause", tooltip="Play or pause"),
+        Binding("n", "next", "Next", tooltip="Skip to the next track"),
+        Binding("p", "previous", "Prev", tooltip="Back to the previous track"),
+        Binding("left", "seek(-1)", "Back", show=False, tooltip="Seek back"),
+        Binding("right", "seek(1)", "Forward", show=False, tooltip="Seek forward"),
+        Binding("plus,equals_sign", "volume(1)", "Vol +", show=False, tooltip="Volume up"),
+        Binding("minus", "volume(-1)", "Vol -", show=False, tooltip="Volume down"),
+        Binding("s", "shuffle", "Shuffle", tooltip="Turn shuffle on or off"),
+        Binding("r", "repeat", "Repeat", tooltip="Repeat: off, all, one"),
+        Binding("l", "like", "Like", tooltip="Save or remove the track from your library"),
+        Binding("d", "devices", "Devices", tooltip="Pick the device to play on"),
+        Binding("t", "time_range", "Range", tooltip="Top lists: 4 weeks, 6 months, all time"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Ask Spotify again now"),
         *(
-            Binding(str(number), f"tab('{tab}')", TAB_TITLES[tab], show=False)
+            Binding(
+                str(number),
+                f"tab('{tab}')",
+                TAB_TITLES[tab],
+                show=False,
+                tooltip=f"Show {TAB_TITLES[tab].lower()}",
+            )
             for number, tab in enumerate(TABS, 1)
         ),
-        Binding("question_mark", "keys", "Keys"),
-        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "keys", "Keys", tooltip="Show or hide every key"),
+        Binding("q", "quit", "Quit", tooltip="Quit spotui"),
     ]
 
     state: reactive[PlayerState] = reactive(PlayerState, always_update=True, init=False)
@@ -109,8 +118,20 @@ class MainScreen(Screen):
         self._generation = 0  # bumped by each command: older poll answers are stale
         self._loaded: set[str] = set()
         self._liked_for: str | None = None
+        self._art_url: str | None = None
         if services.demo:
             self.sub_title = "demo · fake Spotify, no account"
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """The screen's actions for the command palette, from its key bindings."""
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            key = binding.key.split(",")[0]
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"Key: {key}",
+                partial(self.run_action, binding.action),
+            )
 
     # --- layout -------------------------------------------------------------------------
 
@@ -130,13 +151,14 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(AlbumArt).set_class(self.config.album_art == "off", "-off")
         self.poll_loop()
 
     async def on_unmount(self) -> None:
         await self.spotify.aclose()
 
     def _top_title(self, tab: str) -> str:
-        return f"{TAB_TITLES[tab]} · {TIME_RANGE_LABELS[self.time_range]}"
+        return f"{TAB_TITLES[tab]} · {TIME_RANGE_SHORT[self.time_range]}"
 
     @property
     def now_playing(self) -> NowPlaying:
@@ -150,6 +172,11 @@ class MainScreen(Screen):
     def watch_state(self, state: PlayerState) -> None:
         self.now_playing.state = state
         item = state.playback.item if state.playback else None
+        image = pick_image(item.images, 64) if item is not None else None
+        url = image.url if image else None
+        if url != self._art_url:
+            self._art_url = url
+            self.load_art(url)
         item_id = item.id if isinstance(item, Track) and not item.is_local else None
         if item_id != self._liked_for:
             self._liked_for = item_id
@@ -158,6 +185,19 @@ class MainScreen(Screen):
                 self.check_liked(item_id)
             if "recent" in self._loaded and self.query_one(TabbedContent).active == "recent":
                 self.load_recent()
+
+    @work(exclusive=True, group="art")
+    async def load_art(self, url: str | None) -> None:
+        """Fetch and decode the cover off the UI's path; no cover shows a placeholder."""
+        art = self.query_one(AlbumArt)
+        if url is None or self.config.album_art == "off":
+            art.picture = None
+            return
+        try:
+            data = await self.spotify.image(url)
+            art.picture = await asyncio.to_thread(decode, data)
+        except (SpotifyError, OSError, ValueError):
+            art.picture = None
 
     def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
         """Ask Spotify again after ``delay`` seconds instead of the planned time."""

@@ -14,6 +14,7 @@ from spotui.spotify.auth import Endpoints
 from spotui.spotify.errors import (
     AuthExpired,
     NetworkError,
+    NotFound,
     ProtocolError,
     RateLimited,
     ServerError,
@@ -413,6 +414,16 @@ class SpotifyClient:
             answer.extend(bool(flag) for flag in flags[: len(chunk)])
             answer.extend([False] * (len(chunk) - len(flags)))
         return answer
+
+    async def image(self, url: str, *, max_bytes: int = 4_000_000) -> bytes:
+        """Cover art bytes. Image hosts are public: no token is sent."""
+        try:
+            response = await self.http.get(url)
+        except httpx.HTTPError as exc:
+            raise NetworkError("Could not fetch the cover art.") from exc
+        if response.status_code != 200 or len(response.content) > max_bytes:
+            raise NotFound("The cover art is not available.", status=response.status_code)
+        return response.content
 
     async def me(self) -> User:
         return User.from_json(await self._get("/me"))

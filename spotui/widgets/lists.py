@@ -13,16 +13,36 @@ from textual.widgets import DataTable, Label, ProgressBar
 from spotui.format import ago, followers, mmss
 from spotui.spotify.models import Artist, PlayHistory, SavedTrack, Track
 
+Columns = Sequence[tuple[str, int | float]]
+
 
 class ListTable(DataTable):
-    """A read-only table with row cursor and zebra stripes."""
+    """A read-only table with a row cursor, whose columns follow its width.
 
-    def __init__(self, columns: Sequence[str], **kwargs):
+    A column is ``(label, width)``: an int is a fixed width in cells, a float a
+    share of what is left, so long titles never push the other columns away.
+    """
+
+    def __init__(self, columns: Columns, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        self._columns = columns
+        self._spec = columns
 
     def on_mount(self) -> None:
-        self.add_columns(*self._columns)
+        for label, width in self._spec:
+            self.add_column(label, width=width if isinstance(width, int) else len(label))
+
+    def on_resize(self) -> None:
+        padding = 2 * self.cell_padding
+        fixed = sum(w for _, w in self._spec if isinstance(w, int))
+        room = self.size.width - fixed - padding * len(self._spec) - 2  # 2: the scrollbar
+        for column, (_, share) in zip(self.columns.values(), self._spec, strict=True):
+            if isinstance(share, float):
+                column.width = max(len(str(column.label)), int(room * share))
+                column.auto_width = False
+        # DataTable caches rendered lines by column width; ask it to measure again.
+        self._clear_caches()
+        self._require_update_dimensions = True
+        self.refresh()
 
     def replace_rows(self, rows: Iterable[Sequence[object]]) -> None:
         self.clear()
@@ -81,16 +101,36 @@ def saved_rows(saved: Iterable[SavedTrack], start: int) -> list[tuple[object, ..
     ]
 
 
-TOP_TRACK_COLUMNS = ("#", "Title", "Artists", "Album", "Length", "Popularity")
-TOP_ARTIST_COLUMNS = ("#", "Artist", "Genres", "Followers", "Popularity")
-RECENT_COLUMNS = ("Played", "Title", "Artists", "Album")
-LIBRARY_COLUMNS = ("#", "Title", "Artists", "Album", "Length", "Added")
+TOP_TRACK_COLUMNS: Columns = (
+    ("#", 3),
+    ("Title", 0.4),
+    ("Artists", 0.3),
+    ("Album", 0.3),
+    ("Length", 7),
+    ("Popularity", 10),
+)
+TOP_ARTIST_COLUMNS: Columns = (
+    ("#", 3),
+    ("Artist", 0.4),
+    ("Genres", 0.6),
+    ("Followers", 9),
+    ("Popularity", 10),
+)
+RECENT_COLUMNS: Columns = (("Played", 12), ("Title", 0.4), ("Artists", 0.3), ("Album", 0.3))
+LIBRARY_COLUMNS: Columns = (
+    ("#", 6),
+    ("Title", 0.4),
+    ("Artists", 0.3),
+    ("Album", 0.3),
+    ("Length", 7),
+    ("Added", 10),
+)
 
 
 class ListView(Vertical):
     """A caption line over a table."""
 
-    def __init__(self, columns: Sequence[str], **kwargs):
+    def __init__(self, columns: Columns, **kwargs):
         super().__init__(**kwargs)
         self._columns = columns
 

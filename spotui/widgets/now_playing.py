@@ -13,6 +13,7 @@ from textual.widgets import Label, ProgressBar, Static
 from spotui.format import device_icon, mmss
 from spotui.player import PlayerState
 from spotui.spotify.models import Episode, Playback, Track
+from spotui.widgets.art import AlbumArt
 
 REPEAT_TEXT = {"off": "Repeat off", "context": "Repeat all", "track": "Repeat one"}
 
@@ -64,15 +65,19 @@ class NowPlaying(Vertical):
         self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="state-line")
-        yield Static("Connecting to Spotify…", id="title")
-        yield Static("", id="artists")
-        yield Static("", id="album")
-        yield Label("", id="liked")
-        yield TimeBar(id="time")
-        yield Static("", id="details")
-        yield Static("", id="hint")
-        yield Static("", id="status")
+        with Vertical(id="card"):
+            with Horizontal(id="hero"):
+                yield AlbumArt(id="art")
+                with Vertical(id="info"):
+                    yield Label("", id="state-line")
+                    yield Static("Connecting to Spotify…", id="title")
+                    yield Static("", id="artists")
+                    yield Static("", id="album")
+                    yield Label("", id="liked")
+            yield TimeBar(id="time")
+            yield Static("", id="details")
+            yield Static("", id="hint")
+            yield Static("", id="status")
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(0.5, self._tick, pause=True)
@@ -105,7 +110,9 @@ class NowPlaying(Vertical):
 
     def watch_liked(self, liked: bool | None) -> None:
         text = {True: "♥ In your library", False: "♡ Not in your library", None: ""}[liked]
-        self.query_one("#liked", Label).update(text)
+        label = self.query_one("#liked", Label)
+        label.update(text)
+        label.set_class(bool(liked), "-liked")
 
     def watch_status(self, status: str) -> None:
         self.query_one("#status", Static).update(status)
