@@ -73,8 +73,9 @@ class MainScreen(Screen):
         Binding("space", "toggle", "Play/Pause", tooltip="Play or pause"),
         Binding("n", "next", "Next", tooltip="Skip to the next track"),
         Binding("p", "previous", "Prev", tooltip="Back to the previous track"),
-        Binding("left", "seek(-1)", "Back", show=False, tooltip="Seek back"),
-        Binding("right", "seek(1)", "Forward", show=False, tooltip="Seek forward"),
+        # Priority: the tab bar would otherwise take the arrows to switch tabs.
+        Binding("left", "seek(-1)", "Back", show=False, tooltip="Seek back", priority=True),
+        Binding("right", "seek(1)", "Forward", show=False, tooltip="Seek forward", priority=True),
         Binding("plus,equals_sign", "volume(1)", "Vol +", show=False, tooltip="Volume up"),
         Binding("minus", "volume(-1)", "Vol -", show=False, tooltip="Volume down"),
         Binding("s", "shuffle", "Shuffle", tooltip="Turn shuffle on or off"),

@@ -55,7 +55,7 @@ class TimeBar(Horizontal):
 class NowPlaying(Vertical):
     """Title, artists, album, device, shuffle and repeat, liked, and the time bar."""
 
-    state: reactive[PlayerState] = reactive(PlayerState, always_update=True)
+    state: reactive[PlayerState] = reactive(PlayerState, always_update=True, init=False)
     liked: reactive[bool | None] = reactive(None)
     status: reactive[str] = reactive("")
 

@@ -1,0 +1,440 @@
+"""The main screen with Pilot against the in-process fake: keys, states, tabs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import DataTable, OptionList, Static, TabbedContent
+
+from spotui.app import SpotuiApp
+from spotui.config import Config
+from spotui.fake import FakeSpotify
+from spotui.fake.catalog import TRACKS
+from spotui.screens.devices import DevicePicker
+from spotui.screens.main import MainScreen
+from spotui.services import Services
+from spotui.widgets.art import AlbumArt
+from spotui.widgets.lists import LibraryView, ListView
+
+from .helpers import plain
+
+
+def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
+    return SpotuiApp(Services.demo_mode(**fake_options), config or Config())
+
+
+def fake_of(app: SpotuiApp) -> FakeSpotify:
+    fake = app.services.fake
+    assert isinstance(fake, FakeSpotify)
+    return fake
+
+
+def text(app: SpotuiApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+def screen_text(app: SpotuiApp) -> str:
+    """What the terminal shows, as plain text."""
+    return plain(app.export_screenshot())
+
+
+async def until(pilot, condition: Callable[[], bool], timeout: float = 6.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out waiting for the screen"
+        await pilot.pause(0.02)
+
+
+async def started(pilot) -> MainScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MainScreen))
+    screen = app.screen
+    await until(pilot, lambda: screen.state.received_at > 0)  # Spotify has answered
+    return screen
+
+
+def notices(app: SpotuiApp) -> str:
+    """Every notification shown so far (toasts leave the screen after a while)."""
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+def title(app: SpotuiApp) -> str:
+    return text(app, "#title")
+
+
+# --- keys ---------------------------------------------------------------------------
+
+
+async def test_space_pauses_and_resumes_the_fakes_player():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        assert "Playing" in str(app.screen.query_one("#state-line").content)
+        await pilot.press("space")
+        await until(pilot, lambda: not fake.account.player.is_playing)
+        assert "Paused" in str(app.screen.query_one("#state-line").content)
+        await pilot.press("space")
+        await until(pilot, lambda: fake.account.player.is_playing)
+        assert "Playing" in str(app.screen.query_one("#state-line").content)
+
+
+async def test_space_is_optimistic_under_latency():
+    app = demo(latency_ms=300)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("space")
+        await pilot.pause()
+        # The screen says paused at once, while the request is still on its way.
+        assert "Paused" in str(app.screen.query_one("#state-line").content)
+        assert fake_of(app).account.player.is_playing
+        await until(pilot, lambda: not fake_of(app).account.player.is_playing)
+
+
+async def test_a_refused_command_puts_the_screen_back_with_a_message():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake_of(app).set(premium=False)
+        await pilot.press("space")
+        await until(pilot, lambda: "Playing" in str(app.screen.query_one("#state-line").content))
+        await until(pilot, lambda: "Spotify said no: Spotify Premium is required" in notices(app))
+        assert fake_of(app).account.player.is_playing
+
+
+async def test_next_and_previous():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("n")
+        await until(pilot, lambda: title(app) == TRACKS[1].name)
+        await pilot.press("p")
+        await until(pilot, lambda: title(app) == "Cherish")
+
+
+async def test_seek_moves_ten_seconds_each_way():
+    app = demo(Config(seek_step=10))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        before = fake.account.position()
+        await pilot.press("right")
+        await until(pilot, lambda: fake.account.position() >= before + 10_000)
+        await pilot.press("left", "left")
+        await until(pilot, lambda: fake.account.position() <= before - 5_000)
+
+
+async def test_volume_keys_use_the_configured_step():
+    app = demo(Config(volume_step=5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        device = fake_of(app).account.active_device
+        await pilot.press("plus")
+        await until(pilot, lambda: device["volume_percent"] == 85)
+        assert "volume 85%" in text(app, "#details")
+        await pilot.press("minus", "minus")
+        await until(pilot, lambda: device["volume_percent"] == 75)
+
+
+async def test_shuffle_and_repeat_cycle():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        player = fake_of(app).account._player
+        await pilot.press("s")
+        await until(pilot, lambda: player.shuffle)
+        assert "Shuffle on" in text(app, "#details")
+        for expected, shown in (
+            ("context", "Repeat all"),
+            ("track", "Repeat one"),
+            ("off", "Repeat off"),
+        ):
+            await pilot.press("r")
+            await until(pilot, lambda e=expected: fake_of(app).account.player.repeat == e)
+            assert shown in text(app, "#details")
+
+
+async def test_like_and_unlike_the_current_track():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        track = TRACKS[8]  # not saved yet
+        fake.account.play({"uris": [track.uri]})
+        app.screen.action_refresh()
+        await until(pilot, lambda: title(app) == track.name)
+        await until(
+            pilot, lambda: "Not in your library" in str(app.screen.query_one("#liked").content)
+        )
+        await pilot.press("l")
+        await until(pilot, lambda: track.uri in fake.account.saved_set)
+        assert "In your library" in str(app.screen.query_one("#liked").content)
+        await pilot.press("l")
+        await until(pilot, lambda: track.uri not in fake.account.saved_set)
+
+
+async def test_device_picker_transfers_playback():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DevicePicker))
+        options = app.screen.query_one(OptionList)
+        await until(pilot, lambda: options.option_count == 4)
+        assert options.get_option_at_index(3).disabled  # the car: null id, restricted
+        await pilot.press("home", "enter")  # the first: Living Room
+        await until(pilot, lambda: fake_of(app).account.active_device["name"] == "Living Room")
+        await until(pilot, lambda: "Living Room" in text(app, "#details"))
+
+
+async def test_time_range_cycles_on_the_top_tabs():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("2")
+        tabs = app.screen.query_one(TabbedContent)
+        assert tabs.active == "top-tracks"
+        assert "6 mo" in str(tabs.get_tab("top-tracks").label)
+        view = app.screen.query_one("#top-tracks-view", ListView)
+        for label, caption in (("all", "all time"), ("4 wk", "4 weeks"), ("6 mo", "6 months")):
+            await pilot.press("t")
+            await until(pilot, lambda la=label: la in str(tabs.get_tab("top-tracks").label))
+            assert label in str(tabs.get_tab("top-artists").label)
+            await until(pilot, lambda c=caption: c in str(view.query_one(".caption").content))
+
+
+async def test_ctrl_r_asks_spotify_again_at_once():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        before = fake_of(app).player_requests()
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: fake_of(app).player_requests() > before, timeout=1.0)
+
+
+async def test_number_keys_and_the_mouse_switch_tabs():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        tabs = app.screen.query_one(TabbedContent)
+        for key, tab in zip(
+            "23451", ("top-tracks", "top-artists", "recent", "library", "now"), strict=True
+        ):
+            await pilot.press(key)
+            assert tabs.active == tab
+        await pilot.click("#--content-tab-top-artists")
+        assert tabs.active == "top-artists"
+
+
+async def test_q_quits():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_help_and_the_command_palette_list_the_actions():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        titles = [command.title for command in app.get_system_commands(screen)]
+        for action in (
+            "Play or pause",
+            "Skip to the next track",
+            "Pick the device to play on",
+            "Top lists: 4 weeks, 6 months, all time",
+            "Quit spotui",
+        ):
+            assert action in titles
+        await pilot.press("question_mark")
+        await until(pilot, lambda: bool(app.screen.query("HelpPanel")))
+        for description in ("Play/Pause", "Shuffle", "Devices", "Vol +", "Refresh"):
+            assert description in screen_text(app)
+
+
+# --- states -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("knobs", "state_words", "title_words", "more"),
+    [
+        ({}, "Playing · Track", "Cherish", "Shuffle off"),
+        ({"nothing_playing": True}, "Nothing playing", "Nothing playing", "space to resume"),
+        ({"episode": True}, "Playing · Podcast", "Ep. 142", "by Shell Company Media"),
+        ({"ad": True}, "Advertisement", "Advertisement", "an ad"),
+        ({"no_active_device": True}, "No active device", "No active device", "press d"),
+    ],
+)
+async def test_each_state_in_plain_words(knobs, state_words, title_words, more):
+    app = demo(**knobs)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await until(pilot, lambda: title_words in title(app))
+        assert state_words in str(app.screen.query_one("#state-line").content)
+        assert more in screen_text(app)
+
+
+async def test_episode_shows_the_show_and_publisher_not_artists():
+    app = demo(episode=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await until(pilot, lambda: "Ep. 142" in title(app))
+        assert text(app, "#artists") == "The Command Line"
+        assert text(app, "#album") == "by Shell Company Media"
+
+
+async def test_paused_state():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake_of(app).account.pause()
+        app.screen.action_refresh()
+        await until(pilot, lambda: "Paused" in str(app.screen.query_one("#state-line").content))
+
+
+async def test_local_file_state():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake_of(app).account.play(
+            {"uris": ["spotify:local:Me:Voice+Memos:Bedroom+Demo+%28take+3%29:187"]}
+        )
+        app.screen.action_refresh()
+        await until(pilot, lambda: "Local file" in str(app.screen.query_one("#state-line").content))
+        assert title(app) == "Bedroom Demo (take 3)"
+        assert app.screen.query_one(AlbumArt).picture is None  # no images: the placeholder
+        await pilot.press("l")
+        await until(pilot, lambda: "Only Spotify tracks can be saved" in notices(app))
+
+
+async def test_rate_limited_shows_a_countdown_and_recovers():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake_of(app).set(rate_limit=1, retry_after=40)
+        app.screen.action_refresh()
+        await until(pilot, lambda: "rate limiting" in text(app, "#status"))
+        assert "retrying in 40 s" in text(app, "#status") or "retrying in 39 s" in text(
+            app, "#status"
+        )
+        assert app.screen.spotify.rate_limited_for > 30
+        assert title(app) == "Cherish"  # the last known track stays on screen
+
+
+async def test_unreadable_answers_show_a_countdown_then_clear():
+    app = demo(Config(poll_interval=2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake_of(app).set(truncate_json=1)
+        app.screen.action_refresh()
+        await until(pilot, lambda: "retrying in" in text(app, "#status"))
+        assert "could not read" in text(app, "#status")
+        await until(pilot, lambda: text(app, "#status") == "", timeout=8)
+
+
+async def test_offline_shows_retrying_and_comes_back_by_itself():
+    app = demo(Config(poll_interval=2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake_of(app).set(disconnects=4)  # more than the client's retries
+        app.screen.action_refresh()
+        await until(pilot, lambda: "Offline — retrying in" in text(app, "#status"), timeout=10)
+        await until(pilot, lambda: text(app, "#status") == "", timeout=10)
+        assert title(app) == "Cherish"
+
+
+async def test_progress_moves_locally_between_polls():
+    app = demo(Config(poll_interval=60))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        requests = fake_of(app).player_requests()
+        first = str(app.screen.query_one("#elapsed").content)
+        await pilot.pause(2.1)
+        assert str(app.screen.query_one("#elapsed").content) != first
+        assert fake_of(app).player_requests() == requests  # moved without asking Spotify
+
+
+# --- tabs ---------------------------------------------------------------------------
+
+
+async def test_tabs_load_their_data():
+    app = demo(library_size=230)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        for key, view_id, rows in (
+            ("2", "#top-tracks-view", 50),
+            ("3", "#top-artists-view", 20),
+            ("4", "#recent-view", 30),
+        ):
+            await pilot.press(key)
+            table = app.screen.query_one(view_id, ListView).query_one(DataTable)
+            await until(pilot, lambda t=table, r=rows: t.row_count == r)
+        await pilot.press("5")
+        library = app.screen.query_one(LibraryView)
+        await until(pilot, lambda: library.query_one(DataTable).row_count == 234)
+        assert "234 saved tracks" in str(library.query_one(".caption").content)
+        first_row = library.query_one(DataTable).get_row_at(0)
+        assert first_row[1] == TRACKS[3].name  # newest saved first, in order
+
+
+async def test_top_lists_are_cached_on_disk_and_revalidated_with_etags(tmp_path):
+    services = Services.demo_mode()
+    app = SpotuiApp(services, Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("2")
+        table = app.screen.query_one("#top-tracks-view", ListView).query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 50)
+    cached = list((tmp_path / "cache").rglob("top-tracks-medium_term.json"))
+    assert cached
+
+    seen: list[str | None] = []
+    fake = fake_of(app)
+    handle = fake.handle
+
+    async def spy(request):
+        if request.url.path.endswith("/me/top/tracks"):
+            seen.append(request.headers.get("If-None-Match"))
+        return await handle(request)
+
+    fake.handle = spy  # type: ignore[method-assign]
+    again = SpotuiApp(services, Config())
+    async with again.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("2")
+        table = again.screen.query_one("#top-tracks-view", ListView).query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 50)
+        caption = again.screen.query_one("#top-tracks-view", ListView).query_one(".caption")
+        await until(pilot, lambda: "refreshing" not in str(caption.content))
+    assert seen and seen[0] is not None  # revalidated with If-None-Match (answered 304)
+
+
+async def test_album_art_is_drawn_for_a_track():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        art = app.screen.query_one(AlbumArt)
+        await until(pilot, lambda: art.picture is not None)
+        assert art.picture.size[0] <= 96
+
+
+async def test_album_art_off_by_config():
+    app = demo(Config(album_art="off"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        assert not app.screen.query_one(AlbumArt).display
+
+
+async def test_fits_an_80_by_24_terminal():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await until(pilot, lambda: title(app) == "Cherish")
+        shown = screen_text(app)
+        for words in ("Cherish", "Library", "2:31", "Play/Pause"):
+            assert words in shown
