@@ -66,12 +66,22 @@ class Services:
         )
 
     @classmethod
-    def demo_mode(cls, *, clock: Callable[[], float] = time.time, **fake_options) -> Services:
-        """The whole app against the in-package fake Spotify: no keyring, no account."""
+    def demo_mode(
+        cls,
+        *,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        signed_in: bool = True,
+        **fake_options,
+    ) -> Services:
+        """The whole app against the in-package fake Spotify: no keyring, no account.
+
+        ``signed_in=False`` starts at the wizard (screenshots, tests)."""
         from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
 
         fake = FakeSpotify(clock=clock, **fake_options)
-        store = MemoryTokenStore(TokenSet.from_response(fake.sign_in(), now=clock()))
+        tokens = TokenSet.from_response(fake.sign_in(), now=clock()) if signed_in else None
+        store = MemoryTokenStore(tokens)
         client = ClientCredentials(DEMO_CLIENT_ID)
 
         def remember(_client: ClientCredentials, tokens: TokenSet, _port: int) -> None:
@@ -80,11 +90,12 @@ class Services:
         return cls(
             store=store,
             endpoints=Endpoints(),
-            client_credentials=lambda: client,
+            client_credentials=lambda: client if store.tokens else None,
             remember_sign_in=remember,
             transport=fake.transport(),
             demo=True,
             clock=clock,
+            monotonic=monotonic,
             fake=fake,
         )
 

@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
@@ -92,19 +93,27 @@ class WizardScreen(Screen):
             yield Static("", id="message")
         yield Footer()
 
-    def _instructions(self) -> str:
-        return (
-            f"1. Open {DASHBOARD} and create an app (any name and description).\n"
-            f"2. Add this Redirect URI exactly:  {redirect_uri(self.port)}\n"
-            "   (Spotify refuses “localhost”: use the 127.0.0.1 address above.)\n"
-            "3. Tick “Web API”, save, and copy the app’s Client ID into the box below.\n"
-            "New apps start in Development Mode, which serves you and up to five people "
-            "you add by email — right for a personal client."
+    def _instructions(self) -> Content:
+        return Content.from_markup(
+            "[b]1.[/b] Open [$accent]$dashboard[/] and create an app (any name).\n"
+            "[b]2.[/b] Add this Redirect URI exactly: [b $accent]$uri[/]\n"
+            "    Spotify refuses “localhost”, so use the 127.0.0.1 address.\n"
+            "[b]3.[/b] Tick “Web API”, save, and copy the app’s [b]Client ID[/b] below.\n"
+            "[dim]New apps start in Development Mode: they serve you and up to five people "
+            "you add by email — right for a personal client.[/dim]",
+            dashboard=DASHBOARD,
+            uri=redirect_uri(self.port),
         )
 
     def on_mount(self) -> None:
         self.query_one("#step-link").display = False
         self.query_one("#client-id", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The link keys only show once there is a link."""
+        if action in ("copy", "open"):
+            return self.flow is not None
+        return True
 
     # --- messages shown to the user ---------------------------------------------------------
 
@@ -150,6 +159,7 @@ class WizardScreen(Screen):
         if self.flow is not None:
             await self.flow.close()
         flow = self.flow = self.services.start_sign_in(client, port)
+        self.refresh_bindings()
         unavailable = await flow.listen()
         self.query_one("#step-app").display = False
         self.query_one("#step-link").display = True
@@ -201,6 +211,7 @@ class WizardScreen(Screen):
         except InvalidClient as exc:
             await flow.close()
             self.flow = None
+            self.refresh_bindings()
             self.query_one("#step-link").display = False
             self.query_one("#step-app").display = True
             self.query_one("#client-id", Input).focus()
@@ -245,6 +256,7 @@ class WizardScreen(Screen):
         if self.flow is not None:
             await self.flow.close()
             self.flow = None
+            self.refresh_bindings()
         self.query_one("#step-link").display = False
         self.query_one("#step-app").display = True
         self.query_one("#client-id", Input).focus()

@@ -1,0 +1,97 @@
+"""The TOML config: defaults, a clear message per bad key, --config, themes."""
+
+from __future__ import annotations
+
+import pytest
+
+from spotui import paths
+from spotui.app import SpotuiApp
+from spotui.config import Config, load_config, parse_config
+from spotui.screens.main import MainScreen
+from spotui.services import Services
+
+from .test_app import notices, until
+
+
+def test_a_missing_default_file_gives_the_defaults_quietly():
+    assert load_config() == (Config(), [])
+
+
+def test_values_are_read_from_the_platform_config_folder():
+    paths.config_file().parent.mkdir(parents=True)
+    paths.config_file().write_text(
+        'poll_interval = 3\nseek_step = 15\ntheme = "nord"\nalbum_art = "off"\n'
+        "callback_port = 9000\nvolume_step = 10\n"
+    )
+    config, problems = load_config()
+    assert problems == []
+    assert config == Config(
+        poll_interval=3.0,
+        seek_step=15,
+        theme="nord",
+        album_art="off",
+        callback_port=9000,
+        volume_step=10,
+    )
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "words"),
+    [
+        ("seek_step = 'fast'", "seek_step", "whole number from 1 to 300"),
+        ("poll_interval = 0.5", "poll_interval", "number from 2 to 60"),
+        ("album_art = 'sixel'", "album_art", '"auto", "blocks", "off"'),
+        ("callback_port = 80", "callback_port", "1024 to 65535"),
+        ("theme = ''", "theme", "non-empty string"),
+        ("seek_step = true", "seek_step", "whole number"),
+    ],
+)
+def test_a_bad_value_names_the_key_and_falls_back(toml, key, words):
+    config, problems = parse_config(f"{toml}\nvolume_step = 7\n", "my.toml")
+    assert len(problems) == 1
+    assert f"'{key}'" in problems[0] and words in problems[0] and "my.toml" in problems[0]
+    assert getattr(config, key) == getattr(Config(), key)
+    assert config.volume_step == 7  # the good keys still count
+
+
+def test_unknown_keys_are_named_and_ignored():
+    config, problems = parse_config("colour = 'red'\n", "c.toml")
+    assert config == Config()
+    assert problems == [
+        "c.toml: unknown key 'colour' ignored (known keys: poll_interval, seek_step, "
+        "volume_step, theme, album_art, callback_port)"
+    ]
+
+
+def test_broken_toml_gives_the_defaults_and_one_message():
+    config, problems = parse_config("seek_step = = 3\n[", "c.toml")
+    assert config == Config()
+    assert len(problems) == 1 and "not valid TOML" in problems[0]
+
+
+def test_config_option_reads_another_file(tmp_path):
+    other = tmp_path / "other.toml"
+    other.write_text("seek_step = 30\n")
+    assert load_config(other)[0].seek_step == 30
+    config, problems = load_config(tmp_path / "missing.toml")
+    assert config == Config() and "no such config file" in problems[0]
+
+
+async def test_the_app_shows_config_problems_and_keeps_working():
+    config, problems = parse_config("seek_step = 'fast'\n", "config.toml")
+    app = SpotuiApp(Services.demo_mode(), config, problems)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert "'seek_step' must be a whole number" in notices(app)
+
+
+async def test_themes_are_applied_and_an_unknown_one_is_named():
+    app = SpotuiApp(Services.demo_mode(), Config(theme="nord"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert app.theme == "nord"
+    app = SpotuiApp(Services.demo_mode(), Config(theme="no-such-theme"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert "unknown theme 'no-such-theme'" in notices(app)
+        assert app.theme == "textual-dark"
