@@ -13,6 +13,7 @@ from spotui.config import Config, load_config
 from spotui.screens.main import MainScreen
 from spotui.screens.wizard import WizardScreen
 from spotui.services import Services
+from spotui.widgets.art import enable_graphics
 
 
 class SpotuiApp(App):
@@ -70,6 +71,8 @@ class SpotuiApp(App):
 def run(*, demo: bool = False, config_path: Path | None = None) -> int:
     """Run the app until the user quits."""
     config, problems = load_config(config_path)
+    if config.album_art == "auto":
+        enable_graphics()
     services = Services.demo_mode() if demo else Services.real()
     SpotuiApp(services, config, problems).run()
     return 0

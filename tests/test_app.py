@@ -438,3 +438,29 @@ async def test_fits_an_80_by_24_terminal():
         shown = screen_text(app)
         for words in ("Cherish", "Library", "2:31", "Play/Pause"):
             assert words in shown
+
+
+async def test_a_graphics_terminal_gets_a_real_image_widget(monkeypatch):
+    """Where textual-image found Kitty graphics or Sixel, the cover goes to its widget."""
+    from textual_image.widget import HalfcellImage  # stands in for TGP/Sixel, headless
+
+    from spotui.widgets import art
+
+    monkeypatch.setattr(art, "PROTOCOL_WIDGET", HalfcellImage)
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        widget = app.screen.query_one(AlbumArt)
+        await until(pilot, lambda: widget.picture is not None)
+        assert widget.query_one("#image", HalfcellImage).image is widget.picture
+
+
+def test_graphics_are_only_tried_where_the_terminal_hints_at_them(monkeypatch):
+    from spotui.widgets import art
+
+    for name in ("KITTY_WINDOW_ID", "TERM_PROGRAM", "SPOTUI_IMAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert art.enable_graphics() is None
+    monkeypatch.setenv("KITTY_WINDOW_ID", "1")
+    assert art.enable_graphics() is None  # not a tty here: textual-image finds no protocol

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from rich.color import Color
@@ -9,6 +10,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -53,12 +55,61 @@ class HalfBlocks:
             yield Segment.line()
 
 
+_GRAPHICS_TERMINALS = ("WezTerm", "iTerm.app", "ghostty", "konsole", "mlterm", "foot")
+
+# textual-image's widget class when the terminal shows real images; set once by
+# enable_graphics() before the app starts. None: coloured half-blocks.
+PROTOCOL_WIDGET: type[Widget] | None = None
+
+
+def _graphics_hinted() -> bool:
+    env = os.environ
+    return bool(
+        env.get("KITTY_WINDOW_ID")
+        or env.get("TERM") in ("xterm-kitty", "xterm-ghostty", "foot")
+        or env.get("TERM_PROGRAM") in _GRAPHICS_TERMINALS
+        or env.get("SPOTUI_IMAGES") == "1"
+    )
+
+
+def enable_graphics() -> type[Widget] | None:
+    """Use a real image protocol (Kitty's TGP or Sixel) where the terminal has one.
+
+    Call before the app starts: textual-image asks the terminal, which it cannot
+    do once Textual reads the keyboard. Needs the optional ``textual-image``
+    package (``pip install 'spotui[images]'``); without it, half-blocks.
+    """
+    global PROTOCOL_WIDGET
+    if not _graphics_hinted():
+        return None
+    try:
+        import textual_image.renderable as renderables
+        import textual_image.widget as widgets
+    except ImportError:
+        return None
+    if renderables.Image is renderables.TGPImage:
+        PROTOCOL_WIDGET = widgets.TGPImage
+    elif renderables.Image is renderables.SixelImage:
+        PROTOCOL_WIDGET = widgets.SixelImage
+    return PROTOCOL_WIDGET
+
+
 class AlbumArt(Widget):
     """The cover of what plays, or a quiet placeholder when there is none."""
 
     picture: reactive[PILImage | None] = reactive(None)
 
+    def compose(self) -> ComposeResult:
+        if PROTOCOL_WIDGET is not None:
+            yield PROTOCOL_WIDGET(id="image")
+
+    def watch_picture(self, picture: PILImage | None) -> None:
+        if PROTOCOL_WIDGET is not None and self.is_mounted:
+            self.query_one("#image").image = picture  # type: ignore[attr-defined]
+
     def render(self) -> HalfBlocks | Text:
         if self.picture is None:
             return Text("♪", style="dim", justify="center")
+        if PROTOCOL_WIDGET is not None:
+            return Text("")
         return HalfBlocks(self.picture, self.content_size.width, self.content_size.height)
