@@ -12,6 +12,7 @@ from pathlib import Path
 
 from spotui import __version__
 from spotui.commands import EXIT_ERROR, EXIT_USAGE
+from spotui.commands.headless import COMMANDS, add_commands, run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     logout = commands.add_parser("logout", help="remove every secret spotui stored")
     logout.add_argument("--all", action="store_true", help="forget the Client ID too")
+    add_commands(commands)
     return parser
 
 
@@ -51,9 +53,17 @@ def _run_app(args: argparse.Namespace) -> int:
     return run(demo=args.demo, config_path=args.config)
 
 
+def _relative_values(argv: list[str]) -> list[str]:
+    """Let ``seek -10s`` and ``volume -5`` through: argparse would read them as options."""
+    for at, word in enumerate(argv[:-1]):
+        if word in ("seek", "volume") and argv[at + 1][:1] == "-" and argv[at + 1][1:2].isdigit():
+            return [*argv[: at + 1], "--", *argv[at + 1 :]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_relative_values(sys.argv[1:] if argv is None else argv))
     try:
         if args.command is None:
             return _run_app(args)
@@ -78,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             from spotui.commands.auth import logout
 
             return logout(everything=args.all)
+        if args.command in COMMANDS:
+            return asyncio.run(run(args.command, args, demo=args.demo))
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
