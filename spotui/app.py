@@ -11,7 +11,6 @@ from textual.screen import Screen
 
 from spotui.config import Config, load_config
 from spotui.screens.main import MainScreen
-from spotui.screens.wizard import WizardScreen
 from spotui.services import Services
 from spotui.widgets.art import enable_graphics
 
@@ -55,11 +54,13 @@ class SpotuiApp(App):
         else:
             self.push_screen(self._wizard())
 
-    def _wizard(self, reason: str = "") -> WizardScreen:
+    def _wizard(self, reason: str = "") -> Screen:
+        from spotui.screens.wizard import WizardScreen  # only without a sign-in
+
         return WizardScreen(self.services, port=self.config.callback_port, reason=reason)
 
-    @on(WizardScreen.SignedIn)
-    def signed_in(self) -> None:
+    def on_wizard_screen_signed_in(self) -> None:
+        """The wizard stored a sign-in: on to the main screen."""
         self.switch_screen(MainScreen(self.services, self.config))
         self.notify("Signed in. Your tokens are in the OS keyring.")
 

@@ -130,7 +130,7 @@ class CredentialStore:
         if not client_id:
             return None
         secret = self.env.get(ENV_CLIENT_SECRET)
-        if secret is None:
+        if secret is None and not self.from_env:  # a sign-in from the environment is whole
             try:
                 secret = self._get(CLIENT_SECRET)
             except KeyringUnavailable:

@@ -748,6 +748,24 @@ class FakeSpotify:
             return _empty(204)
         if path == "/_fake/sign-in" and request.method == "POST":
             return _json_response(200, self.sign_in())
+        if path == "/_fake/state":
+            account = self.account
+            player = account.player
+            item = account.item_json(player.uri)
+            return _json_response(
+                200,
+                {
+                    "name": item["name"],
+                    "uri": player.uri,
+                    "is_playing": player.is_playing,
+                    "position_ms": account.position(),
+                    "duration_ms": item["duration_ms"],
+                    "next_name": account.item_json(
+                        player.context[(player.index + 1) % len(player.context)]
+                    )["name"],
+                    "clock": self.clock(),
+                },
+            )
         if path == "/_fake/stats":
             return _json_response(
                 200, {"requests": dict(self.requests), "player_requests": self.player_requests()}

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -19,7 +20,6 @@ from spotui.cache import ListCache
 from spotui.config import Config
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.player import AFTER_COMMAND_S, PlayerState, backoff_delay, next_repeat, poll_delay
-from spotui.screens.devices import DevicePicker
 from spotui.services import Services
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.errors import (
@@ -41,17 +41,9 @@ from spotui.spotify.models import (
     pick_image,
 )
 from spotui.widgets.art import AlbumArt, decode
-from spotui.widgets.lists import (
-    RECENT_COLUMNS,
-    TOP_ARTIST_COLUMNS,
-    TOP_TRACK_COLUMNS,
-    LibraryView,
-    ListView,
-    artist_rows,
-    recent_rows,
-    saved_rows,
-    track_rows,
-)
+
+if TYPE_CHECKING:
+    from spotui.widgets.lists import ListView
 from spotui.widgets.now_playing import NowPlaying
 
 TABS = ("now", "top-tracks", "top-artists", "recent", "library")
@@ -141,14 +133,11 @@ class MainScreen(Screen):
         with TabbedContent(initial="now"):
             with TabPane(TAB_TITLES["now"], id="now"):
                 yield NowPlaying(self.services.monotonic, id="now-playing")
-            with TabPane(self._top_title("top-tracks"), id="top-tracks"):
-                yield ListView(TOP_TRACK_COLUMNS, id="top-tracks-view")
-            with TabPane(self._top_title("top-artists"), id="top-artists"):
-                yield ListView(TOP_ARTIST_COLUMNS, id="top-artists-view")
-            with TabPane(TAB_TITLES["recent"], id="recent"):
-                yield ListView(RECENT_COLUMNS, id="recent-view")
-            with TabPane(TAB_TITLES["library"], id="library"):
-                yield LibraryView(id="library-view")
+            # The other tabs get their tables when first opened (see _view).
+            yield TabPane(self._top_title("top-tracks"), id="top-tracks")
+            yield TabPane(self._top_title("top-artists"), id="top-artists")
+            yield TabPane(TAB_TITLES["recent"], id="recent")
+            yield TabPane(TAB_TITLES["library"], id="library")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -379,6 +368,8 @@ class MainScreen(Screen):
             self.now_playing.liked = saved[0]
 
     def action_devices(self) -> None:
+        from spotui.screens.devices import DevicePicker  # only when asked for
+
         def chosen(device: Device | None) -> None:
             if device is not None and device.id:
                 device_id = device.id
@@ -411,6 +402,27 @@ class MainScreen(Screen):
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._load_tab(event.pane.id)
+
+    async def _view(self, tab: str) -> ListView:
+        """The tab's table view, mounted the first time it is needed.
+
+        Tables are built on demand, so start-up styles and imports only what
+        the now-playing tab shows.
+        """
+        from spotui.widgets import lists
+
+        pane = self.query_one(f"#{tab}", TabPane)
+        found = pane.query(lists.ListView)
+        if found:
+            return found.first()
+        view = {
+            "top-tracks": lambda: lists.ListView(lists.TOP_TRACK_COLUMNS, id="top-tracks-view"),
+            "top-artists": lambda: lists.ListView(lists.TOP_ARTIST_COLUMNS, id="top-artists-view"),
+            "recent": lambda: lists.ListView(lists.RECENT_COLUMNS, id="recent-view"),
+            "library": lambda: lists.LibraryView(id="library-view"),
+        }[tab]()
+        await pane.mount(view)
+        return view
 
     def _load_tab(self, tab: str) -> None:
         if tab in self._loaded:
@@ -454,7 +466,7 @@ class MainScreen(Screen):
 
     async def _load_top(self, kind: str, time_range: TimeRange) -> None:
         """Cached rows at once, then revalidate with the ETag in the background."""
-        view = self.query_one(f"#top-{kind}-view", ListView)
+        view = await self._view(f"top-{kind}")
         name = f"top-{kind}-{time_range}"
         label = TIME_RANGE_LABELS[time_range]
         cached = self.cache.load(name)
@@ -480,6 +492,8 @@ class MainScreen(Screen):
         self._show_top(view, kind, data, label)
 
     def _show_top(self, view: ListView, kind: str, data: object, caption: str) -> None:
+        from spotui.widgets.lists import artist_rows, track_rows
+
         if kind == "tracks":
             tracks = Paging.from_json(data, Track.from_json)
             view.table.replace_rows(track_rows(tracks.items))
@@ -492,7 +506,9 @@ class MainScreen(Screen):
 
     @work(group="recent", exclusive=True)
     async def load_recent(self) -> None:
-        view = self.query_one("#recent-view", ListView)
+        from spotui.widgets.lists import recent_rows
+
+        view = await self._view("recent")
         try:
             page = await self.spotify.recently_played(limit=50)
         except SpotifyError as exc:
@@ -507,7 +523,10 @@ class MainScreen(Screen):
     @work(group="library", exclusive=True)
     async def load_library(self) -> None:
         """Page by page: the first page at once, the rest in the background, in order."""
-        view = self.query_one(LibraryView)
+        from spotui.widgets.lists import LibraryView, saved_rows
+
+        view = await self._view("library")
+        assert isinstance(view, LibraryView)
         table = view.table
         table.clear()
         pending: dict[int, Paging] = {}

@@ -155,7 +155,7 @@ class LibraryView(ListView):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="loading"):
             yield Label("Loading your library…", classes="caption")
-            yield ProgressBar(show_eta=False, id="library-progress")
+            yield ProgressBar(total=1, show_eta=False, id="library-progress")
         yield ListTable(self._columns)
 
     def progress(self, loaded: int, total: int) -> None:

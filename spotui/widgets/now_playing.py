@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import Label, ProgressBar, Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 from spotui.format import device_icon, mmss
 from spotui.player import PlayerState
@@ -38,18 +40,45 @@ def describe(playback: Playback | None) -> tuple[str, str]:
     return (("▶ Playing " if playback.is_playing else "⏸ Paused ") + "· " + word, "")
 
 
-class TimeBar(Horizontal):
-    """elapsed ━━━━━━━━━━──────── total, moved locally every half second."""
+class TimeBar(Widget):
+    """``0:46 ━━━━━━━━━━╸────────── 2:31``: a plain renderable, with no timers of its own."""
 
-    def compose(self) -> ComposeResult:
-        yield Label("0:00", id="elapsed")
-        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="bar")
-        yield Label("0:00", id="total")
+    COMPONENT_CLASSES = {"timebar--done", "timebar--left", "timebar--time"}
+    DEFAULT_CSS = "TimeBar { height: 1; }"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.position = 0
+        self.duration = 0
+
+    def _layout(self, position: int, duration: int) -> tuple[str, str, int, int]:
+        """(elapsed, total, bar width, filled half-cells) for a position."""
+        elapsed = mmss(position)
+        total = mmss(duration) if duration else "--:--"
+        width = max(self.size.width - len(elapsed) - len(total) - 2, 1)
+        halves = int(width * 2 * position / duration) if duration else 0
+        return elapsed, total, width, min(halves, width * 2)
 
     def show(self, position_ms: int, duration_ms: int) -> None:
-        self.query_one("#elapsed", Label).update(mmss(position_ms))
-        self.query_one("#total", Label).update(mmss(duration_ms) if duration_ms else "--:--")
-        self.query_one(ProgressBar).update(total=max(duration_ms, 1), progress=position_ms)
+        """Move the bar; it repaints only when what it shows changes."""
+        before = self._layout(self.position, self.duration)
+        self.position, self.duration = position_ms, duration_ms
+        if self._layout(position_ms, duration_ms) != before:
+            self.refresh()
+
+    def on_resize(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        elapsed, total, width, halves = self._layout(self.position, self.duration)
+        done, half = divmod(halves, 2)
+        time_style = self.get_component_rich_style("timebar--time")
+        text = Text(elapsed + " ", style=time_style)
+        filled = "━" * done + ("╸" if half else "")
+        text.append(filled, self.get_component_rich_style("timebar--done"))
+        text.append("━" * (width - done - half), self.get_component_rich_style("timebar--left"))
+        text.append(" " + total, style=time_style)
+        return text
 
 
 class NowPlaying(Vertical):

@@ -1,0 +1,474 @@
+"""spotui's performance, measured as a user feels it. Prints each figure beside its target.
+
+    pip install -e '.[bench]' && python bench/benchmark.py [--quick]
+
+The real app runs in a pseudo-terminal (120x40) against the fake Spotify served
+over 127.0.0.1 by ``python -m spotui.fake`` in another process; a VT emulator
+(pyte) reads the screen. Machine-dependent figures are ratios against a floor
+measured in the same run. ``--quick`` shortens the 60 s windows to 15 s (for a
+smoke run; the figures it prints are not the ones the targets speak of).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pyte
+
+ROOT = Path(__file__).resolve().parent.parent
+COLUMNS, LINES = 120, 40
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Label
+
+class Bare(App):
+    def compose(self):
+        yield Label("bare-app-ready")
+
+Bare().run()
+"""
+
+
+# --- the fake, in its own process ---------------------------------------------------
+
+
+class Fake:
+    """``python -m spotui.fake`` on a free port, with its control endpoints."""
+
+    def __init__(self, *args: str):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "spotui.fake", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        self.url = self.process.stdout.readline().strip()
+        self.http = httpx.Client(base_url=self.url, timeout=10)
+        self.tokens = self.http.post("/_fake/sign-in").json()
+
+    def knobs(self, **knobs: object) -> None:
+        self.http.post("/_fake/knobs", json=knobs).raise_for_status()
+
+    def state(self) -> dict:
+        return self.http.get("/_fake/state").json()
+
+    def player_requests(self) -> int:
+        return self.http.get("/_fake/stats").json()["player_requests"]
+
+    def api(self, method: str, path: str, **params: object) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens['access_token']}"}
+        return self.http.request(method, f"/v1{path}", params=params, headers=headers)
+
+    def env(self, home: Path) -> dict[str, str]:
+        """Signed in through the environment, with fresh platform folders."""
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTIFY_", "XDG_"))}
+        return {
+            **clean,
+            "TERM": "xterm-256color",
+            "SPOTUI_API_URL": f"{self.url}/v1",
+            "SPOTUI_ACCOUNTS_URL": self.url,
+            "SPOTIFY_CLIENT_ID": "5f2c0e8a9b7d4c1e8f3a6b9d0c2e4f61",
+            "SPOTIFY_REFRESH_TOKEN": self.tokens["refresh_token"],
+            "SPOTIFY_ACCESS_TOKEN": self.tokens["access_token"],
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_STATE_HOME": str(home / "state"),
+        }
+
+    def close(self) -> None:
+        self.http.close()
+        self.process.terminate()
+        self.process.wait(5)
+
+
+# --- a program in a pseudo-terminal, read through a VT emulator -------------------------
+
+
+@dataclass
+class _Waiter:
+    predicate: Callable[[str], bool]
+    done: threading.Event = field(default_factory=threading.Event)
+    at: float = 0.0
+
+
+class Terminal:
+    """Runs a command in a 120x40 pty; knows when text first appeared on its screen."""
+
+    def __init__(self, command: list[str], env: dict[str, str]):
+        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.stream = pyte.ByteStream(self.screen)
+        self.lock = threading.Lock()
+        self.waiters: list[_Waiter] = []
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+        self.master = master
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            command,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            now = time.monotonic()
+            with self.lock:
+                self.stream.feed(chunk)
+                text = "\n".join(self.screen.display)
+                for waiter in self.waiters:
+                    if not waiter.done.is_set() and waiter.predicate(text):
+                        waiter.at = now
+                        waiter.done.set()
+
+    def text(self) -> str:
+        with self.lock:
+            return "\n".join(self.screen.display)
+
+    def watch(self, predicate: Callable[[str], bool]) -> _Waiter:
+        """Start watching for ``predicate`` now (before the action that should cause it)."""
+        waiter = _Waiter(predicate)
+        with self.lock:
+            if predicate("\n".join(self.screen.display)):
+                waiter.at = time.monotonic()
+                waiter.done.set()
+            self.waiters.append(waiter)
+        return waiter
+
+    def wait(self, waiter: _Waiter, timeout: float = 20.0) -> float:
+        if not waiter.done.wait(timeout):
+            raise TimeoutError(f"not on screen in {timeout} s:\n{self.text()}")
+        return waiter.at
+
+    def wait_text(self, text: str, timeout: float = 20.0) -> float:
+        return self.wait(self.watch(lambda screen: text in screen), timeout)
+
+    def press(self, keys: bytes) -> float:
+        at = time.monotonic()
+        os.write(self.master, keys)
+        return at
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def cpu_s(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            os.write(self.master, b"q")
+            try:
+                self.process.wait(3)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        os.close(self.master)
+
+
+# --- the figures --------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: str
+    ok: bool
+    note: str = ""
+
+
+def spotui_command() -> list[str]:
+    return [sys.executable, "-m", "spotui"]
+
+
+def startup(fake: Fake, home: Path, runs: int) -> tuple[Figure, list[float], list[float]]:
+    """Launch to the playing title, against a bare Textual app painting one label."""
+    bare_times, app_times = [], []
+    env = fake.env(home)
+    for run in range(runs):
+        bare = Terminal([sys.executable, "-c", BARE_APP], env)
+        bare_times.append(bare.wait_text("bare-app-ready") - bare.started)
+        bare.close()
+        app = Terminal(spotui_command(), {**env, "XDG_CACHE_HOME": str(home / f"c{run}")})
+        app_times.append(app.wait_text("Cherish") - app.started)
+        app.close()
+    ratio = statistics.median(app_times) / statistics.median(bare_times)
+    figure = Figure(
+        f"start-up: launch to the title on screen (median of {runs})",
+        ratio,
+        "× bare",
+        "≤ 1.3× a bare Textual app",
+        ratio <= 1.3,
+        f"spotui {statistics.median(app_times) * 1000:.0f} ms, bare Textual app "
+        f"{statistics.median(bare_times) * 1000:.0f} ms",
+    )
+    return figure, app_times, bare_times
+
+
+def steady(fake: Fake, home: Path, window: float) -> tuple[list[Figure], Terminal]:
+    """Memory, CPU and requests while a track plays."""
+    app = Terminal(spotui_command(), fake.env(home))
+    app.wait_text("Cherish")
+    time.sleep(2)  # let the first cover and the liked check settle
+    requests_before, cpu_before = fake.player_requests(), app.cpu_s()
+    time.sleep(window)
+    requests = (fake.player_requests() - requests_before) * 60 / window
+    cpu = (app.cpu_s() - cpu_before) / window * 100
+    rss = app.rss_mb()
+    return [
+        Figure(f"memory (RSS) after {window:.0f} s of playback", rss, "MB", "≤ 60 MB", rss <= 60),
+        Figure(f"CPU while a track plays ({window:.0f} s)", cpu, "% of a core", "≤ 1%", cpu <= 1.0),
+        Figure(
+            "player requests a minute in steady playback", requests, "/min", "≤ 12", requests <= 12
+        ),
+    ], app
+
+
+def track_end(fake: Fake, app: Terminal) -> Figure:
+    """Seek near the end (as another device would), then time the next title's arrival."""
+    state = fake.state()
+    fake.api("PUT", "/me/player/seek", position_ms=state["duration_ms"] - 8000)
+    time.sleep(6)  # the app learns of the seek at its next poll, and plans the end
+    state = fake.state()
+    ends_at = time.monotonic() + (state["duration_ms"] - state["position_ms"]) / 1000
+    shown = app.wait_text(state["next_name"], timeout=15)
+    late = shown - ends_at
+    return Figure(
+        "natural track end to the next title on screen", late, "s", "≤ 1.0 s", late <= 1.0
+    )
+
+
+def remote_skip(fake: Fake, app: Terminal) -> Figure:
+    time.sleep(1)
+    coming = fake.state()["next_name"]
+    waiter = app.watch(lambda screen: coming in screen)
+    started = time.monotonic()
+    fake.http.post("/_fake/remote-skip")
+    delay = app.wait(waiter, timeout=20) - started
+    return Figure("a skip made on another device, to the screen", delay, "s", "≤ 5 s", delay <= 5)
+
+
+def optimistic_pause(fake: Fake, app: Terminal) -> Figure:
+    fake.knobs(latency_ms=300)
+    time.sleep(1)
+    waiter = app.watch(lambda screen: "Paused" in screen)
+    pressed = app.press(b" ")
+    delay = (app.wait(waiter) - pressed) * 1000
+    time.sleep(1)
+    fake.knobs(latency_ms=0)
+    return Figure(
+        "space to 'Paused' on screen, 300 ms API latency", delay, "ms", "≤ 50 ms", delay <= 50
+    )
+
+
+def library(home: Path) -> list[Figure]:
+    """10,000 saved tracks at 40 ms a request."""
+    fake = Fake("--library-size", "10000", "--latency-ms", "40")
+    try:
+        first_title = fake.api("GET", "/me/tracks", limit=1).json()["items"][0]["track"]["name"]
+        total = fake.api("GET", "/me/tracks", limit=1).json()["total"]
+        app = Terminal(spotui_command(), fake.env(home / "lib1"))
+        app.wait_text("Cherish")
+        time.sleep(1)
+        first = app.watch(lambda screen: first_title in screen and "saved tracks" in screen)
+        everything = app.watch(
+            lambda screen: f"{total:,} saved tracks" in screen and "Loading" not in screen
+        )
+        pressed = app.press(b"5")
+        first_at = app.wait(first, 10) - pressed
+        all_at = app.wait(everything, 30) - pressed
+        time.sleep(1)
+        rss = app.rss_mb()
+        app.close()
+
+        app = Terminal(spotui_command(), fake.env(home / "lib2"))
+        app.wait_text("Cherish")
+        time.sleep(1)
+        first = app.watch(lambda screen: first_title in screen)
+        app.press(b"5")
+        app.wait(first, 10)
+        time.sleep(0.3)  # mid-load
+        loading = "Loading" in app.text()
+        back = app.watch(lambda screen: "Playing · Track" in screen)
+        pressed = app.press(b"1")
+        key_at = (app.wait(back, 10) - pressed) * 1000
+        app.close()
+    finally:
+        fake.close()
+    return [
+        Figure(
+            f"library of {total:,} at 40 ms/request: first page on screen",
+            first_at,
+            "s",
+            "≤ 0.5 s",
+            first_at <= 0.5,
+        ),
+        Figure(f"the same library: all {total:,} loaded", all_at, "s", "≤ 3 s", all_at <= 3),
+        Figure(
+            "the same library: a key pressed during the load, to the screen",
+            key_at,
+            "ms",
+            "≤ 100 ms",
+            key_at <= 100,
+            "" if loading else "the load had already finished when the key was pressed",
+        ),
+        Figure(f"memory with the {total:,}-track library loaded", rss, "MB", "≤ 90 MB", rss <= 90),
+    ]
+
+
+def _median_run(command: list[str], env: dict[str, str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def now_json(fake: Fake, home: Path, runs: int) -> list[Figure]:
+    """`spotui now --json` with a cached access token, against python + httpx + one request."""
+    env = fake.env(home / "now")
+    headers = {"Authorization": f"Bearer {fake.tokens['access_token']}"}
+    floor = _median_run(
+        [
+            sys.executable,
+            "-c",
+            f"import httpx; httpx.get({fake.url + '/v1/me/player'!r}, headers={headers!r})",
+        ],
+        env,
+        runs,
+    )
+    from_env = _median_run([*spotui_command(), "now", "--json"], env, runs)
+    keyring_file = home / "keyring.json"
+    keyring_file.write_text(
+        json.dumps(
+            {
+                "spotui/refresh_token": fake.tokens["refresh_token"],
+                "spotui/access_token": json.dumps(
+                    {
+                        "access_token": fake.tokens["access_token"],
+                        "expires_at": time.time() + 3000,
+                        "lifetime_s": 3600,
+                        "scope": "",
+                    }
+                ),
+            }
+        )
+    )
+    (home / "now" / "state" / "spotui").mkdir(parents=True, exist_ok=True)
+    (home / "now" / "state" / "spotui" / "account.json").write_text(
+        json.dumps({"client_id": "5f2c0e8a9b7d4c1e8f3a6b9d0c2e4f61", "callback_port": 8888})
+    )
+    keyring_env = {k: v for k, v in env.items() if not k.startswith("SPOTIFY_")}
+    keyring_env.update(
+        PYTHON_KEYRING_BACKEND="tests.keyrings.FileKeyring",
+        SPOTUI_TEST_KEYRING=str(keyring_file),
+        PYTHONPATH=str(ROOT),
+    )
+    from_keyring = _median_run([*spotui_command(), "now", "--json"], keyring_env, runs)
+    return [
+        Figure(
+            "`spotui now --json`, token cached in a keyring",
+            from_keyring / floor,
+            "× floor",
+            "≤ 1.5× (python -c 'import httpx' + one request)",
+            from_keyring / floor <= 1.5,
+            f"{from_keyring * 1000:.0f} ms vs floor {floor * 1000:.0f} ms (median of {runs})",
+        ),
+        Figure(
+            "`spotui now --json`, token from SPOTIFY_ACCESS_TOKEN",
+            from_env / floor,
+            "× floor",
+            "≤ 1.5×",
+            from_env / floor <= 1.5,
+            f"{from_env * 1000:.0f} ms vs floor {floor * 1000:.0f} ms",
+        ),
+    ]
+
+
+def report(figures: list[Figure]) -> None:
+    width = max(len(f.name) for f in figures)
+    print()
+    print(f"{'figure'.ljust(width)}  {'measured':>16}  target")
+    print(f"{'-' * width}  {'-' * 16}  {'-' * 40}")
+    for f in figures:
+        value = f"{f.value:.2f} {f.unit}" if f.value < 100 else f"{f.value:.0f} {f.unit}"
+        mark = "ok  " if f.ok else "MISS"
+        print(
+            f"{f.name.ljust(width)}  {value:>16}  {mark} {f.target}"
+            + (f"  ({f.note})" if f.note else "")
+        )
+    print(f"\n{sum(f.ok for f in figures)} of {len(figures)} figures meet their targets.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="15 s windows, 3 runs")
+    args = parser.parse_args()
+    window = 15.0 if args.quick else 60.0
+    runs = 3 if args.quick else 5
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        fake = Fake("--library-size", "500")
+        try:
+            print("start-up…", flush=True)
+            figures.append(startup(fake, home, runs)[0])
+            print(f"steady playback ({window:.0f} s)…", flush=True)
+            found, app = steady(fake, home / "steady", window)
+            figures += found
+            try:
+                print("track end, remote skip, optimistic pause…", flush=True)
+                figures.append(track_end(fake, app))
+                figures.append(remote_skip(fake, app))
+                figures.append(optimistic_pause(fake, app))
+            finally:
+                app.close()
+            print("spotui now --json…", flush=True)
+            figures += now_json(fake, home, 15 if not args.quick else 7)
+        finally:
+            fake.close()
+        print("library of 10,000…", flush=True)
+        figures += library(home)
+    report(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
