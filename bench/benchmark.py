@@ -103,6 +103,13 @@ class Fake:
 # --- a program in a pseudo-terminal, read through a VT emulator -------------------------
 
 
+def _controlling_tty() -> None:
+    """In the child: a session of its own with the pty as its terminal, as a shell gives.
+    Closing the pty then sends SIGHUP, so a stray app cannot outlive the benchmark."""
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 @dataclass
 class _Waiter:
     predicate: Callable[[str], bool]
@@ -112,6 +119,8 @@ class _Waiter:
 
 class Terminal:
     """Runs a command in a 120x40 pty; knows when text first appeared on its screen."""
+
+    opened: list[Terminal] = []  # closed at exit, whatever happened
 
     def __init__(self, command: list[str], env: dict[str, str]):
         self.screen = pyte.Screen(COLUMNS, LINES)
@@ -129,11 +138,12 @@ class Terminal:
             stderr=slave,
             env=env,
             cwd=ROOT,
-            start_new_session=True,
+            preexec_fn=_controlling_tty,
         )
         os.close(slave)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+        Terminal.opened.append(self)
 
     def _read(self) -> None:
         while True:
@@ -190,6 +200,8 @@ class Terminal:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def close(self) -> None:
+        if self.master < 0:
+            return
         if self.process.poll() is None:
             os.write(self.master, b"q")
             try:
@@ -198,6 +210,7 @@ class Terminal:
                 self.process.kill()
                 self.process.wait()
         os.close(self.master)
+        self.master = -1
 
 
 # --- the figures --------------------------------------------------------------------
@@ -470,5 +483,13 @@ def main() -> int:
     return 0
 
 
+def _close_all() -> None:
+    for terminal in Terminal.opened:
+        terminal.close()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    finally:
+        _close_all()

@@ -12,11 +12,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.services import Services
+from spotui.widgets.table import RowsTable
 
 SIZE = (120, 40)
 FROZEN_AT = 1_780_000_000.0  # 2026-05-28 20:26:40 UTC
@@ -51,8 +52,8 @@ def _playing(app: SpotuiApp) -> bool:
 
 
 def _table_full(app: SpotuiApp, view: str, rows: int) -> bool:
-    tables = app.screen.query(f"#{view} DataTable")
-    return bool(tables) and tables.first(DataTable).row_count >= rows
+    tables = app.screen.query(f"#{view} RowsTable")
+    return bool(tables) and tables.first(RowsTable).row_count >= rows
 
 
 async def _now_playing(pilot: Pilot) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import DataTable, OptionList, Static, TabbedContent
+from textual.widgets import OptionList, Static, TabbedContent
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
@@ -18,6 +18,7 @@ from spotui.services import Services
 from spotui.widgets.art import AlbumArt
 from spotui.widgets.lists import LibraryView, ListView
 from spotui.widgets.now_playing import TimeBar
+from spotui.widgets.table import RowsTable
 
 from .helpers import plain
 
@@ -375,13 +376,13 @@ async def test_tabs_load_their_data():
             ("4", "#recent-view", 30),
         ):
             await pilot.press(key)
-            table = app.screen.query_one(view_id, ListView).query_one(DataTable)
+            table = app.screen.query_one(view_id, ListView).query_one(RowsTable)
             await until(pilot, lambda t=table, r=rows: t.row_count == r)
         await pilot.press("5")
         library = app.screen.query_one(LibraryView)
-        await until(pilot, lambda: library.query_one(DataTable).row_count == 234)
+        await until(pilot, lambda: library.query_one(RowsTable).row_count == 234)
         assert "234 saved tracks" in str(library.query_one(".caption").content)
-        first_row = library.query_one(DataTable).get_row_at(0)
+        first_row = library.query_one(RowsTable).get_row_at(0)
         assert first_row[1] == TRACKS[3].name  # newest saved first, in order
 
 
@@ -391,7 +392,7 @@ async def test_top_lists_are_cached_on_disk_and_revalidated_with_etags(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         await pilot.press("2")
-        table = app.screen.query_one("#top-tracks-view", ListView).query_one(DataTable)
+        table = app.screen.query_one("#top-tracks-view", ListView).query_one(RowsTable)
         await until(pilot, lambda: table.row_count == 50)
     cached = list((tmp_path / "cache").rglob("top-tracks-medium_term.json"))
     assert cached
@@ -410,7 +411,7 @@ async def test_top_lists_are_cached_on_disk_and_revalidated_with_etags(tmp_path)
     async with again.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         await pilot.press("2")
-        table = again.screen.query_one("#top-tracks-view", ListView).query_one(DataTable)
+        table = again.screen.query_one("#top-tracks-view", ListView).query_one(RowsTable)
         await until(pilot, lambda: table.row_count == 50)
         caption = again.screen.query_one("#top-tracks-view", ListView).query_one(".caption")
         await until(pilot, lambda: "refreshing" not in str(caption.content))

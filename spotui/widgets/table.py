@@ -1,0 +1,169 @@
+"""A read-only table that draws only the lines on screen, for lists of any length.
+
+Textual's DataTable re-measures a whole column whenever a narrower cell
+arrives, which grows with the square of the rows: a 10,000-track library
+starves the event loop. This table keeps rows as tuples of strings, fits its
+columns to its width, and renders the visible lines on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Justify = Literal["left", "right"]
+Column = tuple[str, int | float, Justify]  # (label, cells or share of the rest, justify)
+
+
+def column(label: str, width: int | float, justify: Justify = "left") -> Column:
+    return (label, width, justify)
+
+
+class RowsTable(ScrollView, can_focus=True):
+    """Rows of text under a fixed header, with a cursor row."""
+
+    COMPONENT_CLASSES = {"rows-table--header", "rows-table--cursor", "rows-table--odd"}
+    DEFAULT_CSS = """
+    RowsTable {
+        height: 1fr;
+        background: $surface;
+    }
+    RowsTable > .rows-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $text;
+    }
+    RowsTable > .rows-table--cursor {
+        background: $primary 30%;
+    }
+    RowsTable:focus > .rows-table--cursor {
+        background: $primary 60%;
+    }
+    RowsTable > .rows-table--odd {
+        background: $surface-lighten-1;
+    }
+    """
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0)
+
+    def __init__(self, columns: Sequence[Column], **kwargs):
+        super().__init__(**kwargs)
+        self.spec = tuple(columns)
+        self.rows: list[tuple[str, ...]] = []
+        self._widths: list[int] = [len(label) for label, _, _ in self.spec]
+
+    # --- data ---------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def get_row_at(self, index: int) -> tuple[str, ...]:
+        return self.rows[index]
+
+    def add_rows(self, rows: Iterable[Sequence[object]]) -> None:
+        self.rows.extend(tuple(str(cell) for cell in row) for row in rows)
+        self._resize_virtual()
+
+    def replace_rows(self, rows: Iterable[Sequence[object]]) -> None:
+        self.rows = []
+        self.cursor_row = 0
+        self.scroll_to(y=0, animate=False)
+        self.add_rows(rows)
+
+    def clear(self) -> None:
+        self.replace_rows(())
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.refresh()
+
+    # --- layout -------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._fit()
+        self._resize_virtual()
+
+    def _fit(self) -> None:
+        """Fixed columns keep their cells; the others share what is left."""
+        width = self.size.width - 1  # room for the scrollbar's edge
+        fixed = sum(w for _, w, _ in self.spec if isinstance(w, int))
+        room = max(width - fixed - len(self.spec), 0)
+        self._widths = [
+            w if isinstance(w, int) else max(len(label), int(room * w)) for label, w, _ in self.spec
+        ]
+
+    def _line(self, cells: Sequence[str], style: Style) -> Strip:
+        text = Text(style=style, no_wrap=True, end="")
+        for cell, width, (_, _, justify) in zip(cells, self._widths, self.spec, strict=False):
+            piece = Text(cell, no_wrap=True, overflow="ellipsis", end="")
+            piece.truncate(width, overflow="ellipsis")
+            pad = " " * max(width - cell_len(piece.plain), 0)
+            text.append(pad if justify == "right" else "")
+            text.append_text(piece)
+            text.append((pad if justify == "left" else "") + " ")
+        segments = list(text.render(self.app.console))
+        return Strip(segments).crop_extend(0, self.size.width, style)
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0:
+            header = self.get_component_rich_style("rows-table--header")
+            return self._line([label for label, _, _ in self.spec], header)
+        index = int(self.scroll_offset.y) + y - 1
+        base = self.rich_style
+        if index >= len(self.rows):
+            return Strip([Segment(" " * self.size.width, base)], self.size.width)
+        if index == self.cursor_row:
+            style = base + self.get_component_rich_style("rows-table--cursor")
+        elif index % 2:
+            style = base + self.get_component_rich_style("rows-table--odd")
+        else:
+            style = base
+        return self._line(self.rows[index], style)
+
+    # --- the cursor ---------------------------------------------------------------------
+
+    def watch_cursor_row(self, row: int) -> None:
+        visible = max(self.size.height - 1, 1)
+        top = int(self.scroll_offset.y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False)
+        self.refresh()
+
+    def _go(self, row: int) -> None:
+        if self.rows:
+            self.cursor_row = max(0, min(row, len(self.rows) - 1))
+
+    def action_move(self, step: int) -> None:
+        self._go(self.cursor_row + step)
+
+    def action_page(self, direction: int) -> None:
+        self._go(self.cursor_row + direction * max(self.size.height - 2, 1))
+
+    def action_jump(self, row: int) -> None:
+        self._go(row if row >= 0 else len(self.rows) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            self._go(int(self.scroll_offset.y) + event.y - 1)
