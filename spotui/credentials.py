@@ -16,10 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import keyring
-import keyring.backends.fail
-import keyring.errors
-
 from spotui import paths
 from spotui.spotify.auth import DEFAULT_PORT, ClientCredentials, TokenSet, is_client_id
 
@@ -80,6 +76,9 @@ def save_account(account: Account) -> None:
 
 def keyring_problem() -> str | None:
     """A plain sentence when no real keyring backend is configured, else None."""
+    import keyring  # imported on first use: a sign-in from the environment never needs it
+    import keyring.backends.fail
+
     if isinstance(keyring.get_keyring(), keyring.backends.fail.Keyring):
         return NO_KEYRING
     return None
@@ -106,6 +105,9 @@ class CredentialStore:
         problem = keyring_problem()
         if problem:
             raise KeyringUnavailable(problem)
+        import keyring
+        import keyring.errors
+
         try:
             return getattr(keyring, action)(SERVICE, *args)
         except keyring.errors.PasswordDeleteError:

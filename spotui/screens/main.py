@@ -522,7 +522,11 @@ class MainScreen(Screen):
 
     @work(group="library", exclusive=True)
     async def load_library(self) -> None:
-        """Page by page: the first page at once, the rest in the background, in order."""
+        """Page by page: the first page at once, the rest in the background, in order.
+
+        Rows reach the table in batches, at most ten times a second, so a large
+        library never keeps the keys waiting.
+        """
         from spotui.widgets.lists import LibraryView, saved_rows
 
         view = await self._view("library")
@@ -530,19 +534,31 @@ class MainScreen(Screen):
         table = view.table
         table.clear()
         pending: dict[int, Paging] = {}
-        shown = 0
-        total = 0
+        batch: list[tuple[str, ...]] = []
+        shown = total = 0
+        flushed_at = 0.0
+
+        def flush() -> None:
+            nonlocal flushed_at
+            table.add_rows(batch)
+            batch.clear()
+            view.progress(min(shown, total), total)
+            flushed_at = self._now()
+
         try:
-            async for page in self.spotify.iter_saved_tracks(page_size=50, concurrency=4):
+            async for page in self.spotify.iter_saved_tracks(page_size=50, concurrency=8):
                 total = page.total
                 pending[page.offset] = page
                 while shown in pending:
                     ready = pending.pop(shown)
-                    table.add_rows(saved_rows(ready.items, shown + 1))
-                    shown += max(len(ready.items), 1) if ready.items else ready.limit
-                view.progress(min(shown, total), total)
+                    batch.extend(saved_rows(ready.items, shown + 1))
+                    shown += len(ready.items) or ready.limit
+                if batch and (table.row_count == 0 or self._now() - flushed_at >= 0.1):
+                    flush()
         except SpotifyError as exc:
+            flush()
             view.caption(f"Loaded {shown:,} of {total:,} saved tracks · {exc.message}")
             self._loaded.discard("library")
             return
+        flush()
         view.progress(total, total)

@@ -375,27 +375,38 @@ class SpotifyClient:
         self, *, page_size: int = 50, concurrency: int = 4
     ) -> AsyncIterator[Paging[SavedTrack]]:
         """Every saved track, page by page: the first page first, then the rest
-        fetched ``concurrency`` at a time and yielded as they arrive (each page
-        knows its ``offset``)."""
+        fetched by ``concurrency`` workers and yielded as they arrive (each page
+        knows its ``offset``). At most ``concurrency`` pages wait at a time, so
+        a library of any size is never held in memory here."""
         first = await self.saved_tracks(limit=page_size)
         yield first
-        gate = asyncio.Semaphore(max(1, concurrency))
+        offsets = iter(range(page_size, first.total, page_size))
+        ready: asyncio.Queue[Paging[SavedTrack] | BaseException] = asyncio.Queue(
+            maxsize=max(1, concurrency)
+        )
 
-        async def fetch(offset: int) -> Paging[SavedTrack]:
-            async with gate:
-                return await self.saved_tracks(limit=page_size, offset=offset)
+        async def worker() -> None:
+            for offset in offsets:  # shared: each offset goes to one worker
+                try:
+                    page = await self.saved_tracks(limit=page_size, offset=offset)
+                except Exception as exc:  # handed to the reader, who raises it
+                    await ready.put(exc)
+                    return
+                await ready.put(page)
 
-        tasks = [
-            asyncio.ensure_future(fetch(offset))
-            for offset in range(page_size, first.total, page_size)
-        ]
+        workers = [asyncio.ensure_future(worker()) for _ in range(max(1, concurrency))]
+        remaining = len(range(page_size, first.total, page_size))
         try:
-            for done in asyncio.as_completed(tasks):
-                yield await done
+            while remaining:
+                item = await ready.get()
+                if isinstance(item, BaseException):
+                    raise item
+                remaining -= 1
+                yield item
         finally:
-            for task in tasks:
+            for task in workers:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*workers, return_exceptions=True)
 
     async def save_tracks(self, ids: Sequence[str]) -> None:
         for chunk in _chunks(ids):

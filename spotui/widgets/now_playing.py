@@ -92,6 +92,7 @@ class NowPlaying(Vertical):
         super().__init__(**kwargs)
         self._monotonic = monotonic
         self._ticker: Timer | None = None
+        self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="card"):
@@ -123,19 +124,29 @@ class NowPlaying(Vertical):
         word, hint = describe(playback)
         self.set_class(playback is not None and playback.is_playing, "-playing")
         self.set_class(playback is None or playback.item is None, "-empty")
-        self.query_one("#state-line", Label).update(word)
-        self.query_one("#hint", Static).update(hint)
         title, artists, album = self._lines(playback)
-        self.query_one("#title", Static).update(title)
-        self.query_one("#artists", Static).update(artists)
-        self.query_one("#album", Static).update(album)
-        self.query_one("#details", Static).update(self._details(playback))
+        for widget_id, text in (
+            ("state-line", word),
+            ("hint", hint),
+            ("title", title),
+            ("artists", artists),
+            ("album", album),
+            ("details", self._details(playback)),
+        ):
+            self._put(widget_id, text)
         self._tick()
         if self._ticker is not None:
             if playback is not None and playback.is_playing:
                 self._ticker.resume()
             else:
                 self._ticker.pause()
+
+    def _put(self, widget_id: str, text: str) -> None:
+        """Update a line only when its text changed: a poll that changes nothing
+        costs no repaint."""
+        if self._shown.get(widget_id) != text:
+            self._shown[widget_id] = text
+            self.query_one(f"#{widget_id}", Static).update(text)
 
     def watch_liked(self, liked: bool | None) -> None:
         text = {True: "♥ In your library", False: "♡ Not in your library", None: ""}[liked]
@@ -144,7 +155,7 @@ class NowPlaying(Vertical):
         label.set_class(bool(liked), "-liked")
 
     def watch_status(self, status: str) -> None:
-        self.query_one("#status", Static).update(status)
+        self._put("status", status)
         self.set_class(bool(status), "-trouble")
 
     @staticmethod
