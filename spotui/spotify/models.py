@@ -125,15 +125,20 @@ class Artist:
         data = _obj(data)
         if not data:
             return None
+        # A track's artists are "simplified": no genres, followers or images.
+        # Checking for the keys first keeps a large library cheap to parse.
+        genres, followers = data.get("genres"), data.get("followers")
         return cls(
             name=_str(data, "name", "Unknown artist"),
             id=_opt_str(data, "id"),
             uri=_opt_str(data, "uri"),
             url=_url(data),
-            genres=_list(data, "genres", lambda g: g if isinstance(g, str) else None),
-            popularity=_opt_int(data, "popularity"),
-            followers=_opt_int(_obj(data.get("followers")), "total"),
-            images=_list(data, "images", Image.from_json),
+            genres=_list(data, "genres", lambda g: g if isinstance(g, str) else None)
+            if genres
+            else (),
+            popularity=_opt_int(data, "popularity") if "popularity" in data else None,
+            followers=_opt_int(followers, "total") if isinstance(followers, Mapping) else None,
+            images=_list(data, "images", Image.from_json) if data.get("images") else (),
         )
 
 
