@@ -109,15 +109,16 @@ class NowPlaying(Vertical):
             yield Static("", id="hint")
             yield Static("", id="status")
 
-    def on_mount(self) -> None:
-        self._ticker = self.set_interval(0.5, self._tick, pause=True)
-
     def _tick(self) -> None:
+        """Move the bar, then wake again when the shown second changes (not before)."""
         playback = self.state.playback
-        now = self._monotonic()
-        self.query_one(TimeBar).show(
-            self.state.position(now), playback.duration_ms if playback else 0
-        )
+        position = self.state.position(self._monotonic())
+        self.query_one(TimeBar).show(position, playback.duration_ms if playback else 0)
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        if playback is not None and playback.is_playing:
+            self._ticker = self.set_timer((1000 - position % 1000) / 1000 + 0.005, self._tick)
 
     def watch_state(self, state: PlayerState) -> None:
         playback = state.playback
@@ -135,11 +136,6 @@ class NowPlaying(Vertical):
         ):
             self._put(widget_id, text)
         self._tick()
-        if self._ticker is not None:
-            if playback is not None and playback.is_playing:
-                self._ticker.resume()
-            else:
-                self._ticker.pause()
 
     def _put(self, widget_id: str, text: str) -> None:
         """Update a line only when its text changed: a poll that changes nothing
