@@ -1,5 +1,6 @@
 """spotui: what you are playing on Spotify, in your terminal."""
 
+import logging
 import sys
 
 __version__ = "0.1.0"
@@ -8,3 +9,6 @@ __version__ = "0.1.0"
 # they happen to be installed: ~30 ms and ~6 MB that spotui never uses. httpx
 # handles the ImportError this causes and carries on without its CLI.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+# Nothing is logged anywhere unless the user asks with --log (see spotui.logs).
+logging.getLogger("spotui").addHandler(logging.NullHandler())

@@ -26,6 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="run against a built-in fake Spotify (no account)"
     )
     parser.add_argument("--config", type=Path, metavar="PATH", help="read this config file")
+    parser.add_argument(
+        "--log",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="write a debug log (tokens redacted) to FILE, or to the platform's log folder",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     auth = commands.add_parser(
@@ -64,6 +71,10 @@ def _relative_values(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(_relative_values(sys.argv[1:] if argv is None else argv))
+    if args.log is not None:
+        from spotui.logs import start_logging
+
+        start_logging(Path(args.log).expanduser() if args.log else None)
     try:
         if args.command is None:
             return _run_app(args)

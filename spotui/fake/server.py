@@ -66,6 +66,8 @@ class FakeServer:
                 pass
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass
+        except asyncio.CancelledError:
+            pass  # the server is stopping
         finally:
             self._hanging.discard(task)
             writer.close()

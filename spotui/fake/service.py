@@ -60,6 +60,7 @@ class Knobs:
     token_lifetime_s: int = 3600
     refresh_revoked: bool = False
     rotate_refresh_token: bool = True
+    invalidate_rotated: bool = False
     deny_authorize: bool = False
     no_active_device: bool = False
     premium: bool = True
@@ -140,7 +141,7 @@ class FakeSpotify:
         self.access_tokens: dict[str, _Grant] = {}
         self.refresh_tokens: dict[str, _Grant] = {}
         self.requests: Counter[str] = Counter()
-        self.log: list[tuple[float, str, str, int]] = []
+        self.log: list[tuple[float, str, str, int]] = []  # (arrival time, method, path, status)
         self._ad_started = 0.0
         self.set(**knobs)
 
@@ -217,6 +218,7 @@ class FakeSpotify:
         if path.startswith("/_fake"):
             return self._control(request)
         self.requests[path] += 1
+        arrived = self.clock()
         if self.knobs.latency_ms:
             await asyncio.sleep(self.knobs.latency_ms / 1000)
         if path == "/authorize":
@@ -229,7 +231,7 @@ class FakeSpotify:
             response = self._cover(path)
         else:
             response = _html(404, "Not found")
-        self.log.append((self.clock(), request.method, path, response.status_code))
+        self.log.append((arrived, request.method, path, response.status_code))
         del self.log[:-2000]
         return response
 
@@ -338,6 +340,8 @@ class FakeSpotify:
         body = self._issue(client_id, grant.scope, rotates=grant.rotates)
         if not (grant.rotates and self.knobs.rotate_refresh_token):
             del self.refresh_tokens[body.pop("refresh_token")]
+        elif self.knobs.invalidate_rotated:
+            del self.refresh_tokens[token]  # the old one stops working at once
         return _json_response(200, body)
 
     # --- the Web API ----------------------------------------------------------------

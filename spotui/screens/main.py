@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from spotui.cache import ListCache
 from spotui.config import Config
@@ -41,6 +41,7 @@ from spotui.spotify.models import (
     pick_image,
 )
 from spotui.widgets.art import AlbumArt, decode
+from spotui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from spotui.widgets.lists import ListView
@@ -112,8 +113,7 @@ class MainScreen(Screen):
         self._loaded: set[str] = set()
         self._liked_for: str | None = None
         self._art_url: str | None = None
-        if services.demo:
-            self.sub_title = "demo · fake Spotify, no account"
+        self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """The screen's actions for the command palette, from its key bindings."""
@@ -129,7 +129,7 @@ class MainScreen(Screen):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(self.sub_title)
         with TabbedContent(initial="now"):
             with TabPane(TAB_TITLES["now"], id="now"):
                 yield NowPlaying(self.services.monotonic, id="now-playing")

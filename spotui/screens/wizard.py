@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from spotui.browser import can_open_browser, open_browser
 from spotui.services import Services
@@ -23,6 +23,7 @@ from spotui.spotify.auth import (
 )
 from spotui.spotify.errors import InvalidClient, InvalidGrant, SpotifyError
 from spotui.spotify.signin import SignIn
+from spotui.widgets.title_bar import TitleBar
 
 DASHBOARD = "https://developer.spotify.com/dashboard"
 
@@ -46,10 +47,9 @@ class WizardScreen(Screen):
         self.port = services.remembered_port() or port
         self.reason = reason
         self.flow: SignIn | None = None
-        self.sub_title = "sign in"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("sign in")
         with VerticalScroll(id="wizard"):
             yield Static("Sign in to Spotify", id="wizard-title")
             if self.reason:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -37,6 +38,7 @@ from spotui.spotify.models import (
 )
 from spotui.spotify.session import Session
 
+log = logging.getLogger("spotui.http")
 IDS_PER_REQUEST: Final = 50
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
 
@@ -184,12 +186,14 @@ class SpotifyClient:
                     headers={"Authorization": f"Bearer {token}", **(headers or {})},
                 )
             except httpx.TimeoutException as exc:
+                log.debug("%s %s timed out", method, path)
                 if method in _IDEMPOTENT and failures < self.retries:
                     await self._backoff(failures)
                     failures += 1
                     continue
                 raise NetworkError("Spotify did not answer in time.") from exc
             except httpx.TransportError as exc:
+                log.debug("%s %s failed: %s", method, path, type(exc).__name__)
                 if failures < self.retries:
                     await self._backoff(failures)
                     failures += 1
@@ -197,6 +201,7 @@ class SpotifyClient:
                 raise NetworkError("Could not reach Spotify. Are you offline?") from exc
 
             status = response.status_code
+            log.debug("%s %s -> %s", method, path, status)
             if status == 401:
                 if refreshed:
                     raise AuthExpired("Spotify refused the sign-in even after a refresh.")
@@ -204,6 +209,7 @@ class SpotifyClient:
                 continue
             if status == 429:
                 wait = _retry_after(response)
+                log.info("rate limited: waiting %.1f s", wait)
                 self._blocked_until = max(self._blocked_until, self._monotonic() + wait)
                 if limited >= self.rate_limit_retries:
                     raise RateLimited(wait)

@@ -7,6 +7,7 @@ OS keyring, the tests with memory.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -17,6 +18,7 @@ from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet, refresh_
 from spotui.spotify.errors import AuthRevoked, NotSignedIn
 
 REFRESH_MARGIN_S = 60.0
+log = logging.getLogger("spotui.auth")
 
 
 class TokenStore(Protocol):
@@ -110,16 +112,35 @@ class Session:
             if self._revoked is not None:
                 raise self._revoked
             try:
-                new = await refresh_tokens(
-                    http, self.endpoints, self.client, tokens.refresh_token, now=self.clock()
-                )
+                new = await self._refresh(http, tokens.refresh_token)
             except AuthRevoked as exc:
+                log.warning("Spotify refused the refresh token (invalid_grant)")
                 self._revoked = exc  # never ask again with a token Spotify has ended
                 raise
             self.refreshes += 1
+            log.info(
+                "access token refreshed (lives %d s, refresh token %s)",
+                new.lifetime_s,
+                "rotated" if new.refresh_token != tokens.refresh_token else "kept",
+            )
             self._tokens = new
             self.store.save_tokens(new)
             return new.access_token
+
+    async def _refresh(self, http: httpx.AsyncClient, refresh_token: str) -> TokenSet:
+        """Refresh; if Spotify refuses a token another process has just rotated, use the
+        newer one from the store instead of giving up."""
+        try:
+            return await refresh_tokens(
+                http, self.endpoints, self.client, refresh_token, now=self.clock()
+            )
+        except AuthRevoked:
+            stored = self._reload()
+            newer = stored.refresh_token if stored else None
+            if not newer or newer == refresh_token:
+                raise
+            log.info("refresh token was rotated by another spotui; using the new one")
+            return await refresh_tokens(http, self.endpoints, self.client, newer, now=self.clock())
 
     def _usable(self, tokens: TokenSet, stale: str | None) -> bool:
         # A minute's margin for Spotify's hour-long tokens; a quarter of the

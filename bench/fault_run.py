@@ -1,0 +1,231 @@
+"""The fault-injection run: the real app against the fake over 127.0.0.1, with every knob.
+
+    python bench/fault_run.py [--seconds 180] [--seed 7]
+
+Each fault is tried alone, then faults are mixed at random (fixed seed) for a
+while. After each, the run checks that the app is still up, said what was wrong
+in plain words, came back within one poll once the fault cleared, sent nothing
+before a Retry-After had passed, and kept the stored refresh token (only an
+invalid_grant may end the sign-in). It prints the faults tried and survived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from spotui.app import SpotuiApp  # noqa: E402
+from spotui.config import Config  # noqa: E402
+from spotui.fake import DEMO_CLIENT_ID, FakeSpotify  # noqa: E402
+from spotui.fake.server import FakeServer  # noqa: E402
+from spotui.screens.main import MainScreen  # noqa: E402
+from spotui.services import Services  # noqa: E402
+from spotui.spotify import ClientCredentials, Endpoints, MemoryTokenStore, TokenSet  # noqa: E402
+from spotui.widgets.now_playing import NowPlaying  # noqa: E402
+
+POLL = 2.0  # the app's poll interval in this run
+RETRY_AFTER = 3
+
+# name -> (knobs that make the fault, words the screen must show while it lasts)
+FAULTS: dict[str, tuple[dict[str, object], tuple[str, ...]]] = {
+    "429 with Retry-After": ({"rate_limit": 1, "retry_after": RETRY_AFTER}, ()),
+    "500": ({"server_errors": 6, "server_error_status": 500}, ("retrying",)),
+    "502 (HTML body)": ({"server_errors": 6, "server_error_status": 502}, ("retrying",)),
+    "503": ({"server_errors": 6, "server_error_status": 503}, ("retrying",)),
+    "timeouts": ({"timeouts": 6, "hang_s": 3.0}, ("retrying",)),
+    "dropped connections": ({"disconnects": 6}, ("Offline",)),
+    "truncated JSON": ({"truncate_json": 1}, ("could not read",)),
+    "tokens that expire every few seconds": ({"token_lifetime_s": 3}, ()),
+    "no active device": ({"no_active_device": True}, ("No active device",)),
+    "not Premium": ({"premium": False}, ()),
+    "nothing playing": ({"nothing_playing": True}, ("Nothing playing",)),
+    "episode": ({"episode": True}, ("Podcast",)),
+    "ad": ({"ad": True}, ("Advertisement",)),
+}
+CLEAR: dict[str, object] = {
+    "rate_limit": 0,
+    "server_errors": 0,
+    "timeouts": 0,
+    "disconnects": 0,
+    "truncate_json": 0,
+    "token_lifetime_s": 3600,
+    "no_active_device": False,
+    "premium": True,
+    "nothing_playing": False,
+    "episode": False,
+    "ad": False,
+}
+
+
+@dataclass
+class Report:
+    tried: int = 0
+    survived: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def fail(self, fault: str, why: str) -> None:
+        self.problems.append(f"{fault}: {why}")
+
+
+def _screen(app: SpotuiApp) -> str:
+    view = app.screen.query_one(NowPlaying)
+    parts = [str(w.render()) for w in view.query("Static, Label")]
+    notes = [n.message for n in app._notifications]
+    return "\n".join(parts + notes)
+
+
+async def _until(pilot, condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+def _retry_after_kept(fake: FakeSpotify) -> bool:
+    """No API request arrived between a 429 and the end of its Retry-After (a request
+    already on the wire within 0.1 s of the 429 is not one the client could hold back)."""
+    api = [(at, status) for at, _, path, status in fake.log if path.startswith("/v1")]
+    for at, status in api:
+        if status == 429:
+            early = [t for t, _ in api if at + 0.1 < t < at + RETRY_AFTER - 0.05]
+            if early:
+                return False
+    return True
+
+
+async def run(seconds: float = 180.0, seed: int = 7) -> Report:
+    report = Report()
+    fake = FakeSpotify(library_size=200)
+    server = await FakeServer(fake).start()
+    endpoints = Endpoints(api_url=server.api_url, accounts_url=server.url)
+    store = MemoryTokenStore(TokenSet.from_response(fake.sign_in()))
+    client = ClientCredentials(DEMO_CLIENT_ID)
+    services = Services(
+        store=store,
+        endpoints=endpoints,
+        client_credentials=lambda: client,
+        remember_sign_in=lambda _c, tokens, _p: store.save_tokens(tokens),
+    )
+    app = SpotuiApp(services, Config(poll_interval=POLL, album_art="off"))
+
+    def token_kept() -> bool:
+        tokens = store.tokens
+        return tokens is not None and tokens.refresh_token in fake.refresh_tokens
+
+    async def recovered(pilot) -> bool:
+        screen = app.screen
+        return isinstance(screen, MainScreen) and await _until(
+            pilot,
+            lambda: (
+                screen.now_playing.status == ""
+                and screen.state.playback is not None
+                and screen.state.playback.item is not None
+            ),
+            POLL + 4 + RETRY_AFTER,  # one poll, plus the client's own retry backoff
+        )
+
+    async def one(pilot, name: str, knobs: dict[str, object], words: tuple[str, ...]) -> None:
+        report.tried += 1
+        fake.set(**knobs)
+        app.screen.action_refresh()
+        shown = await _until(pilot, lambda: all(w in _screen(app) for w in words), 12)
+        fake.set(**CLEAR)
+        app.screen.action_refresh()
+        ok = True
+        if not shown:
+            report.fail(name, f"the screen never said {words}")
+            ok = False
+        if not await recovered(pilot):
+            report.fail(name, "not back within one poll after the fault cleared")
+            ok = False
+        if not token_kept():
+            report.fail(name, "the stored refresh token was lost")
+            ok = False
+        report.survived += ok
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until(
+            pilot,
+            lambda: isinstance(app.screen, MainScreen) and app.screen.state.playback is not None,
+            10,
+        )
+        for name, (knobs, words) in FAULTS.items():
+            await one(pilot, name, knobs, words)
+
+        # Connection refused: the server goes away, then comes back on the same port.
+        report.tried += 1
+        port = server.port
+        await server.stop()
+        app.screen.action_refresh()
+        offline = await _until(pilot, lambda: "Offline" in _screen(app), 15)
+        server = await FakeServer(fake, port=port).start()
+        back = await recovered(pilot)
+        if not offline:
+            report.fail("connection refused", "never said Offline")
+        if not back:
+            report.fail("connection refused", "did not come back by itself")
+        report.survived += offline and back
+
+        # Mixed at random from a fixed seed.
+        rng = random.Random(seed)
+        names = list(FAULTS)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            report.tried += 1
+            chosen = rng.sample(names, rng.randint(1, 3))
+            for name in chosen:
+                fake.set(**FAULTS[name][0])
+            app.screen.action_refresh()
+            await pilot.pause(rng.uniform(0.5, 3.0))
+            fake.set(**CLEAR)
+            app.screen.action_refresh()
+            ok = await recovered(pilot) and token_kept()
+            if not ok:
+                report.fail("+".join(chosen), "did not recover, or lost the refresh token")
+            report.survived += ok
+
+        # Last, the one fault that may end the sign-in: a revoked refresh token.
+        report.tried += 1
+        before = store.tokens.refresh_token if store.tokens else None
+        fake.set(refresh_revoked=True)
+        fake.access_tokens.clear()
+        app.screen.action_refresh()
+        wizard = await _until(pilot, lambda: type(app.screen).__name__ == "WizardScreen", 15)
+        kept = store.tokens is not None and store.tokens.refresh_token == before
+        if not wizard:
+            report.fail("revoked refresh token", "no sign-in wizard")
+        if not kept:
+            report.fail("revoked refresh token", "the stored token was changed or lost")
+        report.survived += wizard and kept
+    if not _retry_after_kept(fake):
+        report.fail("429", "a request went out before Retry-After had passed")
+        report.survived -= 1
+    await server.stop()
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=180, help="the mixed phase (s)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    report = asyncio.run(run(args.seconds, args.seed))
+    for problem in report.problems:
+        print("problem:", problem)
+    print(f"faults tried: {report.tried}, survived: {report.survived}")
+    return 0 if report.tried == report.survived and not report.problems else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
