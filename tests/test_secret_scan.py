@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from textual.widgets import Input
@@ -53,6 +54,14 @@ async def test_no_secret_outside_the_keyring_after_sign_in_and_use(tmp_path, iso
         screens.append(app.export_screenshot())
 
     secrets = {DEMO_CLIENT_SECRET, *fake.access_tokens, *fake.refresh_tokens, *fake.codes}
+    # Every live object of spotui's own (the fake is the server: it may know tokens).
+    live = [
+        obj for obj in gc.get_objects()
+        if type(obj).__module__.startswith("spotui.")
+        and not type(obj).__module__.startswith("spotui.fake")
+    ]
+    assert len(live) > 20
+    reprs = "\n".join(repr(obj) for obj in live)
     assert len(secrets) >= 8
     kept = set(isolated.secrets.values())
     assert any(isolated.secrets[(SERVICE, "refresh_token")] == t for t in fake.refresh_tokens)
@@ -68,6 +77,7 @@ async def test_no_secret_outside_the_keyring_after_sign_in_and_use(tmp_path, iso
     places = {str(path): path.read_bytes().decode(errors="replace") for path in files}
     places.update({f"screen {n}": text for n, text in enumerate(screens)})
     places["stdout"], places["stderr"] = printed.out, printed.err
+    places["repr() of live objects"] = reprs
     found = [
         (place, secret[:6])
         for place, text in places.items()
