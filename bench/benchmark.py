@@ -110,6 +110,15 @@ def _controlling_tty() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
+def _display(screen: pyte.Screen) -> str:
+    """The screen's text. pyte's own ``display`` fails on a cell that holds a zero-width
+    character, so read the buffer directly."""
+    return "\n".join(
+        "".join(screen.buffer[y][x].data for x in range(screen.columns))
+        for y in range(screen.lines)
+    )
+
+
 @dataclass
 class _Waiter:
     predicate: Callable[[str], bool]
@@ -156,7 +165,7 @@ class Terminal:
             now = time.monotonic()
             with self.lock:
                 self.stream.feed(chunk)
-                text = "\n".join(self.screen.display)
+                text = _display(self.screen)
                 for waiter in self.waiters:
                     if not waiter.done.is_set() and waiter.predicate(text):
                         waiter.at = now
@@ -164,13 +173,13 @@ class Terminal:
 
     def text(self) -> str:
         with self.lock:
-            return "\n".join(self.screen.display)
+            return _display(self.screen)
 
     def watch(self, predicate: Callable[[str], bool]) -> _Waiter:
         """Start watching for ``predicate`` now (before the action that should cause it)."""
         waiter = _Waiter(predicate)
         with self.lock:
-            if predicate("\n".join(self.screen.display)):
+            if predicate(_display(self.screen)):
                 waiter.at = time.monotonic()
                 waiter.done.set()
             self.waiters.append(waiter)

@@ -1,12 +1,59 @@
-"""Small helpers shared by the UI tests."""
+"""Small helpers shared by the tests."""
 
 from __future__ import annotations
 
+import asyncio
 import html
+import json
+import os
 import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def plain(svg: str) -> str:
     """The text of a Textual SVG screenshot, with its non-breaking spaces as spaces."""
     lines = re.findall(r"<text[^>]*>(.*?)</text>", svg)
     return html.unescape("".join(lines)).replace("\xa0", " ")
+
+
+async def until(pilot, condition: Callable[[], bool], timeout: float = 6.0) -> None:
+    """Wait for ``condition`` while the app runs, then let the screen settle."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "timed out waiting for the screen"
+        await pilot.pause(0.02)
+    await pilot.pause()  # let a new screen finish mounting
+
+
+def subprocess_env(tmp_path: Path, api_url: str, accounts_url: str) -> dict[str, str]:
+    """An environment for spotui as a subprocess: the fake's URLs, a file keyring,
+    empty platform folders, and no SPOTIFY_* variables."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTIFY_", "XDG_"))}
+    return {
+        **clean,
+        "SPOTUI_API_URL": api_url,
+        "SPOTUI_ACCOUNTS_URL": accounts_url,
+        "PYTHON_KEYRING_BACKEND": "tests.keyrings.FileKeyring",
+        "SPOTUI_TEST_KEYRING": str(tmp_path / "keyring.json"),
+        "PYTHONPATH": str(ROOT),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+
+
+def expire_access_token(env: dict[str, str]) -> dict[str, str]:
+    """Make the access token in the file keyring stale, so the next call refreshes.
+    Returns the keyring's contents as they were."""
+    keyring_file = Path(env["SPOTUI_TEST_KEYRING"])
+    stored = json.loads(keyring_file.read_text())
+    access = json.loads(stored["spotui/access_token"])
+    access["expires_at"] = time.time() - 1
+    keyring_file.write_text(json.dumps({**stored, "spotui/access_token": json.dumps(access)}))
+    return stored

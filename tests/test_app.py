@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-
 import pytest
 from textual.widgets import OptionList, Static, TabbedContent
 
@@ -20,7 +17,7 @@ from spotui.widgets.lists import LibraryView, ListView
 from spotui.widgets.now_playing import TimeBar
 from spotui.widgets.table import RowsTable
 
-from .helpers import plain
+from .helpers import plain, until
 
 
 def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
@@ -40,14 +37,6 @@ def text(app: SpotuiApp, selector: str) -> str:
 def screen_text(app: SpotuiApp) -> str:
     """What the terminal shows, as plain text."""
     return plain(app.export_screenshot())
-
-
-async def until(pilot, condition: Callable[[], bool], timeout: float = 6.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out waiting for the screen"
-        await pilot.pause(0.02)
 
 
 async def started(pilot) -> MainScreen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ import pytest
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
 from spotui.fake.server import FakeServer, serve_in_thread
 
+from .helpers import subprocess_env
 from .test_wizard import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,19 +31,7 @@ def served() -> Iterator[tuple[FakeSpotify, FakeServer]]:
 def env(tmp_path, served) -> dict[str, str]:
     """A clean environment: the fake's URLs, a file keyring, empty platform folders."""
     _, server = served
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTIFY_", "XDG_"))}
-    return {
-        **clean,
-        "SPOTUI_API_URL": server.api_url,
-        "SPOTUI_ACCOUNTS_URL": server.url,
-        "PYTHON_KEYRING_BACKEND": "tests.keyrings.FileKeyring",
-        "SPOTUI_TEST_KEYRING": str(tmp_path / "keyring.json"),
-        "PYTHONPATH": str(ROOT),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
+    return subprocess_env(tmp_path, server.api_url, server.url)
 
 
 def spotui(*args: str, env: dict[str, str], **options) -> subprocess.Popen:

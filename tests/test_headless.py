@@ -22,6 +22,8 @@ from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
 from spotui.fake.catalog import TRACKS
 from spotui.fake.server import FakeServer, serve_in_thread
 
+from .helpers import expire_access_token, subprocess_env
+
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOTHING, EXIT_SIGNED_OUT = 0, 1, 2, 3, 4
 
@@ -59,19 +61,7 @@ def env(tmp_path, served) -> dict[str, str]:
     (state / "account.json").write_text(
         json.dumps({"client_id": DEMO_CLIENT_ID, "callback_port": 8888})
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SPOTIFY_", "XDG_"))}
-    return {
-        **clean,
-        "SPOTUI_API_URL": server.api_url,
-        "SPOTUI_ACCOUNTS_URL": server.url,
-        "PYTHON_KEYRING_BACKEND": "tests.keyrings.FileKeyring",
-        "SPOTUI_TEST_KEYRING": str(keyring_file),
-        "PYTHONPATH": str(ROOT),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
+    return subprocess_env(tmp_path, server.api_url, server.url)
 
 
 def spotui(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -182,12 +172,8 @@ def test_a_cached_access_token_costs_no_refresh(env, served):
 
 def test_an_expired_access_token_is_refreshed_once_and_stored(env, served):
     fake, _ = served
+    stored = expire_access_token(env)
     keyring_file = Path(env["SPOTUI_TEST_KEYRING"])
-    stored = json.loads(keyring_file.read_text())
-    access = json.loads(stored["spotui/access_token"])
-    access["expires_at"] = time.time() - 10
-    stored["spotui/access_token"] = json.dumps(access)
-    keyring_file.write_text(json.dumps(stored))
     ok(spotui(env, "now"))
     ok(spotui(env, "now"))
     assert fake.requests["/api/token"] == 1

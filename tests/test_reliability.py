@@ -24,6 +24,7 @@ from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient,
 from spotui.spotify.errors import NetworkError
 from spotui.spotify.signin import CallbackServer
 
+from .helpers import expire_access_token
 from .keyrings import FileKeyring
 from .test_headless import env, served  # noqa: F401 (fixtures)
 from .test_wizard import free_port
@@ -131,12 +132,7 @@ def test_redact_blanks_every_kind_of_credential():
 
 def test_the_debug_log_has_the_story_and_no_secret(env, served, tmp_path):  # noqa: F811
     fake, _ = served
-    keyring_file = Path(env["SPOTUI_TEST_KEYRING"])
-    stored = json.loads(keyring_file.read_text())
-    access = json.loads(stored["spotui/access_token"])
-    access["expires_at"] = time.time() - 1  # make it refresh, so the log sees the token dance
-    stored["spotui/access_token"] = json.dumps(access)
-    keyring_file.write_text(json.dumps(stored))
+    expire_access_token(env)  # a refresh, so the log sees the token dance
     log = tmp_path / "debug.log"
     for args in (["--log", str(log), "now"], ["--log", str(log), "next"]):
         result = subprocess.run(
@@ -164,12 +160,7 @@ def test_the_tui_and_now_watch_share_a_sign_in_that_rotates(env, served, monkeyp
     neither process loses the sign-in, and the keyring ends with a working token."""
     fake, server = served
     fake.set(token_lifetime_s=4, invalidate_rotated=True)
-    keyring_file = Path(env["SPOTUI_TEST_KEYRING"])
-    stored = json.loads(keyring_file.read_text())
-    access = json.loads(stored["spotui/access_token"])
-    access["expires_at"] = time.time() - 1  # the next call refreshes into 4-second tokens
-    stored["spotui/access_token"] = json.dumps(access)
-    keyring_file.write_text(json.dumps(stored))
+    expire_access_token(env)  # the next call refreshes into 4-second tokens
     monkeypatch.setenv("SPOTUI_TEST_KEYRING", env["SPOTUI_TEST_KEYRING"])
     keyring.set_keyring(FileKeyring())
     for name in ("XDG_STATE_HOME",):

@@ -50,13 +50,14 @@ async def test_no_secret_outside_the_keyring_after_sign_in_and_use(tmp_path, iso
             await pilot.press(*keys)
             await pilot.pause(0.4)
             screens.append(app.export_screenshot())
-        await until(pilot, lambda: len(fake.access_tokens) >= 5, timeout=15)
+        await until(pilot, lambda: len(fake.access_tokens) >= 5, timeout=45)
         screens.append(app.export_screenshot())
 
     secrets = {DEMO_CLIENT_SECRET, *fake.access_tokens, *fake.refresh_tokens, *fake.codes}
     # Every live object of spotui's own (the fake is the server: it may know tokens).
     live = [
-        obj for obj in gc.get_objects()
+        obj
+        for obj in gc.get_objects()
         if type(obj).__module__.startswith("spotui.")
         and not type(obj).__module__.startswith("spotui.fake")
     ]

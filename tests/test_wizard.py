@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
-from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -17,6 +15,8 @@ from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
 from spotui.screens.main import MainScreen
 from spotui.screens.wizard import WizardScreen
 from spotui.services import Services
+
+from .helpers import until
 
 
 def free_port() -> int:
@@ -40,15 +40,6 @@ def real_services(fake: FakeSpotify) -> Services:
     services = Services.real()
     services.transport = fake.transport()
     return services
-
-
-async def until(pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out waiting for the screen"
-        await pilot.pause(0.02)
-    await pilot.pause()  # let a new screen finish mounting
 
 
 def message(app: SpotuiApp) -> str:

@@ -546,7 +546,7 @@ class MainScreen(Screen):
             flushed_at = self._now()
 
         try:
-            async for page in self.spotify.iter_saved_tracks(page_size=50, concurrency=5):
+            async for page in self.spotify.iter_saved_tracks(page_size=50, concurrency=6):
                 total = page.total
                 pending[page.offset] = page
                 while shown in pending:
