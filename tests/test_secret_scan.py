@@ -54,13 +54,17 @@ async def test_no_secret_outside_the_keyring_after_sign_in_and_use(tmp_path, iso
         screens.append(app.export_screenshot())
 
     secrets = {DEMO_CLIENT_SECRET, *fake.access_tokens, *fake.refresh_tokens, *fake.codes}
+
     # Every live object of spotui's own (the fake is the server: it may know tokens).
-    live = [
-        obj
-        for obj in gc.get_objects()
-        if type(obj).__module__.startswith("spotui.")
-        and not type(obj).__module__.startswith("spotui.fake")
-    ]
+    def spotui_object(obj: object) -> bool:
+        module = getattr(type(obj), "__module__", None)
+        return (
+            isinstance(module, str)
+            and module.startswith("spotui.")
+            and not (module.startswith("spotui.fake"))
+        )
+
+    live = [obj for obj in gc.get_objects() if spotui_object(obj)]
     assert len(live) > 20
     reprs = "\n".join(repr(obj) for obj in live)
     assert len(secrets) >= 8
