@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from spotui.cache import ListCache
@@ -113,6 +114,8 @@ class MainScreen(Screen):
         self._loaded: set[str] = set()
         self._liked_for: str | None = None
         self._art_url: str | None = None
+        self._soon = AFTER_COMMAND_S  # how soon to poll after a wake-up
+        self._countdown_timer: Timer | None = None
         self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
 
     def palette_commands(self) -> Iterable[SystemCommand]:
@@ -198,7 +201,6 @@ class MainScreen(Screen):
     async def poll_loop(self) -> None:
         """Ask for the player state every few seconds, for as long as the screen lives."""
         failures = 0
-        self._soon = AFTER_COMMAND_S
         while True:
             generation = self._generation
             try:
@@ -244,7 +246,7 @@ class MainScreen(Screen):
             view.status = f"{what} — retrying in {left} s" if left else f"{what} — retrying…"
 
         tick()
-        if hasattr(self, "_countdown_timer"):
+        if self._countdown_timer is not None:
             self._countdown_timer.stop()
         self._countdown_timer = self.set_interval(1.0, tick, repeat=max(1, round(seconds)))
 
