@@ -49,8 +49,9 @@ class SpotuiApp(App):
             )
         for problem in self.problems:
             self.notify(problem, title="Config", severity="warning", timeout=12)
-        if self.services.signed_in():
-            self.push_screen(MainScreen(self.services, self.config))
+        spotify = self.services.connect()
+        if spotify is not None:
+            self.push_screen(MainScreen(self.services, self.config, spotify))
         else:
             self.push_screen(self._wizard())
 
@@ -61,7 +62,11 @@ class SpotuiApp(App):
 
     def on_wizard_screen_signed_in(self) -> None:
         """The wizard stored a sign-in: on to the main screen."""
-        self.switch_screen(MainScreen(self.services, self.config))
+        spotify = self.services.connect()
+        if spotify is None:  # the store lost what the wizard just saved
+            self.switch_screen(self._wizard("The sign-in could not be kept; try again."))
+            return
+        self.switch_screen(MainScreen(self.services, self.config, spotify))
         self.notify("Signed in. Your tokens are in the OS keyring.")
 
     @on(MainScreen.SignedOut)

@@ -104,21 +104,21 @@ class Services:
         client = self.client_credentials()
         return client.client_id if client else None
 
-    def signed_in(self) -> bool:
-        """True when there are credentials worth trying (the API has the last word)."""
-        if self.client_credentials() is None:
-            return False
-        try:
-            tokens = self.store.load_tokens()
-        except Exception:
-            return False
-        return tokens is not None and bool(tokens.refresh_token or tokens.access_token)
+    def connect(self) -> SpotifyClient | None:
+        """A client for the stored sign-in; None when there is none worth trying.
 
-    def connect(self) -> SpotifyClient:
+        Credentials and tokens are read once here (the API has the last word on
+        whether they still work).
+        """
         client = self.client_credentials()
         if client is None:
-            raise RuntimeError("connect() needs a sign-in")
-        session = Session(client, self.store, endpoints=self.endpoints, clock=self.clock)
+            return None
+        try:
+            session = Session(client, self.store, endpoints=self.endpoints, clock=self.clock)
+        except Exception:  # the keyring, say: no usable sign-in
+            return None
+        if not session.signed_in:
+            return None
         return SpotifyClient(session, endpoints=self.endpoints, transport=self.transport)
 
     def start_sign_in(self, client: ClientCredentials, port: int) -> SignIn:

@@ -540,10 +540,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 async def run(command: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
     services = Services.demo_mode() if demo else Services.real()
-    if not services.signed_in():
+    spotify = services.connect()
+    if spotify is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_SIGNED_OUT
-    spotify = services.connect()
     try:
         return await COMMANDS[command](spotify, args)
     except Failure as exc:

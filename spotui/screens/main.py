@@ -102,11 +102,11 @@ class MainScreen(Screen):
             super().__init__()
             self.reason = reason
 
-    def __init__(self, services: Services, config: Config):
+    def __init__(self, services: Services, config: Config, spotify: SpotifyClient):
         super().__init__()
         self.services = services
         self.config = config
-        self.spotify = services.connect()
+        self.spotify = spotify
         self.cache = ListCache()
         self._wake = asyncio.Event()
         self._commands = asyncio.Lock()

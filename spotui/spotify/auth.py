@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -214,10 +214,6 @@ class TokenSet:
 
     def expires_within(self, seconds: float, now: float | None = None) -> bool:
         return (time.time() if now is None else now) >= self.expires_at - seconds
-
-    def without_access(self) -> TokenSet:
-        """The same sign-in with the access token dropped (forces a refresh)."""
-        return replace(self, access_token="", expires_at=0.0)
 
 
 @dataclass(frozen=True, slots=True)
