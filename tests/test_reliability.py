@@ -26,7 +26,7 @@ from spotui.spotify.signin import CallbackServer
 
 from .helpers import expire_access_token
 from .keyrings import FileKeyring
-from .test_headless import env, served  # noqa: F401 (fixtures)
+from .test_headless import env, served, spotui  # noqa: F401 (fixtures)
 from .test_wizard import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,14 +135,7 @@ def test_the_debug_log_has_the_story_and_no_secret(env, served, tmp_path):  # no
     expire_access_token(env)  # a refresh, so the log sees the token dance
     log = tmp_path / "debug.log"
     for args in (["--log", str(log), "now"], ["--log", str(log), "next"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "spotui", *args],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        result = spotui(env, *args)
         assert result.returncode == 0, result.stderr
     text = log.read_text()
     assert "GET /me/player -> 200" in text and "POST /me/player/next -> 204" in text
