@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ class ListCache:
     def load(self, name: str) -> Cached | None:
         try:
             raw = json.loads(self._file(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if not isinstance(raw, dict) or "data" not in raw:
             return None
@@ -51,3 +52,25 @@ class ListCache:
         # A cache that cannot be written only costs a slower next start.
         with contextlib.suppress(OSError):
             paths.write_private(self._file(name), json.dumps(payload, ensure_ascii=False))
+
+
+class GateFile:
+    """When a long rate-limit wait (or the used-up quota) ends, for every spotui process.
+
+    A command run after a ``QUOTA_EXCEEDED`` answer then sends nothing until then.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or paths.cache_dir() / "rate-limit.json"
+
+    def load(self) -> tuple[float, bool] | None:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            until = float(raw["until"])
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
+            return None
+        return (until, raw.get("quota") is True) if math.isfinite(until) else None
+
+    def save(self, until: float, quota: bool) -> None:
+        with contextlib.suppress(OSError):
+            paths.write_private(self.path, json.dumps({"until": until, "quota": quota}))

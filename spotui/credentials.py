@@ -99,6 +99,15 @@ class CredentialStore:
     def from_env(self) -> bool:
         return bool(self.env.get(ENV_REFRESH_TOKEN) or self.env.get(ENV_ACCESS_TOKEN))
 
+    def source(self) -> str:
+        """Where the sign-in comes from, in words (``spotui doctor``)."""
+        if self.from_env:
+            return "the environment (SPOTIFY_* variables)"
+        import keyring
+
+        backend = keyring.get_keyring()
+        return f"the keyring ({getattr(backend, 'name', type(backend).__name__)})"
+
     # --- the keyring --------------------------------------------------------------
 
     def _call(self, action: str, *args: str) -> Any:

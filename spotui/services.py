@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
-from spotui.spotify.client import SpotifyClient
+from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 from spotui.spotify.signin import SignIn
 
@@ -33,11 +33,14 @@ class Services:
     clock: Callable[[], float] = time.time
     monotonic: Callable[[], float] = time.monotonic
     problem: str | None = None
+    gate: GateStore | None = None
+    sign_in_source: Callable[[], str] = lambda: "memory (the demo)"
     fake: object | None = field(default=None, repr=False)
 
     @classmethod
     def real(cls) -> Services:
         """The user's Spotify: keyring and environment, real endpoints (or SPOTUI_*_URL)."""
+        from spotui.cache import GateFile
         from spotui.credentials import (
             CredentialStore,
             KeyringUnavailable,
@@ -63,6 +66,8 @@ class Services:
             remember_sign_in=remember,
             remembered_port=lambda: load_account().callback_port,
             problem=None if store.from_env else keyring_problem(),
+            gate=GateFile(),
+            sign_in_source=lambda: store.source(),
         )
 
     @classmethod
@@ -119,7 +124,13 @@ class Services:
             return None
         if not session.signed_in:
             return None
-        return SpotifyClient(session, endpoints=self.endpoints, transport=self.transport)
+        return SpotifyClient(
+            session,
+            endpoints=self.endpoints,
+            transport=self.transport,
+            clock=self.clock,
+            gate_store=self.gate,
+        )
 
     def start_sign_in(self, client: ClientCredentials, port: int) -> SignIn:
         return SignIn(client, port=port, endpoints=self.endpoints, transport=self.transport)

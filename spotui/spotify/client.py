@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from typing import Any, Final, Literal
+from email.utils import parsedate_to_datetime
+from typing import Any, Final, Literal, Protocol
 
 import httpx
 
@@ -20,6 +22,7 @@ from spotui.spotify.errors import (
     RateLimited,
     ServerError,
     SpotifyError,
+    Unavailable,
     api_error,
 )
 from spotui.spotify.models import (
@@ -39,8 +42,40 @@ from spotui.spotify.models import (
 from spotui.spotify.session import Session
 
 log = logging.getLogger("spotui.http")
-IDS_PER_REQUEST: Final = 50
+URIS_PER_LIBRARY_CALL: Final = 40
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
+
+# After a 429: never less than a second, growing with each 429 in a row, whatever
+# Retry-After says; an unreadable header counts as the default; never more than 3 h.
+MIN_WAIT_S: Final = 1.0
+DEFAULT_RETRY_AFTER_S: Final = 5.0
+MAX_BACKOFF_S: Final = 64.0
+MAX_WAIT_S: Final = 3 * 3600.0
+REMEMBER_WAIT_S: Final = 60.0  # a wait this long is kept for the next spotui process too
+
+# What each endpoint is for, so that a 403 can say which feature is unavailable.
+FEATURES: Final = (
+    ("/me/library", "Saving to your library"),
+    ("/me/tracks", "Saved tracks"),
+    ("/me/top", "Top lists"),
+    ("/me/player/recently-played", "Recently played"),
+    ("/me/player", "The player"),
+    ("/me", "Your profile"),
+)
+
+
+def feature_of(path: str) -> str | None:
+    return next((name for prefix, name in FEATURES if path.startswith(prefix)), None)
+
+
+class GateStore(Protocol):
+    """Keeps a long rate-limit wait across runs, so no spotui process asks before it ends."""
+
+    def load(self) -> tuple[float, bool] | None:
+        """(wall-clock time the wait ends, whether it is the quota), or None."""
+        ...
+
+    def save(self, until: float, quota: bool) -> None: ...
 
 
 class NotModified:
@@ -53,25 +88,44 @@ class NotModified:
 NOT_MODIFIED: Final = NotModified()
 
 
-def _chunks(ids: Sequence[str], size: int = IDS_PER_REQUEST) -> Iterable[Sequence[str]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
-def _retry_after(response: httpx.Response) -> float:
-    """Seconds from ``Retry-After``; one second when it is missing or unreadable."""
+def _header_seconds(value: str | None, now: float) -> float:
+    """``Retry-After`` in seconds: a number or an HTTP date; the default when unreadable."""
+    if value is None:
+        return DEFAULT_RETRY_AFTER_S
     try:
-        return max(0.0, float(response.headers.get("Retry-After", "1")))
+        seconds = float(value)
     except ValueError:
-        return 1.0
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - now
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return DEFAULT_RETRY_AFTER_S
+    if math.isnan(seconds):
+        return DEFAULT_RETRY_AFTER_S
+    return seconds
 
 
-def _error_from(response: httpx.Response) -> SpotifyError:
-    """Turn an error answer into a typed exception, whatever shape its body has."""
+def retry_after(response: httpx.Response, streak: int, now: float) -> float:
+    """How long to wait after the ``streak``-th 429 in a row (1, 2, …)."""
+    asked = _header_seconds(response.headers.get("Retry-After"), now)
+    backoff = min(MAX_BACKOFF_S, MIN_WAIT_S * 2 ** max(0, streak - 1))
+    return min(MAX_WAIT_S, max(asked, backoff, MIN_WAIT_S))
+
+
+def _spotify_said(response: httpx.Response) -> tuple[str, str | None]:
+    """(message, reason) from an error answer, whatever its body: JSON or plain text."""
     try:
         body = response.json()
     except ValueError:
         body = None
+    if body is None:
+        text = response.content.decode("utf-8", "replace").strip()
+        html = "html" in response.headers.get("Content-Type", "") or text.startswith("<")
+        return ("" if html else " ".join(text.split())[:200]), None
     message, reason = "", None
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
@@ -80,7 +134,13 @@ def _error_from(response: httpx.Response) -> SpotifyError:
     elif isinstance(error, str):
         description = body.get("error_description") if isinstance(body, dict) else None
         message = description if isinstance(description, str) else error
-    return api_error(response.status_code, message, reason)
+    return message, reason
+
+
+def _error_from(response: httpx.Response, path: str) -> SpotifyError:
+    """Turn an error answer into a typed exception."""
+    message, reason = _spotify_said(response)
+    return api_error(response.status_code, message, reason, feature=feature_of(path))
 
 
 class SpotifyClient:
@@ -110,6 +170,8 @@ class SpotifyClient:
         rate_limit_retries: int = 3,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
+        gate_store: GateStore | None = None,
     ):
         self.session = session
         self.endpoints = endpoints or session.endpoints
@@ -125,7 +187,16 @@ class SpotifyClient:
         self.rate_limit_retries = rate_limit_retries
         self._sleep = sleep
         self._monotonic = monotonic
+        self._clock = clock
+        self._gate_store = gate_store
         self._blocked_until = 0.0
+        self._quota = False  # the gate is closed for the app's whole quota
+        self._streak = 0  # 429s in a row, across requests
+        self._refused: dict[str, SpotifyError] = {}  # endpoints closed to this app
+        stored = gate_store.load() if gate_store else None
+        if stored is not None and stored[0] > clock():
+            self._blocked_until = monotonic() + min(MAX_WAIT_S, stored[0] - clock())
+            self._quota = stored[1]
 
     def __repr__(self) -> str:
         return f"SpotifyClient(api_url={self.endpoints.api_url!r})"
@@ -146,11 +217,27 @@ class SpotifyClient:
         """Seconds left before the API may be asked again (0 when it may now)."""
         return max(0.0, self._blocked_until - self._monotonic())
 
+    @property
+    def quota_used_up(self) -> bool:
+        """True while Spotify's request quota for the app is used up."""
+        return self._quota and self.rate_limited_for > 0
+
     async def _wait_for_gate(self) -> None:
         while (remaining := self.rate_limited_for) > 0:
-            if remaining > self.max_wait:
-                raise RateLimited(remaining)
+            if remaining > self.max_wait or self._quota:
+                raise RateLimited(remaining, quota=self._quota, now=self._clock())
             await self._sleep(remaining)
+        self._quota = False
+
+    def _close_gate(self, wait: float, quota: bool) -> None:
+        """No request leaves for ``wait`` seconds; a long wait is kept for later runs."""
+        self._blocked_until = max(self._blocked_until, self._monotonic() + wait)
+        self._quota = self._quota or quota
+        if self._gate_store is not None and (quota or wait >= REMEMBER_WAIT_S):
+            try:
+                self._gate_store.save(self._clock() + self.rate_limited_for, self._quota)
+            except OSError as exc:
+                log.warning("could not keep the rate-limit wait: %s", type(exc).__name__)
 
     async def _backoff(self, attempt: int) -> None:
         delay = min(self.backoff_cap, self.backoff_base * 2**attempt)
@@ -167,6 +254,9 @@ class SpotifyClient:
     ) -> httpx.Response:
         """Send one API request with every retry rule above; return the good answer."""
         url = f"{self.endpoints.api_url}{path}"
+        key = f"{method} {path}"
+        if key in self._refused:  # Spotify closed it to this app: do not ask again
+            raise self._refused[key]
         if params:
             params = {key: value for key, value in params.items() if value is not None}
         failures = 0
@@ -208,13 +298,16 @@ class SpotifyClient:
                 refreshed, stale = True, token
                 continue
             if status == 429:
-                wait = _retry_after(response)
-                log.info("rate limited: waiting %.1f s", wait)
-                self._blocked_until = max(self._blocked_until, self._monotonic() + wait)
-                if limited >= self.rate_limit_retries:
-                    raise RateLimited(wait)
+                self._streak += 1
+                wait = retry_after(response, self._streak, self._clock())
+                quota = _spotify_said(response)[1] == "QUOTA_EXCEEDED"
+                log.info("rate limited%s: waiting %.1f s", " (quota)" if quota else "", wait)
+                self._close_gate(wait, quota)
+                if quota or limited >= self.rate_limit_retries:
+                    raise RateLimited(wait, quota=quota, now=self._clock())
                 limited += 1
                 continue
+            self._streak = 0
             if status >= 500:
                 if failures < self.retries:
                     await self._backoff(failures)
@@ -225,7 +318,10 @@ class SpotifyClient:
                     status=status,
                 )
             if status >= 400:
-                raise _error_from(response)
+                error = _error_from(response, path)
+                if isinstance(error, Unavailable):
+                    self._refused[key] = error
+                raise error
             return response
 
     @staticmethod
@@ -414,21 +510,22 @@ class SpotifyClient:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
 
-    async def save_tracks(self, ids: Sequence[str]) -> None:
-        for chunk in _chunks(ids):
-            await self.request("PUT", "/me/tracks", params={"ids": ",".join(chunk)})
+    async def save_to_library(self, uris: Sequence[str]) -> None:
+        """Save tracks (or albums, episodes, shows, playlists) by URI, 40 a call."""
+        for chunk in _chunks(uris, URIS_PER_LIBRARY_CALL):
+            await self.request("PUT", "/me/library", params={"uris": ",".join(chunk)})
 
-    async def remove_tracks(self, ids: Sequence[str]) -> None:
-        for chunk in _chunks(ids):
-            await self.request("DELETE", "/me/tracks", params={"ids": ",".join(chunk)})
+    async def remove_from_library(self, uris: Sequence[str]) -> None:
+        for chunk in _chunks(uris, URIS_PER_LIBRARY_CALL):
+            await self.request("DELETE", "/me/library", params={"uris": ",".join(chunk)})
 
-    async def tracks_saved(self, ids: Sequence[str]) -> list[bool]:
-        """Whether each id is in the user's library, in the order given."""
+    async def in_library(self, uris: Sequence[str]) -> list[bool]:
+        """Whether each URI is in the user's library, in the order given."""
         answer: list[bool] = []
-        for chunk in _chunks(ids):
-            data = await self._get("/me/tracks/contains", ids=",".join(chunk))
+        for chunk in _chunks(uris, URIS_PER_LIBRARY_CALL):
+            data = await self._get("/me/library/contains", uris=",".join(chunk))
             flags = data if isinstance(data, list) else []
-            answer.extend(bool(flag) for flag in flags[: len(chunk)])
+            answer.extend(flag is True for flag in flags[: len(chunk)])
             answer.extend([False] * (len(chunk) - len(flags)))
         return answer
 

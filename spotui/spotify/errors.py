@@ -6,6 +6,11 @@ token, a code or a client secret: only what Spotify said and what to do.
 
 from __future__ import annotations
 
+import time
+
+ALLOWLIST_TEXT = "User not registered in the Developer Dashboard"
+ALLOWLIST_HINT = "add your account under User Management in your app's dashboard"
+
 
 class SpotifyError(Exception):
     """Base of every error spotui's Spotify layer raises."""
@@ -68,6 +73,14 @@ class Forbidden(ApiError):
     """403 that is neither Premium nor a player restriction (Development Mode, scopes)."""
 
 
+class NotAllowlisted(Forbidden):
+    """403 in plain text: the account is not on the app's allowlist (User Management)."""
+
+
+class Unavailable(Forbidden):
+    """403 on an endpoint Spotify closed to this app: the feature is off, not worth retrying."""
+
+
 class PlayerError(ApiError):
     """A player command failed."""
 
@@ -84,15 +97,37 @@ class Restricted(PlayerError):
     """403: the current state forbids the command (pausing while paused, say)."""
 
 
-class RateLimited(SpotifyError):
-    """429: Spotify asked spotui to wait ``retry_after`` seconds."""
+def wait_text(seconds: float) -> str:
+    """A wait in words a person reads at a glance: ``45 s``, ``12 min``, ``3 h 5 min``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
-    def __init__(self, retry_after: float):
-        super().__init__(
-            f"Spotify is rate limiting spotui; retrying in {round(retry_after)} s",
-            status=429,
-        )
+
+class RateLimited(SpotifyError):
+    """429: Spotify asked spotui to wait ``retry_after`` seconds.
+
+    ``quota`` marks a ``QUOTA_EXCEEDED`` answer: the app's whole request quota is
+    used up, and the message names the clock time of the next try.
+    """
+
+    def __init__(self, retry_after: float, *, quota: bool = False, now: float | None = None):
+        until = (time.time() if now is None else now) + retry_after
+        if quota:
+            at = time.strftime("%H:%M", time.localtime(until))
+            message = (
+                f"Spotify's request quota for your app is used up; spotui will try again at {at}"
+            )
+        else:
+            message = f"Spotify is rate limiting spotui; retrying in {wait_text(retry_after)}"
+        super().__init__(message, status=429, reason="QUOTA_EXCEEDED" if quota else None)
         self.retry_after = retry_after
+        self.quota = quota
 
 
 class ServerError(SpotifyError):
@@ -128,8 +163,15 @@ PLAYER_REASON_TEXT: dict[str, str] = {
 }
 
 
-def api_error(status: int, message: str, reason: str | None) -> SpotifyError:
-    """Map an API error body onto the matching typed exception."""
+def api_error(
+    status: int, message: str, reason: str | None, *, feature: str | None = None
+) -> SpotifyError:
+    """Map an API error onto the matching typed exception.
+
+    ``message`` is what Spotify said (a JSON body's message, or a plain-text
+    body); ``feature`` names what the endpoint is for, so that a 403 from an
+    endpoint closed to this app can say what is unavailable.
+    """
     text = PLAYER_REASON_TEXT.get(reason or "") or message or f"Spotify answered {status}"
     kwargs = {"status": status, "reason": reason}
     if reason == "NO_ACTIVE_DEVICE":
@@ -139,9 +181,21 @@ def api_error(status: int, message: str, reason: str | None) -> SpotifyError:
     if status == 401:
         return AuthExpired(message or "Spotify refused the sign-in", **kwargs)
     if status == 403:
+        if ALLOWLIST_TEXT.casefold() in message.casefold():
+            return NotAllowlisted(f"Spotify said: {message.strip()} — {ALLOWLIST_HINT}.", **kwargs)
         if reason or message.startswith("Player command failed"):
             return Restricted(text, **kwargs)
-        return Forbidden(text, **kwargs)
+        if "scope" in message.casefold():
+            return Forbidden(
+                f"Spotify said: {message} — run `spotui auth` to grant spotui's permissions.",
+                **kwargs,
+            )
+        said = f"Spotify said: {message}" if message else "Spotify answered 403 Forbidden"
+        if feature:
+            return Unavailable(
+                f"{feature}: unavailable to Development Mode apps ({said}).", **kwargs
+            )
+        return Forbidden(said, **kwargs)
     if status == 404:
         if reason:
             return PlayerError(text, **kwargs)

@@ -3,6 +3,11 @@
 Every ``from_json`` takes whatever came over the wire and never raises on a
 missing, null or mistyped field: it falls back to an empty value instead, so
 the UI never digs in raw dicts and never meets a ``KeyError``.
+
+Fields that Spotify no longer sends to Development Mode apps (artist genres,
+followers and popularity; track popularity; show publisher; user product and
+country) are ``None`` when absent, never an empty string or zero: the UI shows
+nothing for them and JSON output prints ``null``.
 """
 
 from __future__ import annotations
@@ -115,7 +120,7 @@ class Artist:
     id: str | None = None
     uri: str | None = None
     url: str | None = None
-    genres: tuple[str, ...] = ()
+    genres: tuple[str, ...] | None = None
     popularity: int | None = None
     followers: int | None = None
     images: tuple[Image, ...] = ()
@@ -134,8 +139,8 @@ class Artist:
             uri=_opt_str(data, "uri"),
             url=_url(data),
             genres=_list(data, "genres", lambda g: g if isinstance(g, str) else None)
-            if genres
-            else (),
+            if isinstance(genres, list)
+            else None,
             popularity=_opt_int(data, "popularity") if "popularity" in data else None,
             followers=_opt_int(followers, "total") if isinstance(followers, Mapping) else None,
             images=_list(data, "images", Image.from_json) if data.get("images") else (),
@@ -214,7 +219,7 @@ class Track:
 @dataclass(frozen=True, slots=True)
 class Show:
     name: str
-    publisher: str = ""
+    publisher: str | None = None
     id: str | None = None
     uri: str | None = None
     images: tuple[Image, ...] = ()
@@ -226,7 +231,7 @@ class Show:
             return None
         return cls(
             name=_str(data, "name"),
-            publisher=_str(data, "publisher"),
+            publisher=_opt_str(data, "publisher"),
             id=_opt_str(data, "id"),
             uri=_opt_str(data, "uri"),
             images=_list(data, "images", Image.from_json),

@@ -127,6 +127,13 @@ class Session:
             self.store.save_tokens(new)
             return new.access_token
 
+    async def refresh_now(self, http: httpx.AsyncClient) -> TokenSet:
+        """Refresh at once, whatever the token's age (``spotui doctor``); the new tokens."""
+        current = self._tokens
+        await self.access_token(http, stale=current.access_token if current else None)
+        assert self._tokens is not None
+        return self._tokens
+
     async def _refresh(self, http: httpx.AsyncClient, refresh_token: str) -> TokenSet:
         """Refresh; if Spotify refuses a token another process has just rotated, use the
         newer one from the store instead of giving up."""
