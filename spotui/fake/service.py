@@ -24,12 +24,14 @@ import httpx
 from spotui.fake.account import FakeAccount, FakeApiError, iso
 from spotui.fake.catalog import ALL_ARTISTS
 from spotui.fake.covers import cover_png
+from spotui.fake.posture import without_deprecated
 from spotui.spotify.auth import SCOPES
 
 DEMO_CLIENT_ID = "5f2c0e8a9b7d4c1e8f3a6b9d0c2e4f61"
 DEMO_CLIENT_SECRET = "fake-client-secret-0123456789abcdef"
 CODE_LIFETIME_S = 600.0
 _PLAYER_PREFIX = "/v1/me/player"
+LIBRARY_KINDS = frozenset({"track", "album", "episode", "show", "playlist"})
 
 
 class FakeTimeout(Exception):
@@ -67,6 +69,13 @@ class Knobs:
     nothing_playing: bool = False
     episode: bool = False
     ad: bool = False
+    # 2026: an app created before February 2026 still gets the deprecated fields and
+    # the old /me/tracks save and check; a new one (the default) does not.
+    legacy_app: bool = False
+    allowlisted: bool = True  # False: every /v1 call answers the plain-text 403
+    quota_exceeded: bool = False  # every /v1 call answers 429 QUOTA_EXCEEDED
+    quota_retry_after: float = 7200.0
+    plain_text_errors: bool = False  # error bodies in plain text, not JSON
 
 
 @dataclass
@@ -108,6 +117,17 @@ def _empty(status: int = 204) -> httpx.Response:
     return httpx.Response(status)
 
 
+def _text(status: int, text: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.Response(
+        status,
+        content=text.encode(),
+        headers={"Content-Type": "text/plain; charset=utf-8", **(headers or {})},
+    )
+
+
+ALLOWLIST_403 = "User not registered in the Developer Dashboard"
+
+
 def _int_param(params: dict[str, str], key: str, default: int, low: int, high: int) -> int:
     raw = params.get(key)
     if raw is None:
@@ -140,6 +160,7 @@ class FakeSpotify:
         self.codes: dict[str, _Code] = {}
         self.access_tokens: dict[str, _Grant] = {}
         self.refresh_tokens: dict[str, _Grant] = {}
+        self.saved_other: set[str] = set()  # albums, episodes, shows, playlists
         self.requests: Counter[str] = Counter()
         self.log: list[tuple[float, str, str, int]] = []  # (arrival time, method, path, status)
         self._ad_started = 0.0
@@ -393,9 +414,13 @@ class FakeSpotify:
             return fault
         try:
             grant = self._authenticate(request)
-            response = self._route(request, grant)
+            refusal = self._development_mode()
+            response = refusal or self._route(request, grant)
         except FakeApiError as exc:
-            response = _json_response(exc.status, exc.body())
+            if self.knobs.plain_text_errors:
+                response = _text(exc.status, exc.message)
+            else:
+                response = _json_response(exc.status, exc.body())
         if (
             self.knobs.truncate_json > 0
             and response.content
@@ -407,6 +432,30 @@ class FakeSpotify:
                 response.status_code, content=cut, headers={"Content-Type": "application/json"}
             )
         return response
+
+    def _development_mode(self) -> httpx.Response | None:
+        """What Spotify answers an app in Development Mode before it looks at the request."""
+        knobs = self.knobs
+        if not knobs.allowlisted:
+            return _text(403, ALLOWLIST_403)
+        if knobs.quota_exceeded:
+            seconds = knobs.quota_retry_after
+            return _json_response(
+                429,
+                {
+                    "error": {
+                        "status": 429,
+                        "message": "API rate limit exceeded",
+                        "reason": "QUOTA_EXCEEDED",
+                    }
+                },
+                {"Retry-After": str(int(seconds) if seconds.is_integer() else seconds)},
+            )
+        return None
+
+    def _shape(self, body: Any) -> Any:
+        """The body as this app gets it: without the deprecated fields, unless legacy."""
+        return body if self.knobs.legacy_app else without_deprecated(body)
 
     def _route(self, request: httpx.Request, grant: _Grant) -> httpx.Response:
         method, path = request.method, request.url.path[len("/v1") :]
@@ -420,9 +469,12 @@ class FakeSpotify:
             ("GET", "/me/top/tracks"): lambda: self._top("tracks", params, request),
             ("GET", "/me/top/artists"): lambda: self._top("artists", params, request),
             ("GET", "/me/tracks"): lambda: self._saved(params, request),
-            ("PUT", "/me/tracks"): lambda: self._library_change(params, save=True),
-            ("DELETE", "/me/tracks"): lambda: self._library_change(params, save=False),
-            ("GET", "/me/tracks/contains"): lambda: self._contains(params),
+            ("PUT", "/me/tracks"): lambda: self._old_library(params, save=True),
+            ("DELETE", "/me/tracks"): lambda: self._old_library(params, save=False),
+            ("GET", "/me/tracks/contains"): lambda: self._old_library(params, save=None),
+            ("PUT", "/me/library"): lambda: self._library(params, save=True),
+            ("DELETE", "/me/library"): lambda: self._library(params, save=False),
+            ("GET", "/me/library/contains"): lambda: self._library(params, save=None),
         }
         if (method, path) in routes:
             self._need_scope(grant, path, method)
@@ -441,7 +493,7 @@ class FakeSpotify:
             need = "user-modify-playback-state"
         elif path.startswith("/me/player"):
             need = "user-read-playback-state"
-        elif path.startswith("/me/tracks"):
+        elif path.startswith(("/me/tracks", "/me/library")):
             need = "user-library-read" if method == "GET" else "user-library-modify"
         else:
             return
@@ -454,18 +506,23 @@ class FakeSpotify:
         account = self.account
         return _json_response(
             200,
-            {
-                "country": "GB",
-                "display_name": account.display_name,
-                "external_urls": {"spotify": f"https://open.spotify.com/user/{account.user_id}"},
-                "followers": {"href": None, "total": 12},
-                "href": f"https://api.spotify.com/v1/users/{account.user_id}",
-                "id": account.user_id,
-                "images": [],
-                "product": "premium" if self.knobs.premium else "free",
-                "type": "user",
-                "uri": f"spotify:user:{account.user_id}",
-            },
+            self._shape(
+                {
+                    "country": "GB",
+                    "display_name": account.display_name,
+                    "email": "demo@example.invalid",
+                    "external_urls": {
+                        "spotify": f"https://open.spotify.com/user/{account.user_id}"
+                    },
+                    "followers": {"href": None, "total": 12},
+                    "href": f"https://api.spotify.com/v1/users/{account.user_id}",
+                    "id": account.user_id,
+                    "images": [],
+                    "product": "premium" if self.knobs.premium else "free",
+                    "type": "user",
+                    "uri": f"spotify:user:{account.user_id}",
+                }
+            ),
         )
 
     def _state(self, params: dict[str, str], *, full: bool) -> httpx.Response:
@@ -517,7 +574,7 @@ class FakeSpotify:
                 "repeat_state": player.repeat,
                 **body,
             }
-        return _json_response(200, body)
+        return _json_response(200, self._shape(body))
 
     def _devices(self) -> httpx.Response:
         return _json_response(200, {"devices": [dict(d) for d in self.account.devices]})
@@ -628,7 +685,8 @@ class FakeSpotify:
             ranked = account.top_artists[time_range]
             items = [ALL_ARTISTS[i].full() for i in ranked[offset : offset + limit]]
         content = json.dumps(
-            self._paging(request, items, len(ranked), limit, offset), ensure_ascii=False
+            self._shape(self._paging(request, items, len(ranked), limit, offset)),
+            ensure_ascii=False,
         ).encode()
         etag = '"' + hashlib.sha1(content).hexdigest()[:20] + '"'
         headers = {"ETag": etag, "Cache-Control": "private, max-age=0"}
@@ -675,13 +733,15 @@ class FakeSpotify:
                 next_url = f"{base}?{urlencode({'before': cursors['before'], 'limit': limit})}"
         return _json_response(
             200,
-            {
-                "items": items,
-                "next": next_url,
-                "cursors": cursors,
-                "limit": limit,
-                "href": str(request.url),
-            },
+            self._shape(
+                {
+                    "items": items,
+                    "next": next_url,
+                    "cursors": cursors,
+                    "limit": limit,
+                    "href": str(request.url),
+                }
+            ),
         )
 
     def _saved(self, params: dict[str, str], request: httpx.Request) -> httpx.Response:
@@ -692,7 +752,9 @@ class FakeSpotify:
             {"added_at": iso(at).split(".")[0] + "Z", "track": self.account.item_json(uri)}
             for uri, at in saved[offset : offset + limit]
         ]
-        return _json_response(200, self._paging(request, items, len(saved), limit, offset))
+        return _json_response(
+            200, self._shape(self._paging(request, items, len(saved), limit, offset))
+        )
 
     def _ids(self, params: dict[str, str]) -> list[str]:
         ids = [part for part in params.get("ids", "").split(",") if part]
@@ -702,24 +764,39 @@ class FakeSpotify:
             raise FakeApiError(400, "Too many ids requested")
         return ids
 
-    def _uri_of(self, track_id: str) -> str | None:
-        uri = f"spotify:track:{track_id}"
-        return uri if uri in self.account.tracks or uri in self.account.library_index else None
+    def _old_library(self, params: dict[str, str], *, save: bool | None) -> httpx.Response:
+        """``/me/tracks?ids=``: deprecated; a bare 403 for apps made since February 2026."""
+        if not self.knobs.legacy_app:
+            return _empty(403)
+        uris = [f"spotify:track:{track_id}" for track_id in self._ids(params)]
+        return self._change_library(uris, save)
 
-    def _library_change(self, params: dict[str, str], *, save: bool) -> httpx.Response:
-        uris = [self._uri_of(track_id) for track_id in self._ids(params)]
-        if any(uri is None for uri in uris):
-            raise FakeApiError(400, "Invalid base62 id")
+    def _library(self, params: dict[str, str], *, save: bool | None) -> httpx.Response:
+        """``/me/library?uris=``: save, remove (``save=False``) or check (``None``)."""
+        uris = [part for part in params.get("uris", "").split(",") if part]
+        if not uris:
+            raise FakeApiError(400, "Missing required parameter: uris")
+        if len(uris) > 40:
+            raise FakeApiError(400, "Too many uris requested")
         for uri in uris:
-            assert uri is not None
-            (self.account.save if save else self.account.remove)(uri)
-        return _empty(200)
+            kind = uri.split(":")[1] if uri.count(":") == 2 else ""
+            if not uri.startswith("spotify:") or kind not in LIBRARY_KINDS:
+                raise FakeApiError(400, f"Invalid uri: {uri}")
+        return self._change_library(uris, save)
 
-    def _contains(self, params: dict[str, str]) -> httpx.Response:
-        saved = self.account.saved_set
-        return _json_response(
-            200, [self._uri_of(track_id) in saved for track_id in self._ids(params)]
-        )
+    def _change_library(self, uris: list[str], save: bool | None) -> httpx.Response:
+        account = self.account
+        if save is None:
+            saved = account.saved_set
+            return _json_response(200, [uri in saved or uri in self.saved_other for uri in uris])
+        for uri in uris:
+            if not uri.startswith("spotify:track:"):
+                (self.saved_other.add if save else self.saved_other.discard)(uri)
+            elif account.knows(uri):
+                (account.save if save else account.remove)(uri)
+            elif save:
+                raise FakeApiError(400, "Invalid base62 id")
+        return _empty(200)
 
     @staticmethod
     def _cover(path: str) -> httpx.Response:
