@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     logout = commands.add_parser("logout", help="remove every secret spotui stored")
     logout.add_argument("--all", action="store_true", help="forget the Client ID too")
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the sign-in, the account and the app's limits",
+        description="Check and explain, one line per check. Costs a handful of requests "
+        "and never changes playback. Exit 0 when all is well, 1 otherwise.",
+    )
+    doctor.add_argument("--json", action="store_true", help="the checks as one JSON object")
     add_commands(commands)
     return parser
 
@@ -95,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
                     default_port=config.callback_port,
                 )
             )
+        if args.command == "doctor":
+            from spotui.commands.doctor import doctor
+            from spotui.config import load_config
+            from spotui.services import Services
+
+            config, _ = load_config(args.config)
+            services = Services.demo_mode() if args.demo else Services.real()
+            return asyncio.run(doctor(services, as_json=args.json, port=config.callback_port))
         if args.command == "logout":
             from spotui.commands.auth import logout
 

@@ -25,7 +25,7 @@ from spotui.spotify.auth import (
     RedirectError,
     is_client_id,
 )
-from spotui.spotify.errors import SpotifyError
+from spotui.spotify.errors import NotAllowlisted, SpotifyError
 from spotui.spotify.signin import SignIn
 
 Say = Callable[[str], None]
@@ -132,8 +132,30 @@ async def sign_in(
         return EXIT_ERROR
     finally:
         await flow.close()
+    refusal = await _account_refusal()
+    if refusal:
+        say(f"Signed in (the tokens are in the OS keyring), but {refusal}")
+        return EXIT_ERROR
     say("Signed in. The tokens are in the OS keyring.")
     return EXIT_OK
+
+
+async def _account_refusal() -> str | None:
+    """Spotify's words when it refuses this account the app (not on the allowlist)."""
+    from spotui.services import Services
+
+    spotify = Services.real().connect()
+    if spotify is None:
+        return None
+    try:
+        await spotify.me()
+    except NotAllowlisted as exc:
+        return exc.message
+    except SpotifyError:
+        return None  # anything else shows on the next command, in its own words
+    finally:
+        await spotify.aclose()
+    return None
 
 
 def logout(*, everything: bool, say: Say = _say) -> int:

@@ -262,21 +262,21 @@ async def _current_track(spotify: SpotifyClient) -> Track:
     item = playback.item
     if item is None:
         raise Failure("Nothing is playing.", EXIT_NOTHING_PLAYING)
-    if not isinstance(item, Track) or item.is_local or not item.id:
+    if not isinstance(item, Track) or item.is_local or not item.uri:
         raise Failure("Only Spotify tracks can be saved (not episodes, ads or local files).")
     return item
 
 
 async def like(spotify: SpotifyClient, _: argparse.Namespace) -> int:
     track = await _current_track(spotify)
-    await spotify.save_tracks([track.id or ""])
+    await spotify.save_to_library([track.uri or ""])
     _out(f"♥ Saved: {track.name}")
     return EXIT_OK
 
 
 async def unlike(spotify: SpotifyClient, _: argparse.Namespace) -> int:
     track = await _current_track(spotify)
-    await spotify.remove_tracks([track.id or ""])
+    await spotify.remove_from_library([track.uri or ""])
     _out(f"♡ Removed: {track.name}")
     return EXIT_OK
 
@@ -357,7 +357,8 @@ def _item_json(item: Track | Artist) -> dict[str, Any]:
         return {
             "name": item.name,
             "id": item.id,
-            "genres": list(item.genres),
+            "uri": item.uri,
+            "genres": None if item.genres is None else list(item.genres),
             "popularity": item.popularity,
             "followers": item.followers,
             "url": item.url,

@@ -64,8 +64,8 @@ def now_json(playback: Playback | None) -> dict[str, Any]:
         "album": item.album.name if isinstance(item, Track) and item.album else None,
         "show": item.show.name if isinstance(item, Episode) and item.show else None,
         "publisher": item.show.publisher if isinstance(item, Episode) and item.show else None,
-        "progress_ms": playback.progress_ms if playback and item else 0,
-        "duration_ms": item.duration_ms if item else 0,
+        "progress_ms": playback.progress_ms if playback else None,  # an ad's too
+        "duration_ms": item.duration_ms if item else None,
         "is_local": bool(isinstance(item, Track) and item.is_local),
         "device": (
             {"name": device.name, "type": device.type, "volume_percent": device.volume_percent}
@@ -83,7 +83,8 @@ def format_fields(playback: Playback | None) -> dict[str, str]:
     """The values a --format template can use, all strings."""
     data = now_json(playback)
     state = data["state"]
-    duration = data["duration_ms"]
+    progress = data["progress_ms"] or 0
+    duration = data["duration_ms"] or 0
     device = data["device"] or {}
     artist = ", ".join(data["artists"]) or (data["show"] or "")
     return {
@@ -95,11 +96,11 @@ def format_fields(playback: Playback | None) -> dict[str, str]:
         "album": data["album"] or "",
         "show": data["show"] or "",
         "publisher": data["publisher"] or "",
-        "progress": mmss(data["progress_ms"]),
-        "duration": mmss(duration),
-        "progress_ms": str(data["progress_ms"]),
-        "duration_ms": str(duration),
-        "percent": str(round(100 * data["progress_ms"] / duration) if duration else 0),
+        "progress": mmss(progress),
+        "duration": mmss(duration) if duration else "",
+        "progress_ms": str(progress),
+        "duration_ms": str(duration) if duration else "",
+        "percent": str(min(100, round(100 * progress / duration))) if duration else "",
         "device": device.get("name") or "",
         "volume": "" if device.get("volume_percent") is None else str(device["volume_percent"]),
         "shuffle": "on" if data["shuffle"] else "off",

@@ -30,6 +30,7 @@ from spotui.spotify.errors import (
     RateLimited,
     ServerError,
     SpotifyError,
+    wait_text,
 )
 from spotui.spotify.models import (
     TIME_RANGES,
@@ -170,12 +171,12 @@ class MainScreen(Screen):
         if url != self._art_url:
             self._art_url = url
             self.load_art(url)
-        item_id = item.id if isinstance(item, Track) and not item.is_local else None
-        if item_id != self._liked_for:
-            self._liked_for = item_id
+        item_uri = item.uri if isinstance(item, Track) and not item.is_local else None
+        if item_uri != self._liked_for:
+            self._liked_for = item_uri
             self.now_playing.liked = None
-            if item_id:
-                self.check_liked(item_id)
+            if item_uri:
+                self.check_liked(item_uri)
             if "recent" in self._loaded and self.query_one(TabbedContent).active == "recent":
                 self.load_recent()
 
@@ -207,7 +208,10 @@ class MainScreen(Screen):
                 playback = await self.spotify.playback()
             except RateLimited as exc:
                 delay = exc.retry_after
-                self._countdown("Spotify is rate limiting spotui", delay)
+                if exc.quota:  # hours, maybe: the clock time of the next try says it
+                    self._countdown(exc.message, 0)
+                else:
+                    self._countdown("Spotify is rate limiting spotui", delay)
             except (NetworkError, ServerError, ProtocolError) as exc:
                 failures += 1
                 delay = backoff_delay(failures, self.config.poll_interval)
@@ -242,13 +246,20 @@ class MainScreen(Screen):
         view = self.now_playing
 
         def tick() -> None:
-            left = max(0, round(deadline - self._now()))
-            view.status = f"{what} — retrying in {left} s" if left else f"{what} — retrying…"
+            left = deadline - self._now()
+            if not seconds:
+                view.status = what
+            elif left >= 0.5:
+                view.status = f"{what} — retrying in {wait_text(left)}"
+            else:
+                view.status = f"{what} — retrying…"
 
         tick()
         if self._countdown_timer is not None:
             self._countdown_timer.stop()
-        self._countdown_timer = self.set_interval(1.0, tick, repeat=max(1, round(seconds)))
+            self._countdown_timer = None
+        if seconds:
+            self._countdown_timer = self.set_interval(1.0, tick, repeat=max(1, round(seconds)))
 
     # --- commands -----------------------------------------------------------------------
 
@@ -339,21 +350,21 @@ class MainScreen(Screen):
 
     def action_like(self) -> None:
         item = self.state.playback.item if self.state.playback else None
-        if not isinstance(item, Track) or item.is_local or not item.id:
+        if not isinstance(item, Track) or item.is_local or not item.uri:
             self.notify("Only Spotify tracks can be saved (not episodes, ads or local files).")
             return
-        view, track_id = self.now_playing, item.id
+        view, uri = self.now_playing, item.uri
         was = view.liked
         view.liked = not was
-        self.like(track_id, not was, was)
+        self.like(uri, not was, was)
 
     @work(group="commands")
-    async def like(self, track_id: str, save: bool, was: bool | None) -> None:
+    async def like(self, uri: str, save: bool, was: bool | None) -> None:
         try:
             if save:
-                await self.spotify.save_tracks([track_id])
+                await self.spotify.save_to_library([uri])
             else:
-                await self.spotify.remove_tracks([track_id])
+                await self.spotify.remove_from_library([uri])
         except SpotifyError as exc:
             self.now_playing.liked = was
             self.notify(exc.message, title="Could not change your library", severity="warning")
@@ -361,12 +372,12 @@ class MainScreen(Screen):
         self.notify("Saved to your library." if save else "Removed from your library.")
 
     @work(exclusive=True, group="liked")
-    async def check_liked(self, track_id: str) -> None:
+    async def check_liked(self, uri: str) -> None:
         try:
-            saved = await self.spotify.tracks_saved([track_id])
+            saved = await self.spotify.in_library([uri])
         except SpotifyError:
             return
-        if self._liked_for == track_id:
+        if self._liked_for == uri:
             self.now_playing.liked = saved[0]
 
     def action_devices(self) -> None:
@@ -473,7 +484,7 @@ class MainScreen(Screen):
         label = TIME_RANGE_LABELS[time_range]
         cached = self.cache.load(name)
         if cached is not None:
-            self._show_top(view, kind, cached.data, f"{label} · refreshing…")
+            self._show_top(view, kind, time_range, cached.data, f"{label} · refreshing…")
         try:
             answer = await self.spotify.top_json(
                 kind,  # type: ignore[arg-type]
@@ -481,29 +492,42 @@ class MainScreen(Screen):
                 limit=50,
                 etag=cached.etag if cached else None,
             )
+            if kind == "artists" and self.cache.load(f"top-tracks-{time_range}") is None:
+                await self._fetch_top_tracks(time_range)  # for "your top tracks" per artist
         except SpotifyError as exc:
             view.caption(f"{label} · {exc.message}")
             self._loaded.discard(f"top-{kind}")
             return
         if isinstance(answer, NotModified):
             assert cached is not None
-            self._show_top(view, kind, cached.data, label)
+            self._show_top(view, kind, time_range, cached.data, label)
             return
         data, etag = answer
         self.cache.save(name, data, etag)
-        self._show_top(view, kind, data, label)
+        self._show_top(view, kind, time_range, data, label)
 
-    def _show_top(self, view: ListView, kind: str, data: object, caption: str) -> None:
-        from spotui.widgets.lists import artist_rows, track_rows
+    async def _fetch_top_tracks(self, time_range: TimeRange) -> None:
+        answer = await self.spotify.top_json("tracks", time_range, limit=50)
+        if not isinstance(answer, NotModified):
+            self.cache.save(f"top-tracks-{time_range}", *answer)
+
+    def _show_top(
+        self, view: ListView, kind: str, time_range: TimeRange, data: object, caption: str
+    ) -> None:
+        from spotui.widgets.lists import top_artist_table, top_track_table
 
         if kind == "tracks":
-            tracks = Paging.from_json(data, Track.from_json)
-            view.table.replace_rows(track_rows(tracks.items))
-            count = f"{len(tracks.items)} tracks"
+            tracks = Paging.from_json(data, Track.from_json).items
+            columns, rows = top_track_table(tracks)
+            count = f"{len(tracks)} tracks"
         else:
-            artists = Paging.from_json(data, Artist.from_json)
-            view.table.replace_rows(artist_rows(artists.items))
-            count = f"{len(artists.items)} artists"
+            artists = Paging.from_json(data, Artist.from_json).items
+            mine = self.cache.load(f"top-tracks-{time_range}")
+            top_tracks = Paging.from_json(mine.data, Track.from_json).items if mine else None
+            columns, rows = top_artist_table(artists, top_tracks)
+            count = f"{len(artists)} artists"
+        view.table.set_columns(columns)
+        view.table.replace_rows(rows)
         view.caption(f"Your top {kind} · {caption} · {count} · press t for another range")
 
     @work(group="recent", exclusive=True)

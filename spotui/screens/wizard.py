@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,11 +23,12 @@ from spotui.spotify.auth import (
     is_client_id,
     redirect_uri,
 )
-from spotui.spotify.errors import InvalidClient, InvalidGrant, SpotifyError
+from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
 from spotui.spotify.signin import SignIn
 from spotui.widgets.title_bar import TitleBar
 
 DASHBOARD = "https://developer.spotify.com/dashboard"
+ALLOWLIST_RECHECK_S = 10
 
 
 class WizardScreen(Screen):
@@ -231,7 +234,30 @@ class WizardScreen(Screen):
             self.say(str(exc) or type(exc).__name__)
             return
         await flow.close()
+        await self._wait_until_allowed()
         self.post_message(self.SignedIn())
+
+    async def _wait_until_allowed(self) -> None:
+        """An account the app's owner has not added gets Spotify's plain-text 403: show it,
+        keep the sign-in, and check again until the owner adds the account."""
+        spotify = self.services.connect()
+        if spotify is None:
+            return
+        try:
+            while True:
+                try:
+                    await spotify.me()
+                    return
+                except NotAllowlisted as exc:
+                    self.say(
+                        f"{exc.message} Your sign-in is kept; spotui checks again every "
+                        f"{ALLOWLIST_RECHECK_S} s."
+                    )
+                    await asyncio.sleep(ALLOWLIST_RECHECK_S)
+                except SpotifyError:
+                    return  # anything else, the main screen shows in its own words
+        finally:
+            await spotify.aclose()
 
     # --- keys --------------------------------------------------------------------------
 

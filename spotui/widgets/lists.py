@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from textual.app import ComposeResult
@@ -20,35 +21,64 @@ def _album(track: Track) -> str:
     return track.album.name if track.album else ""
 
 
-def _number(value: int | None) -> str:
-    return "" if value is None else str(value)
+def _number(value: int | None) -> str | None:
+    return None if value is None else str(value)
 
 
-def track_rows(tracks: Iterable[Track], start: int = 1) -> list[Row]:
-    return [
+# Columns built on fields that Spotify may not send (2026 Development Mode apps get
+# none of them): each is shown only when at least one row has a value for it.
+TRACK_EXTRAS: tuple[tuple[Column, Callable[[Track], str | None]], ...] = (
+    (column("Popularity", 10, "right"), lambda t: _number(t.popularity)),
+)
+ARTIST_EXTRAS: tuple[tuple[Column, Callable[[Artist], str | None]], ...] = (
+    (column("Genres", 0.5), lambda a: None if a.genres is None else ", ".join(a.genres[:3])),
+    (column("Followers", 9, "right"), lambda a: followers(a.followers) or None),
+    (column("Popularity", 10, "right"), lambda a: _number(a.popularity)),
+)
+
+
+def _present(extras, items: Sequence) -> list:
+    return [(col, get) for col, get in extras if any(get(item) is not None for item in items)]
+
+
+def top_track_table(tracks: Sequence[Track]) -> tuple[Columns, list[Row]]:
+    """Rank, title, artists, album and length, and any extra that arrived."""
+    extras = _present(TRACK_EXTRAS, tracks)
+    columns = (*TOP_TRACK_COLUMNS, *(col for col, _ in extras))
+    rows = [
         (
             str(rank),
             track.name,
             track.artist_names,
             _album(track),
             mmss(track.duration_ms),
-            _number(track.popularity),
+            *(get(track) or "" for _, get in extras),
         )
-        for rank, track in enumerate(tracks, start)
+        for rank, track in enumerate(tracks, 1)
     ]
+    return columns, rows
 
 
-def artist_rows(artists: Iterable[Artist], start: int = 1) -> list[Row]:
-    return [
+def top_artist_table(
+    artists: Sequence[Artist], top_tracks: Sequence[Track] | None
+) -> tuple[Columns, list[Row]]:
+    """Rank, name, how many of your top tracks are theirs, and any extra that arrived."""
+    counts: Counter[str] = Counter(
+        artist.id or artist.name for track in top_tracks or () for artist in track.artists
+    )
+    extras = _present(ARTIST_EXTRAS, artists)
+    mine = (column("Your top tracks", 15, "right"),) if top_tracks is not None else ()
+    columns = (*TOP_ARTIST_COLUMNS, *mine, *(col for col, _ in extras))
+    rows = [
         (
             str(rank),
             artist.name,
-            ", ".join(artist.genres[:3]),
-            followers(artist.followers),
-            _number(artist.popularity),
+            *((str(counts[artist.id or artist.name]),) if mine else ()),
+            *(get(artist) or "" for _, get in extras),
         )
-        for rank, artist in enumerate(artists, start)
+        for rank, artist in enumerate(artists, 1)
     ]
+    return columns, rows
 
 
 def recent_rows(history: Iterable[PlayHistory], now: datetime) -> list[Row]:
@@ -79,14 +109,10 @@ TOP_TRACK_COLUMNS: Columns = (
     column("Artists", 0.3),
     column("Album", 0.3),
     column("Length", 6, "right"),
-    column("Popularity", 10, "right"),
 )
 TOP_ARTIST_COLUMNS: Columns = (
     column("#", 3, "right"),
-    column("Artist", 0.4),
-    column("Genres", 0.6),
-    column("Followers", 9, "right"),
-    column("Popularity", 10, "right"),
+    column("Artist", 0.5),
 )
 RECENT_COLUMNS: Columns = (
     column("Played", 12),

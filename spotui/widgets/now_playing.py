@@ -162,11 +162,11 @@ class NowPlaying(Vertical):
             return item.name, item.artist_names or "Unknown artist", album
         if isinstance(item, Episode):
             show = item.show
-            return (
-                item.name,
-                show.name if show else "Podcast",
-                f"by {show.publisher}" if show and show.publisher else "",
-            )
+            if show and show.publisher:  # apps made before 2026 still get it
+                more = f"by {show.publisher}"
+            else:
+                more = f"Released {item.release_date}" if item.release_date else ""
+            return item.name, show.name if show else "Podcast", more
         if playback is not None and playback.is_ad:
             return "Advertisement", "", ""
         if playback is not None:

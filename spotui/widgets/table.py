@@ -93,6 +93,13 @@ class RowsTable(ScrollView, can_focus=True):
     def clear(self) -> None:
         self.replace_rows(())
 
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Show other columns (the data decides which exist)."""
+        if tuple(columns) != self.spec:
+            self.spec = tuple(columns)
+            self._fit()
+            self.refresh()
+
     def _resize_virtual(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self.refresh()
@@ -107,9 +114,11 @@ class RowsTable(ScrollView, can_focus=True):
         """Fixed columns keep their cells; the others share what is left."""
         width = self.size.width - 1  # room for the scrollbar's edge
         fixed = sum(w for _, w, _ in self.spec if isinstance(w, int))
+        shares = sum(w for _, w, _ in self.spec if isinstance(w, float)) or 1.0
         room = max(width - fixed - len(self.spec), 0)
         self._widths = [
-            w if isinstance(w, int) else max(len(label), int(room * w)) for label, w, _ in self.spec
+            w if isinstance(w, int) else max(len(label), int(room * w / shares))
+            for label, w, _ in self.spec
         ]
 
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
