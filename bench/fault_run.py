@@ -35,12 +35,13 @@ from spotui.widgets.now_playing import NowPlaying  # noqa: E402
 POLL = 2.0  # the app's poll interval in this run
 RETRY_AFTER = 3
 
-# name -> (knobs that make the fault, words the screen must show while it lasts)
+# name -> (knobs that make the fault, words the screen must show while it lasts). Counts
+# leave room for a side request (the library check) failing first, so the poll fails too.
 FAULTS: dict[str, tuple[dict[str, object], tuple[str, ...]]] = {
     "429 with Retry-After": ({"rate_limit": 1, "retry_after": RETRY_AFTER}, ()),
-    "500": ({"server_errors": 6, "server_error_status": 500}, ("retrying",)),
-    "502 (HTML body)": ({"server_errors": 6, "server_error_status": 502}, ("retrying",)),
-    "503": ({"server_errors": 6, "server_error_status": 503}, ("retrying",)),
+    "500": ({"server_errors": 12, "server_error_status": 500}, ("retrying",)),
+    "502 (HTML body)": ({"server_errors": 12, "server_error_status": 502}, ("retrying",)),
+    "503": ({"server_errors": 12, "server_error_status": 503}, ("retrying",)),
     "timeouts": ({"timeouts": 6, "hang_s": 3.0}, ("retrying",)),
     "dropped connections": ({"disconnects": 6}, ("Offline",)),
     "truncated JSON": ({"truncate_json": 1}, ("could not read",)),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import keyring
 import pytest
 
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
+from spotui.fake.server import FakeServer, serve_in_thread
 from spotui.spotify import (
     ClientCredentials,
     Endpoints,
@@ -17,6 +20,7 @@ from spotui.spotify import (
     TokenSet,
 )
 
+from .helpers import subprocess_env
 from .keyrings import MemoryKeyring
 
 
@@ -85,7 +89,12 @@ def make_client(
         clock=clock,
     )
     return SpotifyClient(
-        session, transport=fake.transport(), sleep=clock.sleep, monotonic=clock, **options
+        session,
+        transport=fake.transport(),
+        sleep=clock.sleep,
+        monotonic=clock,
+        clock=clock,
+        **options,
     )
 
 
@@ -93,3 +102,39 @@ def make_client(
 async def client(fake: FakeSpotify, clock: ManualClock) -> AsyncIterator[SpotifyClient]:
     async with make_client(fake, clock) as client:
         yield client
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[FakeSpotify, FakeServer]]:
+    fake = FakeSpotify(library_size=230)
+    with serve_in_thread(fake) as server:
+        yield fake, server
+
+
+@pytest.fixture
+def env(tmp_path, served) -> dict[str, str]:
+    """Signed in as after `spotui auth`: tokens in a file keyring, the Client ID in state."""
+    fake, server = served
+    tokens = fake.sign_in()
+    keyring_file = tmp_path / "keyring.json"
+    keyring_file.write_text(
+        json.dumps(
+            {
+                "spotui/refresh_token": tokens["refresh_token"],
+                "spotui/access_token": json.dumps(
+                    {
+                        "access_token": tokens["access_token"],
+                        "expires_at": time.time() + 3600,
+                        "lifetime_s": 3600,
+                        "scope": tokens["scope"],
+                    }
+                ),
+            }
+        )
+    )
+    state = tmp_path / "state" / "spotui"
+    state.mkdir(parents=True)
+    (state / "account.json").write_text(
+        json.dumps({"client_id": DEMO_CLIENT_ID, "callback_port": 8888})
+    )
+    return subprocess_env(tmp_path, server.api_url, server.url)

@@ -7,11 +7,14 @@ import html
 import json
 import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOTHING, EXIT_SIGNED_OUT = 0, 1, 2, 3, 4
 
 
 def plain(svg: str) -> str:
@@ -57,3 +60,20 @@ def expire_access_token(env: dict[str, str]) -> dict[str, str]:
     access["expires_at"] = time.time() - 1
     keyring_file.write_text(json.dumps({**stored, "spotui/access_token": json.dumps(access)}))
     return stored
+
+
+def spotui(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "spotui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=30,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str], code: int = EXIT_OK) -> str:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout

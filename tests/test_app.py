@@ -256,7 +256,7 @@ async def test_help_and_the_command_palette_list_the_actions():
     [
         ({}, "Playing · Track", "Cherish", "Shuffle off"),
         ({"nothing_playing": True}, "Nothing playing", "Nothing playing", "space to resume"),
-        ({"episode": True}, "Playing · Podcast", "Ep. 142", "by Shell Company Media"),
+        ({"episode": True}, "Playing · Podcast", "Ep. 142", "The Command Line"),
         ({"ad": True}, "Advertisement", "Advertisement", "an ad"),
         ({"no_active_device": True}, "No active device", "No active device", "press d"),
     ],
@@ -270,13 +270,18 @@ async def test_each_state_in_plain_words(knobs, state_words, title_words, more):
         assert more in screen_text(app)
 
 
-async def test_episode_shows_the_show_and_publisher_not_artists():
-    app = demo(episode=True)
+@pytest.mark.parametrize(
+    ("legacy", "third_line"),
+    [(False, "Released 2026-10-30"), (True, "by Shell Company Media")],
+)
+async def test_episode_shows_the_show_not_artists(legacy, third_line):
+    """The publisher shows only where Spotify still sends it (apps made before 2026)."""
+    app = demo(episode=True, legacy_app=legacy)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         await until(pilot, lambda: "Ep. 142" in title(app))
         assert text(app, "#artists") == "The Command Line"
-        assert text(app, "#album") == "by Shell Company Media"
+        assert text(app, "#album") == third_line
 
 
 async def test_paused_state():

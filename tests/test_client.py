@@ -129,13 +129,17 @@ async def test_local_file_and_episode_items(client, fake):
     fake.set(episode=True)
     playback = await client.playback()
     assert isinstance(playback.item, Episode) and playback.playing_type == "episode"
+    assert playback.item.show.name == EPISODE["show"]["name"]
+    assert playback.item.show.publisher is None  # no longer sent (2026)
+    fake.set(legacy_app=True)
+    playback = await client.playback()
     assert playback.item.show.publisher == EPISODE["show"]["publisher"]
 
 
 # --- lists --------------------------------------------------------------------------
 
 
-async def test_top_tracks_and_artists_per_time_range_with_paging(client):
+async def test_top_tracks_and_artists_per_time_range_with_paging(client, fake):
     short = await client.top_tracks("short_term", limit=10)
     long = await client.top_tracks("long_term", limit=10)
     assert len(short.items) == 10 and short.total == 50 and short.next
@@ -145,8 +149,15 @@ async def test_top_tracks_and_artists_per_time_range_with_paging(client):
         {t.id for t in short.items}
     )
     artists = await client.top_artists("medium_term", limit=5)
-    assert len(artists.items) == 5 and all(a.genres for a in artists.items)
-    assert artists.items[0].followers and artists.items[0].popularity is not None
+    assert len(artists.items) == 5 and all(a.images for a in artists.items)
+    # 2026: no genres, followers or popularity; an app made before then still gets them
+    assert all(a.genres is None and a.followers is None for a in artists.items)
+    assert all(a.popularity is None for a in artists.items)
+    assert all(t.popularity is None for t in short.items)
+    # The same account, as an app created before February 2026:
+    fake.set(legacy_app=True)
+    legacy = await client.top_artists("medium_term", limit=5)
+    assert all(a.genres and a.followers and a.popularity is not None for a in legacy.items)
 
 
 async def test_top_lists_revalidate_with_etags(client, fake):
@@ -203,26 +214,33 @@ async def test_all_saved_tracks_concurrently_with_a_bound(fake, clock):
     assert peak == 3
 
 
-async def test_save_remove_and_contains(client):
-    ids = [TRACKS[8].id, TRACKS[9].id]
-    assert await client.tracks_saved(ids) == [False, False]
-    await client.save_tracks(ids)
-    assert await client.tracks_saved(ids) == [True, True]
-    assert (await client.saved_tracks(limit=1)).items[0].track.id in ids
-    await client.remove_tracks(ids[:1])
-    assert await client.tracks_saved(ids) == [False, True]
+async def test_save_remove_and_contains_go_through_me_library(client, fake):
+    uris = [TRACKS[8].uri, TRACKS[9].uri]
+    assert await client.in_library(uris) == [False, False]
+    await client.save_to_library(uris)
+    assert await client.in_library(uris) == [True, True]
+    assert (await client.saved_tracks(limit=1)).items[0].track.uri in uris
+    await client.remove_from_library(uris[:1])
+    assert await client.in_library(uris) == [False, True]
+    assert not any(
+        path.startswith("/v1/me/tracks") and method != "GET" for _, method, path, _ in fake.log
+    )
+    assert fake.requests["/v1/me/tracks/contains"] == 0
 
 
-async def test_contains_splits_long_id_lists_into_fifty(client, fake):
-    ids = [TRACKS[0].id] * 120
-    assert len(await client.tracks_saved(ids)) == 120
-    assert fake.requests["/v1/me/tracks/contains"] == 3
+async def test_library_calls_split_long_uri_lists_into_forty(client, fake):
+    uris = [TRACKS[0].uri] * 120
+    assert len(await client.in_library(uris)) == 120
+    assert fake.requests["/v1/me/library/contains"] == 3
+    await client.save_to_library(uris[:41])
+    assert fake.requests["/v1/me/library"] == 2
 
 
 async def test_profile(client, fake):
     me = await client.me()
-    assert me.display_name == "Demo Listener" and me.is_premium
-    fake.set(premium=False)
+    assert me.display_name == "Demo Listener" and me.id == "spotui-demo"
+    assert me.is_premium is None and me.country is None  # /me no longer says (2026)
+    fake.set(legacy_app=True, premium=False)
     assert (await client.me()).is_premium is False
 
 

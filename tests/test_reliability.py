@@ -24,9 +24,8 @@ from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient,
 from spotui.spotify.errors import NetworkError
 from spotui.spotify.signin import CallbackServer
 
-from .helpers import expire_access_token
+from .helpers import expire_access_token, spotui
 from .keyrings import FileKeyring
-from .test_headless import env, served, spotui  # noqa: F401 (fixtures)
 from .test_wizard import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +129,7 @@ def test_redact_blanks_every_kind_of_credential():
     assert text.count("[redacted]") == 8
 
 
-def test_the_debug_log_has_the_story_and_no_secret(env, served, tmp_path):  # noqa: F811
+def test_the_debug_log_has_the_story_and_no_secret(env, served, tmp_path):
     fake, _ = served
     expire_access_token(env)  # a refresh, so the log sees the token dance
     log = tmp_path / "debug.log"
@@ -148,7 +147,7 @@ def test_the_debug_log_has_the_story_and_no_secret(env, served, tmp_path):  # no
 # --- two processes ------------------------------------------------------------------
 
 
-def test_the_tui_and_now_watch_share_a_sign_in_that_rotates(env, served, monkeypatch):  # noqa: F811
+def test_the_tui_and_now_watch_share_a_sign_in_that_rotates(env, served, monkeypatch):
     """Both refresh tokens every few seconds, and a rotation kills the old refresh token;
     neither process loses the sign-in, and the keyring ends with a working token."""
     fake, server = served
