@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from spotui.config import Config, load_config
+from spotui.crash import crash_line, write_report
 from spotui.screens.main import MainScreen
 from spotui.services import Services
 from spotui.widgets.art import enable_graphics
@@ -39,6 +44,11 @@ class SpotuiApp(App):
         yield from super().get_system_commands(screen)
 
     def on_mount(self) -> None:
+        if not self.is_headless:  # SIGTERM and SIGHUP end the app as q does
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, self.exit)
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         else:
@@ -73,6 +83,18 @@ class SpotuiApp(App):
     def signed_out(self, event: MainScreen.SignedOut) -> None:
         self.switch_screen(self._wizard(f"{event.reason}"))
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug: keep a redacted report, then exit 1 with one plain line."""
+        self._crash_line = crash_line(error, write_report(error))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Instead of Textual's traceback, whose local variables can hold tokens."""
+        self.bell()
+        line = getattr(self, "_crash_line", "spotui stopped on an unexpected error.")
+        self._exit_renderables.append(Text(line))
+        self._close_messages_no_wait()
+
 
 def run(*, demo: bool = False, config_path: Path | None = None) -> int:
     """Run the app until the user quits."""
@@ -80,5 +102,6 @@ def run(*, demo: bool = False, config_path: Path | None = None) -> int:
     if config.album_art == "auto":
         enable_graphics()
     services = Services.demo_mode() if demo else Services.real()
-    SpotuiApp(services, config, problems).run()
-    return 0
+    app = SpotuiApp(services, config, problems)
+    app.run()
+    return app.return_code or 0

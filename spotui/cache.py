@@ -16,6 +16,14 @@ from typing import Any
 from spotui import paths
 
 
+def _looks_like_a_list(data: Any) -> bool:
+    """A paging object whose every item is an object with a name (a track or an artist)."""
+    items = data.get("items") if isinstance(data, dict) else None
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and isinstance(item.get("name"), str) for item in items
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Cached:
     data: Any
@@ -37,7 +45,11 @@ class ListCache:
             raw = json.loads(self._file(name).read_text(encoding="utf-8"))
         except (OSError, ValueError, RecursionError):
             return None
-        if not isinstance(raw, dict) or "data" not in raw:
+        if not isinstance(raw, dict) or not _looks_like_a_list(raw.get("data")):
+            # Broken or of another shape: drop it, so the next request goes without
+            # If-None-Match and Spotify sends the list whole.
+            with contextlib.suppress(OSError):
+                self._file(name).unlink()
             return None
         etag = raw.get("etag")
         saved_at = raw.get("saved_at")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -28,10 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, metavar="PATH", help="read this config file")
     parser.add_argument(
         "--log",
-        nargs="?",
-        const="",
         metavar="FILE",
-        help="write a debug log (tokens redacted) to FILE, or to the platform's log folder",
+        help="--log=FILE writes a debug log (tokens redacted) to FILE; a bare --log, to the "
+        "platform's log folder",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -43,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     auth.add_argument("--client-id", help="your app's Client ID (or SPOTIFY_CLIENT_ID)")
     auth.add_argument(
-        "--client-secret", help="your app's client secret, for the classic flow (optional)"
+        "--client-secret",
+        help="your app's client secret, for the classic flow (optional). Other users can see "
+        "it in `ps` while spotui waits: prefer SPOTIFY_CLIENT_SECRET, or `-` to type it",
     )
     auth.add_argument("--port", type=int, help="callback port (default 8888)")
     auth.add_argument("--no-browser", action="store_true", help="do not open a browser")
@@ -67,6 +69,33 @@ def _run_app(args: argparse.Namespace) -> int:
     return run(demo=args.demo, config_path=args.config)
 
 
+def _terminal_problem() -> str | None:
+    """Why the app cannot draw here, or None: it needs a real terminal on stdin and stdout."""
+    advice = "for scripts use `spotui now`"
+    try:
+        interactive = sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
+    except (ValueError, OSError):
+        interactive = False
+    if not interactive:
+        return f"spotui needs a terminal; {advice}."
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        return f"spotui needs a terminal that can draw (TERM={os.environ['TERM']}); {advice}."
+    return None
+
+
+def _bare_log(argv: list[str]) -> list[str]:
+    """A bare ``--log`` takes no value, so ``spotui --log now`` logs and runs ``now``."""
+    return ["--log=" if word == "--log" else word for word in argv]
+
+
+def _plain_streams() -> None:
+    """A terminal or pipe that cannot show some character gets a replacement, not an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def _relative_values(argv: list[str]) -> list[str]:
     """Let ``seek -10s`` and ``volume -5`` through: argparse would read them as options."""
     for at, word in enumerate(argv[:-1]):
@@ -76,14 +105,24 @@ def _relative_values(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _plain_streams()
     parser = build_parser()
-    args = parser.parse_args(_relative_values(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(_relative_values(_bare_log(sys.argv[1:] if argv is None else argv)))
     if args.log is not None:
         from spotui.logs import start_logging
 
-        start_logging(Path(args.log).expanduser() if args.log else None)
+        try:
+            start_logging(Path(args.log).expanduser() if args.log else None)
+        except OSError as exc:
+            where = args.log or "the log folder"
+            print(f"spotui: cannot write the log to {where}: {exc.strerror}.", file=sys.stderr)
+            return EXIT_USAGE
     try:
         if args.command is None:
+            problem = _terminal_problem()
+            if problem:
+                print(problem, file=sys.stderr)
+                return EXIT_USAGE
             return _run_app(args)
         if args.command == "auth":
             from spotui.commands.auth import sign_in
@@ -92,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.port is not None and not 1024 <= args.port <= 65535:
                 print("--port must be from 1024 to 65535.", file=sys.stderr)
                 return EXIT_USAGE
+            if args.client_secret == "-":
+                import getpass
+
+                args.client_secret = getpass.getpass("Client secret (not shown): ") or None
             config, _ = load_config(args.config)
             return asyncio.run(
                 sign_in(
@@ -119,10 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
-    except Exception as exc:  # the last guard: one line, never a traceback
-        print(
-            f"spotui: unexpected error ({type(exc).__name__}). Please report it.", file=sys.stderr
-        )
+    except Exception as exc:  # the last guard: one line and a redacted report
+        from spotui.crash import crash_line, write_report
+
+        print(crash_line(exc, write_report(exc)), file=sys.stderr)
         return EXIT_ERROR
     parser.print_help()
     return EXIT_USAGE

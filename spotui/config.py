@@ -70,6 +70,8 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return Config(), [f"{source}: not valid TOML ({exc}); using the defaults"]
+    except RecursionError:
+        return Config(), [f"{source}: nested too deeply to read; using the defaults"]
     problems: list[str] = []
     values: dict[str, Any] = {}
     defaults = Config()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +39,20 @@ NO_KEYRING = (
 )
 
 
-class KeyringUnavailable(Exception):
+LOCKED = (
+    "The keyring is locked: unlock it (for example by logging in to the desktop, "
+    "or with `gnome-keyring-daemon --unlock`)."
+)
+# Backends that keep nothing, or keep secrets in a plain file: never used unless chosen.
+INSECURE_BACKENDS = ("fail.Keyring", "null.Keyring", "PlaintextKeyring")
+_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
+
+
+class CredentialProblem(Exception):
+    """The sign-in cannot be read or kept; the message says why in plain words."""
+
+
+class KeyringUnavailable(CredentialProblem):
     """There is no usable keyring backend, or it refused (locked, no D-Bus)."""
 
 
@@ -57,7 +71,7 @@ def _account_file():
 def load_account() -> Account:
     try:
         data = json.loads(_account_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return Account()
     if not isinstance(data, dict):
         return Account()
@@ -74,12 +88,38 @@ def save_account(account: Account) -> None:
     paths.write_private(_account_file(), json.dumps(payload, indent=2) + "\n")
 
 
-def keyring_problem() -> str | None:
-    """A plain sentence when no real keyring backend is configured, else None."""
-    import keyring  # imported on first use: a sign-in from the environment never needs it
-    import keyring.backends.fail
+def _backend_name(backend: object) -> str:
+    kind = type(backend)
+    return f"{kind.__module__}.{kind.__qualname__}"
 
-    if isinstance(keyring.get_keyring(), keyring.backends.fail.Keyring):
+
+def _insecure(backend: object) -> bool:
+    """Keeps nothing (fail, null), or keeps secrets in a plain file; a chain of only those."""
+    inner = getattr(backend, "backends", None)
+    if isinstance(inner, list | tuple):
+        return all(_insecure(b) for b in inner)
+    return _backend_name(backend).endswith(INSECURE_BACKENDS)
+
+
+def keyring_problem() -> str | None:
+    """A plain sentence when there is no secure keyring to keep secrets in, else None.
+
+    A plaintext keyring counts only when the user chose it on purpose
+    (``PYTHON_KEYRING_BACKEND``); one that keeps nothing never counts.
+    """
+    import keyring  # imported on first use: a sign-in from the environment never needs it
+
+    try:
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a PYTHON_KEYRING_BACKEND that does not load
+        return (
+            f"PYTHON_KEYRING_BACKEND names a keyring that cannot be loaded "
+            f"({type(exc).__name__}); unset it, or name an installed backend."
+        )
+    name = _backend_name(backend)
+    if name.endswith(("fail.Keyring", "null.Keyring")):
+        return NO_KEYRING
+    if _insecure(backend) and not os.environ.get("PYTHON_KEYRING_BACKEND"):
         return NO_KEYRING
     return None
 
@@ -95,6 +135,12 @@ class CredentialStore:
     def __repr__(self) -> str:
         return f"CredentialStore(from_env={self.from_env})"
 
+    def check_writable(self) -> None:
+        """Write and remove a harmless value, so a locked or broken keyring shows before
+        the user approves anything in the browser. Raises :class:`KeyringUnavailable`."""
+        self._set("write-check", "ok")
+        self._call("delete_password", "write-check")
+
     @property
     def from_env(self) -> bool:
         return bool(self.env.get(ENV_REFRESH_TOKEN) or self.env.get(ENV_ACCESS_TOKEN))
@@ -106,6 +152,9 @@ class CredentialStore:
         import keyring
 
         backend = keyring.get_keyring()
+        where = getattr(backend, "file_path", None)
+        if where and _insecure(backend):  # chosen on purpose: say plainly where that is
+            return f"a plain file that any program of yours can read ({where})"
         return f"the keyring ({getattr(backend, 'name', type(backend).__name__)})"
 
     # --- the keyring --------------------------------------------------------------
@@ -121,10 +170,12 @@ class CredentialStore:
             return getattr(keyring, action)(SERVICE, *args)
         except keyring.errors.PasswordDeleteError:
             return None
-        except keyring.errors.KeyringError as exc:
+        except keyring.errors.KeyringLocked:
+            raise KeyringUnavailable(LOCKED) from None
+        except Exception as exc:  # any backend failure is a keyring problem, never a crash
             raise KeyringUnavailable(
-                f"The OS keyring refused ({type(exc).__name__}). Unlock it and try again, "
-                "or set SPOTIFY_CLIENT_ID and SPOTIFY_REFRESH_TOKEN in the environment."
+                f"The OS keyring failed ({type(exc).__name__}). Unlock or repair it and try "
+                "again, or set SPOTIFY_CLIENT_ID and SPOTIFY_REFRESH_TOKEN in the environment."
             ) from None
 
     def _get(self, name: str) -> str | None:
@@ -156,6 +207,14 @@ class CredentialStore:
         """
         if self.from_env:
             access = self.env.get(ENV_ACCESS_TOKEN, "")
+            for name in (ENV_ACCESS_TOKEN, ENV_REFRESH_TOKEN):
+                value = self.env.get(name, "")
+                if value and not _VISIBLE_ASCII.fullmatch(value):
+                    token = "access token" if name == ENV_ACCESS_TOKEN else "refresh token"
+                    raise CredentialProblem(
+                        f"The {token} in {name} is not valid: it holds spaces, line breaks or "
+                        "characters Spotify never uses. Copy it again."
+                    )
             return TokenSet(
                 access_token=access,
                 expires_at=self._started + 3600 if access else 0.0,
@@ -177,28 +236,37 @@ class CredentialStore:
 
     def save_tokens(self, tokens: TokenSet) -> None:
         """Keep new tokens. The refresh token is written first, and a failed write
-        leaves the last good one where it was; the problem is kept in ``warning``."""
+        leaves the last good one where it was; the problem is kept in ``warning``.
+        A sign-in from the environment is never written anywhere."""
+        if self.from_env:
+            return
         try:
             if tokens.refresh_token:
                 self._set(REFRESH_TOKEN, tokens.refresh_token)
             self._set(ACCESS_TOKEN, _dump_access(tokens))
         except KeyringUnavailable as exc:
-            if not self.from_env:
-                self.warning = f"The new sign-in is kept for this session only: {exc}"
+            self.warning = f"The new sign-in is kept for this session only: {exc}"
 
     def save_sign_in(
         self, client: ClientCredentials, tokens: TokenSet, callback_port: int = DEFAULT_PORT
     ) -> None:
-        """Store a fresh sign-in: secrets in the keyring, the Client ID in the state file."""
+        """Store a fresh sign-in: the Client ID in the state file first (so a folder that
+        cannot be written stops it before any secret is kept), then secrets in the keyring."""
+        if not tokens.refresh_token:
+            raise ValueError("a sign-in without a refresh token cannot be kept")
+        try:
+            save_account(Account(client.client_id, callback_port))
+        except OSError as exc:
+            raise CredentialProblem(
+                f"spotui cannot write its state folder ({paths.state_dir()}): "
+                f"{exc.strerror or type(exc).__name__}. Nothing was stored."
+            ) from None
         if client.client_secret:
             self._set(CLIENT_SECRET, client.client_secret)
         else:
             self._call("delete_password", CLIENT_SECRET)
-        if not tokens.refresh_token:
-            raise ValueError("a sign-in without a refresh token cannot be kept")
         self._set(REFRESH_TOKEN, tokens.refresh_token)
         self._set(ACCESS_TOKEN, _dump_access(tokens))
-        save_account(Account(client.client_id, callback_port))
 
     def forget(self, *, everything: bool = False) -> list[str]:
         """Delete spotui's secrets from the keyring (and, with ``everything``, the Client ID).
@@ -232,7 +300,7 @@ def _parse_access(raw: str | None) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
         return None

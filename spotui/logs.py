@@ -18,6 +18,8 @@ _SECRET_KEYS = (
     "SPOTIFY_ACCESS_TOKEN|SPOTIFY_REFRESH_TOKEN|SPOTIFY_CLIENT_SECRET"
 )
 _PATTERNS = (
+    # Spotify's access tokens start "BQ", refresh tokens and codes "AQ": wherever they are.
+    (re.compile(r"(?<![A-Za-z0-9_-])[AB]Q[A-Za-z0-9_-]{30,}"), "[redacted]"),
     (re.compile(r"(Bearer\s+)[^\s\"',]+", re.IGNORECASE), r"\1[redacted]"),
     (re.compile(r"(Basic\s+)[A-Za-z0-9+/=]+", re.IGNORECASE), r"\1[redacted]"),
     (

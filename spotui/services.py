@@ -33,8 +33,10 @@ class Services:
     clock: Callable[[], float] = time.time
     monotonic: Callable[[], float] = time.monotonic
     problem: str | None = None
+    unreadable: bool = False  # a sign-in may be stored, but could not be read (locked keyring)
     gate: GateStore | None = None
     sign_in_source: Callable[[], str] = lambda: "memory (the demo)"
+    store_problem: Callable[[], str | None] = lambda: None  # can a sign-in be kept now?
     fake: object | None = field(default=None, repr=False)
 
     @classmethod
@@ -49,6 +51,13 @@ class Services:
         )
 
         store = CredentialStore()
+
+        def store_problem() -> str | None:
+            try:
+                store.check_writable()
+            except KeyringUnavailable as exc:
+                return str(exc)
+            return None
 
         def remember(client: ClientCredentials, tokens: TokenSet, port: int) -> None:
             store.save_sign_in(client, tokens, port)
@@ -68,6 +77,7 @@ class Services:
             problem=None if store.from_env else keyring_problem(),
             gate=GateFile(),
             sign_in_source=lambda: store.source(),
+            store_problem=lambda: keyring_problem() or store_problem(),
         )
 
     @classmethod
@@ -109,7 +119,7 @@ class Services:
         client = self.client_credentials()
         return client.client_id if client else None
 
-    def connect(self) -> SpotifyClient | None:
+    def connect(self, **options: float) -> SpotifyClient | None:
         """A client for the stored sign-in; None when there is none worth trying.
 
         Credentials and tokens are read once here (the API has the last word on
@@ -120,7 +130,9 @@ class Services:
             return None
         try:
             session = Session(client, self.store, endpoints=self.endpoints, clock=self.clock)
-        except Exception:  # the keyring, say: no usable sign-in
+        except Exception as exc:  # the keyring (locked, broken) or a bad token in the env
+            self.problem = str(exc) or f"The sign-in could not be read ({type(exc).__name__})."
+            self.unreadable = True
             return None
         if not session.signed_in:
             return None
@@ -130,6 +142,7 @@ class Services:
             transport=self.transport,
             clock=self.clock,
             gate_store=self.gate,
+            **options,  # type: ignore[arg-type]
         )
 
     def start_sign_in(self, client: ClientCredentials, port: int) -> SignIn:

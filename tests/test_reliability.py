@@ -133,7 +133,7 @@ def test_the_debug_log_has_the_story_and_no_secret(env, served, tmp_path):
     fake, _ = served
     expire_access_token(env)  # a refresh, so the log sees the token dance
     log = tmp_path / "debug.log"
-    for args in (["--log", str(log), "now"], ["--log", str(log), "next"]):
+    for args in ([f"--log={log}", "now"], [f"--log={log}", "next"]):
         result = spotui(env, *args)
         assert result.returncode == 0, result.stderr
     text = log.read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import threading
@@ -13,6 +14,7 @@ from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from spotui.credentials import (
     ENV_CLIENT_ID,
     ENV_CLIENT_SECRET,
+    CredentialProblem,
     CredentialStore,
     KeyringUnavailable,
     keyring_problem,
@@ -41,9 +43,14 @@ def _stdin_lines() -> asyncio.Queue[str | None]:
     queue: asyncio.Queue[str | None] = asyncio.Queue()
 
     def pump() -> None:
-        for line in sys.stdin:
-            loop.call_soon_threadsafe(queue.put_nowait, line)
-        loop.call_soon_threadsafe(queue.put_nowait, None)
+        try:
+            for line in sys.stdin or ():  # stdin may be closed altogether
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError):
+            pass
+        finally:
+            with contextlib.suppress(RuntimeError):  # the loop may be gone already
+                loop.call_soon_threadsafe(queue.put_nowait, None)
 
     threading.Thread(target=pump, name="stdin", daemon=True).start()
     return queue
@@ -75,6 +82,8 @@ async def _first_code(flow: SignIn, say: Say) -> str:
                 code = task.result()  # a RedirectError (access denied) ends the attempt
                 if code is not None:
                     return code
+                if waiting:  # stdin ended (closed, or /dev/null)
+                    say("Nothing can be pasted (stdin is closed): waiting for the browser only.")
         raise RedirectError("Nothing was pasted and no redirect came back.")
     finally:
         for task in waiting:
@@ -99,7 +108,13 @@ async def sign_in(
     say: Say = _say,
 ) -> int:
     """Run the sign-in on stdin/stdout; store the result in the keyring."""
-    problem = keyring_problem()
+    store = CredentialStore()
+    try:
+        problem = keyring_problem()
+        if not problem:
+            store.check_writable()  # a locked keyring shows now, not after the browser
+    except CredentialProblem as exc:
+        problem = str(exc)
     if problem:
         say(problem)
         return EXIT_ERROR
@@ -126,17 +141,17 @@ async def sign_in(
             open_browser(flow.url)
         code = await _first_code(flow, say)
         tokens = await flow.exchange(code)
-        CredentialStore().save_sign_in(client, tokens, port)
-    except (SpotifyError, KeyringUnavailable) as exc:
+        store.save_sign_in(client, tokens, port)
+    except (SpotifyError, CredentialProblem) as exc:
         say(str(exc))
         return EXIT_ERROR
     finally:
         await flow.close()
     refusal = await _account_refusal()
     if refusal:
-        say(f"Signed in (the tokens are in the OS keyring), but {refusal}")
+        say(f"Signed in (the tokens are in {store.source()}), but {refusal}")
         return EXIT_ERROR
-    say("Signed in. The tokens are in the OS keyring.")
+    say(f"Signed in. The tokens are in {store.source()}.")
     return EXIT_OK
 
 

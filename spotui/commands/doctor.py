@@ -8,11 +8,11 @@ nothing at all.
 
 from __future__ import annotations
 
-import json
 import socket
 from dataclasses import asdict, dataclass
 
 from spotui.commands import EXIT_ERROR, EXIT_OK
+from spotui.commands.output import to_json
 from spotui.services import Services
 from spotui.spotify.auth import DEFAULT_PORT, SCOPES, redirect_uri
 from spotui.spotify.client import SpotifyClient
@@ -169,9 +169,7 @@ async def doctor(services: Services, *, as_json: bool, port: int | None) -> int:
     checks = await diagnose(services, port)
     healthy = all(check.ok is not False for check in checks)
     if as_json:
-        print(
-            json.dumps({"ok": healthy, "checks": [asdict(c) for c in checks]}, ensure_ascii=False)
-        )
+        print(to_json({"ok": healthy, "checks": [asdict(c) for c in checks]}))
     else:
         for check in checks:
             print(check.line())

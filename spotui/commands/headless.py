@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import csv
 import io
-import json
+import os
 import re
 import select
 import signal
@@ -26,6 +26,7 @@ from spotui.commands.output import (
     now_json,
     render,
     state_of,
+    to_json,
     watch_key,
 )
 from spotui.format import mmss
@@ -34,6 +35,7 @@ from spotui.services import Services
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
+    NetworkError,
     NoActiveDevice,
     RateLimited,
     SpotifyError,
@@ -50,6 +52,10 @@ from spotui.spotify.models import (
 )
 
 SIGN_IN_HINT = "Run `spotui auth` to sign in."
+OFFLINE = ("offline",)  # what --watch last printed, when it was the offline line
+# One-shot commands give up within about ten seconds when Spotify does not answer
+# (a status bar must not hang); the library export, many requests long, is patient.
+QUICK = {"timeout": 4.0, "retries": 1}
 RANGES: dict[str, TimeRange] = {
     "short": "short_term",
     "medium": "medium_term",
@@ -75,12 +81,14 @@ def _out(line: str = "") -> None:
 # --- now ----------------------------------------------------------------------------
 
 
-def _render_now(playback: Playback | None, args: argparse.Namespace) -> str:
+def _render_now(
+    playback: Playback | None, args: argparse.Namespace, *, offline: bool = False
+) -> str:
     if args.json:
-        return json.dumps(now_json(playback), ensure_ascii=False)
+        return to_json(now_json(playback, offline=offline))
     if args.format is not None:
-        return render(args.format, format_fields(playback))
-    return human_line(playback)
+        return render(args.format, format_fields(playback, offline=offline))
+    return "Offline" if offline else human_line(playback)
 
 
 def _nothing(playback: Playback | None) -> bool:
@@ -135,9 +143,15 @@ async def _watch(spotify: SpotifyClient, args: argparse.Namespace) -> int:
             delay = exc.retry_after
         except AuthError:
             raise
-        except SpotifyError:
+        except SpotifyError as exc:
             failures += 1
             delay = backoff_delay(failures, interval)
+            if isinstance(exc, NetworkError) and last != OFFLINE:
+                last = OFFLINE  # once, so a status bar stops showing a stale "▶ …"
+                try:
+                    _out(_render_now(None, args, offline=True))
+                except BrokenPipeError:
+                    return EXIT_OK
         else:
             failures = 0
             key = watch_key(playback)
@@ -216,15 +230,22 @@ def parse_seek(text: str) -> tuple[int | None, int]:
 
 
 async def seek(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+    """Seek within the track: a position past its end is a usage error, and a relative
+    seek stops a second before the end (seeking to the end would skip the track)."""
     sign, ms = parse_seek(args.position)
-    target = ms
-    if sign is not None:
-        playback = await _playback(spotify)
+    playback = await _playback(spotify)
+    length = playback.duration_ms
+    if sign is None:
+        if length and ms >= length:
+            raise Failure(f"{mmss(ms)} is past the end of this track ({mmss(length)}).", EXIT_USAGE)
+        target, note = ms, ""
+    else:
         target = max(0, playback.progress_ms + sign * ms)
-        if playback.duration_ms:
-            target = min(target, playback.duration_ms)
+        last = max(0, length - 1000)
+        note = " (the end of the track)" if length and target > last else ""
+        target = min(target, last) if length else target
     await spotify.seek(target)
-    _out(f"⏩ {mmss(target)}")
+    _out(f"⏩ {mmss(target)}{note}")
     return EXIT_OK
 
 
@@ -233,15 +254,19 @@ async def volume(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     if not re.fullmatch(r"[+-]?\d{1,3}", text):
         raise Failure(f"Volume takes 50, +5 or -5 (got {args.level!r}).", EXIT_USAGE)
     level = int(text)
+    note = ""
     if text[0] in "+-":
         playback = await _playback(spotify)
         current = playback.device.volume_percent if playback.device else None
         if current is None:
             raise Failure("This device does not report its volume.")
-        level = current + level
-    level = max(0, min(100, level))
+        wanted = current + level
+        level = max(0, min(100, wanted))
+        note = " (the most)" if wanted > 100 else " (muted)" if wanted < 0 else ""
+    elif level > 100:
+        raise Failure(f"Volume is 0 to 100 (got {level}).", EXIT_USAGE)
     await spotify.set_volume(level)
-    _out(f"🔊 {level}%")
+    _out(f"🔊 {level}%{note}")
     return EXIT_OK
 
 
@@ -295,7 +320,7 @@ def _device_json(device: Device) -> dict[str, Any]:
 async def devices(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     found = await spotify.devices()
     if args.json:
-        _out(json.dumps([_device_json(d) for d in found], ensure_ascii=False))
+        _out(to_json([_device_json(d) for d in found]))
     elif not found:
         _out("No devices. Open Spotify on a phone, computer or speaker.")
     for device in found if not args.json else ():
@@ -308,6 +333,8 @@ async def devices(spotify: SpotifyClient, args: argparse.Namespace) -> int:
 
 def pick_device(found: tuple[Device, ...], wanted: str) -> Device:
     """By id, then by name (any case), then by a unique start of a name."""
+    if not wanted.strip():
+        raise Failure("Name a device (see `spotui devices`).", EXIT_USAGE)
     usable = [d for d in found if d.id]
     for match in (
         [d for d in usable if d.id == wanted],
@@ -341,7 +368,7 @@ async def top(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         page = await spotify.top_artists(time_range, limit=args.limit)
     assert not isinstance(page, NotModified)
     if args.json:
-        _out(json.dumps([_item_json(item) for item in page.items], ensure_ascii=False))
+        _out(to_json([_item_json(item) for item in page.items]))
         return EXIT_OK
     for rank, item in enumerate(page.items, 1):
         if isinstance(item, Artist):
@@ -378,15 +405,14 @@ async def recent(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     page = await spotify.recently_played(limit=args.limit)
     if args.json:
         _out(
-            json.dumps(
+            to_json(
                 [
                     {
                         **_item_json(entry.track),
                         "played_at": entry.played_at.isoformat() if entry.played_at else None,
                     }
                     for entry in page.items
-                ],
-                ensure_ascii=False,
+                ]
             )
         )
         return EXIT_OK
@@ -425,8 +451,38 @@ class _Progress:
             self.stream.write("\n")
 
 
+def _checked_output(path: Path) -> Path | None:
+    """Where the export goes: None for stdout (``-``). A path that cannot be written is
+    refused before anything is downloaded; no folder is created."""
+    if str(path) == "-":
+        return None
+    if path.is_dir():
+        raise Failure(f"{path} is a folder; name a file.", EXIT_USAGE)
+    if path.exists() or path.is_symlink():
+        if not os.access(path, os.W_OK):
+            raise Failure(f"Cannot write {path}: permission denied.", EXIT_USAGE)
+        return path
+    folder = path.parent
+    if not folder.is_dir():
+        raise Failure(f"Cannot write {path}: the folder {folder} does not exist.", EXIT_USAGE)
+    if not os.access(folder, os.W_OK):
+        raise Failure(f"Cannot write in {folder}: permission denied.", EXIT_USAGE)
+    return path
+
+
+def _write_export(path: Path, text: str) -> None:
+    """A regular file is replaced whole (mode 0600); a device, pipe or link is written to
+    as it is, never replaced."""
+    if path.exists() and (path.is_symlink() or not path.is_file()):
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        paths.write_private(path, text)
+
+
 async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     """Export every saved track, in library order (newest first)."""
+    target = _checked_output(args.output) if args.output else None
     progress = _Progress(sys.stderr)
     pages: dict[int, Paging[SavedTrack]] = {}
     total = loaded = 0
@@ -444,13 +500,16 @@ async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         for row in rows:
             writer.writerow({**row, "artists": "; ".join(row["artists"])})
     elif args.json:
-        buffer.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        buffer.write(to_json(rows, indent=1, ascii_only=target is None) + "\n")
     else:
         for row in rows:
             buffer.write(f"{row['title']} — {', '.join(row['artists'])}\n")
-    if args.output:
-        paths.write_private(args.output, buffer.getvalue())
-        print(f"Wrote {len(rows):,} saved tracks to {args.output}", file=sys.stderr)
+    if target is not None:
+        try:
+            _write_export(target, buffer.getvalue())
+        except OSError as exc:
+            raise Failure(f"Cannot write {target}: {exc.strerror or type(exc).__name__}.") from None
+        print(f"Wrote {len(rows):,} saved tracks to {target}", file=sys.stderr)
     else:
         sys.stdout.write(buffer.getvalue())
         sys.stdout.flush()
@@ -541,10 +600,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 async def run(command: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
     services = Services.demo_mode() if demo else Services.real()
-    spotify = services.connect()
+    spotify = services.connect(**({} if command == "library" else QUICK))
     if spotify is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
-        return EXIT_SIGNED_OUT
+        return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
     try:
         return await COMMANDS[command](spotify, args)
     except Failure as exc:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import string
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +15,7 @@ NOW_SCHEMA_VERSION = 1
 
 FORMAT_FIELDS: dict[str, str] = {
     "status": "▶ or ⏸ (empty when nothing plays)",
-    "state": "playing, paused, ad, nothing_playing or no_active_device",
+    "state": "playing, paused, ad, nothing_playing, no_active_device (or offline, in --watch)",
     "type": "track, episode, ad or unknown",
     "title": "the track or episode title",
     "artist": "the artists, comma-separated (for an episode: the show)",
@@ -38,6 +40,15 @@ class FormatError(ValueError):
     """A --format template names a field that does not exist, or does not parse."""
 
 
+def to_json(value: Any, *, indent: int | None = None, ascii_only: bool | None = None) -> str:
+    """JSON that any terminal or pipe can carry: non-ASCII is escaped unless stdout is UTF-8
+    (``ascii_only`` decides for output that goes elsewhere)."""
+    if ascii_only is None:
+        encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower()
+        ascii_only = encoding.replace("-", "").replace("_", "") != "utf8"
+    return json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+
+
 def state_of(playback: Playback | None) -> str:
     if playback is None:
         return "no_active_device"
@@ -48,9 +59,9 @@ def state_of(playback: Playback | None) -> str:
     return "playing" if playback.is_playing else "paused"
 
 
-def now_json(playback: Playback | None) -> dict[str, Any]:
+def now_json(playback: Playback | None, *, offline: bool = False) -> dict[str, Any]:
     """The stable ``spotui now --json`` object: every key always present."""
-    state = state_of(playback)
+    state = "offline" if offline else state_of(playback)
     item = playback.item if playback else None
     device = playback.device if playback else None
     image = pick_image(item.images, 300) if item else None
@@ -79,9 +90,9 @@ def now_json(playback: Playback | None) -> dict[str, Any]:
     }
 
 
-def format_fields(playback: Playback | None) -> dict[str, str]:
+def format_fields(playback: Playback | None, *, offline: bool = False) -> dict[str, str]:
     """The values a --format template can use, all strings."""
-    data = now_json(playback)
+    data = now_json(playback, offline=offline)
     state = data["state"]
     progress = data["progress_ms"] or 0
     duration = data["duration_ms"] or 0
@@ -121,9 +132,14 @@ def check_template(template: str) -> None:
     for _, field, spec, conversion in parsed:
         if field is None:
             continue
-        if field not in FORMAT_FIELDS or spec or conversion:
+        if field not in FORMAT_FIELDS:
             known = ", ".join(FORMAT_FIELDS)
             raise FormatError(f"--format: unknown field {{{field}}}. Fields: {known}.")
+        if spec or conversion:
+            raise FormatError(
+                f"--format: write {{{field}}} plainly; conversions (!r) and format specs "
+                "(:>10) are not supported."
+            )
 
 
 def render(template: str, fields: Mapping[str, str]) -> str:

@@ -152,6 +152,10 @@ class WizardScreen(Screen):
             )
             self.query_one("#client-id", Input).focus()
             return
+        problem = self.services.store_problem()  # before the browser, not after
+        if problem:
+            self.say(problem)
+            return
         self.say("")
         self.start(ClientCredentials(client_id, secret), int(port_text))
 

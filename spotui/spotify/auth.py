@@ -162,15 +162,17 @@ def parse_redirect(text: str, expected_state: str) -> str:
     error = params.get("error", [""])[0]
     state = params.get("state", [""])[0]
     code = params.get("code", [""])[0]
-    if error == "access_denied":
-        raise AccessDenied("Access was denied on Spotify's page. Start again and press Agree.")
-    if error:
-        raise AccessDenied(f"Spotify answered the sign-in with an error: {error[:80]}")
-    if state != expected_state:
+    # The state first: a redirect without this attempt's state (forged by another
+    # program or page) changes nothing, not even to cancel the sign-in.
+    if not secrets.compare_digest(state.encode(), expected_state.encode()):
         raise StateMismatch(
             "That redirect belongs to another sign-in attempt (state does not match). "
             "Use the newest authorize link."
         )
+    if error == "access_denied":
+        raise AccessDenied("Access was denied on Spotify's page. Start again and press Agree.")
+    if error:
+        raise AccessDenied(f"Spotify answered the sign-in with an error: {error[:80]}")
     if not code or not _CODE_RE.fullmatch(code):
         raise RedirectError("That address has no authorization code in it.")
     return code
@@ -248,7 +250,7 @@ async def _token_request(
         raise NetworkError("Could not reach Spotify's sign-in service. Are you online?") from exc
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     if response.status_code >= 500:
         raise ServerError(

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import math
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from email.utils import parsedate_to_datetime
@@ -44,6 +45,7 @@ from spotui.spotify.session import Session
 log = logging.getLogger("spotui.http")
 URIS_PER_LIBRARY_CALL: Final = 40
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 # After a 429: never less than a second, growing with each 429 in a row, whatever
 # Retry-After says; an unreadable header counts as the default; never more than 3 h.
@@ -120,7 +122,7 @@ def _spotify_said(response: httpx.Response) -> tuple[str, str | None]:
     """(message, reason) from an error answer, whatever its body: JSON or plain text."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
     if body is None:
         text = response.content.decode("utf-8", "replace").strip()
@@ -267,6 +269,11 @@ class SpotifyClient:
             await self._wait_for_gate()
             token = await self.session.access_token(self.http, stale=stale)
             stale = None
+            if not _HEADER_SAFE.fullmatch(token):  # it would never reach Spotify intact
+                raise AuthExpired(
+                    "The access token is not valid (it holds spaces, line breaks or characters "
+                    "Spotify never uses). Sign in again with `spotui auth`."
+                )
             try:
                 response = await self.http.request(
                     method,
@@ -330,7 +337,7 @@ class SpotifyClient:
             return None
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ProtocolError(
                 "Spotify sent an answer spotui could not read.", status=response.status_code
             ) from None

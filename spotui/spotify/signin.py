@@ -45,6 +45,7 @@ class CallbackServer:
     def __init__(self, port: int, state: str, path: str = "/callback"):
         self.port = port
         self.state = state
+        self._connections: set[asyncio.Task[None]] = set()
         self.path = path
         self._server: asyncio.Server | None = None
         self._result: asyncio.Future[str] | None = None
@@ -71,20 +72,33 @@ class CallbackServer:
                 await self.close()
 
     async def close(self) -> None:
+        """Stop listening, and drop connections still open (a browser's idle pre-connect)."""
         if self._server is not None:
             self._server.close()
+            for task in self._connections:
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 1)
             self._server = None
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+        try:
+            await self._reply(reader, writer)
+        except (asyncio.CancelledError, ConnectionError):
+            writer.close()
+        finally:
+            self._connections.discard(task)  # type: ignore[arg-type]
+
+    async def _reply(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
             status, title, text = self._answer(head[:_MAX_REQUEST].decode("latin-1"))
         except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             status, title, text = 400, "Bad request", "spotui could not read that request."
-        except ConnectionError:
-            return
         page = _PAGE.format(title=html.escape(title), text=html.escape(text)).encode()
         writer.write(
             f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"

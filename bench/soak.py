@@ -1,0 +1,101 @@
+"""Does spotui's memory grow while it runs for a long time? Prints the RSS slope.
+
+    python bench/soak.py [--minutes 60] [--warmup 5] [--speed 20]
+
+The real app runs headless (Textual's test driver) against the in-package fake,
+whose clock runs ``--speed`` times faster than the wall: tracks end every few
+seconds, so an hour holds hundreds of track changes, covers, library checks and
+tab refreshes. RSS is sampled every ``--sample`` seconds; after the warm-up the
+slope (least squares) is printed in MB an hour, with ``tracemalloc``'s biggest
+growths between the end of the warm-up and the end of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from spotui.app import SpotuiApp  # noqa: E402
+from spotui.config import Config  # noqa: E402
+from spotui.services import Services  # noqa: E402
+
+TARGET_MB_PER_HOUR = 1.0
+
+
+def rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def slope_per_hour(samples: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB), in MB an hour."""
+    if len(samples) < 2:
+        return 0.0
+    xs, ys = [x for x, _ in samples], [y for _, y in samples]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    spread = sum((x - mx) ** 2 for x in xs)
+    return 3600 * sum((x - mx) * (y - my) for x, y in samples) / spread if spread else 0.0
+
+
+async def soak(minutes: float, warmup: float, speed: float, sample: float) -> int:
+    start = time.time()
+    services = Services.demo_mode(clock=lambda: start + (time.time() - start) * speed)
+    app = SpotuiApp(services, Config(poll_interval=5.0))
+    samples: list[tuple[float, float]] = []
+    before: tracemalloc.Snapshot | None = None
+    began = time.monotonic()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tab = 0
+        while (elapsed := time.monotonic() - began) < minutes * 60:
+            await pilot.pause(sample)
+            # Look around as a person would: a tab now and then, and back.
+            tab = (tab + 1) % 5
+            await pilot.press(str(tab + 1))
+            await pilot.pause(0.5)
+            await pilot.press("1")
+            if elapsed >= warmup * 60:
+                samples.append((elapsed, rss_mb()))
+                if before is None:
+                    tracemalloc.start(10)
+                    before = tracemalloc.take_snapshot()
+            print(f"{elapsed / 60:6.1f} min  RSS {rss_mb():6.1f} MB", flush=True)
+        after = tracemalloc.take_snapshot() if before is not None else None
+    fake = services.fake
+    requests = sum(fake.requests.values()) if fake is not None else 0  # type: ignore[attr-defined]
+    slope = slope_per_hour(samples)
+    print(f"\nrequests to the fake: {requests}; fake clock ×{speed:g}")
+    print(
+        f"RSS after warm-up: {samples[0][1]:.1f} → {samples[-1][1]:.1f} MB"
+        if samples
+        else "no samples after the warm-up"
+    )
+    verdict = "met" if slope < TARGET_MB_PER_HOUR else "MISSED"
+    print(f"RSS slope after {warmup:g} min: {slope:+.2f} MB/hour  (target < 1) {verdict}")
+    if before is not None and after is not None:
+        print("\ntracemalloc, biggest growth since the warm-up:")
+        for stat in after.compare_to(before, "traceback")[:8]:
+            frame = stat.traceback[0]
+            print(f"  {stat.size_diff / 1024:+8.1f} KiB  {stat.count_diff:+6d}  {frame}")
+    return 0 if slope < TARGET_MB_PER_HOUR else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=60.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--speed", type=float, default=20.0, help="the fake clock's speed")
+    parser.add_argument("--sample", type=float, default=30.0, help="seconds between samples")
+    args = parser.parse_args()
+    return asyncio.run(soak(args.minutes, args.warmup, args.speed, args.sample))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
