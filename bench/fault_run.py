@@ -4,15 +4,19 @@
 
 Each fault is tried alone, then faults are mixed at random (fixed seed) for a
 while. After each, the run checks that the app is still up, said what was wrong
-in plain words, came back within one poll once the fault cleared, sent nothing
-before a Retry-After had passed, and kept the stored refresh token (only an
-invalid_grant may end the sign-in). It prints the faults tried and survived.
+in plain words, showed no token, came back within one poll once the fault
+cleared, sent nothing before a Retry-After had passed (never under a second,
+whatever the header said), and kept the stored refresh token (only an
+invalid_grant may end the sign-in). Hostile values come last: a Retry-After of
+inf (a 3-hour wait, said in hours), a keyring that raises, and an access token
+that no header can carry. It prints the faults tried and survived.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import sys
 import time
@@ -39,6 +43,9 @@ RETRY_AFTER = 3
 # leave room for a side request (the library check) failing first, so the poll fails too.
 FAULTS: dict[str, tuple[dict[str, object], tuple[str, ...]]] = {
     "429 with Retry-After": ({"rate_limit": 1, "retry_after": RETRY_AFTER}, ()),
+    "429 with Retry-After 0": ({"rate_limit": 2, "retry_after": 0}, ()),
+    "429 with Retry-After -5": ({"rate_limit": 2, "retry_after": -5}, ()),
+    "429 with Retry-After nan": ({"rate_limit": 1, "retry_after": float("nan")}, ()),
     "500": ({"server_errors": 12, "server_error_status": 500}, ("retrying",)),
     "502 (HTML body)": ({"server_errors": 12, "server_error_status": 502}, ("retrying",)),
     "503": ({"server_errors": 12, "server_error_status": 503}, ("retrying",)),
@@ -54,6 +61,7 @@ FAULTS: dict[str, tuple[dict[str, object], tuple[str, ...]]] = {
 }
 CLEAR: dict[str, object] = {
     "rate_limit": 0,
+    "retry_after": RETRY_AFTER,
     "server_errors": 0,
     "timeouts": 0,
     "disconnects": 0,
@@ -93,16 +101,32 @@ async def _until(pilot, condition: Callable[[], bool], seconds: float) -> bool:
     return condition()
 
 
-def _retry_after_kept(fake: FakeSpotify) -> bool:
-    """No API request arrived between a 429 and the end of its Retry-After (a request
-    already on the wire within 0.1 s of the 429 is not one the client could hold back)."""
-    api = [(at, status) for at, _, path, status in fake.log if path.startswith("/v1")]
-    for at, status in api:
-        if status == 429:
-            early = [t for t, _ in api if at + 0.1 < t < at + RETRY_AFTER - 0.05]
-            if early:
-                return False
+def _least_wait(header: float) -> float:
+    """What the client must wait at the least after a 429 with this Retry-After: the
+    header, but never under a second; an unreadable one counts as 5 s."""
+    return 5.0 if math.isnan(header) else max(1.0, header)
+
+
+def _retry_after_kept(fake: FakeSpotify, sent_429s: list[tuple[float, float]]) -> bool:
+    """No API request arrived between a 429 and the end of its wait (a request already
+    on the wire within 0.1 s of the 429 is not one the client could hold back)."""
+    api = [at for at, _, path, _ in fake.log if path.startswith("/v1")]
+    for at, header in sent_429s:
+        wait = _least_wait(header)
+        if any(at + 0.1 < t < at + wait - 0.05 for t in api):
+            return False
     return True
+
+
+class BreakableStore(MemoryTokenStore):
+    """A token store that can fail as a broken keyring does: with any exception."""
+
+    broken = False
+
+    def save_tokens(self, tokens: TokenSet) -> None:
+        if self.broken:
+            raise IsADirectoryError(21, "Is a directory")
+        super().save_tokens(tokens)
 
 
 async def run(seconds: float = 180.0, seed: int = 7) -> Report:
@@ -110,7 +134,17 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
     fake = FakeSpotify(library_size=200)
     server = await FakeServer(fake).start()
     endpoints = Endpoints(api_url=server.api_url, accounts_url=server.url)
-    store = MemoryTokenStore(TokenSet.from_response(fake.sign_in()))
+    store = BreakableStore(TokenSet.from_response(fake.sign_in()))
+    sent_429s: list[tuple[float, float]] = []  # (when, Retry-After) of each 429 sent
+    answer_fault = fake._fault
+
+    def noting_429s():
+        answer = answer_fault()
+        if answer is not None and answer.status_code == 429:
+            sent_429s.append((fake.clock(), fake.knobs.retry_after))
+        return answer
+
+    fake._fault = noting_429s  # type: ignore[method-assign]
     client = ClientCredentials(DEMO_CLIENT_ID)
     services = Services(
         store=store,
@@ -123,6 +157,11 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
     def token_kept() -> bool:
         tokens = store.tokens
         return tokens is not None and tokens.refresh_token in fake.refresh_tokens
+
+    def secret_shown() -> bool:
+        """Any token spotui has ever held, on the screen or in a notice."""
+        shown = _screen(app)
+        return any(token in shown for token in (*fake.access_tokens, *fake.refresh_tokens))
 
     async def recovered(pilot) -> bool:
         screen = app.screen
@@ -152,6 +191,9 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
             ok = False
         if not token_kept():
             report.fail(name, "the stored refresh token was lost")
+            ok = False
+        if secret_shown():
+            report.fail(name, "a token was on the screen")
             ok = False
         report.survived += ok
 
@@ -196,6 +238,35 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
                 report.fail("+".join(chosen), "did not recover, or lost the refresh token")
             report.survived += ok
 
+        # A keyring that raises while short tokens keep being refreshed.
+        report.tried += 1
+        store.broken = True
+        fake.set(token_lifetime_s=3)
+        await pilot.pause(8)
+        playing = await recovered(pilot)
+        store.broken = False
+        fake.set(**CLEAR)
+        if not playing or secret_shown():
+            report.fail("a keyring that raises", "the app stopped, or showed a token")
+        report.survived += playing and not secret_shown()
+
+        # Retry-After: inf. The wait is capped at 3 h and said in hours; nothing is sent.
+        report.tried += 1
+        fake.set(rate_limit=1, retry_after=float("inf"))
+        app.screen.action_refresh()
+        said = await _until(pilot, lambda: "retrying in 3 h" in _screen(app), 15)
+        sent = len(fake.log)
+        await pilot.pause(3)
+        quiet = len(fake.log) == sent
+        if not (said and quiet):
+            report.fail("Retry-After inf", "not said in hours, or requests went out")
+        report.survived += said and quiet
+        fake.set(**CLEAR)
+        app.screen.spotify._blocked_until = 0.0  # the harness lifts the wait it caused
+        sent_429s[-1] = (sent_429s[-1][0], 0.0)  # and checks no more of it
+        app.screen.action_refresh()
+        await recovered(pilot)
+
         # Last, the one fault that may end the sign-in: a revoked refresh token.
         report.tried += 1
         before = store.tokens.refresh_token if store.tokens else None
@@ -209,11 +280,36 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
         if not kept:
             report.fail("revoked refresh token", "the stored token was changed or lost")
         report.survived += wizard and kept
-    if not _retry_after_kept(fake):
+    if not _retry_after_kept(fake, sent_429s):
         report.fail("429", "a request went out before Retry-After had passed")
         report.survived -= 1
+    await _bad_token(report, server, endpoints, client)
     await server.stop()
     return report
+
+
+async def _bad_token(
+    report: Report, server: FakeServer, endpoints: Endpoints, client: ClientCredentials
+) -> None:
+    """An access token no header can carry (non-ASCII): plain words, the wizard, no token
+    shown and no crash."""
+    report.tried += 1
+    bad = "BQ" + "é" * 40
+    store = MemoryTokenStore(TokenSet(access_token=bad, expires_at=time.time() + 3600))
+    services = Services(
+        store=store,
+        endpoints=endpoints,
+        client_credentials=lambda: client,
+        remember_sign_in=lambda _c, tokens, _p: store.save_tokens(tokens),
+    )
+    app = SpotuiApp(services, Config(album_art="off"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        wizard = await _until(pilot, lambda: type(app.screen).__name__ == "WizardScreen", 10)
+        words = wizard and "not valid" in str(app.screen.query_one("#wizard-reason").render())
+        shown = bad in app.export_screenshot()
+    if not words or shown:
+        report.fail("a non-ASCII access token", "no plain words, or the token was shown")
+    report.survived += bool(words) and not shown
 
 
 def main() -> int:

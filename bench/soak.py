@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spotui.app import SpotuiApp  # noqa: E402
-from spotui.config import Config  # noqa: E402
-from spotui.services import Services  # noqa: E402
+from spotui.app import SpotuiApp
+from spotui.config import Config
+from spotui.services import Services
 
 TARGET_MB_PER_HOUR = 1.0
 

@@ -66,3 +66,32 @@ class FileKeyring(KeyringBackend):
         if data.pop(f"{service}/{username}", None) is None:
             raise PasswordDeleteError(username)
         self.path.write_text(json.dumps(data))
+
+
+class LockedKeyring(KeyringBackend):
+    """A keyring that is there but locked, as gnome-keyring is before the user logs in."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise KeyringLocked("Failed to unlock the collection!")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise KeyringLocked("Failed to unlock the collection!")
+
+
+class BrokenKeyring(FileKeyring):
+    """Reads work; writes fail with an error that is not a KeyringError (a file made a
+    directory, say)."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise IsADirectoryError(21, "Is a directory")
+
+
+class PlaintextKeyring(FileKeyring):
+    """Named as keyrings.alt's plaintext backend: secrets in a file anyone of yours reads."""
+
+    file_path = "/tmp/keyring_pass.cfg"

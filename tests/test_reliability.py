@@ -38,7 +38,8 @@ async def test_the_fault_run_survives_every_fault():
     report = await run(seconds=8, seed=7)
     print(f"faults tried: {report.tried}, survived: {report.survived}")
     assert report.problems == []
-    assert report.tried == report.survived >= 16
+    assert report.tried == report.survived >= 23  # incl. Retry-After 0/-5/nan/inf, a
+    # keyring that raises and a non-ASCII access token
 
 
 # --- offline ------------------------------------------------------------------------

@@ -124,7 +124,10 @@ class Session:
                 "rotated" if new.refresh_token != tokens.refresh_token else "kept",
             )
             self._tokens = new
-            self.store.save_tokens(new)
+            try:
+                self.store.save_tokens(new)
+            except Exception as exc:  # a broken store costs the next run a sign-in, not this
+                log.warning("could not keep the new tokens: %s", type(exc).__name__)
             return new.access_token
 
     async def refresh_now(self, http: httpx.AsyncClient) -> TokenSet:
