@@ -77,3 +77,15 @@ def ok(result: subprocess.CompletedProcess[str], code: int = EXIT_OK) -> str:
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr
     return result.stdout
+
+
+def start_spotui(*args: str, env: dict[str, str], **options) -> subprocess.Popen[str]:
+    """spotui as a running subprocess with pipes on stdin, stdout and stderr."""
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.Popen(
+        [sys.executable, "-m", "spotui", *args],
+        text=True,
+        env=env,
+        cwd=ROOT,
+        **{**pipes, **options},
+    )

@@ -5,26 +5,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
-from spotui.fake.server import FakeServer, serve_in_thread
+from spotui.fake import DEMO_CLIENT_ID
 
-from .helpers import subprocess_env
+from .helpers import start_spotui, subprocess_env
 from .test_wizard import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def served() -> Iterator[tuple[FakeSpotify, FakeServer]]:
-    fake = FakeSpotify(library_size=10)
-    with serve_in_thread(fake) as server:
-        yield fake, server
 
 
 @pytest.fixture
@@ -32,19 +23,6 @@ def env(tmp_path, served) -> dict[str, str]:
     """A clean environment: the fake's URLs, a file keyring, empty platform folders."""
     _, server = served
     return subprocess_env(tmp_path, server.api_url, server.url)
-
-
-def spotui(*args: str, env: dict[str, str], **options) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "spotui", *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        **options,
-    )
 
 
 def keyring_file(env: dict[str, str]) -> dict[str, str]:
@@ -60,7 +38,7 @@ def redirect_for(url: str) -> str:
 
 def test_auth_prints_the_url_and_takes_a_pasted_redirect(env, served):
     fake, _ = served
-    process = spotui(
+    process = start_spotui(
         "auth", "--client-id", DEMO_CLIENT_ID, "--no-browser", "--port", str(free_port()), env=env
     )
     url = process.stdout.readline().strip()
@@ -80,7 +58,7 @@ def test_auth_prints_the_url_and_takes_a_pasted_redirect(env, served):
 
 def test_auth_catches_the_browser_redirect_on_the_callback_port(env, served):
     port = free_port()
-    process = spotui(
+    process = start_spotui(
         "auth",
         "--no-browser",
         "--port",
@@ -102,7 +80,7 @@ def test_auth_catches_the_browser_redirect_on_the_callback_port(env, served):
 
 
 def test_auth_retries_bad_pastes_and_refuses_a_wrong_state(env, served):
-    process = spotui(
+    process = start_spotui(
         "auth", "--client-id", DEMO_CLIENT_ID, "--no-browser", "--port", str(free_port()), env=env
     )
     url = process.stdout.readline().strip()
@@ -124,7 +102,7 @@ def test_auth_retries_bad_pastes_and_refuses_a_wrong_state(env, served):
     ],
 )
 def test_auth_failures_are_one_clear_line(env, served, args, words, code):
-    process = spotui("auth", "--no-browser", *args, env=env)
+    process = start_spotui("auth", "--no-browser", *args, env=env)
     if "f" * 32 in args:
         url = process.stdout.readline().strip()
         answer = httpx.get(url)  # the fake refuses an unknown client on its page...
@@ -143,7 +121,7 @@ def test_auth_failures_are_one_clear_line(env, served, args, words, code):
 def test_auth_with_access_denied_exits_non_zero(env, served):
     fake, _ = served
     fake.set(deny_authorize=True)
-    process = spotui(
+    process = start_spotui(
         "auth", "--client-id", DEMO_CLIENT_ID, "--no-browser", "--port", str(free_port()), env=env
     )
     url = process.stdout.readline().strip()
@@ -158,7 +136,7 @@ def test_auth_with_nothing_pasted_and_no_callback_exits_cleanly(env, served):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        process = spotui(
+        process = start_spotui(
             "auth", "--client-id", DEMO_CLIENT_ID, "--no-browser", "--port", str(port), env=env
         )
         out, err = process.communicate("", timeout=20)
@@ -168,7 +146,7 @@ def test_auth_with_nothing_pasted_and_no_callback_exits_cleanly(env, served):
 
 
 def test_auth_without_a_keyring_names_the_ways_out(env):
-    process = spotui(
+    process = start_spotui(
         "auth",
         "--client-id",
         DEMO_CLIENT_ID,
@@ -181,7 +159,7 @@ def test_auth_without_a_keyring_names_the_ways_out(env):
 
 
 def test_logout_removes_every_secret(env, served):
-    process = spotui(
+    process = start_spotui(
         "auth",
         "--client-id",
         DEMO_CLIENT_ID,
@@ -199,11 +177,11 @@ def test_logout_removes_every_secret(env, served):
         "spotui/access_token",
         "spotui/client_secret",
     }
-    logout = spotui("logout", env=env)
+    logout = start_spotui("logout", env=env)
     _, err = logout.communicate(timeout=20)
     assert logout.returncode == 0 and "Signed out" in err and "Client ID is kept" in err
     assert keyring_file(env) == {}
-    again = spotui("logout", env=env)
+    again = start_spotui("logout", env=env)
     _, err = again.communicate(timeout=20)
     assert again.returncode == 0 and "already signed out" in err
 

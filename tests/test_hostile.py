@@ -26,12 +26,12 @@ from spotui.spotify.errors import ProtocolError, RateLimited
 from spotui.spotify.signin import CallbackServer
 
 from .conftest import make_client
-from .helpers import EXIT_ERROR, EXIT_OK, EXIT_USAGE, ROOT, ok, spotui
+from .helpers import EXIT_ERROR, EXIT_OK, EXIT_USAGE, ROOT, ok, spotui, start_spotui
 from .test_app import demo, fake_of, started
 
 TOKEN = "BQ" + "k3y" * 20  # a token-shaped secret the tests plant and then look for
 CODE = "AQ" + "c0de" * 20
-AUTH = [sys.executable, "-m", "spotui", "auth", "--client-id", DEMO_CLIENT_ID, "--no-browser"]
+AUTH = ("auth", "--client-id", DEMO_CLIENT_ID, "--no-browser")
 
 
 def run_in_pty(args: list[str], env: dict[str, str], until: bytes, then=None, timeout=30.0):
@@ -372,15 +372,7 @@ def test_out_of_range_volume_and_seek_are_usage_errors(env, served):
 
 def test_auth_with_stdin_at_its_end_waits_for_the_browser_only(env, served):
     port = free_port()
-    process = subprocess.Popen(
-        [*AUTH, "--port", str(port)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+    process = start_spotui(*AUTH, "--port", str(port), env=env, stdin=subprocess.DEVNULL)
     url = process.stdout.readline().strip()
     idle = socket.create_connection(("127.0.0.1", port))  # a browser's idle pre-connect
     location = httpx.get(url).headers["location"]
@@ -398,15 +390,7 @@ def test_an_unwritable_state_folder_stops_auth_before_any_secret_is_kept(env, tm
     keyring_file = Path(env["SPOTUI_TEST_KEYRING"])
     kept = keyring_file.read_text()  # the sign-in there before
     blocked = {**env, "XDG_STATE_HOME": "/dev/null/state"}
-    process = subprocess.Popen(
-        [*AUTH, "--port", str(free_port())],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=blocked,
-        cwd=ROOT,
-    )
+    process = start_spotui(*AUTH, "--port", str(free_port()), env=blocked)
     url = process.stdout.readline().strip()
     _, err = process.communicate(httpx.get(url).headers["location"] + "\n", timeout=20)
     assert process.returncode == EXIT_ERROR and "cannot write its state folder" in err

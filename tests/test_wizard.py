@@ -262,3 +262,23 @@ async def test_a_revoked_sign_in_returns_to_the_wizard_keeping_the_client_id(fak
         assert "Spotify ended this sign-in" in reason
         assert app.screen.query_one("#client-id", Input).value == DEMO_CLIENT_ID
     assert (SERVICE, "refresh_token") in isolated.secrets  # nothing stored was lost
+
+
+async def test_an_account_not_on_the_allowlist_sees_spotifys_words_then_goes_on(
+    fake, monkeypatch
+):
+    import spotui.screens.wizard as wizard_module
+
+    monkeypatch.setattr(wizard_module, "ALLOWLIST_RECHECK_S", 0.2)
+    fake.set(allowlisted=False)
+    app = SpotuiApp(real_services(fake))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_in(pilot, DEMO_CLIENT_ID, port=free_port())
+        await until(pilot, lambda: wizard(app).flow is not None)
+        app.screen.query_one("#paste", Input).value = await approve(fake, wizard(app).flow.url)
+        await pilot.press("enter")
+        await until(pilot, lambda: "User not registered" in message(app))
+        assert "add your account under User Management" in message(app)
+        assert isinstance(app.screen, WizardScreen)  # the sign-in is kept meanwhile
+        fake.set(allowlisted=True)  # the owner adds the account on the dashboard
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
