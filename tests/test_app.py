@@ -462,3 +462,19 @@ def test_graphics_are_only_tried_where_the_terminal_hints_at_them(monkeypatch):
     assert art.enable_graphics() is None
     monkeypatch.setenv("KITTY_WINDOW_ID", "1")
     assert art.enable_graphics() is None  # not a tty here: textual-image finds no protocol
+
+
+async def test_a_countdown_stops_when_spotify_answers_again():
+    """The countdown of a failure must not come back after the app has recovered."""
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        fake = fake_of(app)
+        fake.set(server_errors=8)
+        screen.action_refresh()
+        await until(pilot, lambda: "retrying in" in screen.now_playing.status, timeout=10)
+        fake.set(server_errors=0)
+        screen.action_refresh()
+        await until(pilot, lambda: screen.now_playing.status == "", timeout=10)
+        await pilot.pause(2.5)  # the old countdown would have ticked twice by now
+        assert screen.now_playing.status == ""

@@ -264,9 +264,7 @@ async def test_a_revoked_sign_in_returns_to_the_wizard_keeping_the_client_id(fak
     assert (SERVICE, "refresh_token") in isolated.secrets  # nothing stored was lost
 
 
-async def test_an_account_not_on_the_allowlist_sees_spotifys_words_then_goes_on(
-    fake, monkeypatch
-):
+async def test_an_account_not_on_the_allowlist_sees_spotifys_words_then_goes_on(fake, monkeypatch):
     import spotui.screens.wizard as wizard_module
 
     monkeypatch.setattr(wizard_module, "ALLOWLIST_RECHECK_S", 0.2)

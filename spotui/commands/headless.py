@@ -29,15 +29,15 @@ from spotui.commands.output import (
     to_json,
     watch_key,
 )
+from spotui.controller import PlayerController, Trouble
 from spotui.format import mmss
-from spotui.player import PlayerState, backoff_delay, poll_delay
+from spotui.player import PlayerState
 from spotui.services import Services
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
-    NetworkError,
+    AuthExpired,
     NoActiveDevice,
-    RateLimited,
     SpotifyError,
 )
 from spotui.spotify.models import (
@@ -120,54 +120,56 @@ def _stdout_closed() -> bool:
 
 
 async def _watch(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    """Print a line at each change, with the app's polling; stop on SIGINT/SIGTERM or a
-    closed pipe."""
+    """Print a line at each change, on the app's own poll loop; stop on SIGINT/SIGTERM or a
+    closed pipe. Going offline prints one offline line, so a status bar is never stale."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     code = {"value": EXIT_OK}
+    printed: list[tuple[object, ...]] = []  # the last line's key
+    signed_out: list[str] = []
 
     def interrupted(value: int) -> None:
         code["value"] = value
         stop.set()
 
+    def say(key: tuple[object, ...], line: str) -> None:
+        if printed[-1:] == [key]:
+            return
+        printed[:] = [key]
+        try:
+            _out(line)
+        except BrokenPipeError:
+            stop.set()
+
+    def changed(state: PlayerState) -> None:
+        say(watch_key(state.playback), _render_now(state.playback, args))
+
+    def trouble(problem: Trouble | None) -> None:
+        if problem is not None and problem.offline:
+            say(OFFLINE, _render_now(None, args, offline=True))
+
+    def ended(reason: str) -> None:
+        signed_out.append(reason)
+        stop.set()
+
     for sig, value in ((signal.SIGINT, 130), (signal.SIGTERM, EXIT_OK)):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, interrupted, value)
-    last: tuple[object, ...] | None = None
-    failures = 0
-    interval = 5.0
-    while not stop.is_set():
-        try:
-            playback = await spotify.playback()
-        except RateLimited as exc:
-            delay = exc.retry_after
-        except AuthError:
-            raise
-        except SpotifyError as exc:
-            failures += 1
-            delay = backoff_delay(failures, interval)
-            if isinstance(exc, NetworkError) and last != OFFLINE:
-                last = OFFLINE  # once, so a status bar stops showing a stale "▶ …"
-                try:
-                    _out(_render_now(None, args, offline=True))
-                except BrokenPipeError:
-                    return EXIT_OK
-        else:
-            failures = 0
-            key = watch_key(playback)
-            if key != last:
-                last = key
-                try:
-                    _out(_render_now(playback, args))
-                except BrokenPipeError:
-                    return EXIT_OK
-            delay = poll_delay(PlayerState(playback, loop.time()), loop.time(), interval)
-        deadline = loop.time() + delay
-        while not stop.is_set() and loop.time() < deadline:
+    controller = PlayerController(
+        spotify, interval=5.0, on_state=changed, on_trouble=trouble, on_signed_out=ended
+    )
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        while not stop.is_set():
             if _stdout_closed():
                 return EXIT_OK
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), min(1.0, deadline - loop.time()))
+                await asyncio.wait_for(stop.wait(), 1.0)
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+    if signed_out:
+        raise AuthExpired(signed_out[0])
     return code["value"]
 
 

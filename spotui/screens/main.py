@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -19,19 +19,12 @@ from textual.widgets import Footer, TabbedContent, TabPane
 
 from spotui.cache import ListCache
 from spotui.config import Config
+from spotui.controller import Command, PlayerController, Trouble
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
-from spotui.player import AFTER_COMMAND_S, PlayerState, backoff_delay, next_repeat, poll_delay
+from spotui.player import AFTER_COMMAND_S, PlayerState, next_repeat
 from spotui.services import Services
 from spotui.spotify.client import NotModified, SpotifyClient
-from spotui.spotify.errors import (
-    AuthError,
-    NetworkError,
-    ProtocolError,
-    RateLimited,
-    ServerError,
-    SpotifyError,
-    wait_text,
-)
+from spotui.spotify.errors import AuthError, SpotifyError, wait_text
 from spotui.spotify.models import (
     TIME_RANGES,
     Artist,
@@ -58,14 +51,12 @@ TAB_TITLES = {
     "library": "Library",
 }
 
-Command = Callable[[SpotifyClient], Awaitable[object]]
-
 
 class MainScreen(Screen):
     """Everything a signed-in user sees."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Play/Pause", tooltip="Play or pause"),
+        Binding("space", "play_pause", "Play/Pause", tooltip="Play or pause"),
         Binding("n", "next", "Next", tooltip="Skip to the next track"),
         Binding("p", "previous", "Prev", tooltip="Back to the previous track"),
         # Priority: the tab bar would otherwise take the arrows to switch tabs.
@@ -109,13 +100,17 @@ class MainScreen(Screen):
         self.config = config
         self.spotify = spotify
         self.cache = ListCache()
-        self._wake = asyncio.Event()
-        self._commands = asyncio.Lock()
-        self._generation = 0  # bumped by each command: older poll answers are stale
+        self.controller = PlayerController(
+            spotify,
+            interval=config.poll_interval,
+            monotonic=services.monotonic,
+            on_state=self._received,
+            on_trouble=self._trouble,
+            on_signed_out=self._signed_out,
+        )
         self._loaded: set[str] = set()
         self._liked_for: str | None = None
         self._art_url: str | None = None
-        self._soon = AFTER_COMMAND_S  # how soon to poll after a wake-up
         self._countdown_timer: Timer | None = None
         self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
 
@@ -163,6 +158,9 @@ class MainScreen(Screen):
 
     # --- polling ------------------------------------------------------------------------
 
+    def _received(self, state: PlayerState) -> None:
+        self.state = state
+
     def watch_state(self, state: PlayerState) -> None:
         self.now_playing.state = state
         item = state.playback.item if state.playback else None
@@ -195,50 +193,24 @@ class MainScreen(Screen):
 
     def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
         """Ask Spotify again after ``delay`` seconds instead of the planned time."""
-        self._soon = delay
-        self._wake.set()
+        self.controller.poll_soon(delay)
 
     @work(exclusive=True, group="poll")
     async def poll_loop(self) -> None:
-        """Ask for the player state every few seconds, for as long as the screen lives."""
-        failures = 0
-        while True:
-            generation = self._generation
-            try:
-                playback = await self.spotify.playback()
-            except RateLimited as exc:
-                delay = exc.retry_after
-                if exc.quota:  # hours, maybe: the clock time of the next try says it
-                    self._countdown(exc.message, 0)
-                else:
-                    self._countdown("Spotify is rate limiting spotui", delay)
-            except (NetworkError, ServerError, ProtocolError) as exc:
-                failures += 1
-                delay = backoff_delay(failures, self.config.poll_interval)
-                word = "Offline" if isinstance(exc, NetworkError) else exc.message
-                self._countdown(word, delay)
-            except AuthError as exc:
-                self.post_message(self.SignedOut(exc.message))
-                return
-            except SpotifyError as exc:
-                failures += 1
-                delay = backoff_delay(failures, self.config.poll_interval)
-                self._countdown(exc.message, delay)
-            else:
-                failures = 0
-                self.now_playing.status = ""
-                if generation == self._generation:  # no command raced this answer
-                    self.state = PlayerState(playback, self._now())
-                delay = poll_delay(self.state, self._now(), self.config.poll_interval)
-            await self._sleep(delay)
+        """The controller's poll loop, for as long as the screen lives."""
+        await self.controller.run()
 
-    async def _sleep(self, delay: float) -> None:
-        self._wake.clear()
-        try:
-            await asyncio.wait_for(self._wake.wait(), delay)
-        except TimeoutError:
-            return
-        await asyncio.sleep(self._soon)
+    def _trouble(self, trouble: Trouble | None) -> None:
+        if trouble is None:
+            if self._countdown_timer is not None:
+                self._countdown_timer.stop()
+                self._countdown_timer = None
+            self.now_playing.status = ""
+        else:
+            self._countdown(trouble.message, trouble.retry_in)
+
+    def _signed_out(self, reason: str) -> None:
+        self.post_message(self.SignedOut(reason))
 
     def _countdown(self, what: str, seconds: float) -> None:
         """Show ``what`` with a countdown to the next try."""
@@ -263,27 +235,12 @@ class MainScreen(Screen):
 
     # --- commands -----------------------------------------------------------------------
 
-    def _send(self, command: Command, before: PlayerState | None, after: PlayerState | None):
-        """Show ``after`` at once, send ``command``; on refusal show ``before`` again."""
-        self._generation += 1
-        if after is not None:
-            self.state = after
-        self._run(command, before)
-
     @work(group="commands")
-    async def _run(self, command: Command, before: PlayerState | None) -> None:
-        async with self._commands:  # in the order the keys were pressed
-            try:
-                await command(self.spotify)
-            except AuthError as exc:
-                self.post_message(self.SignedOut(exc.message))
-                return
-            except SpotifyError as exc:
-                if before is not None:
-                    self._generation += 1
-                    self.state = before
-                self.notify(exc.message, title="Spotify said no", severity="warning")
-            self.poll_soon()
+    async def _send(self, command: Command, after: PlayerState | None) -> None:
+        """Show ``after`` at once and send ``command``; on refusal, say why."""
+        refusal = await self.controller.send(command, after)
+        if refusal is not None and not isinstance(refusal, AuthError):
+            self.notify(refusal.message, title="Spotify said no", severity="warning")
 
     def _playing(self) -> bool:
         if self.state.playback is None:
@@ -294,24 +251,22 @@ class MainScreen(Screen):
             return False
         return True
 
-    def action_toggle(self) -> None:
+    def action_play_pause(self) -> None:
         """Play or pause, on screen at once."""
         if not self._playing():
             return
         before = self.state
         now = self._now()
         playing = before.playback.is_playing if before.playback else False
-        self._send(
-            (lambda c: c.pause()) if playing else (lambda c: c.play()), before, before.toggled(now)
-        )
+        self._send((lambda c: c.pause()) if playing else (lambda c: c.play()), before.toggled(now))
 
     def action_next(self) -> None:
         if self._playing():
-            self._send(lambda c: c.next(), None, None)
+            self._send(lambda c: c.next(), None)
 
     def action_previous(self) -> None:
         if self._playing():
-            self._send(lambda c: c.previous(), None, None)
+            self._send(lambda c: c.previous(), None)
 
     def action_seek(self, direction: int) -> None:
         if not self._playing():
@@ -319,7 +274,7 @@ class MainScreen(Screen):
         before = self.state
         after = before.sought(self._now(), direction * self.config.seek_step * 1000)
         target = after.playback.progress_ms if after.playback else 0
-        self._send(lambda c: c.seek(target), before, after)
+        self._send(lambda c: c.seek(target), after)
 
     def action_volume(self, direction: int) -> None:
         if not self._playing():
@@ -330,23 +285,21 @@ class MainScreen(Screen):
             self.notify("This device does not allow volume changes.", severity="warning")
             return
         volume = min(100, max(0, device.volume_percent + direction * self.config.volume_step))
-        self._send(lambda c: c.set_volume(volume), before, before.with_volume(self._now(), volume))
+        self._send(lambda c: c.set_volume(volume), before.with_volume(self._now(), volume))
 
     def action_shuffle(self) -> None:
         if not self._playing():
             return
         before = self.state
         shuffle = not (before.playback.shuffle if before.playback else False)
-        self._send(
-            lambda c: c.set_shuffle(shuffle), before, before.with_shuffle(self._now(), shuffle)
-        )
+        self._send(lambda c: c.set_shuffle(shuffle), before.with_shuffle(self._now(), shuffle))
 
     def action_repeat(self) -> None:
         if not self._playing():
             return
         before = self.state
         mode = next_repeat(before.playback.repeat if before.playback else "off")
-        self._send(lambda c: c.set_repeat(mode), before, before.with_repeat(self._now(), mode))
+        self._send(lambda c: c.set_repeat(mode), before.with_repeat(self._now(), mode))
 
     def action_like(self) -> None:
         item = self.state.playback.item if self.state.playback else None
@@ -386,7 +339,7 @@ class MainScreen(Screen):
         def chosen(device: Device | None) -> None:
             if device is not None and device.id:
                 device_id = device.id
-                self._send(lambda c: c.transfer(device_id), None, None)
+                self._send(lambda c: c.transfer(device_id), None)
                 self.notify(f"Playing on {device.name}.")
 
         self.app.push_screen(DevicePicker(self.spotify), chosen)

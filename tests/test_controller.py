@@ -1,0 +1,53 @@
+"""The UI-free player controller: the one poll loop the app and `now --watch` share."""
+
+from __future__ import annotations
+
+import asyncio
+
+from spotui.controller import PlayerController, Trouble
+from spotui.player import PlayerState
+from spotui.services import Services
+
+
+async def test_it_polls_tells_listeners_and_reverts_a_refused_command():
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    states: list[PlayerState] = []
+    troubles: list[Trouble | None] = []
+    controller = PlayerController(
+        spotify, interval=0.2, on_state=states.append, on_trouble=troubles.append
+    )
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        while not states:
+            await asyncio.sleep(0.01)
+        first = states[-1]
+        assert first.playback is not None and first.playback.is_playing
+        assert troubles[-1] is None
+        services.fake.set(premium=False)  # type: ignore[attr-defined]
+        refusal = await controller.send(lambda c: c.pause(), first.toggled(first.received_at))
+        assert refusal is not None and "Premium" in refusal.message
+        assert states[-2].playback.is_playing is False  # shown at once …
+        assert states[-1].playback.is_playing is True  # … and back when Spotify said no
+        services.fake.set(server_errors=100)  # type: ignore[attr-defined]
+        controller.poll_soon(0)
+        while troubles[-1] is None:
+            await asyncio.sleep(0.05)
+        assert troubles[-1].retry_in >= 2 and "trouble" in troubles[-1].message
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()
+
+
+async def test_it_ends_when_the_sign_in_ends():
+    services = Services.demo_mode(refresh_revoked=True, token_lifetime_s=0)
+    spotify = services.connect()
+    assert spotify is not None
+    ended: list[str] = []
+    controller = PlayerController(spotify, on_signed_out=ended.append)
+    services.fake.access_tokens.clear()  # type: ignore[attr-defined]
+    await asyncio.wait_for(controller.run(), 10)
+    assert ended and "sign" in ended[0].lower()
+    await spotify.aclose()
