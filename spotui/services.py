@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from spotui import paths
+from spotui.cache import ListCache
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
 from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
@@ -35,6 +37,7 @@ class Services:
     problem: str | None = None
     unreadable: bool = False  # a sign-in may be stored, but could not be read (locked keyring)
     gate: GateStore | None = None
+    list_cache: ListCache = field(default_factory=ListCache)
     sign_in_source: Callable[[], str] = lambda: "memory (the demo)"
     store_problem: Callable[[], str | None] = lambda: None  # can a sign-in be kept now?
     fake: object | None = field(default=None, repr=False)
@@ -109,6 +112,7 @@ class Services:
             remember_sign_in=remember,
             transport=fake.transport(),
             demo=True,
+            list_cache=ListCache(paths.cache_dir() / "demo-lists"),  # never the account's
             clock=clock,
             monotonic=monotonic,
             fake=fake,

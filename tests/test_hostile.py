@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from spotui.cache import ListCache
 from spotui.credentials import LOCKED, NO_KEYRING, CredentialStore, keyring_problem
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.spotify.auth import StateMismatch, parse_redirect
@@ -454,7 +453,7 @@ async def test_a_corrupted_cached_list_with_a_matching_etag_is_dropped():
         fake = fake_of(app)
         answer = await screen.spotify.top_json("artists", "medium_term", limit=50)
         _, etag = answer
-        screen.cache.save("top-artists-medium_term", {"items": [{"broken": True}]}, etag)
+        screen.lists.cache.save("top-artists-medium_term", {"items": [{"broken": True}]}, etag)
         await pilot.press("3")
         from spotui.widgets.table import RowsTable
 
@@ -465,7 +464,8 @@ async def test_a_corrupted_cached_list_with_a_matching_etag_is_dropped():
         assert table.rows[0][1] != "Unknown artist"
         sent = [entry for entry in fake.log if entry[2] == "/v1/me/top/artists"]
         assert sent[-1][3] == 200  # asked whole, not answered 304 to the broken copy
-    assert isinstance(ListCache().load("top-artists-medium_term"), object)
+        kept = screen.lists.cache.load("top-artists-medium_term")
+        assert kept is not None and kept.data["items"][0]["name"] == table.rows[0][1]
 
 
 def test_small_ones_each_get_one_clear_line(env, tmp_path):

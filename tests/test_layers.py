@@ -23,6 +23,7 @@ UI_FREE = (
     "spotui.spotify.signin",
     "spotui.player",
     "spotui.controller",
+    "spotui.lists",
     "spotui.services",
     "spotui.commands.auth",
     "spotui.commands.doctor",

@@ -17,20 +17,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from spotui.cache import ListCache
 from spotui.config import Config
 from spotui.controller import Command, PlayerController, Trouble
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
+from spotui.lists import ListsService, TopKind
 from spotui.player import AFTER_COMMAND_S, PlayerState, next_repeat
 from spotui.services import Services
-from spotui.spotify.client import NotModified, SpotifyClient
+from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, SpotifyError, wait_text
 from spotui.spotify.models import (
     TIME_RANGES,
     Artist,
     Device,
     Paging,
-    PlayHistory,
     TimeRange,
     Track,
     pick_image,
@@ -99,7 +98,7 @@ class MainScreen(Screen):
         self.services = services
         self.config = config
         self.spotify = spotify
-        self.cache = ListCache()
+        self.lists = ListsService(spotify, services.list_cache)
         self.controller = PlayerController(
             spotify,
             interval=config.poll_interval,
@@ -430,57 +429,39 @@ class MainScreen(Screen):
         else:
             self.load_top_artists(self.time_range)
 
-    async def _load_top(self, kind: str, time_range: TimeRange) -> None:
-        """Cached rows at once, then revalidate with the ETag in the background."""
+    async def _load_top(self, kind: TopKind, time_range: TimeRange) -> None:
+        """Kept rows at once, then what Spotify says now (revalidated in the background)."""
         view = await self._view(f"top-{kind}")
-        name = f"top-{kind}-{time_range}"
         label = TIME_RANGE_LABELS[time_range]
-        cached = self.cache.load(name)
-        if cached is not None:
-            self._show_top(view, kind, time_range, cached.data, f"{label} · refreshing…")
+        kept = self.lists.cached_top(kind, time_range)  # type: ignore[call-overload]
+        if kept is not None:
+            self._show_top(view, kind, time_range, kept, f"{label} · refreshing…")
         try:
-            answer = await self.spotify.top_json(
-                kind,  # type: ignore[arg-type]
-                time_range,
-                limit=50,
-                etag=cached.etag if cached else None,
-            )
-            if kind == "artists" and self.cache.load(f"top-tracks-{time_range}") is None:
-                await self._fetch_top_tracks(time_range)  # for "your top tracks" per artist
+            items = await self.lists.top(kind, time_range)
         except SpotifyError as exc:
             view.caption(f"{label} · {exc.message}")
             self._loaded.discard(f"top-{kind}")
             return
-        if isinstance(answer, NotModified):
-            assert cached is not None
-            self._show_top(view, kind, time_range, cached.data, label)
-            return
-        data, etag = answer
-        self.cache.save(name, data, etag)
-        self._show_top(view, kind, time_range, data, label)
-
-    async def _fetch_top_tracks(self, time_range: TimeRange) -> None:
-        answer = await self.spotify.top_json("tracks", time_range, limit=50)
-        if not isinstance(answer, NotModified):
-            self.cache.save(f"top-tracks-{time_range}", *answer)
+        self._show_top(view, kind, time_range, items, label)
 
     def _show_top(
-        self, view: ListView, kind: str, time_range: TimeRange, data: object, caption: str
+        self,
+        view: ListView,
+        kind: TopKind,
+        time_range: TimeRange,
+        items: tuple[Track, ...] | tuple[Artist, ...],
+        caption: str,
     ) -> None:
         from spotui.widgets.lists import top_artist_table, top_track_table
 
         if kind == "tracks":
-            tracks = Paging.from_json(data, Track.from_json).items
-            columns, rows = top_track_table(tracks)
-            count = f"{len(tracks)} tracks"
+            columns, rows = top_track_table(items)  # type: ignore[arg-type]
         else:
-            artists = Paging.from_json(data, Artist.from_json).items
-            mine = self.cache.load(f"top-tracks-{time_range}")
-            top_tracks = Paging.from_json(mine.data, Track.from_json).items if mine else None
-            columns, rows = top_artist_table(artists, top_tracks)
-            count = f"{len(artists)} artists"
+            mine = self.lists.cached_top("tracks", time_range)
+            columns, rows = top_artist_table(items, mine)  # type: ignore[arg-type]
         view.table.set_columns(columns)
         view.table.replace_rows(rows)
+        count = f"{len(items)} {kind}"
         view.caption(f"Your top {kind} · {caption} · {count} · press t for another range")
 
     @work(group="recent", exclusive=True)
@@ -489,13 +470,12 @@ class MainScreen(Screen):
 
         view = await self._view("recent")
         try:
-            page = await self.spotify.recently_played(limit=50)
+            items = await self.lists.recent()
         except SpotifyError as exc:
             view.caption(exc.message)
             self._loaded.discard("recent")
             return
         now = datetime.fromtimestamp(self.services.clock(), UTC)
-        items: tuple[PlayHistory, ...] = page.items
         view.table.replace_rows(recent_rows(items, now))
         view.caption(f"The last {len(items)} tracks you played")
 
@@ -525,7 +505,7 @@ class MainScreen(Screen):
             flushed_at = self._now()
 
         try:
-            async for page in self.spotify.iter_saved_tracks(page_size=50, concurrency=6):
+            async for page in self.lists.library():
                 total = page.total
                 pending[page.offset] = page
                 while shown in pending:
