@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 from spotui.spotify.models import REPEAT_MODES, Playback, RepeatMode
 
@@ -45,7 +46,7 @@ class PlayerState:
 
     # --- optimistic changes: what the screen shows before Spotify confirms -------------
 
-    def _moved(self, now: float, **changes: object) -> PlayerState:
+    def _moved(self, now: float, **changes: Any) -> PlayerState:
         assert self.playback is not None
         playback = replace(self.playback, progress_ms=self.position(now), **changes)
         return PlayerState(playback, now)

@@ -10,6 +10,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import cast
 
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -57,14 +58,14 @@ def _table_full(app: SpotuiApp, view: str, rows: int) -> bool:
 
 
 async def _now_playing(pilot: Pilot) -> None:
-    await _settle(pilot, lambda: _playing(pilot.app))
+    await _settle(pilot, lambda: _playing(cast(SpotuiApp, pilot.app)))
 
 
 def _tab(key: str, view: str, rows: int) -> Callable[[Pilot], Awaitable[None]]:
     async def run(pilot: Pilot) -> None:
         await _now_playing(pilot)
         await pilot.press(key)
-        await _settle(pilot, lambda: _table_full(pilot.app, view, rows))
+        await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), view, rows))
 
     return run
 

@@ -364,15 +364,17 @@ async def transfer(spotify: SpotifyClient, args: argparse.Namespace) -> int:
 
 async def top(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     time_range = RANGES[args.range]
+    page: Paging[Track] | Paging[Artist] | NotModified
     if args.kind == "tracks":
         page = await spotify.top_tracks(time_range, limit=args.limit)
     else:
         page = await spotify.top_artists(time_range, limit=args.limit)
-    assert not isinstance(page, NotModified)
+    assert not isinstance(page, NotModified)  # no ETag was sent
+    items: tuple[Track | Artist, ...] = page.items
     if args.json:
-        _out(to_json([_item_json(item) for item in page.items]))
+        _out(to_json([_item_json(item) for item in items]))
         return EXIT_OK
-    for rank, item in enumerate(page.items, 1):
+    for rank, item in enumerate(items, 1):
         if isinstance(item, Artist):
             genres = f"  ({', '.join(item.genres[:3])})" if item.genres else ""
             _out(f"{rank:>3}. {item.name}{genres}")

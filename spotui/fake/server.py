@@ -89,7 +89,8 @@ class FakeServer:
             await self._write(writer, httpx.Response(400), close=True)
             return False
         headers = [
-            tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if ":" in line
+            (name.strip(), value.strip())
+            for name, _, value in (line.partition(":") for line in lines[1:] if ":" in line)
         ]
         length = int(dict((k.lower(), v) for k, v in headers).get("content-length", "0") or 0)
         if length > MAX_BODY_BYTES:

@@ -678,14 +678,17 @@ class FakeSpotify:
         limit = _int_param(params, "limit", 20, 1, 50)
         offset = _int_param(params, "offset", 0, 0, 10**6)
         account = self.account
+        items: list[dict[str, Any]]
         if kind == "tracks":
-            ranked = account.top_tracks[time_range]
-            items = [account.item_json(uri) for uri in ranked[offset : offset + limit]]
+            uris = account.top_tracks[time_range]
+            total = len(uris)
+            items = [account.item_json(uri) for uri in uris[offset : offset + limit]]
         else:
-            ranked = account.top_artists[time_range]
-            items = [ALL_ARTISTS[i].full() for i in ranked[offset : offset + limit]]
+            indexes = account.top_artists[time_range]
+            total = len(indexes)
+            items = [ALL_ARTISTS[i].full() for i in indexes[offset : offset + limit]]
         content = json.dumps(
-            self._shape(self._paging(request, items, len(ranked), limit, offset)),
+            self._shape(self._paging(request, items, total, limit, offset)),
             ensure_ascii=False,
         ).encode()
         etag = '"' + hashlib.sha1(content).hexdigest()[:20] + '"'
@@ -711,7 +714,7 @@ class FakeSpotify:
             after = _int_param(params, "after", 0, 0, 10**15) / 1000
             history = [entry for entry in history if entry[1] > after]
         chosen = history[:limit]
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "track": self.account.item_json(uri),
                 "played_at": iso(at),

@@ -127,7 +127,7 @@ class MainScreen(Screen):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(self.sub_title)
+        yield TitleBar(self.sub_title or "")
         with TabbedContent(initial="now"):
             with TabPane(TAB_TITLES["now"], id="now"):
                 yield NowPlaying(self.services.monotonic, id="now-playing")
@@ -433,7 +433,7 @@ class MainScreen(Screen):
         """Kept rows at once, then what Spotify says now (revalidated in the background)."""
         view = await self._view(f"top-{kind}")
         label = TIME_RANGE_LABELS[time_range]
-        kept = self.lists.cached_top(kind, time_range)  # type: ignore[call-overload]
+        kept = self.lists.cached_top(kind, time_range)
         if kept is not None:
             self._show_top(view, kind, time_range, kept, f"{label} · refreshing…")
         try:

@@ -205,12 +205,12 @@ class TokenSet:
         expires_in = data.get("expires_in")
         if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
             expires_in = 3600
-        refresh = data.get("refresh_token")
+        refresh, scope = data.get("refresh_token"), data.get("scope")
         return cls(
             access_token=data["access_token"],
             expires_at=(time.time() if now is None else now) + float(expires_in),
             refresh_token=refresh if isinstance(refresh, str) and refresh else previous_refresh,
-            scope=data.get("scope") if isinstance(data.get("scope"), str) else "",
+            scope=scope if isinstance(scope, str) else "",
             lifetime_s=float(expires_in),
         )
 

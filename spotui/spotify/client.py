@@ -114,7 +114,7 @@ def _header_seconds(value: str | None, now: float) -> float:
 def retry_after(response: httpx.Response, streak: int, now: float) -> float:
     """How long to wait after the ``streak``-th 429 in a row (1, 2, …)."""
     asked = _header_seconds(response.headers.get("Retry-After"), now)
-    backoff = min(MAX_BACKOFF_S, MIN_WAIT_S * 2 ** max(0, streak - 1))
+    backoff = min(MAX_BACKOFF_S, MIN_WAIT_S * 2.0 ** max(0, streak - 1))
     return min(MAX_WAIT_S, max(asked, backoff, MIN_WAIT_S))
 
 
@@ -131,8 +131,9 @@ def _spotify_said(response: httpx.Response) -> tuple[str, str | None]:
     message, reason = "", None
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
-        message = error.get("message") if isinstance(error.get("message"), str) else ""
-        reason = error.get("reason") if isinstance(error.get("reason"), str) else None
+        said, why = error.get("message"), error.get("reason")
+        message = said if isinstance(said, str) else ""
+        reason = why if isinstance(why, str) else None
     elif isinstance(error, str):
         description = body.get("error_description") if isinstance(body, dict) else None
         message = description if isinstance(description, str) else error

@@ -7,6 +7,7 @@ token, a code or a client secret: only what Spotify said and what to do.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 ALLOWLIST_TEXT = "User not registered in the Developer Dashboard"
 ALLOWLIST_HINT = "add your account under User Management in your app's dashboard"
@@ -173,7 +174,7 @@ def api_error(
     endpoint closed to this app can say what is unavailable.
     """
     text = PLAYER_REASON_TEXT.get(reason or "") or message or f"Spotify answered {status}"
-    kwargs = {"status": status, "reason": reason}
+    kwargs: dict[str, Any] = {"status": status, "reason": reason}
     if reason == "NO_ACTIVE_DEVICE":
         return NoActiveDevice(text, **kwargs)
     if reason == "PREMIUM_REQUIRED":

@@ -358,7 +358,7 @@ class Playback:
             playing_type=playing_type,  # type: ignore[arg-type]
             device=Device.from_json(data.get("device")),
             shuffle=_bool(data, "shuffle_state"),
-            repeat=repeat if repeat in REPEAT_MODES else "off",  # type: ignore[arg-type]
+            repeat=repeat if repeat in REPEAT_MODES else "off",
             timestamp=_opt_int(data, "timestamp"),
             context_uri=_opt_str(_obj(data.get("context")), "uri"),
             disallows=frozenset(key for key, value in disallows.items() if value is True),

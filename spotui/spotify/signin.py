@@ -91,7 +91,8 @@ class CallbackServer:
         except (asyncio.CancelledError, ConnectionError):
             writer.close()
         finally:
-            self._connections.discard(task)  # type: ignore[arg-type]
+            if task is not None:
+                self._connections.discard(task)
 
     async def _reply(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

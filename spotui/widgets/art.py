@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -42,14 +42,16 @@ class HalfBlocks:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         pixels = self.image.load()
-        styles: dict[tuple, Style] = {}
+        assert pixels is not None  # an RGB image in memory always loads
+        styles: dict[tuple[Any, Any], Style] = {}
         for row in range(self.height):
             for column in range(self.width):
                 key = (pixels[column, row * 2], pixels[column, row * 2 + 1])
                 style = styles.get(key)
                 if style is None:
                     style = styles[key] = Style(
-                        color=Color.from_rgb(*key[0][:3]), bgcolor=Color.from_rgb(*key[1][:3])
+                        color=Color.from_rgb(*key[0][:3]),  # type: ignore[index]
+                        bgcolor=Color.from_rgb(*key[1][:3]),  # type: ignore[index]
                     )
                 yield Segment("▀", style)
             yield Segment.line()
