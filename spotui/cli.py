@@ -14,6 +14,7 @@ from pathlib import Path
 from spotui import __version__
 from spotui.commands import EXIT_ERROR, EXIT_USAGE
 from spotui.commands.headless import COMMANDS, add_commands, run
+from spotui.spotify.auth import PORT_RULE, PORTS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,8 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             from spotui.commands.auth import sign_in
             from spotui.config import load_config
 
-            if args.port is not None and not 1024 <= args.port <= 65535:
-                print("--port must be from 1024 to 65535.", file=sys.stderr)
+            if args.port is not None and args.port not in PORTS:
+                print(f"--port must be {PORT_RULE}.", file=sys.stderr)
                 return EXIT_USAGE
             if args.client_secret == "-":
                 import getpass

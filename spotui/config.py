@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spotui import paths
+from spotui.spotify.auth import PORTS
 
 AlbumArt = Literal["auto", "blocks", "off"]
 
@@ -57,7 +58,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "volume_step": _number(1, 50, whole=True),
     "theme": _text,
     "album_art": _choice("auto", "blocks", "off"),
-    "callback_port": _number(1024, 65535, whole=True),
+    "callback_port": _number(PORTS.start, PORTS.stop - 1, whole=True),
 }
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spotui import paths
-from spotui.spotify.auth import DEFAULT_PORT, ClientCredentials, TokenSet, is_client_id
+from spotui.spotify.auth import DEFAULT_PORT, PORTS, ClientCredentials, TokenSet, is_client_id
 
 SERVICE = "spotui"
 REFRESH_TOKEN = "refresh_token"
@@ -79,7 +79,7 @@ def load_account() -> Account:
     port = data.get("callback_port")
     return Account(
         client_id=client_id if isinstance(client_id, str) and is_client_id(client_id) else None,
-        callback_port=port if isinstance(port, int) and 1024 <= port <= 65535 else DEFAULT_PORT,
+        callback_port=port if isinstance(port, int) and port in PORTS else DEFAULT_PORT,
     )
 
 

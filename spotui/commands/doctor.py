@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from spotui.commands import EXIT_ERROR, EXIT_OK
 from spotui.commands.output import to_json
 from spotui.services import Services
-from spotui.spotify.auth import DEFAULT_PORT, SCOPES, redirect_uri
+from spotui.spotify.auth import DEFAULT_PORT, PORT_RULE, PORTS, SCOPES, redirect_uri
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
@@ -45,8 +45,8 @@ class Check:
 
 def _port_check(port: int) -> Check:
     uri = redirect_uri(port)
-    if not 1024 <= port <= 65535:
-        return Check("Redirect URI", False, uri, "the port must be from 1024 to 65535")
+    if port not in PORTS:
+        return Check("Redirect URI", False, uri, f"the port must be {PORT_RULE}")
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", port))

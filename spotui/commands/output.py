@@ -9,7 +9,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from spotui.format import mmss
-from spotui.spotify.models import Episode, Playback, Track, pick_image
+from spotui.spotify.models import (
+    Artist,
+    Device,
+    Episode,
+    Playback,
+    SavedTrack,
+    Track,
+    pick_image,
+)
 
 NOW_SCHEMA_VERSION = 1
 
@@ -173,3 +181,44 @@ def watch_key(playback: Playback | None) -> tuple[object, ...]:
         playback.repeat if playback else None,
         (device.name, device.volume_percent) if device else None,
     )
+
+
+def device_json(device: Device) -> dict[str, Any]:
+    return {
+        "id": device.id,
+        "name": device.name,
+        "type": device.type,
+        "is_active": device.is_active,
+        "is_restricted": device.is_restricted,
+        "volume_percent": device.volume_percent,
+    }
+
+
+def item_json(item: Track | Artist) -> dict[str, Any]:
+    if isinstance(item, Artist):
+        return {
+            "name": item.name,
+            "id": item.id,
+            "uri": item.uri,
+            "genres": None if item.genres is None else list(item.genres),
+            "popularity": item.popularity,
+            "followers": item.followers,
+            "url": item.url,
+        }
+    return {
+        "title": item.name,
+        "artists": [a.name for a in item.artists],
+        "album": item.album.name if item.album else None,
+        "duration_ms": item.duration_ms,
+        "id": item.id,
+        "uri": item.uri,
+        "url": item.url,
+    }
+
+
+LIBRARY_FIELDS = ("added_at", "title", "artists", "album", "duration_ms", "id", "uri", "url")
+
+
+def saved_row(entry: SavedTrack) -> dict[str, Any]:
+    added = entry.added_at.isoformat() if entry.added_at else None
+    return {"added_at": added, **item_json(entry.track)}

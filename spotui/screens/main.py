@@ -26,6 +26,7 @@ from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, SpotifyError, wait_text
 from spotui.spotify.models import (
+    NOT_SAVABLE,
     TIME_RANGES,
     Artist,
     Device,
@@ -168,7 +169,7 @@ class MainScreen(Screen):
         if url != self._art_url:
             self._art_url = url
             self.load_art(url)
-        item_uri = item.uri if isinstance(item, Track) and not item.is_local else None
+        item_uri = item.uri if isinstance(item, Track) and item.savable else None
         if item_uri != self._liked_for:
             self._liked_for = item_uri
             self.now_playing.liked = None
@@ -302,8 +303,8 @@ class MainScreen(Screen):
 
     def action_like(self) -> None:
         item = self.state.playback.item if self.state.playback else None
-        if not isinstance(item, Track) or item.is_local or not item.uri:
-            self.notify("Only Spotify tracks can be saved (not episodes, ads or local files).")
+        if not isinstance(item, Track) or not item.savable or item.uri is None:
+            self.notify(NOT_SAVABLE)
             return
         view, uri = self.now_playing, item.uri
         was = view.liked

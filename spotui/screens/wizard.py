@@ -17,6 +17,8 @@ from spotui.browser import can_open_browser, open_browser
 from spotui.services import Services
 from spotui.spotify.auth import (
     DEFAULT_PORT,
+    PORT_RULE,
+    PORTS,
     AccessDenied,
     ClientCredentials,
     RedirectError,
@@ -129,7 +131,7 @@ class WizardScreen(Screen):
 
     @on(Input.Changed, "#port")
     def port_changed(self, event: Input.Changed) -> None:
-        if event.value.isdigit() and 1024 <= int(event.value) <= 65535:
+        if event.value.isdigit() and int(event.value) in PORTS:
             self.port = int(event.value)
             self.query_one("#instructions", Static).update(self._instructions())
 
@@ -141,8 +143,8 @@ class WizardScreen(Screen):
         client_id = self.query_one("#client-id", Input).value.strip()
         secret = self.query_one("#client-secret", Input).value.strip() or None
         port_text = self.query_one("#port", Input).value.strip()
-        if not (port_text.isdigit() and 1024 <= int(port_text) <= 65535):
-            self.say("The callback port must be a number from 1024 to 65535.")
+        if not (port_text.isdigit() and int(port_text) in PORTS):
+            self.say(f"The callback port must be a number {PORT_RULE}.")
             self.query_one("#port", Input).focus()
             return
         if not is_client_id(client_id):

@@ -24,6 +24,7 @@ TimeRange = Literal["short_term", "medium_term", "long_term"]
 PlayingType = Literal["track", "episode", "ad", "unknown"]
 
 REPEAT_MODES: tuple[RepeatMode, ...] = ("off", "context", "track")
+NOT_SAVABLE = "Only Spotify tracks can be saved (not episodes, ads or local files)."
 TIME_RANGES: tuple[TimeRange, ...] = ("short_term", "medium_term", "long_term")
 
 
@@ -210,6 +211,11 @@ class Track:
     @property
     def artist_names(self) -> str:
         return ", ".join(artist.name for artist in self.artists)
+
+    @property
+    def savable(self) -> bool:
+        """Can it go in the library? Not a local file, and it has a URI."""
+        return not self.is_local and bool(self.uri)
 
     @property
     def images(self) -> tuple[Image, ...]:

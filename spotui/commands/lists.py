@@ -1,0 +1,179 @@
+"""The lists: top tracks or artists, recently played, and the library export."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from spotui import paths
+from spotui.commands import EXIT_OK, EXIT_USAGE
+from spotui.commands.output import LIBRARY_FIELDS, item_json, saved_row, to_json
+from spotui.commands.table import Failure, arg, command, out
+from spotui.spotify.client import NotModified, SpotifyClient
+from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
+
+RANGES: dict[str, TimeRange] = {
+    "short": "short_term",
+    "medium": "medium_term",
+    "long": "long_term",
+}
+
+
+@command(
+    "top",
+    "your top tracks or artists",
+    arg("kind", choices=("tracks", "artists")),
+    arg(
+        "--range",
+        choices=tuple(RANGES),
+        default="medium",
+        help="short (4 weeks), medium (6 months), long (all time)",
+    ),
+    arg("--limit", type=int, default=20, choices=range(1, 51), metavar="1-50"),
+    arg("--json", action="store_true"),
+)
+async def top(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+    time_range = RANGES[args.range]
+    page: Paging[Track] | Paging[Artist] | NotModified
+    if args.kind == "tracks":
+        page = await spotify.top_tracks(time_range, limit=args.limit)
+    else:
+        page = await spotify.top_artists(time_range, limit=args.limit)
+    assert not isinstance(page, NotModified)  # no ETag was sent
+    items: tuple[Track | Artist, ...] = page.items
+    if args.json:
+        out(to_json([item_json(item) for item in items]))
+        return EXIT_OK
+    for rank, item in enumerate(items, 1):
+        if isinstance(item, Artist):
+            genres = f"  ({', '.join(item.genres[:3])})" if item.genres else ""
+            out(f"{rank:>3}. {item.name}{genres}")
+        else:
+            out(f"{rank:>3}. {item.name} — {item.artist_names}")
+    return EXIT_OK
+
+
+@command(
+    "recent",
+    "recently played tracks",
+    arg("--limit", type=int, default=20, choices=range(1, 51), metavar="1-50"),
+    arg("--json", action="store_true"),
+)
+async def recent(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+    page = await spotify.recently_played(limit=args.limit)
+    if args.json:
+        out(
+            to_json(
+                [
+                    {
+                        **item_json(entry.track),
+                        "played_at": entry.played_at.isoformat() if entry.played_at else None,
+                    }
+                    for entry in page.items
+                ]
+            )
+        )
+        return EXIT_OK
+    for entry in page.items:
+        when = entry.played_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.played_at else ""
+        out(f"{when}  {entry.track.name} — {entry.track.artist_names}")
+    return EXIT_OK
+
+
+class _Progress:
+    """A bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.enabled = stream.isatty()
+
+    def show(self, done: int, total: int) -> None:
+        if not self.enabled or not total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        bar = "█" * filled + "░" * (width - filled)
+        self.stream.write(f"\rSaved tracks {bar} {done:,}/{total:,}")
+        self.stream.flush()
+
+    def end(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+def _checked_output(path: Path) -> Path | None:
+    """Where the export goes: None for stdout (``-``). A path that cannot be written is
+    refused before anything is downloaded; no folder is created."""
+    if str(path) == "-":
+        return None
+    if path.is_dir():
+        raise Failure(f"{path} is a folder; name a file.", EXIT_USAGE)
+    if path.exists() or path.is_symlink():
+        if not os.access(path, os.W_OK):
+            raise Failure(f"Cannot write {path}: permission denied.", EXIT_USAGE)
+        return path
+    folder = path.parent
+    if not folder.is_dir():
+        raise Failure(f"Cannot write {path}: the folder {folder} does not exist.", EXIT_USAGE)
+    if not os.access(folder, os.W_OK):
+        raise Failure(f"Cannot write in {folder}: permission denied.", EXIT_USAGE)
+    return path
+
+
+def _write_export(path: Path, text: str) -> None:
+    """A regular file is replaced whole (mode 0600); a device, pipe or link is written to
+    as it is, never replaced."""
+    if path.exists() and (path.is_symlink() or not path.is_file()):
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        paths.write_private(path, text)
+
+
+@command(
+    "library",
+    "export your saved tracks",
+    arg("--json", group="kind", action="store_true"),
+    arg("--csv", group="kind", action="store_true"),
+    arg("-o", "--output", type=lambda text: Path(text).expanduser(), metavar="FILE"),
+    patient=True,
+)
+async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+    """Export every saved track, in library order (newest first)."""
+    target = _checked_output(args.output) if args.output else None
+    progress = _Progress(sys.stderr)
+    pages: dict[int, Paging[SavedTrack]] = {}
+    total = loaded = 0
+    async for page in spotify.iter_saved_tracks(page_size=50, concurrency=4):
+        pages[page.offset] = page
+        total = page.total
+        loaded += len(page.items)
+        progress.show(loaded, total)
+    progress.end()
+    rows = [saved_row(entry) for offset in sorted(pages) for entry in pages[offset].items]
+    buffer = io.StringIO()
+    if args.csv:
+        writer = csv.DictWriter(buffer, fieldnames=LIBRARY_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "artists": "; ".join(row["artists"])})
+    elif args.json:
+        buffer.write(to_json(rows, indent=1, ascii_only=target is None) + "\n")
+    else:
+        for row in rows:
+            buffer.write(f"{row['title']} — {', '.join(row['artists'])}\n")
+    if target is not None:
+        try:
+            _write_export(target, buffer.getvalue())
+        except OSError as exc:
+            raise Failure(f"Cannot write {target}: {exc.strerror or type(exc).__name__}.") from None
+        print(f"Wrote {len(rows):,} saved tracks to {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(buffer.getvalue())
+        sys.stdout.flush()
+    return EXIT_OK

@@ -1,0 +1,116 @@
+"""The one command table: each headless command declares its name, help, arguments and
+function once, with :func:`command`; ``cli.py`` builds its parsers from the table.
+
+Every failure is one line on stderr and an exit code (see the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from spotui.commands import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT
+from spotui.services import Services
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.errors import AuthError, NoActiveDevice, SpotifyError
+
+SIGN_IN_HINT = "Run `spotui auth` to sign in."
+# One-shot commands give up within about ten seconds when Spotify does not answer
+# (a status bar must not hang); a patient command (the library export) retries as usual.
+QUICK = {"timeout": 4.0, "retries": 1}
+
+Run = Callable[[SpotifyClient, argparse.Namespace], Awaitable[int]]
+
+
+class Failure(Exception):
+    """A command cannot go on: one line for stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One argument, as ``argparse`` takes it; args sharing a ``group`` exclude each other."""
+
+    names: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+    group: str | None = None
+
+
+def arg(*names: str, group: str | None = None, **options: Any) -> Arg:
+    return Arg(names, options, group)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    help: str
+    run: Run
+    args: tuple[Arg, ...] = ()
+    description: str | None = None
+    patient: bool = False
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, help: str, *args: Arg, description: str | None = None, patient: bool = False
+) -> Callable[[Run], Run]:
+    """Declare a headless command: the decorated function runs it."""
+
+    def register(run: Run) -> Run:
+        COMMANDS[name] = Command(name, help, run, args, description, patient)
+        return run
+
+    return register
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """A subparser for each command in the table, with its arguments."""
+    for spec in COMMANDS.values():
+        parser = commands.add_parser(spec.name, help=spec.help, description=spec.description)
+        groups: dict[str, argparse._MutuallyExclusiveGroup] = {}
+        for argument in spec.args:
+            target: argparse._ActionsContainer = parser
+            if argument.group is not None:
+                if argument.group not in groups:
+                    groups[argument.group] = parser.add_mutually_exclusive_group()
+                target = groups[argument.group]
+            target.add_argument(*argument.names, **argument.options)
+
+
+def out(line: str = "") -> None:
+    print(line, flush=True)
+
+
+async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
+    """Run one headless command; every failure is one line on stderr and an exit code."""
+    spec = COMMANDS[name]
+    services = Services.demo_mode() if demo else Services.real()
+    spotify = services.connect(**({} if spec.patient else QUICK))
+    if spotify is None:
+        print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
+        return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
+    try:
+        return await spec.run(spotify, args)
+    except Failure as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except AuthError as exc:
+        hint = "" if "spotui auth" in exc.message else f" {SIGN_IN_HINT}"
+        print(exc.message + hint, file=sys.stderr)
+        return EXIT_SIGNED_OUT
+    except NoActiveDevice as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_NOTHING_PLAYING
+    except SpotifyError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        await spotify.aclose()
