@@ -211,6 +211,7 @@ class SpotifyClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        """Close the HTTP connections."""
         await self.http.aclose()
 
     # --- plumbing -------------------------------------------------------------------
@@ -257,9 +258,9 @@ class SpotifyClient:
     ) -> httpx.Response:
         """Send one API request with every retry rule above; return the good answer."""
         url = f"{self.endpoints.api_url}{path}"
-        key = f"{method} {path}"
-        if key in self._refused:  # Spotify closed it to this app: do not ask again
-            raise self._refused[key]
+        endpoint = f"{method} {path}"
+        if endpoint in self._refused:  # Spotify closed it to this app: do not ask again
+            raise self._refused[endpoint]
         if params:
             params = {key: value for key, value in params.items() if value is not None}
         failures = 0
@@ -328,7 +329,7 @@ class SpotifyClient:
             if status >= 400:
                 error = _error_from(response, path)
                 if isinstance(error, Unavailable):
-                    self._refused[key] = error
+                    self._refused[endpoint] = error
                 raise error
             return response
 
@@ -368,6 +369,7 @@ class SpotifyClient:
         return None if data is None else Playback.from_json(data)
 
     async def devices(self) -> tuple[Device, ...]:
+        """Your Spotify Connect devices (an id or a volume may be None)."""
         return parse_devices(await self._get("/me/player/devices"))
 
     async def play(
@@ -394,27 +396,34 @@ class SpotifyClient:
         )
 
     async def pause(self, *, device_id: str | None = None) -> None:
+        """Pause (Premium; ``NoActiveDevice`` when nothing is open to play on)."""
         await self.request("PUT", "/me/player/pause", params={"device_id": device_id})
 
     async def next(self, *, device_id: str | None = None) -> None:
+        """Skip to the next track."""
         await self.request("POST", "/me/player/next", params={"device_id": device_id})
 
     async def previous(self, *, device_id: str | None = None) -> None:
+        """Go back to the previous track."""
         await self.request("POST", "/me/player/previous", params={"device_id": device_id})
 
     async def seek(self, position_ms: int, *, device_id: str | None = None) -> None:
+        """Seek to ``position_ms`` in the playing track."""
         params = {"position_ms": max(0, int(position_ms)), "device_id": device_id}
         await self.request("PUT", "/me/player/seek", params=params)
 
     async def set_volume(self, percent: int, *, device_id: str | None = None) -> None:
+        """Set the volume, 0 to 100 (some devices refuse: ``supports_volume``)."""
         params = {"volume_percent": min(100, max(0, int(percent))), "device_id": device_id}
         await self.request("PUT", "/me/player/volume", params=params)
 
     async def set_shuffle(self, state: bool, *, device_id: str | None = None) -> None:
+        """Turn shuffle on or off."""
         params = {"state": "true" if state else "false", "device_id": device_id}
         await self.request("PUT", "/me/player/shuffle", params=params)
 
     async def set_repeat(self, mode: RepeatMode, *, device_id: str | None = None) -> None:
+        """Repeat ``off``, ``track`` or ``context``."""
         await self.request(
             "PUT", "/me/player/repeat", params={"state": mode, "device_id": device_id}
         )
@@ -478,6 +487,7 @@ class SpotifyClient:
         return CursorPage.from_json(data, PlayHistory.from_json)
 
     async def saved_tracks(self, *, limit: int = 50, offset: int = 0) -> Paging[SavedTrack]:
+        """One page of the saved library (``total`` gives its size)."""
         data = await self._get("/me/tracks", limit=limit, offset=offset)
         return Paging.from_json(data, SavedTrack.from_json)
 
@@ -524,6 +534,7 @@ class SpotifyClient:
             await self.request("PUT", "/me/library", params={"uris": ",".join(chunk)})
 
     async def remove_from_library(self, uris: Sequence[str]) -> None:
+        """Remove items from the library by URI, 40 a call."""
         for chunk in _chunks(uris, URIS_PER_LIBRARY_CALL):
             await self.request("DELETE", "/me/library", params={"uris": ",".join(chunk)})
 
@@ -548,4 +559,5 @@ class SpotifyClient:
         return response.content
 
     async def me(self) -> User:
+        """The signed-in user (Spotify no longer says Premium or country here)."""
         return User.from_json(await self._get("/me"))
