@@ -36,6 +36,8 @@ ALLOWLIST_RECHECK_S = 10
 class WizardScreen(Screen):
     """Three steps: set up the app on Spotify's dashboard, give its Client ID, approve."""
 
+    AUTO_FOCUS = "#client-id"
+
     BINDINGS = [
         Binding("ctrl+y", "copy", "Copy link"),
         Binding("ctrl+o", "open", "Open browser"),
@@ -109,10 +111,6 @@ class WizardScreen(Screen):
             dashboard=DASHBOARD,
             uri=redirect_uri(self.port),
         )
-
-    def on_mount(self) -> None:
-        self.query_one("#step-link").display = False
-        self.query_one("#client-id", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The link keys only show once there is a link."""
