@@ -51,6 +51,7 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float) -> in
     app = SpotuiApp(services, Config(poll_interval=5.0))
     samples: list[tuple[float, float]] = []
     before: tracemalloc.Snapshot | None = None
+    traced_at_start = 0
     began = time.monotonic()
     async with app.run_test(size=(120, 40)) as pilot:
         tab = 0
@@ -66,8 +67,10 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float) -> in
                 if before is None:
                     tracemalloc.start(10)
                     before = tracemalloc.take_snapshot()
+                    traced_at_start = tracemalloc.get_traced_memory()[0]
             print(f"{elapsed / 60:6.1f} min  RSS {rss_mb():6.1f} MB", flush=True)
         after = tracemalloc.take_snapshot() if before is not None else None
+        traced_growth = tracemalloc.get_traced_memory()[0] - traced_at_start if after else 0
     fake = services.fake
     requests = sum(fake.requests.values()) if fake is not None else 0  # type: ignore[attr-defined]
     slope = slope_per_hour(samples)
@@ -80,6 +83,7 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float) -> in
     verdict = "met" if slope < TARGET_MB_PER_HOUR else "MISSED"
     print(f"RSS slope after {warmup:g} min: {slope:+.2f} MB/hour  (target < 1) {verdict}")
     if before is not None and after is not None:
+        print(f"Python heap (tracemalloc) since the warm-up: {traced_growth / 1e6:+.2f} MB")
         print("\ntracemalloc, biggest growth since the warm-up:")
         for stat in after.compare_to(before, "traceback")[:8]:
             frame = stat.traceback[0]
