@@ -70,6 +70,15 @@ async def fill_in(
     await pilot.press("enter")
 
 
+async def sign_in_by_paste(pilot, fake: FakeSpotify) -> None:
+    """A Client ID, Spotify's approval, and the redirect pasted back."""
+    app = pilot.app
+    await fill_in(pilot, DEMO_CLIENT_ID, port=free_port())
+    await until(pilot, lambda: wizard(app).flow is not None)
+    app.screen.query_one("#paste", Input).value = await approve(fake, wizard(app).flow.url)
+    await pilot.press("enter")
+
+
 def wizard(app: SpotuiApp) -> WizardScreen:
     assert isinstance(app.screen, WizardScreen)
     return app.screen
@@ -249,10 +258,7 @@ async def test_no_network_gets_a_message_and_a_retry_works(fake):
 async def test_a_revoked_sign_in_returns_to_the_wizard_keeping_the_client_id(fake, isolated):
     app = SpotuiApp(real_services(fake))
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_in(pilot, DEMO_CLIENT_ID, port=free_port())
-        await until(pilot, lambda: wizard(app).flow is not None)
-        app.screen.query_one("#paste", Input).value = await approve(fake, wizard(app).flow.url)
-        await pilot.press("enter")
+        await sign_in_by_paste(pilot, fake)
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         fake.set(refresh_revoked=True)
         fake.access_tokens.clear()  # the access token dies too: the next poll must refresh
@@ -271,10 +277,7 @@ async def test_an_account_not_on_the_allowlist_sees_spotifys_words_then_goes_on(
     fake.set(allowlisted=False)
     app = SpotuiApp(real_services(fake))
     async with app.run_test(size=(120, 40)) as pilot:
-        await fill_in(pilot, DEMO_CLIENT_ID, port=free_port())
-        await until(pilot, lambda: wizard(app).flow is not None)
-        app.screen.query_one("#paste", Input).value = await approve(fake, wizard(app).flow.url)
-        await pilot.press("enter")
+        await sign_in_by_paste(pilot, fake)
         await until(pilot, lambda: "User not registered" in message(app))
         assert "add your account under User Management" in message(app)
         assert isinstance(app.screen, WizardScreen)  # the sign-in is kept meanwhile
