@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from spotui import paths
-from spotui.spotify.auth import DEFAULT_PORT, PORTS, ClientCredentials, TokenSet, is_client_id
+from spotui.spotify.auth import (
+    DEFAULT_PORT,
+    PORTS,
+    ClientCredentials,
+    TokenSet,
+    is_client_id,
+    token_is_well_formed,
+)
 
 SERVICE = "spotui"
 REFRESH_TOKEN = "refresh_token"
@@ -45,7 +51,6 @@ LOCKED = (
 )
 # Backends that keep nothing, or keep secrets in a plain file: never used unless chosen.
 INSECURE_BACKENDS = ("fail.Keyring", "null.Keyring", "PlaintextKeyring")
-_VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 
 
 class CredentialProblem(Exception):
@@ -209,7 +214,7 @@ class CredentialStore:
             access = self.env.get(ENV_ACCESS_TOKEN, "")
             for name in (ENV_ACCESS_TOKEN, ENV_REFRESH_TOKEN):
                 value = self.env.get(name, "")
-                if value and not _VISIBLE_ASCII.fullmatch(value):
+                if value and not token_is_well_formed(value):
                     token = "access token" if name == ENV_ACCESS_TOKEN else "refresh token"
                     raise CredentialProblem(
                         f"The {token} in {name} is not valid: it holds spaces, line breaks or "

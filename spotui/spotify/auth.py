@@ -183,6 +183,15 @@ def parse_redirect(text: str, expected_state: str) -> str:
 # --- tokens -----------------------------------------------------------------------
 
 
+_TOKEN_CHARACTERS = re.compile(r"[\x21-\x7e]+")
+
+
+def token_is_well_formed(value: str) -> bool:
+    """Visible ASCII only: a token with spaces, line breaks or anything else could not
+    travel in a header intact, and Spotify never issues one."""
+    return bool(_TOKEN_CHARACTERS.fullmatch(value))
+
+
 @dataclass(frozen=True, slots=True)
 class TokenSet:
     """An access token with its expiry (Unix seconds) and the refresh token, if any.

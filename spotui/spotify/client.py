@@ -6,7 +6,6 @@ import asyncio
 import logging
 import math
 import random
-import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from email.utils import parsedate_to_datetime
@@ -14,7 +13,7 @@ from typing import Any, Final, Literal, Protocol
 
 import httpx
 
-from spotui.spotify.auth import Endpoints
+from spotui.spotify.auth import Endpoints, token_is_well_formed
 from spotui.spotify.errors import (
     AuthExpired,
     NetworkError,
@@ -45,7 +44,6 @@ from spotui.spotify.session import Session
 log = logging.getLogger("spotui.http")
 URIS_PER_LIBRARY_CALL: Final = 40
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
-_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 # After a 429: never less than a second, growing with each 429 in a row, whatever
 # Retry-After says; an unreadable header counts as the default; never more than 3 h.
@@ -271,7 +269,7 @@ class SpotifyClient:
             await self._wait_for_gate()
             token = await self.session.access_token(self.http, stale=stale)
             stale = None
-            if not _HEADER_SAFE.fullmatch(token):  # it would never reach Spotify intact
+            if not token_is_well_formed(token):  # it would never reach Spotify intact
                 raise AuthExpired(
                     "The access token is not valid (it holds spaces, line breaks or characters "
                     "Spotify never uses). Sign in again with `spotui auth`."
