@@ -5,9 +5,9 @@ recently played and the saved library (paged). It hands out models, never raw JS
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
-from spotui.cache import ListCache
+from spotui.cache import Cached, ListCache
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.models import Artist, Paging, PlayHistory, SavedTrack, TimeRange, Track
 
@@ -33,6 +33,16 @@ class ListsService:
     def __init__(self, spotify: SpotifyClient, cache: ListCache):
         self.spotify = spotify
         self.cache = cache
+        self._kept: dict[str, Cached | None] = {}  # read from disk once a session
+
+    def _load(self, name: str) -> Cached | None:
+        if name not in self._kept:
+            self._kept[name] = self.cache.load(name)
+        return self._kept[name]
+
+    def _save(self, name: str, data: Any, etag: str | None) -> None:
+        self.cache.save(name, data, etag)
+        self._kept.pop(name, None)  # read back (and checked) by the cache when next needed
 
     def __repr__(self) -> str:
         return f"ListsService(cache={self.cache.folder})"
@@ -49,7 +59,7 @@ class ListsService:
         self, kind: TopKind, time_range: TimeRange
     ) -> tuple[Track, ...] | tuple[Artist, ...] | None:
         """The top list as last kept on disk, or None (nothing kept, or it was broken)."""
-        cached = self.cache.load(_name(kind, time_range))
+        cached = self._load(_name(kind, time_range))
         return None if cached is None else _parse(kind, cached.data)
 
     async def top(
@@ -59,7 +69,7 @@ class ListsService:
         no body). For artists, the top tracks of the same range are made sure of too, so
         that each artist can say how many of your top tracks are theirs."""
         name = _name(kind, time_range)
-        kept = self.cache.load(name)
+        kept = self._load(name)
         answer = await self.spotify.top_json(
             kind, time_range, limit=TOP_LIMIT, etag=kept.etag if kept else None
         )
@@ -67,11 +77,11 @@ class ListsService:
             data = kept.data if kept else None
         else:
             data = answer[0]
-            self.cache.save(name, *answer)
-        if kind == "artists" and self.cache.load(_name("tracks", time_range)) is None:
+            self._save(name, *answer)
+        if kind == "artists" and self._load(_name("tracks", time_range)) is None:
             tracks = await self.spotify.top_json("tracks", time_range, limit=TOP_LIMIT)
             if not isinstance(tracks, NotModified):
-                self.cache.save(_name("tracks", time_range), *tracks)
+                self._save(_name("tracks", time_range), *tracks)
         return _parse(kind, data)
 
     async def recent(self, limit: int = 50) -> tuple[PlayHistory, ...]:
