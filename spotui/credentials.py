@@ -49,8 +49,10 @@ LOCKED = (
     "The keyring is locked: unlock it (for example by logging in to the desktop, "
     "or with `gnome-keyring-daemon --unlock`)."
 )
-# Backends that keep nothing, or keep secrets in a plain file: never used unless chosen.
-INSECURE_BACKENDS = ("fail.Keyring", "null.Keyring", "PlaintextKeyring")
+# Backends that keep nothing (never used), or keep secrets in a plain file (used only
+# when chosen on purpose).
+KEEPS_NOTHING = ("fail.Keyring", "null.Keyring")
+INSECURE_BACKENDS = (*KEEPS_NOTHING, "PlaintextKeyring")
 
 
 class CredentialProblem(Exception):
@@ -122,7 +124,7 @@ def keyring_problem() -> str | None:
             f"({type(exc).__name__}); unset it, or name an installed backend."
         )
     name = _backend_name(backend)
-    if name.endswith(("fail.Keyring", "null.Keyring")):
+    if name.endswith(KEEPS_NOTHING):
         return NO_KEYRING
     if _insecure(backend) and not os.environ.get("PYTHON_KEYRING_BACKEND"):
         return NO_KEYRING
@@ -140,11 +142,16 @@ class CredentialStore:
     def __repr__(self) -> str:
         return f"CredentialStore(from_env={self.from_env})"
 
-    def check_writable(self) -> None:
-        """Write and remove a harmless value, so a locked or broken keyring shows before
-        the user approves anything in the browser. Raises :class:`KeyringUnavailable`."""
-        self._set("write-check", "ok")
-        self._call("delete_password", "write-check")
+    def write_problem(self) -> str | None:
+        """Why a new sign-in could not be kept, or None. It writes and removes a harmless
+        value, so a locked or broken keyring shows before the user approves anything in
+        the browser."""
+        try:
+            self._set("write-check", "ok")  # _call says first when there is no keyring
+            self._call("delete_password", "write-check")
+        except KeyringUnavailable as exc:
+            return str(exc)
+        return None
 
     @property
     def from_env(self) -> bool:

@@ -55,13 +55,6 @@ class Services:
 
         store = CredentialStore()
 
-        def store_problem() -> str | None:
-            try:
-                store.check_writable()
-            except KeyringUnavailable as exc:
-                return str(exc)
-            return None
-
         def remember(client: ClientCredentials, tokens: TokenSet, port: int) -> None:
             store.save_sign_in(client, tokens, port)
 
@@ -80,7 +73,7 @@ class Services:
             problem=None if store.from_env else keyring_problem(),
             gate=GateFile(),
             sign_in_source=lambda: store.source(),
-            store_problem=lambda: keyring_problem() or store_problem(),
+            store_problem=store.write_problem,
         )
 
     @classmethod

@@ -17,7 +17,6 @@ from spotui.credentials import (
     CredentialProblem,
     CredentialStore,
     KeyringUnavailable,
-    keyring_problem,
     load_account,
 )
 from spotui.spotify.auth import (
@@ -109,12 +108,7 @@ async def sign_in(
 ) -> int:
     """Run the sign-in on stdin/stdout; store the result in the keyring."""
     store = CredentialStore()
-    try:
-        problem = keyring_problem()
-        if not problem:
-            store.check_writable()  # a locked keyring shows now, not after the browser
-    except CredentialProblem as exc:
-        problem = str(exc)
+    problem = store.write_problem()  # a locked keyring shows now, not after the browser
     if problem:
         say(problem)
         return EXIT_ERROR
