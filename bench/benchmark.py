@@ -1,12 +1,14 @@
 """spotui's performance, measured as a user feels it. Prints each figure beside its target.
 
-    pip install -e '.[bench]' && python bench/benchmark.py [--quick]
+    pip install -e '.[bench]' && python bench/benchmark.py [--quick] [--soak MINUTES]
 
 The real app runs in a pseudo-terminal (120x40) against the fake Spotify served
 over 127.0.0.1 by ``python -m spotui.fake`` in another process; a VT emulator
 (pyte) reads the screen. Machine-dependent figures are ratios against a floor
 measured in the same run. ``--quick`` shortens the 60 s windows to 15 s (for a
 smoke run; the figures it prints are not the ones the targets speak of).
+``--soak MINUTES`` runs the memory soak instead (``bench/soak.py``): the RSS slope
+after a 5-minute warm-up, against a target of under 1 MB an hour.
 """
 
 from __future__ import annotations
@@ -474,7 +476,13 @@ def report(figures: list[Figure]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="15 s windows, 3 runs")
+    parser.add_argument("--soak", type=float, metavar="MINUTES", help="the memory soak instead")
     args = parser.parse_args()
+    if args.soak is not None:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import soak
+
+        return soak.main(["--minutes", str(args.soak)])
     window = 15.0 if args.quick else 60.0
     runs = 3 if args.quick else 5
     figures: list[Figure] = []

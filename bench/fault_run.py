@@ -137,7 +137,7 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
     endpoints = Endpoints(api_url=server.api_url, accounts_url=server.url)
     store = BreakableStore(TokenSet.from_response(fake.sign_in()))
     sent_429s: list[tuple[float, float]] = []  # (when, Retry-After) of each 429 sent
-    answer_fault = fake._fault
+    answer_fault = fake.fault
 
     def noting_429s():
         answer = answer_fault()
@@ -145,7 +145,7 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
             sent_429s.append((fake.clock(), fake.knobs.retry_after))
         return answer
 
-    fake._fault = noting_429s  # type: ignore[method-assign]
+    fake.fault = noting_429s  # type: ignore[method-assign]
     client = ClientCredentials(DEMO_CLIENT_ID)
     services = Services(
         store=store,
@@ -157,12 +157,14 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
 
     def token_kept() -> bool:
         tokens = store.tokens
-        return tokens is not None and tokens.refresh_token in fake.refresh_tokens
+        return tokens is not None and tokens.refresh_token in fake.oauth.refresh_tokens
 
     def secret_shown() -> bool:
         """Any token spotui has ever held, on the screen or in a notice."""
         shown = _screen(app)
-        return any(token in shown for token in (*fake.access_tokens, *fake.refresh_tokens))
+        return any(
+            token in shown for token in (*fake.oauth.access_tokens, *fake.oauth.refresh_tokens)
+        )
 
     async def recovered(pilot) -> bool:
         screen = app.screen
@@ -272,7 +274,7 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
         report.tried += 1
         before = store.tokens.refresh_token if store.tokens else None
         fake.set(refresh_revoked=True)
-        fake.access_tokens.clear()
+        fake.oauth.access_tokens.clear()
         app.screen.action_refresh()
         wizard = await _until(pilot, lambda: type(app.screen).__name__ == "WizardScreen", 15)
         kept = store.tokens is not None and store.tokens.refresh_token == before

@@ -48,7 +48,7 @@ def test_auth_prints_the_url_and_takes_a_pasted_redirect(env, served):
     assert out == ""  # stdout holds only the URL, on its own line
     assert "Signed in" in err and "Traceback" not in err
     stored = keyring_file(env)
-    assert stored["spotui/refresh_token"] in fake.refresh_tokens
+    assert stored["spotui/refresh_token"] in fake.oauth.refresh_tokens
     for secret in (
         stored["spotui/refresh_token"],
         json.loads(stored["spotui/access_token"])["access_token"],

@@ -283,7 +283,7 @@ async def test_short_token_lifetimes_refresh_once_each(fake, clock):
 async def test_a_401_refreshes_and_retries_once(fake, clock):
     store = signed_in_store(fake, clock)
     async with make_client(fake, clock, store) as client:
-        fake.access_tokens.clear()  # Spotify forgot the token early
+        fake.oauth.access_tokens.clear()  # Spotify forgot the token early
         assert (await client.playback()) is not None
         assert client.session.refreshes == 1
 
@@ -466,7 +466,7 @@ async def test_someone_skipped_on_another_device(fake, clock):
 
 async def test_insufficient_scope_is_forbidden_with_spotifys_message(fake, clock):
     async with make_client(fake, clock) as client:
-        for grant in fake.access_tokens.values():
+        for grant in fake.oauth.access_tokens.values():
             grant.scope = "user-read-playback-state"
         with pytest.raises(Forbidden, match="Insufficient client scope"):
             await client.top_tracks()

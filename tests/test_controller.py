@@ -47,7 +47,7 @@ async def test_it_ends_when_the_sign_in_ends():
     assert spotify is not None
     ended: list[str] = []
     controller = PlayerController(spotify, on_signed_out=ended.append)
-    services.fake.access_tokens.clear()  # type: ignore[attr-defined]
+    services.fake.oauth.access_tokens.clear()  # type: ignore[attr-defined]
     await asyncio.wait_for(controller.run(), 10)
     assert ended and "sign" in ended[0].lower()
     await spotify.aclose()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from spotui.fake import FakeSpotify
+from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
 from spotui.fake.account import FakeApiError
+from spotui.fake.api import ROUTES
 from spotui.fake.catalog import LOCAL_FILE_URI, TRACKS
+from spotui.spotify.auth import SCOPES
 
 
 def test_tracks_end_and_the_next_starts_by_itself(fake, clock):
@@ -96,3 +99,30 @@ def test_player_requests_are_counted(fake):
     fake.requests["/v1/me/player"] += 3
     fake.requests["/v1/me/top/tracks"] += 1
     assert fake.player_requests() == 3
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.scope], ids=lambda r: r.method + r.path)
+async def test_each_route_refuses_a_token_without_its_scope(fake, route):
+    """The route table names each scope, and a token missing it gets Spotify's 403."""
+    others = " ".join(scope for scope in SCOPES if scope != route.scope)
+    token = fake.oauth.issue(DEMO_CLIENT_ID, others, rotates=True)["access_token"]
+    request = httpx.Request(
+        route.method,
+        "https://api.spotify.com/v1" + route.path,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    answer = await fake.handle(request)
+    assert answer.status_code == 403
+    assert answer.json()["error"]["message"] == "Insufficient client scope"
+
+
+async def test_a_known_path_with_the_wrong_method_is_405_and_an_unknown_one_404(fake):
+    token = fake.sign_in()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    wrong = await fake.handle(
+        httpx.Request("GET", "https://api.spotify.com/v1/me/player/next", headers=headers)
+    )
+    unknown = await fake.handle(
+        httpx.Request("GET", "https://api.spotify.com/v1/me/nothing", headers=headers)
+    )
+    assert (wrong.status_code, unknown.status_code) == (405, 404)

@@ -133,7 +133,7 @@ def test_an_expired_access_token_is_refreshed_once_and_stored(env, served):
     ok(spotui(env, "now"))
     assert fake.requests["/api/token"] == 1
     rotated = json.loads(keyring_file.read_text())["spotui/refresh_token"]
-    assert rotated != stored["spotui/refresh_token"] and rotated in fake.refresh_tokens
+    assert rotated != stored["spotui/refresh_token"] and rotated in fake.oauth.refresh_tokens
 
 
 # --- --watch ------------------------------------------------------------------------
@@ -324,7 +324,7 @@ def test_not_signed_in_exits_4_with_a_hint(env):
 def test_revoked_refresh_token_exits_4_with_a_one_line_hint(env, served):
     fake, _ = served
     fake.set(refresh_revoked=True)
-    fake.access_tokens.clear()
+    fake.oauth.access_tokens.clear()
     result = spotui(env, "now")
     assert result.returncode == EXIT_SIGNED_OUT
     assert "Spotify ended this sign-in" in result.stderr

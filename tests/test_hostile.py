@@ -151,7 +151,7 @@ async def test_every_429_wait_is_a_second_or_more_and_grows(fake, clock, header)
     fake.set(rate_limit=10**6)
     fake.knobs.retry_after = float("nan")  # the header is written below, as sent
 
-    original = fake._fault
+    original = fake.fault
 
     def fault():
         answer = original()
@@ -159,7 +159,7 @@ async def test_every_429_wait_is_a_second_or_more_and_grows(fake, clock, header)
             answer.headers["Retry-After"] = header
         return answer
 
-    fake._fault = fault  # type: ignore[method-assign]
+    fake.fault = fault  # type: ignore[method-assign]
     async with make_client(fake, clock, max_wait=10**6) as client:
         with pytest.raises(RateLimited) as caught:
             await client.playback()

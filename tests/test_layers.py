@@ -41,6 +41,8 @@ UI_FREE = (
     "spotui.paths",
     "spotui.cli",
     "spotui.fake.service",
+    "spotui.fake.api",
+    "spotui.fake.oauth",
     "spotui.fake.server",
 )
 FORBIDDEN = ("textual", "rich", "spotui.app", "spotui.screens", "spotui.widgets")

@@ -141,7 +141,7 @@ def test_the_debug_log_has_the_story_and_no_secret(env, served, tmp_path):
     assert "GET /me/player -> 200" in text and "POST /me/player/next -> 204" in text
     assert "access token refreshed" in text
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
-    secrets = {*fake.access_tokens, *fake.refresh_tokens}
+    secrets = {*fake.oauth.access_tokens, *fake.oauth.refresh_tokens}
     assert not [s for s in secrets if s in text]
 
 
@@ -191,7 +191,7 @@ def test_the_tui_and_now_watch_share_a_sign_in_that_rotates(env, served, monkeyp
         _, err = watch.communicate(timeout=10)
     assert "Traceback" not in err and "sign in" not in err.lower()
     stored = json.loads(Path(env["SPOTUI_TEST_KEYRING"]).read_text())["spotui/refresh_token"]
-    assert stored in fake.refresh_tokens  # the newest rotation was never lost
+    assert stored in fake.oauth.refresh_tokens  # the newest rotation was never lost
     assert fake.requests["/api/token"] >= 3
 
 

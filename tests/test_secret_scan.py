@@ -50,10 +50,15 @@ async def test_no_secret_outside_the_keyring_after_sign_in_and_use(tmp_path, iso
             await pilot.press(*keys)
             await pilot.pause(0.4)
             screens.append(app.export_screenshot())
-        await until(pilot, lambda: len(fake.access_tokens) >= 5, timeout=45)
+        await until(pilot, lambda: len(fake.oauth.access_tokens) >= 5, timeout=45)
         screens.append(app.export_screenshot())
 
-    secrets = {DEMO_CLIENT_SECRET, *fake.access_tokens, *fake.refresh_tokens, *fake.codes}
+    secrets = {
+        DEMO_CLIENT_SECRET,
+        *fake.oauth.access_tokens,
+        *fake.oauth.refresh_tokens,
+        *fake.oauth.codes,
+    }
 
     # Every live object of spotui's own (the fake is the server: it may know tokens).
     def spotui_object(obj: object) -> bool:
@@ -69,7 +74,7 @@ async def test_no_secret_outside_the_keyring_after_sign_in_and_use(tmp_path, iso
     reprs = "\n".join(repr(obj) for obj in live)
     assert len(secrets) >= 8
     kept = set(isolated.secrets.values())
-    assert any(isolated.secrets[(SERVICE, "refresh_token")] == t for t in fake.refresh_tokens)
+    assert any(isolated.secrets[(SERVICE, "refresh_token")] == t for t in fake.oauth.refresh_tokens)
 
     files = [
         path

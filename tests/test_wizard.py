@@ -114,7 +114,7 @@ async def test_callback_path_signs_in_and_opens_the_main_screen(fake, isolated):
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         await until(pilot, lambda: app.screen.state.playback is not None)
     stored = isolated.secrets[(SERVICE, "refresh_token")]
-    assert stored in fake.refresh_tokens
+    assert stored in fake.oauth.refresh_tokens
     assert load_account().client_id == DEMO_CLIENT_ID and load_account().callback_port == port
 
 
@@ -261,7 +261,7 @@ async def test_a_revoked_sign_in_returns_to_the_wizard_keeping_the_client_id(fak
         await sign_in_by_paste(pilot, fake)
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         fake.set(refresh_revoked=True)
-        fake.access_tokens.clear()  # the access token dies too: the next poll must refresh
+        fake.oauth.access_tokens.clear()  # the access token dies too: the next poll must refresh
         app.screen.action_refresh()
         await until(pilot, lambda: isinstance(app.screen, WizardScreen))
         reason = str(app.screen.query_one("#wizard-reason", Static).content)

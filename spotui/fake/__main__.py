@@ -8,8 +8,8 @@ import contextlib
 import sys
 from dataclasses import fields
 
+from spotui.fake import DEMO_CLIENT_ID, FakeSpotify, Knobs
 from spotui.fake.server import FakeServer
-from spotui.fake.service import DEMO_CLIENT_ID, FakeSpotify, Knobs
 
 
 def _parser() -> argparse.ArgumentParser:

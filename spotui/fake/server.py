@@ -13,7 +13,8 @@ from http import HTTPStatus
 
 import httpx
 
-from spotui.fake.service import FakeDisconnect, FakeSpotify, FakeTimeout
+from spotui.fake.knobs import FakeDisconnect, FakeTimeout
+from spotui.fake.service import FakeSpotify
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
