@@ -11,6 +11,7 @@ from spotui.commands.output import device_json, to_json
 from spotui.commands.table import COMMANDS, Failure, arg, command, out
 from spotui.format import mmss
 from spotui.spotify.client import SpotifyClient
+from spotui.spotify.errors import no_device_hint
 from spotui.spotify.models import NOT_SAVABLE, REPEAT_MODES, Device, Playback, Track
 
 
@@ -18,7 +19,7 @@ async def _playback(spotify: SpotifyClient) -> Playback:
     playback = await spotify.playback()
     if playback is None:
         raise Failure(
-            "No active device: open Spotify on a device, or use `spotui transfer`.",
+            no_device_hint("use `spotui transfer`") + ".",
             EXIT_NOTHING_PLAYING,
         )
     return playback

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from spotui.format import mmss
+from spotui.spotify.errors import NO_ACTIVE_DEVICE
 from spotui.spotify.models import (
     Artist,
     Device,
@@ -158,7 +159,7 @@ def human_line(playback: Playback | None) -> str:
     """One line a person reads: ``▶ Cherish — 星野 夜 (0:46 / 2:31)``."""
     state = state_of(playback)
     if state == "no_active_device":
-        return "No active device"
+        return NO_ACTIVE_DEVICE
     if state == "nothing_playing":
         return "Nothing playing"
     if state == "ad":

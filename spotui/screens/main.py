@@ -24,7 +24,7 @@ from spotui.lists import ListsService, TopKind
 from spotui.player import AFTER_COMMAND_S, PlayerState, next_repeat
 from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
-from spotui.spotify.errors import AuthError, SpotifyError, wait_text
+from spotui.spotify.errors import AuthError, SpotifyError, no_device_hint, wait_text
 from spotui.spotify.models import (
     NOT_SAVABLE,
     TIME_RANGES,
@@ -245,7 +245,7 @@ class MainScreen(Screen):
     def _playing(self) -> bool:
         if self.state.playback is None:
             self.notify(
-                "No active device: open Spotify on a device, or press d to pick one.",
+                no_device_hint("press d to pick one") + ".",
                 severity="warning",
             )
             return False
@@ -416,19 +416,9 @@ class MainScreen(Screen):
             self._load_tab(tabs.active)
         self.notify(f"Top lists: {TIME_RANGE_LABELS[self.time_range]}.")
 
-    @work(group="top-tracks", exclusive=True)
-    async def load_top_tracks(self, time_range: TimeRange) -> None:
-        await self._load_top("tracks", time_range)
-
-    @work(group="top-artists", exclusive=True)
-    async def load_top_artists(self, time_range: TimeRange) -> None:
-        await self._load_top("artists", time_range)
-
-    def load_top(self, kind: str) -> None:
-        if kind == "tracks":
-            self.load_top_tracks(self.time_range)
-        else:
-            self.load_top_artists(self.time_range)
+    def load_top(self, kind: TopKind) -> None:
+        """Load a top list in its own worker; a newer load of the same list wins."""
+        self.run_worker(self._load_top(kind, self.time_range), group=f"top-{kind}", exclusive=True)
 
     async def _load_top(self, kind: TopKind, time_range: TimeRange) -> None:
         """Kept rows at once, then what Spotify says now (revalidated in the background)."""

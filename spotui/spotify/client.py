@@ -9,7 +9,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from email.utils import parsedate_to_datetime
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol, TypeVar
 
 import httpx
 
@@ -40,6 +40,8 @@ from spotui.spotify.models import (
     parse_devices,
 )
 from spotui.spotify.session import Session
+
+T = TypeVar("T")
 
 log = logging.getLogger("spotui.http")
 URIS_PER_LIBRARY_CALL: Final = 40
@@ -454,10 +456,7 @@ class SpotifyClient:
         etag: str | None = None,
     ) -> Paging[Track] | NotModified:
         """The user's top tracks; NOT_MODIFIED when ``etag`` still matches."""
-        answer = await self.top_json("tracks", time_range, limit=limit, offset=offset, etag=etag)
-        if isinstance(answer, NotModified):
-            return answer
-        return Paging.from_json(answer[0], Track.from_json, etag=answer[1])
+        return await self._top("tracks", Track.from_json, time_range, limit, offset, etag)
 
     async def top_artists(
         self,
@@ -468,10 +467,21 @@ class SpotifyClient:
         etag: str | None = None,
     ) -> Paging[Artist] | NotModified:
         """The user's top artists; NOT_MODIFIED when ``etag`` still matches."""
-        answer = await self.top_json("artists", time_range, limit=limit, offset=offset, etag=etag)
+        return await self._top("artists", Artist.from_json, time_range, limit, offset, etag)
+
+    async def _top(
+        self,
+        kind: Literal["tracks", "artists"],
+        parse: Callable[[Any], T | None],
+        time_range: TimeRange,
+        limit: int,
+        offset: int,
+        etag: str | None,
+    ) -> Paging[T] | NotModified:
+        answer = await self.top_json(kind, time_range, limit=limit, offset=offset, etag=etag)
         if isinstance(answer, NotModified):
             return answer
-        return Paging.from_json(answer[0], Artist.from_json, etag=answer[1])
+        return Paging.from_json(answer[0], parse, etag=answer[1])
 
     async def recently_played(
         self, *, limit: int = 50, before: int | None = None, after: int | None = None

@@ -11,6 +11,12 @@ from typing import Any
 
 ALLOWLIST_TEXT = "User not registered in the Developer Dashboard"
 ALLOWLIST_HINT = "add your account under User Management in your app's dashboard"
+NO_ACTIVE_DEVICE = "No active device"
+
+
+def no_device_hint(pick: str = "pick one") -> str:
+    """What to do with no active device; ``pick`` says how this front end picks one."""
+    return f"{NO_ACTIVE_DEVICE}: open Spotify on a device, or {pick}"
 
 
 class SpotifyError(Exception):
@@ -159,7 +165,7 @@ PLAYER_REASON_TEXT: dict[str, str] = {
     "REMOTE_CONTROL_DISALLOW": "This device cannot be controlled remotely",
     "DEVICE_NOT_CONTROLLABLE": "This device cannot be controlled",
     "VOLUME_CONTROL_DISALLOW": "This device does not allow volume changes",
-    "NO_ACTIVE_DEVICE": "No active device: open Spotify on a device, or pick one",
+    "NO_ACTIVE_DEVICE": no_device_hint(),
     "PREMIUM_REQUIRED": "Spotify Premium is required to control playback",
 }
 

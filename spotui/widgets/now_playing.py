@@ -14,6 +14,7 @@ from textual.widgets import Label, Static
 
 from spotui.format import device_icon, mmss
 from spotui.player import PlayerState
+from spotui.spotify.errors import NO_ACTIVE_DEVICE
 from spotui.spotify.models import Episode, Playback, Track
 from spotui.widgets.art import AlbumArt
 
@@ -24,7 +25,7 @@ def describe(playback: Playback | None) -> tuple[str, str]:
     """(state word, hint) for the banner line, in plain words."""
     if playback is None:
         return (
-            "No active device",
+            NO_ACTIVE_DEVICE,
             "Open Spotify on a phone, computer or speaker, or press d to pick a device.",
         )
     if playback.is_ad:
@@ -171,7 +172,7 @@ class NowPlaying(Vertical):
             return "Advertisement", "", ""
         if playback is not None:
             return "Nothing playing", "", ""
-        return "No active device", "", ""
+        return NO_ACTIVE_DEVICE, "", ""
 
     @staticmethod
     def _details(playback: Playback | None) -> str:
