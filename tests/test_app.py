@@ -440,7 +440,8 @@ async def test_fits_an_80_by_24_terminal():
 
 async def test_a_graphics_terminal_gets_a_real_image_widget(monkeypatch):
     """Where textual-image found Kitty graphics or Sixel, the cover goes to its widget."""
-    from textual_image.widget import HalfcellImage  # stands in for TGP/Sixel, headless
+    widget = pytest.importorskip("textual_image.widget", reason="the optional images extra")
+    HalfcellImage = widget.HalfcellImage  # stands in for TGP/Sixel, headless
 
     from spotui.widgets import art
 

@@ -77,7 +77,9 @@ class GateStore(Protocol):
         """(wall-clock time the wait ends, whether it is the quota), or None."""
         ...
 
-    def save(self, until: float, quota: bool) -> None: ...
+    def save(self, until: float, quota: bool) -> None:
+        """Remember that no request may leave before ``until`` (wall-clock)."""
+        ...
 
 
 class NotModified:
