@@ -25,8 +25,10 @@ from spotui.fake.catalog import (
     library_track,
     spotify_id,
 )
+from spotui.fake.discography import ALBUM_TRACKS, ALBUMS, DISCOGRAPHY, demo_playlists
 
 PLAYLIST_URI = "spotify:playlist:" + spotify_id("playlist:spotui demo mix")
+QUEUE_SHOWN = 20  # GET /me/player/queue shows about 20 items
 SHOW_URI: str = EPISODE["show"]["uri"]
 MAX_LIBRARY = 50_000
 HISTORY_LIMIT = 200
@@ -82,10 +84,11 @@ class Player:
     shuffle: bool = False
     repeat: str = "off"
     played: list[int] = field(default_factory=list)  # indexes in play order, for previous
+    queued: str | None = None  # an item from the user's queue, playing before context[index + 1]
 
     @property
     def uri(self) -> str:
-        return self.context[self.index]
+        return self.queued or self.context[self.index]
 
 
 class FakeAccount:
@@ -105,7 +108,8 @@ class FakeAccount:
         now = clock()
         self.display_name = "Demo Listener"
         self.user_id = "spotui-demo"
-        self.tracks: dict[str, FakeTrack] = {track.uri: track for track in TRACKS}
+        # Album versions win: they know their track number and the album's size.
+        self.tracks: dict[str, FakeTrack] = {track.uri: track for track in TRACKS} | ALBUM_TRACKS
         self.devices: list[dict[str, Any]] = [
             _device("Living Room", "Speaker", 62),
             _device("spotui-laptop", "Computer", 80),
@@ -144,6 +148,15 @@ class FakeAccount:
             moment -= track.duration_ms / 1000 + self.rng.randint(0, 900)
         self.top_tracks = self._top_track_lists()
         self.top_artists = self._top_artist_lists()
+        self.queue: list[str] = []  # what the user queued, in order
+        self.playlists = demo_playlists(self.user_id, self.display_name, default)
+        # A playlist's items, mutable: (uri, added at, added by).
+        self.playlist_items: dict[str, list[tuple[str, float, str]]] = {
+            playlist.id: [
+                (uri, now - 86_400 * (n + 1), playlist.owner) for n, uri in enumerate(playlist.uris)
+            ]
+            for playlist in self.playlists
+        }
 
     @property
     def player(self) -> Player:
@@ -211,6 +224,11 @@ class FakeAccount:
     def _advance(self, at: float, *, natural: bool) -> bool:
         """Go to the next item. False when the context ran out (playback stops)."""
         player = self._player
+        if self.queue:  # queued items play first, then the context goes on where it was
+            player.queued = self.queue.pop(0)
+            self._anchor(0, at)
+            return True
+        player.queued = None
         count = len(player.context)
         if player.shuffle and count > 1:
             following = self.rng.choice([i for i in range(count) if i != player.index])
@@ -261,10 +279,8 @@ class FakeAccount:
             ):
                 raise FakeApiError(400, "Invalid track uri")
             context, context_uri = list(uris), None
-        elif context_uri == PLAYLIST_URI:
-            context = list(self.default_context)
-        elif context_uri == SHOW_URI:
-            context = [EPISODE_URI]
+        elif isinstance(context_uri, str) and (found := self.context_items(context_uri)):
+            context = found
         else:
             raise FakeApiError(404, "Not found.")
         start = 0
@@ -283,6 +299,33 @@ class FakeAccount:
             repeat=self._player.repeat,
         )
 
+    def context_items(self, context_uri: str) -> list[str]:
+        """What a context plays, in order; empty when there is no such context."""
+        kind, _, id_ = context_uri.removeprefix("spotify:").partition(":")
+        if context_uri == SHOW_URI:
+            return [EPISODE_URI]
+        if kind == "album" and id_ in ALBUMS:
+            return [track.uri for track in ALBUMS[id_].tracks]
+        if kind == "artist" and id_ in DISCOGRAPHY:
+            return [track.uri for album in DISCOGRAPHY[id_] for track in album.tracks]
+        if kind == "playlist" and id_ in self.playlist_items:
+            return [uri for uri, _, _ in self.playlist_items[id_]]
+        return []
+
+    def add_to_queue(self, uri: str) -> None:
+        if not self.knows(uri):
+            raise FakeApiError(400, "Invalid track uri")
+        self.sync()
+        self.queue.append(uri)
+
+    def up_next(self) -> list[str]:
+        """The queue as Spotify shows it: queued items, then the context's next ones."""
+        player = self.player
+        following = player.context[player.index + 1 :]
+        if player.repeat == "context":
+            following += player.context[: player.index + 1]
+        return (self.queue + following)[:QUEUE_SHOWN]
+
     def next(self) -> None:
         self.sync()
         self._advance(self.clock(), natural=False)
@@ -291,7 +334,9 @@ class FakeAccount:
         """Back to the start when more than 3 s in, else the previous item."""
         self.sync()
         player, now = self._player, self.clock()
-        if self.position() <= 3_000:
+        if player.queued is not None:
+            player.queued = None  # back to the item played before the queued one
+        elif self.position() <= 3_000:
             player.index = player.played.pop() if player.played else max(0, player.index - 1)
         self._anchor(0, now)
 

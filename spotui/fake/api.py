@@ -17,9 +17,11 @@ import httpx
 
 from spotui.fake.account import FakeAccount, FakeApiError, iso
 from spotui.fake.catalog import ALL_ARTISTS
+from spotui.fake.discography import ALBUMS, ALBUMS_PAGE_MAX, DISCOGRAPHY, FakeAlbum, FakePlaylist
 from spotui.fake.knobs import Knobs
 from spotui.fake.posture import without_deprecated
 from spotui.fake.responses import empty, int_param, json_response, paging, request_body
+from spotui.fake.search import SEARCH_LIMIT_MAX, SEARCH_TYPES, search_catalogue
 
 LIBRARY_KINDS = frozenset({"track", "album", "episode", "show", "playlist"})
 READ_PLAYBACK = "user-read-playback-state"
@@ -30,10 +32,11 @@ MODIFY_LIBRARY = "user-library-modify"
 
 @dataclass(frozen=True)
 class Call:
-    """One request, as a handler sees it."""
+    """One request, as a handler sees it: the query, and ``{id}`` from the path."""
 
     request: httpx.Request
     params: dict[str, str]
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,19 @@ class WebApi:
     def answer(self, request: httpx.Request, scopes: str) -> httpx.Response:
         """Route the request; 403 without the route's scope, 405/404 without a route."""
         path = request.url.path.removeprefix("/v1")
-        route = _TABLE.get((request.method, path))
+        # "/albums/ID/tracks" is routed as "/albums/{id}/tracks".
+        parts = path.split("/")
+        id_ = parts[2] if len(parts) > 2 and parts[1] in _WITH_ID else ""
+        if id_:
+            parts[2] = "{id}"
+        pattern = "/".join(parts)
+        route = _TABLE.get((request.method, pattern))
         if route is None:
-            known = any(p == path for _, p in _TABLE)
+            known = any(p == pattern for _, p in _TABLE)
             raise FakeApiError(405 if known else 404, "Service not found")
         if route.scope is not None and route.scope not in scopes.split():
             raise FakeApiError(403, "Insufficient client scope")
-        return route.handler(self, Call(request, dict(request.url.params)))
+        return route.handler(self, Call(request, dict(request.url.params), id_))
 
     def shape(self, body: Any) -> Any:
         """The body as this app gets it: without the deprecated fields, unless legacy."""
@@ -385,6 +394,168 @@ class WebApi:
                 raise FakeApiError(400, "Invalid base62 id")
         return empty(200)
 
+    # --- the queue ------------------------------------------------------------------
+
+    def queue(self, call: Call) -> httpx.Response:
+        account = self.account
+        if account.active_device is None:
+            return json_response(200, {"currently_playing": None, "queue": []})
+        body = {
+            "currently_playing": account.item_json(account.player.uri),
+            "queue": [account.item_json(uri) for uri in account.up_next()],
+        }
+        return json_response(200, self.shape(body))
+
+    def add_to_queue(self, call: Call) -> httpx.Response:
+        account, _ = self._command(call)
+        uri = call.params.get("uri")
+        if not uri:
+            raise FakeApiError(400, "Missing required parameter: uri")
+        account.add_to_queue(uri)
+        return empty(200)
+
+    # --- search ---------------------------------------------------------------------
+
+    def search(self, call: Call) -> httpx.Response:
+        params = call.params
+        query = params.get("q", "").strip()
+        if not query:
+            raise FakeApiError(400, "No search query")
+        kinds = [kind for kind in params.get("type", "").split(",") if kind]
+        if not kinds or any(kind not in SEARCH_TYPES for kind in kinds):
+            raise FakeApiError(400, "Bad search type field")
+        limit = int_param(params, "limit", 5, 1, SEARCH_LIMIT_MAX)
+        offset = int_param(params, "offset", 0, 0, 1000)
+        found = search_catalogue(query, self.account)
+        body = {}
+        for kind in kinds:
+            hits = found.get(kind, [])
+            items: list[Any] = hits[offset : offset + limit]
+            if kind == "playlist" and items:
+                items = [*items, None]  # Spotify's playlist results hold nulls
+            body[kind + "s"] = paging(call.request, items, len(hits), limit, offset)
+        return json_response(200, self.shape(body))
+
+    # --- playlists ------------------------------------------------------------------
+
+    def my_playlists(self, call: Call) -> httpx.Response:
+        limit = int_param(call.params, "limit", 20, 1, 50)
+        offset = int_param(call.params, "offset", 0, 0, 100_000)
+        account = self.account
+        everything = [
+            playlist.simple([uri for uri, _, _ in account.playlist_items[playlist.id]])
+            for playlist in account.playlists
+        ]
+        page = everything[offset : offset + limit]
+        return json_response(
+            200, self.shape(paging(call.request, page, len(everything), limit, offset))
+        )
+
+    def _playlist(self, call: Call) -> FakePlaylist:
+        found = next((p for p in self.account.playlists if p.id == call.id), None)
+        if found is None:
+            raise FakeApiError(404, "Resource not found")
+        return found
+
+    def playlist(self, call: Call) -> httpx.Response:
+        playlist = self._playlist(call)
+        uris = [uri for uri, _, _ in self.account.playlist_items[playlist.id]]
+        return json_response(200, self.shape(playlist.simple(uris)))
+
+    def _editable(self, playlist: FakePlaylist) -> bool:
+        return playlist.owner == self.account.user_id or playlist.collaborative
+
+    def playlist_items(self, call: Call) -> httpx.Response:
+        """Items of a playlist you own or collaborate on; a bare 403 for the others."""
+        playlist = self._playlist(call)
+        if not self._editable(playlist):
+            raise FakeApiError(403, "Forbidden")
+        limit = int_param(call.params, "limit", 20, 1, 50)
+        offset = int_param(call.params, "offset", 0, 0, 100_000)
+        entries = self.account.playlist_items[playlist.id]
+        items = [
+            {
+                "added_at": iso(at).split(".")[0] + "Z",
+                "added_by": {"id": by, "type": "user", "uri": f"spotify:user:{by}"},
+                "is_local": uri.startswith("spotify:local:"),
+                "item": self.account.item_json(uri),
+            }
+            for uri, at, by in entries[offset : offset + limit]
+        ]
+        return json_response(
+            200, self.shape(paging(call.request, items, len(entries), limit, offset))
+        )
+
+    def add_to_playlist(self, call: Call) -> httpx.Response:
+        playlist = self._playlist(call)
+        if not self._editable(playlist):
+            raise FakeApiError(403, "Forbidden")
+        body = request_body(call.request)
+        uris = body.get("uris") if isinstance(body, dict) else None
+        if not isinstance(uris, list) or not uris or len(uris) > 100:
+            raise FakeApiError(400, "Invalid uris")
+        if not all(isinstance(uri, str) and self.account.knows(uri) for uri in uris):
+            raise FakeApiError(400, "Invalid track uri")
+        entries = self.account.playlist_items[playlist.id]
+        now = self.clock()
+        entries.extend((uri, now, self.account.user_id) for uri in uris)
+        snapshot = playlist.simple([uri for uri, _, _ in entries])["snapshot_id"]
+        return json_response(201, {"snapshot_id": snapshot})
+
+    # --- albums and artists -----------------------------------------------------------
+
+    def _album(self, call: Call) -> FakeAlbum:
+        album = ALBUMS.get(call.id)
+        if album is None:
+            raise FakeApiError(404, "Non existing id")
+        return album
+
+    def _album_tracks(self, call: Call, album: FakeAlbum, limit: int) -> dict[str, Any]:
+        offset = int_param(call.params, "offset", 0, 0, 10_000)
+        tracks = [self.account.item_json(track.uri) for track in album.tracks]
+        for track in tracks:
+            track.pop("album", None)  # an album's tracks are simplified: no album inside
+        return paging(call.request, tracks[offset : offset + limit], len(tracks), limit, offset)
+
+    def album(self, call: Call) -> httpx.Response:
+        album = self._album(call)
+        body = {
+            **album.simple(),
+            "label": "spotui Records",
+            "popularity": 50,
+            "copyrights": [{"text": f"℗ {album.release_date[:4]} spotui Records", "type": "P"}],
+            "tracks": self._album_tracks(call, album, 50),
+        }
+        return json_response(200, self.shape(body))
+
+    def album_tracks(self, call: Call) -> httpx.Response:
+        album = self._album(call)
+        limit = int_param(call.params, "limit", 20, 1, 50)
+        return json_response(200, self.shape(self._album_tracks(call, album, limit)))
+
+    def artist(self, call: Call) -> httpx.Response:
+        found = next((a for a in ALL_ARTISTS if a.id == call.id), None)
+        if found is None:
+            raise FakeApiError(404, "Non existing id")
+        return json_response(200, self.shape(found.full()))
+
+    def artist_albums(self, call: Call) -> httpx.Response:
+        if not any(a.id == call.id for a in ALL_ARTISTS):
+            raise FakeApiError(404, "Non existing id")
+        groups = call.params.get("include_groups", "album,single,appears_on,compilation")
+        wanted = {group for group in groups.split(",") if group}
+        limit = int_param(call.params, "limit", 10, 1, ALBUMS_PAGE_MAX)
+        offset = int_param(call.params, "offset", 0, 0, 10_000)
+        albums = [
+            {**album.simple(), "album_group": album.album_type}
+            for album in DISCOGRAPHY.get(call.id, ())
+            if album.album_type in wanted
+        ]
+        page = albums[offset : offset + limit]
+        return json_response(
+            200, self.shape(paging(call.request, page, len(albums), limit, offset))
+        )
+
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/me", None, WebApi.me),
@@ -410,5 +581,17 @@ ROUTES: tuple[Route, ...] = (
     Route("PUT", "/me/library", MODIFY_LIBRARY, WebApi.save),
     Route("DELETE", "/me/library", MODIFY_LIBRARY, WebApi.remove),
     Route("GET", "/me/library/contains", READ_LIBRARY, WebApi.contains),
+    Route("GET", "/me/player/queue", READ_PLAYBACK, WebApi.queue),
+    Route("POST", "/me/player/queue", MODIFY_PLAYBACK, WebApi.add_to_queue),
+    Route("GET", "/search", None, WebApi.search),
+    Route("GET", "/me/playlists", "playlist-read-private", WebApi.my_playlists),
+    Route("GET", "/playlists/{id}", None, WebApi.playlist),
+    Route("GET", "/playlists/{id}/items", "playlist-read-private", WebApi.playlist_items),
+    Route("POST", "/playlists/{id}/items", "playlist-modify-private", WebApi.add_to_playlist),
+    Route("GET", "/albums/{id}", None, WebApi.album),
+    Route("GET", "/albums/{id}/tracks", None, WebApi.album_tracks),
+    Route("GET", "/artists/{id}", None, WebApi.artist),
+    Route("GET", "/artists/{id}/albums", None, WebApi.artist_albums),
 )
 _TABLE = {(route.method, route.path): route for route in ROUTES}
+_WITH_ID = frozenset({"playlists", "albums", "artists"})

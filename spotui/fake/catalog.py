@@ -86,6 +86,8 @@ class FakeTrack:
     release_date: str = "2021-05-14"
     track_number: int = 1
     key: str = ""
+    album_type: str = "album"
+    total_tracks: int = 12
 
     @property
     def id(self) -> str:
@@ -102,8 +104,8 @@ class FakeTrack:
             **_ref("track", self.id),
             "album": {
                 **_ref("album", album_id),
-                "album_type": "album",
-                "total_tracks": 12,
+                "album_type": self.album_type,
+                "total_tracks": self.total_tracks,
                 "available_markets": ["GB", "JP", "US"],
                 "artists": artists[:1],
                 "images": images("album:" + self.album),

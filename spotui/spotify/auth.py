@@ -41,6 +41,10 @@ SCOPES: tuple[str, ...] = (
     "user-read-recently-played",
     "user-library-read",
     "user-library-modify",
+    "playlist-read-private",
+    "playlist-read-collaborative",
+    "playlist-modify-private",
+    "playlist-modify-public",
 )
 
 CLIENT_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")

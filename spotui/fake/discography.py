@@ -1,0 +1,195 @@
+"""What the fake can play beyond the catalogue: albums, artists' discographies, playlists.
+
+Each of the catalogue's artists has albums and singles (Nightshift Collective has
+more than ten, so its albums come in two pages). An album holds its catalogue
+tracks and made-up ones around them. Playlists come in the three kinds Spotify
+treats differently in 2026: owned, collaborative and followed (items refused).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from typing import Any
+
+from spotui.fake.catalog import (
+    API,
+    ARTISTS,
+    OPEN,
+    TRACKS,
+    FakeArtist,
+    FakeTrack,
+    images,
+    library_track,
+    spotify_id,
+)
+
+ALBUMS_PAGE_MAX = 10  # /artists/{id}/albums gives 10 a page at most in 2026
+_WORDS = ("Lanterns", "Undertow", "Blue Hour", "Paper Moon", "Afterglow", "Tidal", "Ember")
+_SINGLES = (
+    "Aurora Borealis",
+    "夏の終わり",
+    "قمر",
+    "Feedback Loop",
+    "Perreo Solar",
+    "Danfo Driver",
+    "Hygge",
+    "Firefly",
+    "Milonga Nueva",
+    "Rainy Window",
+)
+
+
+@dataclass(frozen=True)
+class FakeAlbum:
+    name: str
+    artist: FakeArtist
+    tracks: tuple[FakeTrack, ...]
+    album_type: str = "album"  # or "single"
+    release_date: str = "2021-05-14"
+
+    @property
+    def id(self) -> str:
+        return spotify_id("album:" + self.name)
+
+    @property
+    def uri(self) -> str:
+        return f"spotify:album:{self.id}"
+
+    def simple(self) -> dict[str, Any]:
+        return {
+            "album_type": self.album_type,
+            "artists": [self.artist.simple()],
+            "external_urls": {"spotify": f"{OPEN}/album/{self.id}"},
+            "href": f"{API}/albums/{self.id}",
+            "id": self.id,
+            "images": images("album:" + self.name),
+            "name": self.name,
+            "release_date": self.release_date,
+            "release_date_precision": "day",
+            "total_tracks": len(self.tracks),
+            "type": "album",
+            "uri": self.uri,
+        }
+
+
+@dataclass(frozen=True)
+class FakePlaylist:
+    name: str
+    owner: str  # a user id: the demo user's, or "spotify"
+    owner_name: str
+    uris: tuple[str, ...]
+    collaborative: bool = False
+    description: str = ""
+
+    @property
+    def id(self) -> str:
+        return spotify_id("playlist:" + self.name)
+
+    @property
+    def uri(self) -> str:
+        return f"spotify:playlist:{self.id}"
+
+    def simple(self, uris: list[str]) -> dict[str, Any]:
+        """As ``/me/playlists`` lists it (2026: ``items`` holds the count, not ``tracks``)."""
+        return {
+            "collaborative": self.collaborative,
+            "description": self.description,
+            "external_urls": {"spotify": f"{OPEN}/playlist/{self.id}"},
+            "href": f"{API}/playlists/{self.id}",
+            "id": self.id,
+            "images": images("playlist:" + self.name),
+            "name": self.name,
+            "owner": {
+                "display_name": self.owner_name,
+                "external_urls": {"spotify": f"{OPEN}/user/{self.owner}"},
+                "href": f"{API}/users/{self.owner}",
+                "id": self.owner,
+                "type": "user",
+                "uri": f"spotify:user:{self.owner}",
+            },
+            "public": not self.collaborative,
+            "snapshot_id": spotify_id(f"snapshot:{self.name}:{len(uris)}"),
+            "items": {"href": f"{API}/playlists/{self.id}/items", "total": len(uris)},
+            "type": "playlist",
+            "uri": self.uri,
+        }
+
+
+def _album(artist: FakeArtist, name: str, year: int, size: int, kind: str = "album") -> FakeAlbum:
+    """An album of ``size`` tracks: the catalogue's tracks on it, and made-up ones."""
+    known = [track for track in TRACKS if track.album == name]
+    total = max(size, len(known))
+    rng = random.Random(name)
+    tracks: list[FakeTrack] = []
+    for number in range(1, total + 1):
+        if known and (number == 1 or rng.random() < 0.3 or total - number < len(known)):
+            tracks.append(
+                replace(known.pop(0), track_number=number, total_tracks=total, album_type=kind)
+            )
+            continue
+        tracks.append(
+            FakeTrack(
+                name=f"{rng.choice(_WORDS)} {number}" if kind == "album" else name,
+                artists=(artist,),
+                album=name,
+                duration_ms=rng.randint(120_000, 300_000),
+                popularity=rng.randint(20, 70),
+                release_date=f"{year}-05-14",
+                track_number=number,
+                key=f"album:{name}:{number}",
+                album_type=kind,
+                total_tracks=total,
+            )
+        )
+    return FakeAlbum(name, artist, tuple(tracks), kind, f"{year}-05-14")
+
+
+def _discography() -> dict[str, tuple[FakeAlbum, ...]]:
+    """Each catalogue artist's albums and singles, newest first."""
+    by_artist: dict[str, list[FakeAlbum]] = {artist.id: [] for artist in ARTISTS}
+    for index, artist in enumerate(ARTISTS):
+        own = sorted({track.album for track in TRACKS if track.artists[0] == artist})
+        for offset, name in enumerate(own):
+            by_artist[artist.id].append(_album(artist, name, 2024 - offset, 8))
+        by_artist[artist.id].append(_album(artist, _SINGLES[index], 2025, 1, "single"))
+    nightshift = ARTISTS[9]
+    for volume in range(1, 14):  # with "Vol. 4" from the catalogue: 14 albums, two pages
+        if volume != 4:
+            by_artist[nightshift.id].append(
+                _album(nightshift, f"Late Night Tapes, Vol. {volume}", 2010 + volume, 6)
+            )
+    return {
+        artist_id: tuple(sorted(albums, key=lambda a: a.release_date, reverse=True))
+        for artist_id, albums in by_artist.items()
+    }
+
+
+DISCOGRAPHY: dict[str, tuple[FakeAlbum, ...]] = _discography()
+ALBUMS: dict[str, FakeAlbum] = {
+    album.id: album for albums in DISCOGRAPHY.values() for album in albums
+}
+ALBUM_TRACKS: dict[str, FakeTrack] = {
+    track.uri: track for album in ALBUMS.values() for track in album.tracks
+}
+
+
+def demo_playlists(user_id: str, user_name: str, mix: list[str]) -> list[FakePlaylist]:
+    """The demo user's playlists: two owned, one collaborative, two followed."""
+    road = [t.uri for t in (TRACKS[4], TRACKS[5], TRACKS[11], TRACKS[1], TRACKS[9])]
+    focus = [TRACKS[10].uri, *(library_track(i).uri for i in range(0, 40, 3))]
+    return [
+        FakePlaylist("spotui demo mix", user_id, user_name, tuple(mix), description="Yours"),
+        FakePlaylist("Road Trip 2026", user_id, user_name, tuple(road)),
+        FakePlaylist(
+            "Friday Night (with Sam)",
+            "sam.k",
+            "Sam",
+            tuple(TRACKS[i].uri for i in (5, 11, 2, 8)),
+            collaborative=True,
+        ),
+        FakePlaylist(
+            "Deep Focus", "spotify", "Spotify", tuple(focus), description="Keep calm and focus."
+        ),
+        FakePlaylist("Today's Top Hits", "spotify", "Spotify", tuple(t.uri for t in TRACKS[:10])),
+    ]
