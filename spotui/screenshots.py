@@ -70,6 +70,27 @@ def _tab(key: str, view: str, rows: int) -> Callable[[Pilot], Awaitable[None]]:
     return run
 
 
+async def _queue(pilot: Pilot) -> None:
+    await _now_playing(pilot)
+    await pilot.press("a")  # the playing track, queued: marked as yours
+    await pilot.pause(0.3)
+    await pilot.press("6")
+    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "queue-view", 13))
+
+
+async def _search(pilot: Pilot) -> None:
+    await _now_playing(pilot)
+    await pilot.press("slash", *"Nightshift")
+    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "found-album", 10))
+    pilot.app.screen.query_one(Input).cursor_blink = False
+
+
+async def _artist(pilot: Pilot) -> None:
+    await _now_playing(pilot)
+    await pilot.press("O")  # the playing track's artist
+    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "artist-tracks", 10))
+
+
 async def _wizard(pilot: Pilot) -> None:
     await _settle(pilot, lambda: bool(pilot.app.screen.query("#client-id")))
     for field in pilot.app.screen.query(Input):
@@ -82,6 +103,10 @@ SCENES: dict[str, tuple[bool, Callable[[Pilot], Awaitable[None]]]] = {
     "top-artists": (True, _tab("3", "top-artists-view", 20)),
     "recently-played": (True, _tab("4", "recent-view", 30)),
     "library": (True, _tab("5", "library-view", 1204)),
+    "queue": (True, _queue),
+    "playlists": (True, _tab("7", "playlists-view", 5)),
+    "search": (True, _search),
+    "artist": (True, _artist),
     "wizard": (False, _wizard),
 }
 

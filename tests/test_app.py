@@ -123,7 +123,7 @@ async def test_volume_keys_use_the_configured_step():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         device = fake_of(app).account.active_device
-        await pilot.press("plus")
+        await pilot.press("equals_sign")
         await until(pilot, lambda: device["volume_percent"] == 85)
         assert "volume 85%" in text(app, "#details")
         await pilot.press("minus", "minus")

@@ -26,7 +26,7 @@ async def _playback(spotify: SpotifyClient) -> Playback:
 
 
 def _simple(name: str, help: str, call: str, said: str) -> None:
-    """play, pause, next and prev: one call to the client, one line said."""
+    """pause, next and prev: one call to the client, one line said (play: music.py)."""
 
     async def run(spotify: SpotifyClient, _: argparse.Namespace) -> int:
         await getattr(spotify, call)()
@@ -36,7 +36,6 @@ def _simple(name: str, help: str, call: str, said: str) -> None:
     command(name, help)(run)
 
 
-_simple("play", "resume playback", "play", "▶ Playing")
 _simple("pause", "pause playback", "pause", "⏸ Paused")
 _simple("next", "skip to the next track", "next", "⏭ Next")
 _simple("prev", "go back to the previous track", "previous", "⏮ Previous")

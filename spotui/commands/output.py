@@ -15,6 +15,7 @@ from spotui.spotify.models import (
     Device,
     Episode,
     Playback,
+    Playlist,
     SavedTrack,
     Track,
     pick_image,
@@ -214,6 +215,18 @@ def item_json(item: Track | Artist) -> dict[str, Any]:
         "id": item.id,
         "uri": item.uri,
         "url": item.url,
+    }
+
+
+def playlist_json(playlist: Playlist) -> dict[str, Any]:
+    return {
+        "name": playlist.name,
+        "id": playlist.id,
+        "uri": playlist.uri,
+        "owner": playlist.owner_name or playlist.owner_id,
+        "collaborative": playlist.collaborative,
+        "items": playlist.total,
+        "url": playlist.url,
     }
 
 

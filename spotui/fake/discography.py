@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from spotui.fake.catalog import (
+    ALL_ARTISTS,
     API,
     ARTISTS,
     OPEN,
@@ -147,12 +148,15 @@ def _album(artist: FakeArtist, name: str, year: int, size: int, kind: str = "alb
 
 def _discography() -> dict[str, tuple[FakeAlbum, ...]]:
     """Each catalogue artist's albums and singles, newest first."""
-    by_artist: dict[str, list[FakeAlbum]] = {artist.id: [] for artist in ARTISTS}
+    by_artist: dict[str, list[FakeAlbum]] = {artist.id: [] for artist in ALL_ARTISTS}
     for index, artist in enumerate(ARTISTS):
         own = sorted({track.album for track in TRACKS if track.artists[0] == artist})
         for offset, name in enumerate(own):
             by_artist[artist.id].append(_album(artist, name, 2024 - offset, 8))
         by_artist[artist.id].append(_album(artist, _SINGLES[index], 2025, 1, "single"))
+    for index, artist in enumerate(ALL_ARTISTS[len(ARTISTS) :]):  # one album each
+        year = 2016 + index
+        by_artist[artist.id].append(_album(artist, f"{artist.name} ({year})", year, 5))
     nightshift = ARTISTS[9]
     for volume in range(1, 14):  # with "Vol. 4" from the catalogue: 14 albums, two pages
         if volume != 4:

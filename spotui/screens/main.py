@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,38 +17,60 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from spotui.browse import Browse
 from spotui.config import Config
 from spotui.controller import Command, PlayerController, Trouble
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.lists import ListsService, TopKind
 from spotui.player import AFTER_COMMAND_S, PlayerState, next_repeat
+from spotui.playing import (
+    SKIPS_WITHOUT_ASKING,
+    Entry,
+    PlayRequest,
+    QueueMarks,
+    from_list,
+    in_context,
+    skips_to,
+)
 from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
-from spotui.spotify.errors import AuthError, SpotifyError, no_device_hint, wait_text
+from spotui.spotify.errors import (
+    AuthError,
+    NoActiveDevice,
+    SpotifyError,
+    no_device_hint,
+    wait_text,
+)
 from spotui.spotify.models import (
     NOT_SAVABLE,
     TIME_RANGES,
+    Album,
     Artist,
     Device,
     Paging,
+    Playlist,
     TimeRange,
     Track,
     pick_image,
 )
 from spotui.widgets.art import AlbumArt, decode
+from spotui.widgets.table import RowsTable
 from spotui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from spotui.widgets.lists import ListView
 from spotui.widgets.now_playing import NowPlaying
 
-TABS = ("now", "top-tracks", "top-artists", "recent", "library")
+TABS = ("now", "top-tracks", "top-artists", "recent", "library", "queue", "playlists")
+# Short, so that every tab fits on an 80-column terminal.
 TAB_TITLES = {
-    "now": "Now playing",
+    "now": "Now",
     "top-tracks": "Top tracks",
     "top-artists": "Top artists",
-    "recent": "Recently played",
+    "recent": "Recent",
     "library": "Library",
+    "queue": "Queue",
+    "playlists": "Playlists",
 }
 
 
@@ -57,17 +79,24 @@ class MainScreen(Screen):
 
     BINDINGS = [
         Binding("space", "play_pause", "Play/Pause", tooltip="Play or pause"),
+        Binding("slash", "search", "Search", tooltip="Search Spotify"),
         Binding("n", "next", "Next", tooltip="Skip to the next track"),
         Binding("p", "previous", "Prev", tooltip="Back to the previous track"),
         # Priority: the tab bar would otherwise take the arrows to switch tabs.
         Binding("left", "seek(-1)", "Back", show=False, tooltip="Seek back", priority=True),
         Binding("right", "seek(1)", "Forward", show=False, tooltip="Seek forward", priority=True),
-        Binding("plus,equals_sign", "volume(1)", "Vol +", show=False, tooltip="Volume up"),
+        Binding("equals_sign", "volume(1)", "Vol +", show=False, tooltip="Volume up (=)"),
         Binding("minus", "volume(-1)", "Vol -", show=False, tooltip="Volume down"),
         Binding("s", "shuffle", "Shuffle", tooltip="Turn shuffle on or off"),
         Binding("r", "repeat", "Repeat", tooltip="Repeat: off, all, one"),
         Binding("l", "like", "Like", tooltip="Save or remove the track from your library"),
         Binding("d", "devices", "Devices", tooltip="Pick the device to play on"),
+        Binding("a", "queue_add", "Queue", tooltip="Queue the highlighted (or playing) track"),
+        Binding(
+            "plus", "add_to_playlist", "Add to…", show=False, tooltip="Add the track to a playlist"
+        ),
+        Binding("o", "open", "Open", show=False, tooltip="Open the album, artist or playlist"),
+        Binding("O", "open_artist", "Artist", show=False, tooltip="Open the track's artist"),
         Binding("t", "time_range", "Range", tooltip="Top lists: 4 weeks, 6 months, all time"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Ask Spotify again now"),
         *(
@@ -76,7 +105,7 @@ class MainScreen(Screen):
                 f"tab('{tab}')",
                 TAB_TITLES[tab],
                 show=False,
-                tooltip=f"Show {TAB_TITLES[tab].lower()}",
+                tooltip=f"Show the {TAB_TITLES[tab].lower()} tab",
             )
             for number, tab in enumerate(TABS, 1)
         ),
@@ -109,6 +138,9 @@ class MainScreen(Screen):
             on_signed_out=self._signed_out,
         )
         self._loaded: set[str] = set()
+        self.queue_marks = QueueMarks()
+        self.browse = Browse(spotify)
+        self._me: str | None = None  # the user's id, asked for once
         self._liked_for: str | None = None
         self._art_url: str | None = None
         self._countdown_timer: Timer | None = None
@@ -137,6 +169,8 @@ class MainScreen(Screen):
             yield TabPane(self._top_title("top-artists"), id="top-artists")
             yield TabPane(TAB_TITLES["recent"], id="recent")
             yield TabPane(TAB_TITLES["library"], id="library")
+            yield TabPane(TAB_TITLES["queue"], id="queue")
+            yield TabPane(TAB_TITLES["playlists"], id="playlists")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -175,8 +209,18 @@ class MainScreen(Screen):
             self.now_playing.liked = None
             if item_uri:
                 self.check_liked(item_uri)
-            if "recent" in self._loaded and self.query_one(TabbedContent).active == "recent":
-                self.load_recent()
+            self._refresh_on_track_change()
+
+    def _refresh_on_track_change(self) -> None:
+        """Recently played and the queue change with the track: reload the one on show."""
+        active = self.query_one(TabbedContent).active
+        for tab in ("recent", "queue"):
+            if tab in self._loaded:
+                if tab == active:
+                    self._loaded.discard(tab)
+                    self._load_tab(tab)
+                else:
+                    self._loaded.discard(tab)  # loaded again when next shown
 
     @work(exclusive=True, group="art")
     async def load_art(self, url: str | None) -> None:
@@ -241,6 +285,157 @@ class MainScreen(Screen):
         refusal = await self.controller.send(command, after)
         if refusal is not None and not isinstance(refusal, AuthError):
             self.notify(refusal.message, title="Spotify said no", severity="warning")
+
+    @work(group="commands")
+    async def play(self, request: PlayRequest, device_id: str | None = None) -> None:
+        """Start ``request``, showing its first track at once; with no active device,
+        pick one and start it there."""
+        shown = request.shown(self.state, self._now())
+        refusal = await self.controller.send(request.command(device_id), shown)
+        if isinstance(refusal, NoActiveDevice) and device_id is None:
+            self._pick_device(lambda device: self.play(request, device))
+        elif refusal is not None and not isinstance(refusal, AuthError):
+            self.notify(refusal.message, title="Spotify said no", severity="warning")
+
+    def _pick_device(self, then: Callable[[str], object]) -> None:
+        from spotui.screens.devices import DevicePicker  # only when asked for
+
+        def chosen(device: Device | None) -> None:
+            if device is not None and device.id:
+                self.notify(f"Playing on {device.name}.")
+                then(device.id)
+
+        self.notify(no_device_hint("pick one below") + ".", severity="warning")
+        self.app.push_screen(DevicePicker(self.spotify), chosen)
+
+    @on(RowsTable.Chosen)
+    def chosen(self, event: RowsTable.Chosen) -> None:
+        """Enter on a row: play it (a track from there on, an artist as a whole), or
+        on the queue, skip forward to it."""
+        event.stop()
+        item = event.item
+        if self.query_one(TabbedContent).active == "queue":
+            self.skip_to(event.index, item)
+        elif isinstance(item, (Artist, Playlist)) and item.uri:
+            self.play(in_context(item.uri))
+        elif isinstance(item, Entry):
+            entries = [entry for entry in event.table.items if isinstance(entry, Entry)]
+            request = from_list(entries, entries.index(item))
+            if request is None:
+                self.notify("Spotify cannot start a local file from here.", severity="warning")
+            else:
+                self.play(request)
+
+    def skip_to(self, index: int, item: object) -> None:
+        """Reach the queue's item at ``index`` by skipping (Spotify has no "jump")."""
+        skips = skips_to(index)
+        name = item.name if isinstance(item, Entry) else "it"
+
+        def go(confirmed: bool | None = True) -> None:
+            if confirmed:
+                self._send(partial(_skip, skips), None)
+                self.notify(f"Skipping to “{name}”.")
+
+        if skips <= SKIPS_WITHOUT_ASKING:
+            go()
+            return
+        from spotui.screens.confirm import Confirm
+
+        question = f"Skip {skips} tracks to reach “{name}”?"
+        self.app.push_screen(Confirm(question, yes=f"Skip {skips}"), go)
+
+    def _highlighted(self) -> object | None:
+        """The item under the cursor of the tab on show; on now playing, the track."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "now":
+            item = self.state.playback.item if self.state.playback else None
+            return Entry.of(item) if item is not None else None
+        tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
+        return tables.first().highlighted if tables else None
+
+    def action_queue_add(self) -> None:
+        """Queue the highlighted track, or the playing one on the now-playing tab."""
+        entry = self._highlighted()
+        if not isinstance(entry, Entry) or not entry.playable or entry.uri is None:
+            self.notify("Highlight a track to queue it.", severity="warning")
+            return
+        self.queue_add(entry.uri, entry.name)
+
+    @work(group="commands")
+    async def queue_add(self, uri: str, name: str) -> None:
+        try:
+            await self.spotify.add_to_queue(uri)
+        except SpotifyError as exc:
+            self.notify(exc.message, title="Could not queue it", severity="warning")
+            return
+        self.queue_marks.added(uri)
+        self.notify(f"Queued “{name}”.")
+        self._loaded.discard("queue")
+        if self.query_one(TabbedContent).active == "queue":
+            self._load_tab("queue")
+
+    def action_add_to_playlist(self) -> None:
+        entry = self._highlighted()
+        self.add_to_playlist(entry if isinstance(entry, Entry) else None)
+
+    def add_to_playlist(self, entry: Entry | None) -> None:
+        """Pick one of your playlists (type to filter) and add the track to it."""
+        if entry is None or not entry.playable or entry.uri is None:
+            self.notify("Highlight a track to add it to a playlist.", severity="warning")
+            return
+        from spotui.screens.playlist_picker import PlaylistPicker
+
+        uri, name = entry.uri, entry.name
+
+        def picked(playlist: Playlist | None) -> None:
+            if playlist is not None and playlist.id:
+                self.add_to(playlist, uri, name)
+
+        self.app.push_screen(PlaylistPicker(self.browse, name), picked)
+
+    @work(group="commands")
+    async def add_to(self, playlist: Playlist, uri: str, name: str) -> None:
+        try:
+            await self.spotify.add_to_playlist(playlist.id or "", [uri])
+        except SpotifyError as exc:
+            self.notify(exc.message, title="Could not add it", severity="warning")
+            return
+        self.notify(f"Added “{name}” to “{playlist.name}”.")
+
+    def action_open(self) -> None:
+        self.open_item(self._highlighted())
+
+    def action_open_artist(self) -> None:
+        item = self._highlighted()
+        if isinstance(item, Entry) and (item.artist_id or item.artists):
+            self.open_artist(Artist(name=item.artists, id=item.artist_id))
+        else:
+            self.open_item(item)
+
+    def open_artist(self, artist: Artist) -> None:
+        from spotui.screens.pages import ArtistScreen
+
+        self.app.push_screen(ArtistScreen(self, artist))
+
+    def open_item(self, item: object) -> None:
+        """A page for an album, an artist or a playlist; a track opens its album."""
+        from spotui.screens.pages import AlbumScreen, PlaylistScreen
+
+        if isinstance(item, Entry) and item.album_id:
+            item = Album(name=item.album, id=item.album_id)
+        if isinstance(item, Album) and item.id:
+            self.app.push_screen(AlbumScreen(self, item))
+        elif isinstance(item, Artist) and (item.id or item.name):
+            self.open_artist(item)
+        elif isinstance(item, Playlist):
+            self.app.push_screen(PlaylistScreen(self, item))
+        else:
+            self.notify("Highlight an album, an artist or a playlist to open it.")
+
+    def action_search(self) -> None:
+        from spotui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self))
 
     def _playing(self) -> bool:
         if self.state.playback is None:
@@ -368,6 +563,13 @@ class MainScreen(Screen):
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._load_tab(event.pane.id)
+            self._focus_table(event.pane)
+
+    def _focus_table(self, pane: TabPane) -> None:
+        """The keys go to the tab's table (arrows move, Enter plays) once it is there."""
+        tables = pane.query(RowsTable)
+        if tables:
+            tables.first().focus()
 
     async def _view(self, tab: str) -> ListView:
         """The tab's table view, mounted the first time it is needed.
@@ -386,8 +588,12 @@ class MainScreen(Screen):
             "top-artists": lambda: lists.ListView(lists.TOP_ARTIST_COLUMNS, id="top-artists-view"),
             "recent": lambda: lists.ListView(lists.RECENT_COLUMNS, id="recent-view"),
             "library": lambda: lists.LibraryView(id="library-view"),
+            "queue": lambda: lists.ListView(lists.QUEUE_COLUMNS, id="queue-view"),
+            "playlists": lambda: lists.ListView(lists.PLAYLIST_COLUMNS, id="playlists-view"),
         }[tab]()
         await pane.mount(view)
+        if self.query_one(TabbedContent).active == tab:
+            self._focus_table(pane)
         return view
 
     def _load_tab(self, tab: str) -> None:
@@ -402,6 +608,10 @@ class MainScreen(Screen):
             self.load_recent()
         elif tab == "library":
             self.load_library()
+        elif tab == "queue":
+            self.load_queue()
+        elif tab == "playlists":
+            self.load_playlists()
 
     def action_time_range(self) -> None:
         index = TIME_RANGES.index(self.time_range)
@@ -451,7 +661,7 @@ class MainScreen(Screen):
             mine = self.lists.cached_top("tracks", time_range)
             columns, rows = top_artist_table(items, mine)  # type: ignore[arg-type]
         view.table.set_columns(columns)
-        view.table.replace_rows(rows)
+        view.table.replace_rows(rows, _entries(items) if kind == "tracks" else items)
         count = f"{len(items)} {kind}"
         view.caption(f"Your top {kind} · {caption} · {count} · press t for another range")
 
@@ -467,7 +677,7 @@ class MainScreen(Screen):
             self._loaded.discard("recent")
             return
         now = datetime.fromtimestamp(self.services.clock(), UTC)
-        view.table.replace_rows(recent_rows(items, now))
+        view.table.replace_rows(recent_rows(items, now), [Entry.of(e.track) for e in items])
         view.caption(f"The last {len(items)} tracks you played")
 
     @work(group="library", exclusive=True)
@@ -485,13 +695,15 @@ class MainScreen(Screen):
         table.clear()
         pending: dict[int, Paging] = {}
         batch: list[tuple[str, ...]] = []
+        entries: list[Entry] = []
         shown = total = 0
         flushed_at = 0.0
 
         def flush() -> None:
             nonlocal flushed_at
-            table.add_rows(batch)
+            table.add_rows(batch, entries)
             batch.clear()
+            entries.clear()
             view.progress(min(shown, total), total)
             flushed_at = self._now()
 
@@ -502,6 +714,7 @@ class MainScreen(Screen):
                 while shown in pending:
                     ready = pending.pop(shown)
                     batch.extend(saved_rows(ready.items, shown + 1))
+                    entries.extend(Entry.of(saved.track) for saved in ready.items)
                     shown += len(ready.items) or ready.limit
                 if batch and (table.row_count == 0 or self._now() - flushed_at >= 0.1):
                     flush()
@@ -512,3 +725,48 @@ class MainScreen(Screen):
             return
         flush()
         view.progress(total, total)
+
+    @work(group="queue", exclusive=True)
+    async def load_queue(self) -> None:
+        from spotui.widgets.lists import queue_rows
+
+        view = await self._view("queue")
+        try:
+            queue = await self.spotify.queue()
+        except SpotifyError as exc:
+            view.caption(exc.message)
+            self._loaded.discard("queue")
+            return
+        marks = self.queue_marks.mark([item.uri for item in queue.next])
+        view.table.replace_rows(queue_rows(queue.next, marks), [Entry.of(i) for i in queue.next])
+        playing = f"Playing “{queue.playing.name}”. " if queue.playing else ""
+        view.caption(
+            f"{playing}Next: {len(queue.next)} · ✓ queued by you · Enter skips to a track"
+            if queue.next
+            else f"{playing}Nothing queued. Press a on a track to add it."
+        )
+
+    @work(group="playlists", exclusive=True)
+    async def load_playlists(self) -> None:
+        from spotui.widgets.lists import playlist_rows
+
+        view = await self._view("playlists")
+        try:
+            found = await self.browse.playlists()
+            me = self._me or (await self.spotify.me()).id
+        except SpotifyError as exc:
+            view.caption(exc.message)
+            self._loaded.discard("playlists")
+            return
+        self._me = me
+        view.table.replace_rows(playlist_rows(found, me), found)
+        view.caption(f"Your {len(found)} playlists · Enter plays · o opens · + adds a track")
+
+
+def _entries(tracks: Iterable[object]) -> list[Entry]:
+    return [Entry.of(track) for track in tracks if isinstance(track, Track)]
+
+
+async def _skip(times: int, spotify: SpotifyClient) -> None:
+    for _ in range(times):
+        await spotify.next()

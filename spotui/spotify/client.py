@@ -8,6 +8,7 @@ import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from typing import Any, Final, Literal, Protocol, TypeVar
 
@@ -26,18 +27,24 @@ from spotui.spotify.errors import (
     api_error,
 )
 from spotui.spotify.models import (
+    Album,
     Artist,
     CursorPage,
     Device,
+    Item,
     Paging,
     Playback,
     PlayHistory,
+    Playlist,
+    Queue,
     RepeatMode,
     SavedTrack,
+    SearchResults,
     TimeRange,
     Track,
     User,
     parse_devices,
+    parse_playlist_entry,
 )
 from spotui.spotify.session import Session
 
@@ -45,6 +52,10 @@ T = TypeVar("T")
 
 log = logging.getLogger("spotui.http")
 URIS_PER_LIBRARY_CALL: Final = 40
+SEARCH_LIMIT: Final = 10  # results a type per search request, at most (2026)
+ALBUMS_PAGE: Final = 10  # an artist's albums a request, at most (2026)
+SearchType = Literal["track", "artist", "album", "playlist"]
+SEARCH_TYPES: Final[tuple[SearchType, ...]] = ("track", "artist", "album", "playlist")
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
 
 # After a 429: never less than a second, growing with each 429 in a row, whatever
@@ -61,6 +72,7 @@ FEATURES: Final = (
     ("/me/tracks", "Saved tracks"),
     ("/me/top", "Top lists"),
     ("/me/player/recently-played", "Recently played"),
+    ("/me/playlists", "Your playlists"),
     ("/me/player", "The player"),
     ("/me", "Your profile"),
 )
@@ -567,6 +579,94 @@ class SpotifyClient:
         if response.status_code != 200 or len(response.content) > max_bytes:
             raise NotFound("The cover art is not available.", status=response.status_code)
         return response.content
+
+    # --- the queue --------------------------------------------------------------------
+
+    async def queue(self) -> Queue:
+        """What plays now and next (about 20 items; queued ones are not marked)."""
+        return Queue.from_json(await self._get("/me/player/queue"))
+
+    async def add_to_queue(self, uri: str, *, device_id: str | None = None) -> None:
+        """Put a track or episode at the end of the queue (Premium)."""
+        await self.request("POST", "/me/player/queue", params={"uri": uri, "device_id": device_id})
+
+    # --- search and the catalogue ---------------------------------------------------
+
+    async def search(
+        self,
+        query: str,
+        types: Sequence[SearchType] = SEARCH_TYPES,
+        *,
+        limit: int = SEARCH_LIMIT,
+        offset: int = 0,
+    ) -> SearchResults:
+        """One page of results per type, at most 10 each (Spotify's 2026 cap).
+
+        ``query`` may hold Spotify's field filters: ``artist:``, ``album:``,
+        ``track:``, ``year:1990-1999``, ``genre:``.
+        """
+        data = await self._get(
+            "/search",
+            q=query,
+            type=",".join(types),
+            limit=min(max(limit, 1), SEARCH_LIMIT),
+            offset=offset,
+        )
+        return SearchResults.from_json(data)
+
+    async def album(self, album_id: str) -> tuple[Album, tuple[Track, ...]]:
+        """An album and its tracks (the first 50; each track knows its album)."""
+        answer = await self._get(f"/albums/{album_id}")
+        data = answer if isinstance(answer, dict) else {}
+        album = Album.from_json(data) or Album(name="Unknown album", id=album_id)
+        tracks = Paging.from_json(data.get("tracks"), Track.from_json).items
+        return album, tuple(replace(track, album=album) for track in tracks)
+
+    async def artist(self, artist_id: str) -> Artist:
+        """One artist (genres and followers only for apps made before 2026)."""
+        found = Artist.from_json(await self._get(f"/artists/{artist_id}"))
+        return found or Artist(name="Unknown artist", id=artist_id)
+
+    async def artist_albums(
+        self, artist_id: str, *, limit: int = ALBUMS_PAGE, offset: int = 0
+    ) -> Paging[Album]:
+        """An artist's albums and singles, newest first, 10 a page at most."""
+        data = await self._get(
+            f"/artists/{artist_id}/albums",
+            include_groups="album,single",
+            limit=min(max(limit, 1), ALBUMS_PAGE),
+            offset=offset,
+        )
+        return Paging.from_json(data, Album.from_json)
+
+    # --- playlists --------------------------------------------------------------------
+
+    async def my_playlists(self) -> tuple[Playlist, ...]:
+        """Every playlist in the user's library: owned, collaborative and followed."""
+        found: list[Playlist] = []
+        offset = 0
+        while True:
+            page = Paging.from_json(
+                await self._get("/me/playlists", limit=50, offset=offset), Playlist.from_json
+            )
+            found.extend(page.items)
+            offset += page.limit or 50
+            if page.next is None or offset >= page.total:
+                return tuple(found)
+
+    async def playlist_items(
+        self, playlist_id: str, *, limit: int = 50, offset: int = 0
+    ) -> Paging[Item]:
+        """One page of a playlist's tracks and episodes. Spotify answers 403
+        (``Forbidden``) for a playlist the user neither owns nor collaborates on."""
+        data = await self._get(f"/playlists/{playlist_id}/items", limit=limit, offset=offset)
+        return Paging.from_json(data, parse_playlist_entry)
+
+    async def add_to_playlist(self, playlist_id: str, uris: Sequence[str]) -> None:
+        """Add tracks or episodes at the end of a playlist you own or collaborate on."""
+        path = f"/playlists/{playlist_id}/items"
+        for chunk in _chunks(uris, 100):
+            await self.request("POST", path, json={"uris": list(chunk)})
 
     async def me(self) -> User:
         """The signed-in user (Spotify no longer says Premium or country here)."""

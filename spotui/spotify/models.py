@@ -157,6 +157,8 @@ class Album:
     artists: tuple[Artist, ...] = ()
     images: tuple[Image, ...] = ()
     release_date: str | None = None
+    album_type: str | None = None  # "album", "single" or "compilation"
+    total_tracks: int | None = None
 
     @classmethod
     def from_json(cls, data: Any) -> Album | None:
@@ -171,7 +173,17 @@ class Album:
             artists=_list(data, "artists", Artist.from_json),
             images=_list(data, "images", Image.from_json),
             release_date=_opt_str(data, "release_date"),
+            album_type=_opt_str(data, "album_type"),
+            total_tracks=_opt_int(data, "total_tracks"),
         )
+
+    @property
+    def artist_names(self) -> str:
+        return ", ".join(artist.name for artist in self.artists)
+
+    @property
+    def year(self) -> str:
+        return (self.release_date or "")[:4]
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,3 +502,93 @@ class User:
     @property
     def is_premium(self) -> bool | None:
         return None if self.product is None else self.product == "premium"
+
+
+@dataclass(frozen=True, slots=True)
+class Playlist:
+    """A playlist as ``/me/playlists`` and search list it.
+
+    ``total`` is None when Spotify did not say (2026 moved the count from
+    ``tracks`` to ``items``; both are read).
+    """
+
+    name: str
+    id: str | None = None
+    uri: str | None = None
+    url: str | None = None
+    owner_id: str | None = None
+    owner_name: str | None = None
+    collaborative: bool = False
+    total: int | None = None
+    description: str | None = None
+    images: tuple[Image, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> Playlist | None:
+        data = _obj(data)
+        if not data:
+            return None
+        owner = _obj(data.get("owner"))
+        count = _obj(data.get("items")) or _obj(data.get("tracks"))
+        return cls(
+            name=_str(data, "name", "Untitled playlist"),
+            id=_opt_str(data, "id"),
+            uri=_opt_str(data, "uri"),
+            url=_url(data),
+            owner_id=_opt_str(owner, "id"),
+            owner_name=_opt_str(owner, "display_name"),
+            collaborative=_bool(data, "collaborative"),
+            total=_opt_int(count, "total"),
+            description=_opt_str(data, "description"),
+            images=_list(data, "images", Image.from_json),
+        )
+
+    def editable_by(self, user_id: str | None) -> bool:
+        """Can this user read its items and add to it? Owned or collaborative only."""
+        return self.collaborative or (user_id is not None and self.owner_id == user_id)
+
+
+def parse_playlist_entry(data: Any) -> Item | None:
+    """One playlist item: under ``item`` since 2026 (``track`` before)."""
+    data = _obj(data)
+    return parse_item(data.get("item") if "item" in data else data.get("track"))
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """What plays now and next. Spotify does not say which items the user queued."""
+
+    playing: Item | None = None
+    next: tuple[Item, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> Queue:
+        data = _obj(data)
+        return cls(
+            playing=parse_item(data.get("currently_playing")),
+            next=_list(data, "queue", parse_item),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """One page of each type asked for; a type not asked for is None."""
+
+    tracks: Paging[Track] | None = None
+    artists: Paging[Artist] | None = None
+    albums: Paging[Album] | None = None
+    playlists: Paging[Playlist] | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> SearchResults:
+        data = _obj(data)
+
+        def page(key: str, parse: Callable[[Any], T | None]) -> Paging[T] | None:
+            return Paging.from_json(data[key], parse) if isinstance(data.get(key), dict) else None
+
+        return cls(
+            tracks=page("tracks", Track.from_json),
+            artists=page("artists", Artist.from_json),
+            albums=page("albums", Album.from_json),
+            playlists=page("playlists", Playlist.from_json),
+        )

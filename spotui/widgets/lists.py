@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, ProgressBar
 
 from spotui.format import ago, followers, mmss
-from spotui.spotify.models import Artist, PlayHistory, SavedTrack, Track
+from spotui.spotify.models import Album, Artist, Item, PlayHistory, Playlist, SavedTrack, Track
 from spotui.widgets.table import Column, RowsTable, column
 
 Row = tuple[str, ...]
@@ -88,6 +88,57 @@ def recent_rows(history: Iterable[PlayHistory], now: datetime) -> list[Row]:
     ]
 
 
+def queue_rows(items: Sequence[Item], marks: Sequence[bool]) -> list[Row]:
+    """What plays next, numbered, with a mark on the items you queued."""
+    return [(*row, "✓" if mine else "") for row, mine in zip(track_rows(items), marks, strict=True)]
+
+
+def track_rows(items: Iterable[Item], start: int = 1) -> list[Row]:
+    """Numbered tracks (or episodes): title, artists (or show), album and length."""
+    rows: list[Row] = []
+    for number, item in enumerate(items, start):
+        if isinstance(item, Track):
+            by, where = item.artist_names, _album(item)
+        else:
+            by, where = (item.show.name if item.show else ""), "Podcast"
+        rows.append((str(number), item.name, by, where, mmss(item.duration_ms)))
+    return rows
+
+
+def album_rows(albums: Iterable[Album], start: int = 1) -> list[Row]:
+    return [
+        (
+            str(number),
+            album.name,
+            album.artist_names,
+            (album.album_type or "").capitalize(),
+            album.year,
+            "" if album.total_tracks is None else str(album.total_tracks),
+        )
+        for number, album in enumerate(albums, start)
+    ]
+
+
+def artist_rows(artists: Iterable[Artist], start: int = 1) -> list[Row]:
+    return [(str(number), artist.name) for number, artist in enumerate(artists, start)]
+
+
+def playlist_rows(playlists: Iterable[Playlist], me: str | None, start: int = 1) -> list[Row]:
+    """Numbered playlists with their owner, size and what you may do with them."""
+    rows: list[Row] = []
+    for number, playlist in enumerate(playlists, start):
+        if playlist.collaborative:
+            kind = "Collaborative"
+        elif playlist.editable_by(me):
+            kind = "Yours"
+        else:
+            kind = "Followed"
+        count = "" if playlist.total is None else str(playlist.total)
+        owner = playlist.owner_name or playlist.owner_id or ""
+        rows.append((str(number), playlist.name, owner, count, kind))
+    return rows
+
+
 def saved_rows(saved: Iterable[SavedTrack], start: int) -> list[Row]:
     return [
         (
@@ -119,6 +170,31 @@ RECENT_COLUMNS: Columns = (
     column("Title", 0.4),
     column("Artists", 0.3),
     column("Album", 0.3),
+)
+TRACK_COLUMNS: Columns = TOP_TRACK_COLUMNS
+ALBUM_COLUMNS: Columns = (
+    column("#", 3, "right"),
+    column("Album", 0.5),
+    column("Artists", 0.5),
+    column("Type", 6),
+    column("Year", 4),
+    column("Tracks", 6, "right"),
+)
+ARTIST_COLUMNS: Columns = TOP_ARTIST_COLUMNS
+PLAYLIST_COLUMNS: Columns = (
+    column("#", 3, "right"),
+    column("Playlist", 0.6),
+    column("Owner", 0.4),
+    column("Items", 6, "right"),
+    column("Kind", 13),
+)
+QUEUE_COLUMNS: Columns = (
+    column("#", 3, "right"),
+    column("Title", 0.4),
+    column("Artists", 0.3),
+    column("Album", 0.3),
+    column("Length", 6, "right"),
+    column("You", 3),
 )
 LIBRARY_COLUMNS: Columns = (
     column("#", 6, "right"),

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -31,7 +32,35 @@ def column(label: str, width: int | float, justify: Justify = "left") -> Column:
 
 
 class RowsTable(ScrollView, can_focus=True):
-    """Rows of text under a fixed header, with a cursor row."""
+    """Rows of text under a fixed header, with a cursor row.
+
+    Each row may carry the item it shows (``items``, in step with ``rows``);
+    Enter posts :class:`RowsTable.Chosen` with it.
+    """
+
+    class Chosen(Message):
+        """Enter on a row: its index and the item behind it (None if it has none)."""
+
+        def __init__(self, table: RowsTable, index: int, item: object | None):
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.item = item
+
+        @property
+        def control(self) -> RowsTable:
+            return self.table
+
+    class WantsMore(Message):
+        """The cursor reached the last row and ``more`` says there is another page."""
+
+        def __init__(self, table: RowsTable):
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> RowsTable:
+            return self.table
 
     COMPONENT_CLASSES = {"rows-table--header", "rows-table--cursor", "rows-table--odd"}
     DEFAULT_CSS = """
@@ -61,6 +90,7 @@ class RowsTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "choose", "Play", tooltip="Play the highlighted row"),
     ]
 
     cursor_row: reactive[int] = reactive(0)
@@ -69,6 +99,8 @@ class RowsTable(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.spec = tuple(columns)
         self.rows: list[tuple[str, ...]] = []
+        self.items: list[object] = []
+        self.more = False  # set by the owner while another page can be asked for
         self._widths: list[int] = [len(label) for label, _, _ in self.spec]
 
     # --- data ---------------------------------------------------------------------------
@@ -80,15 +112,23 @@ class RowsTable(ScrollView, can_focus=True):
     def get_row_at(self, index: int) -> tuple[str, ...]:
         return self.rows[index]
 
-    def add_rows(self, rows: Iterable[Sequence[object]]) -> None:
+    def add_rows(self, rows: Iterable[Sequence[object]], items: Iterable[object] = ()) -> None:
         self.rows.extend(tuple(str(cell) for cell in row) for row in rows)
+        self.items.extend(items)
         self._resize_virtual()
 
-    def replace_rows(self, rows: Iterable[Sequence[object]]) -> None:
+    def replace_rows(self, rows: Iterable[Sequence[object]], items: Iterable[object] = ()) -> None:
         self.rows = []
+        self.items = []
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False)
-        self.add_rows(rows)
+        self.add_rows(rows, items)
+
+    @property
+    def highlighted(self) -> object | None:
+        """The item behind the cursor's row, if rows carry items."""
+        row = self.cursor_row
+        return self.items[row] if 0 <= row < len(self.items) and self.rows else None
 
     def clear(self) -> None:
         self.replace_rows(())
@@ -152,6 +192,9 @@ class RowsTable(ScrollView, can_focus=True):
     # --- the cursor ---------------------------------------------------------------------
 
     def watch_cursor_row(self, row: int) -> None:
+        if self.more and row >= len(self.rows) - 1:
+            self.more = False  # until the owner has added the next page
+            self.post_message(self.WantsMore(self))
         visible = max(self.size.height - 1, 1)
         top = int(self.scroll_offset.y)
         if row < top:
@@ -173,6 +216,12 @@ class RowsTable(ScrollView, can_focus=True):
     def action_jump(self, row: int) -> None:
         self._go(row if row >= 0 else len(self.rows) - 1)
 
+    def action_choose(self) -> None:
+        if self.rows:
+            self.post_message(self.Chosen(self, self.cursor_row, self.highlighted))
+
     def on_click(self, event: events.Click) -> None:
         if event.y >= 1:
             self._go(int(self.scroll_offset.y) + event.y - 1)
+            if event.chain == 2:  # a double click plays, as Enter does
+                self.action_choose()

@@ -1,0 +1,103 @@
+"""Browsing the catalogue, with no UI: search, albums, artists and your playlists.
+
+Each call hands out models for one page or section. Spotify's 2026 limits are
+kept here: 10 search results a type per request, an artist's albums 10 a page,
+and no artist top tracks (an artist's tracks come from a search
+``artist:"NAME"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spotui.spotify.client import ALBUMS_PAGE, SEARCH_LIMIT, SearchType, SpotifyClient
+from spotui.spotify.errors import Forbidden
+from spotui.spotify.models import Album, Artist, Item, Paging, Playlist, SearchResults, Track
+
+SEARCH_PAUSE_S = 0.3  # typing: ask once the user pauses this long
+PLAYLIST_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class AlbumPage:
+    album: Album
+    tracks: tuple[Track, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArtistPage:
+    artist: Artist
+    albums: Paging[Album]
+    tracks: Paging[Track]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistPage:
+    """A playlist's items; ``hidden`` when Spotify shows them only to owners and
+    collaborators (the playlist still plays as a whole)."""
+
+    playlist: Playlist
+    items: tuple[Item, ...] = ()
+    hidden: bool = False
+
+
+def artist_query(name: str) -> str:
+    """The search that finds an artist's tracks (there are no artist top tracks in 2026)."""
+    return f'artist:"{name.replace(chr(34), "")}"'
+
+
+class Browse:
+    """Asks Spotify for one page or section at a time."""
+
+    def __init__(self, spotify: SpotifyClient):
+        self.spotify = spotify
+
+    def __repr__(self) -> str:
+        return "Browse()"
+
+    async def search(
+        self, query: str, kinds: tuple[SearchType, ...], offset: int = 0
+    ) -> SearchResults:
+        """One page (10) of each kind."""
+        return await self.spotify.search(query, kinds, limit=SEARCH_LIMIT, offset=offset)
+
+    async def album(self, album_id: str) -> AlbumPage:
+        album, tracks = await self.spotify.album(album_id)
+        return AlbumPage(album, tracks)
+
+    async def artist(self, artist: Artist) -> ArtistPage:
+        """The artist, the first 10 albums and singles, and the first 10 of their tracks."""
+        found = await self.spotify.artist(artist.id) if artist.id else artist
+        albums = await self.more_albums(found, 0)
+        tracks = await self.more_tracks(found, 0)
+        return ArtistPage(found, albums, tracks)
+
+    async def more_albums(self, artist: Artist, offset: int) -> Paging[Album]:
+        if artist.id is None:
+            return Paging(items=(), total=0, limit=ALBUMS_PAGE, offset=offset)
+        return await self.spotify.artist_albums(artist.id, offset=offset)
+
+    async def more_tracks(self, artist: Artist, offset: int) -> Paging[Track]:
+        found = await self.search(artist_query(artist.name), ("track",), offset)
+        return found.tracks or Paging(items=(), total=0, limit=SEARCH_LIMIT, offset=offset)
+
+    async def playlists(self) -> tuple[Playlist, ...]:
+        return await self.spotify.my_playlists()
+
+    async def playlist(self, playlist: Playlist) -> PlaylistPage:
+        """Every item, page by page; hidden (not an error) for a followed playlist."""
+        if playlist.id is None:
+            return PlaylistPage(playlist, hidden=True)
+        items: list[Item] = []
+        offset = 0
+        try:
+            while True:
+                page = await self.spotify.playlist_items(
+                    playlist.id, limit=PLAYLIST_PAGE, offset=offset
+                )
+                items.extend(page.items)
+                offset += page.limit or PLAYLIST_PAGE
+                if page.next is None or offset >= page.total:
+                    return PlaylistPage(playlist, tuple(items))
+        except Forbidden:
+            return PlaylistPage(playlist, hidden=True)

@@ -1,0 +1,264 @@
+"""Pages over the main screen: an album, an artist, a playlist. Escape goes back.
+
+Pages stack: each is a screen pushed over the one before, so going back shows
+that one as it was, cursor and all. The playback keys still work here; they
+are the main screen's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from spotui.browse import Browse
+from spotui.playing import Entry, PlayRequest, from_list, in_context
+from spotui.spotify.errors import SpotifyError
+from spotui.spotify.models import Album, Artist, Playlist, Track
+from spotui.widgets import lists
+from spotui.widgets.table import Column, RowsTable
+
+if TYPE_CHECKING:
+    from spotui.screens.main import MainScreen
+
+
+class Section(Vertical):
+    """A caption over a table."""
+
+    def __init__(self, columns: Sequence[Column], *, id: str):
+        super().__init__(id=id)
+        self._columns = columns
+
+    def compose(self) -> ComposeResult:
+        yield Label("Loading…", classes="caption")
+        yield RowsTable(self._columns)
+
+    @property
+    def table(self) -> RowsTable:
+        return self.query_one(RowsTable)
+
+    def caption(self, text: str) -> None:
+        self.query_one(".caption", Label).update(text)
+
+
+class PageScreen(Screen[None]):
+    """What every page shares: a title, the playback keys, Enter plays, o opens."""
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", tooltip="Back to where you were"),
+        Binding("space", "main('play_pause')", "Play/Pause", tooltip="Play or pause"),
+        Binding("n", "main('next')", "Next", tooltip="Skip to the next track"),
+        Binding("p", "main('previous')", "Prev", show=False, tooltip="Previous track"),
+        Binding("a", "queue_add", "Queue", tooltip="Queue the highlighted track"),
+        Binding("plus", "add_to_playlist", "Add to…", tooltip="Add the track to a playlist"),
+        Binding("o,right", "open", "Open", tooltip="Open the album, artist or playlist"),
+        Binding("O", "open_artist", "Artist", show=False, tooltip="Open the track's artist"),
+    ]
+
+    def __init__(self, main: MainScreen, title: str):
+        super().__init__()
+        self.main = main
+        self.browse = Browse(main.spotify)
+        self.page_title = title
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.page_title, id="page-title")
+        yield from self.sections()
+        yield Footer()
+
+    def sections(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> object:
+        """Ask Spotify for the page (a worker in each page)."""
+        return None
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_main(self, action: str) -> None:
+        getattr(self.main, f"action_{action}")()
+
+    def _highlighted(self) -> object | None:
+        focused = self.focused
+        return focused.highlighted if isinstance(focused, RowsTable) else None
+
+    def action_queue_add(self) -> None:
+        entry = self._highlighted()
+        if isinstance(entry, Entry) and entry.playable and entry.uri:
+            self.main.queue_add(entry.uri, entry.name)
+        else:
+            self.notify("Highlight a track to queue it.", severity="warning")
+
+    def action_add_to_playlist(self) -> None:
+        entry = self._highlighted()
+        self.main.add_to_playlist(entry if isinstance(entry, Entry) else None)
+
+    def action_open(self) -> None:
+        self.main.open_item(self._highlighted())
+
+    def action_open_artist(self) -> None:
+        item = self._highlighted()
+        if isinstance(item, Entry) and (item.artist_id or item.artists):
+            self.main.open_artist(Artist(name=item.artists, id=item.artist_id))
+        else:
+            self.main.open_item(item)
+
+    @on(RowsTable.Chosen)
+    def chosen(self, event: RowsTable.Chosen) -> None:
+        event.stop()
+        request = self.request_for(event)
+        if request is not None:
+            self.main.play(request)
+        elif isinstance(event.item, Entry):
+            self.notify("Spotify cannot start a local file from here.", severity="warning")
+
+    def request_for(self, event: RowsTable.Chosen) -> PlayRequest | None:
+        """What Enter plays: the list from the chosen track, unless a page says otherwise."""
+        item = event.item
+        if isinstance(item, PlayRequest):
+            return item
+        if isinstance(item, (Album, Artist, Playlist)) and item.uri:
+            return in_context(item.uri)
+        if isinstance(item, Entry):
+            entries = [e for e in event.table.items if isinstance(e, Entry)]
+            return from_list(entries, entries.index(item))
+        return None
+
+
+class AlbumScreen(PageScreen):
+    """An album's tracks; Enter plays the album from the chosen one."""
+
+    def __init__(self, main: MainScreen, album: Album):
+        super().__init__(main, f"Album · {album.name}")
+        self.album = album
+
+    def sections(self) -> ComposeResult:
+        yield Section(lists.TRACK_COLUMNS, id="album-tracks")
+
+    @work(exclusive=True)
+    async def load(self) -> None:
+        section = self.query_one("#album-tracks", Section)
+        try:
+            page = await self.browse.album(self.album.id or "")
+        except SpotifyError as exc:
+            section.caption(exc.message)
+            return
+        self.album = album = page.album
+        year = f" · {album.year}" if album.year else ""
+        section.caption(f"{album.artist_names}{year} · {len(page.tracks)} tracks · Enter plays")
+        section.table.replace_rows(
+            lists.track_rows(page.tracks), [Entry.of(t) for t in page.tracks]
+        )
+        section.table.focus()
+
+    def request_for(self, event: RowsTable.Chosen) -> PlayRequest | None:
+        if isinstance(event.item, Entry) and self.album.uri:
+            return in_context(self.album.uri, event.item)
+        return super().request_for(event)
+
+
+class ArtistScreen(PageScreen):
+    """An artist's albums and singles (10 a page) and tracks found by search."""
+
+    def __init__(self, main: MainScreen, artist: Artist):
+        super().__init__(main, f"Artist · {artist.name}")
+        self.artist = artist
+
+    def sections(self) -> ComposeResult:
+        yield Section(lists.ALBUM_COLUMNS, id="artist-albums")
+        yield Section(lists.TRACK_COLUMNS, id="artist-tracks")
+
+    @work(exclusive=True)
+    async def load(self) -> None:
+        albums = self.query_one("#artist-albums", Section)
+        tracks = self.query_one("#artist-tracks", Section)
+        try:
+            page = await self.browse.artist(self.artist)
+        except SpotifyError as exc:
+            albums.caption(exc.message)
+            tracks.caption("")
+            return
+        self.artist = page.artist
+        self._albums(page.albums.items, page.albums.total, fresh=True)
+        self._tracks(page.tracks.items, page.tracks.total, fresh=True)
+        (albums.table if page.albums.items else tracks.table).focus()
+
+    def _albums(self, found: tuple[Album, ...], total: int, *, fresh: bool = False) -> None:
+        section = self.query_one("#artist-albums", Section)
+        table = section.table
+        rows = lists.album_rows(found, 1 if fresh else table.row_count + 1)
+        (table.replace_rows if fresh else table.add_rows)(rows, found)
+        table.more = table.row_count < total
+        section.caption(f"Albums and singles · {table.row_count} of {total} · o opens one")
+
+    def _tracks(self, found: tuple[Track, ...], total: int, *, fresh: bool = False) -> None:
+        section = self.query_one("#artist-tracks", Section)
+        table = section.table
+        rows = lists.track_rows(found, 1 if fresh else table.row_count + 1)
+        (table.replace_rows if fresh else table.add_rows)(rows, [Entry.of(t) for t in found])
+        table.more = table.row_count < total
+        section.caption(f"Tracks (a search for {self.artist.name}) · {table.row_count} of {total}")
+
+    @on(RowsTable.WantsMore)
+    @work(group="more")
+    async def more(self, event: RowsTable.WantsMore) -> None:
+        try:
+            if event.table.parent is self.query_one("#artist-albums"):
+                albums = await self.browse.more_albums(self.artist, event.table.row_count)
+                self._albums(albums.items, albums.total)
+            else:
+                tracks = await self.browse.more_tracks(self.artist, event.table.row_count)
+                self._tracks(tracks.items, tracks.total)
+        except SpotifyError as exc:
+            self.notify(exc.message, severity="warning")
+            event.table.more = True  # try again on the next move
+
+
+class PlaylistScreen(PageScreen):
+    """A playlist's items; Enter plays the playlist from the chosen one. For one you
+    only follow, Spotify hides the items: one line says so, and Enter plays it."""
+
+    def __init__(self, main: MainScreen, playlist: Playlist):
+        super().__init__(main, f"Playlist · {playlist.name}")
+        self.playlist = playlist
+
+    def sections(self) -> ComposeResult:
+        yield Section(lists.TRACK_COLUMNS, id="playlist-items")
+
+    @work(exclusive=True)
+    async def load(self) -> None:
+        section = self.query_one("#playlist-items", Section)
+        try:
+            page = await self.browse.playlist(self.playlist)
+        except SpotifyError as exc:
+            section.caption(exc.message)
+            return
+        owner = self.playlist.owner_name or self.playlist.owner_id or "someone"
+        if page.hidden:
+            section.caption(
+                f"By {owner}. Spotify shows the items only of playlists you own or "
+                "collaborate on; Enter plays it all the same."
+            )
+            play = in_context(self.playlist.uri or "")
+            section.table.replace_rows([("▶", f"Play “{self.playlist.name}”", "", "", "")], [play])
+        else:
+            section.caption(f"By {owner} · {len(page.items)} items · Enter plays from a track")
+            section.table.replace_rows(
+                lists.track_rows(page.items), [Entry.of(i) for i in page.items]
+            )
+        section.table.focus()
+
+    def request_for(self, event: RowsTable.Chosen) -> PlayRequest | None:
+        if isinstance(event.item, Entry) and self.playlist.uri:
+            return in_context(self.playlist.uri, event.item)
+        return super().request_for(event)
