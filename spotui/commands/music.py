@@ -7,11 +7,11 @@ import argparse
 import re
 from typing import Any
 
+from spotui.browse import Browse
 from spotui.commands import EXIT_OK, EXIT_USAGE
 from spotui.commands.output import item_json, playlist_json, to_json
 from spotui.commands.table import Failure, arg, command, out
 from spotui.spotify.client import SEARCH_LIMIT, SEARCH_TYPES, SearchType, SpotifyClient
-from spotui.spotify.errors import Forbidden
 from spotui.spotify.models import Album, Artist, Item, Playlist, SearchResults, Track
 
 KINDS = ("track", "album", "artist", "playlist", "show", "episode")
@@ -204,7 +204,7 @@ def search_json(results: SearchResults) -> dict[str, Any]:
     arg("--json", action="store_true"),
 )
 async def playlists(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    found = await spotify.my_playlists()
+    found = await Browse(spotify).playlists()
     if args.json:
         out(to_json([playlist_json(p) for p in found]))
         return EXIT_OK
@@ -263,17 +263,10 @@ async def playlist(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     target = await find_playlist(spotify, words[0])
     if target.id is None:
         raise Failure(f"Spotify gave no id for {target.name!r}.")
-    items: list[Item] = []
-    try:
-        offset = 0
-        while True:
-            page = await spotify.playlist_items(target.id, offset=offset)
-            items.extend(page.items)
-            offset += page.limit or 50
-            if page.next is None or offset >= page.total:
-                break
-    except Forbidden:
-        raise Failure(HIDDEN_ITEMS.format(name=target.name)) from None
+    page = await Browse(spotify).playlist(target)
+    if page.hidden:
+        raise Failure(HIDDEN_ITEMS.format(name=target.name))
+    items = page.items
     if args.json:
         out(to_json({"playlist": playlist_json(target), "items": [_item(i) for i in items]}))
         return EXIT_OK
