@@ -257,3 +257,14 @@ async def test_plus_adds_the_highlighted_track_to_a_playlist_picked_by_typing():
         uri = table.items[1].uri
         await until(pilot, lambda: fake.account.playlist_items[road.id][-1][0] == uri)
         assert "Added" in notices(app)
+
+
+async def test_queueing_without_premium_says_why_and_queues_nothing():
+    app = demo(premium=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        await _open(pilot, "2", "top-tracks")
+        await pilot.press("a")
+        await until(pilot, lambda: "Premium is required" in notices(app))
+        assert fake.account.queue == []
