@@ -51,6 +51,13 @@ class Browse:
 
     def __init__(self, spotify: SpotifyClient):
         self.spotify = spotify
+        self.user_id: str | None = None  # known after the first me()
+
+    async def me(self) -> str | None:
+        """The user's id, asked for once a session (to tell your playlists apart)."""
+        if self.user_id is None:
+            self.user_id = (await self.spotify.me()).id
+        return self.user_id
 
     def __repr__(self) -> str:
         return "Browse()"

@@ -208,7 +208,7 @@ async def playlists(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     if args.json:
         out(to_json([playlist_json(p) for p in found]))
         return EXIT_OK
-    me = (await spotify.me()).id
+    me = await Browse(spotify).me()
     for playlist in found:
         count = "" if playlist.total is None else f"  {playlist.total} items"
         mark = "" if playlist.editable_by(me) else "  (followed: items hidden by Spotify)"

@@ -140,7 +140,6 @@ class MainScreen(Screen):
         self._loaded: set[str] = set()
         self.queue_marks = QueueMarks()
         self.browse = Browse(spotify)
-        self._me: str | None = None  # the user's id, asked for once
         self._liked_for: str | None = None
         self._art_url: str | None = None
         self._countdown_timer: Timer | None = None
@@ -753,12 +752,11 @@ class MainScreen(Screen):
         view = await self._view("playlists")
         try:
             found = await self.browse.playlists()
-            me = self._me or (await self.spotify.me()).id
+            me = await self.browse.me()
         except SpotifyError as exc:
             view.caption(exc.message)
             self._loaded.discard("playlists")
             return
-        self._me = me
         view.table.replace_rows(playlist_rows(found, me), found)
         view.caption(f"Your {len(found)} playlists · Enter plays · o opens · + adds a track")
 

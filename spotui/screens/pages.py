@@ -17,7 +17,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from spotui.browse import Browse
 from spotui.playing import Entry, PlayRequest, from_list, in_context
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
@@ -64,7 +63,7 @@ class PageScreen(Screen[None]):
     def __init__(self, main: MainScreen, title: str):
         super().__init__()
         self.main = main
-        self.browse = Browse(main.spotify)
+        self.browse = main.browse
         self.page_title = title
 
     def compose(self) -> ComposeResult:

@@ -41,7 +41,7 @@ class PlaylistPicker(ModalScreen[Playlist | None]):
         note = self.query_one("#picker-note", Label)
         try:
             found = await self.browse.playlists()
-            me = (await self.browse.spotify.me()).id
+            me = await self.browse.me()
         except SpotifyError as exc:
             note.update(exc.message)
             return

@@ -94,7 +94,7 @@ class SearchScreen(PageScreen):
 
     def _show(self, results: SearchResults, *, fresh: bool) -> None:
         """Fill (or extend) each section the answer holds."""
-        me = self.main._me
+        me = self.browse.user_id
         if results.tracks is not None:
             tracks = results.tracks
             entries = [Entry.of(track) for track in tracks.items]
