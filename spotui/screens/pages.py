@@ -7,13 +7,11 @@ are the main screen's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
@@ -21,29 +19,11 @@ from spotui.playing import Entry, PlayRequest, from_list, in_context
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
 from spotui.widgets import lists
-from spotui.widgets.table import Column, RowsTable
+from spotui.widgets.lists import ListView
+from spotui.widgets.table import RowsTable
 
 if TYPE_CHECKING:
     from spotui.screens.main import MainScreen
-
-
-class Section(Vertical):
-    """A caption over a table."""
-
-    def __init__(self, columns: Sequence[Column], *, id: str):
-        super().__init__(id=id)
-        self._columns = columns
-
-    def compose(self) -> ComposeResult:
-        yield Label("Loading…", classes="caption")
-        yield RowsTable(self._columns)
-
-    @property
-    def table(self) -> RowsTable:
-        return self.query_one(RowsTable)
-
-    def caption(self, text: str) -> None:
-        self.query_one(".caption", Label).update(text)
 
 
 class PageScreen(Screen[None]):
@@ -142,11 +122,11 @@ class AlbumScreen(PageScreen):
         self.album = album
 
     def sections(self) -> ComposeResult:
-        yield Section(lists.TRACK_COLUMNS, id="album-tracks")
+        yield ListView(lists.TRACK_COLUMNS, id="album-tracks")
 
     @work(exclusive=True)
     async def load(self) -> None:
-        section = self.query_one("#album-tracks", Section)
+        section = self.query_one("#album-tracks", ListView)
         try:
             page = await self.browse.album(self.album.id or "")
         except SpotifyError as exc:
@@ -174,13 +154,13 @@ class ArtistScreen(PageScreen):
         self.artist = artist
 
     def sections(self) -> ComposeResult:
-        yield Section(lists.ALBUM_COLUMNS, id="artist-albums")
-        yield Section(lists.TRACK_COLUMNS, id="artist-tracks")
+        yield ListView(lists.ALBUM_COLUMNS, id="artist-albums")
+        yield ListView(lists.TRACK_COLUMNS, id="artist-tracks")
 
     @work(exclusive=True)
     async def load(self) -> None:
-        albums = self.query_one("#artist-albums", Section)
-        tracks = self.query_one("#artist-tracks", Section)
+        albums = self.query_one("#artist-albums", ListView)
+        tracks = self.query_one("#artist-tracks", ListView)
         try:
             page = await self.browse.artist(self.artist)
         except SpotifyError as exc:
@@ -193,7 +173,7 @@ class ArtistScreen(PageScreen):
         (albums.table if page.albums.items else tracks.table).focus()
 
     def _albums(self, found: tuple[Album, ...], total: int, *, fresh: bool = False) -> None:
-        section = self.query_one("#artist-albums", Section)
+        section = self.query_one("#artist-albums", ListView)
         table = section.table
         rows = lists.album_rows(found, 1 if fresh else table.row_count + 1)
         (table.replace_rows if fresh else table.add_rows)(rows, found)
@@ -201,7 +181,7 @@ class ArtistScreen(PageScreen):
         section.caption(f"Albums and singles · {table.row_count} of {total} · o opens one")
 
     def _tracks(self, found: tuple[Track, ...], total: int, *, fresh: bool = False) -> None:
-        section = self.query_one("#artist-tracks", Section)
+        section = self.query_one("#artist-tracks", ListView)
         table = section.table
         rows = lists.track_rows(found, 1 if fresh else table.row_count + 1)
         (table.replace_rows if fresh else table.add_rows)(rows, [Entry.of(t) for t in found])
@@ -232,11 +212,11 @@ class PlaylistScreen(PageScreen):
         self.playlist = playlist
 
     def sections(self) -> ComposeResult:
-        yield Section(lists.TRACK_COLUMNS, id="playlist-items")
+        yield ListView(lists.TRACK_COLUMNS, id="playlist-items")
 
     @work(exclusive=True)
     async def load(self) -> None:
-        section = self.query_one("#playlist-items", Section)
+        section = self.query_one("#playlist-items", ListView)
         try:
             page = await self.browse.playlist(self.playlist)
         except SpotifyError as exc:

@@ -18,12 +18,12 @@ from textual.widgets import Footer, Input, Label
 
 from spotui.browse import SEARCH_PAUSE_S
 from spotui.playing import Entry
-from spotui.screens.pages import PageScreen, Section
+from spotui.screens.pages import PageScreen
 from spotui.spotify.client import SearchType
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Paging, SearchResults
 from spotui.widgets import lists
-from spotui.widgets.lists import Row
+from spotui.widgets.lists import ListView, Row
 from spotui.widgets.table import RowsTable
 
 if TYPE_CHECKING:
@@ -48,20 +48,20 @@ class SearchScreen(PageScreen):
     def compose(self) -> ComposeResult:
         yield Label(self.page_title, id="page-title")
         yield Input(placeholder='Search: words, artist:"Name", album:, year:1990-1999', id="q")
-        yield Section(lists.TRACK_COLUMNS, id="found-track")
-        yield Section(lists.ARTIST_COLUMNS, id="found-artist")
-        yield Section(lists.ALBUM_COLUMNS, id="found-album")
-        yield Section(lists.PLAYLIST_COLUMNS, id="found-playlist")
+        yield ListView(lists.TRACK_COLUMNS, id="found-track")
+        yield ListView(lists.ARTIST_COLUMNS, id="found-artist")
+        yield ListView(lists.ALBUM_COLUMNS, id="found-album")
+        yield ListView(lists.PLAYLIST_COLUMNS, id="found-playlist")
         yield Footer()
 
     def on_mount(self) -> None:
         for kind in KINDS:
-            self.query_one(f"#found-{kind}", Section).caption("")
+            self.query_one(f"#found-{kind}", ListView).caption("")
         self.query_one(Input).focus()
 
     def action_results(self) -> None:
         for kind in KINDS:
-            table = self.query_one(f"#found-{kind}", Section).table
+            table = self.query_one(f"#found-{kind}", ListView).table
             if table.row_count:
                 table.focus()
                 return
@@ -81,14 +81,14 @@ class SearchScreen(PageScreen):
         self.query_text = query
         if not query:
             for kind in KINDS:
-                section = self.query_one(f"#found-{kind}", Section)
+                section = self.query_one(f"#found-{kind}", ListView)
                 section.table.clear()
                 section.caption("")
             return
         try:
             results = await self.browse.search(query, KINDS)
         except SpotifyError as exc:
-            self.query_one("#found-track", Section).caption(exc.message)
+            self.query_one("#found-track", ListView).caption(exc.message)
             return
         self._show(results, fresh=True)
 
@@ -120,7 +120,7 @@ class SearchScreen(PageScreen):
         items: Sequence[object],
         fresh: bool,
     ) -> None:
-        section = self.query_one(f"#found-{kind}", Section)
+        section = self.query_one(f"#found-{kind}", ListView)
         table = section.table
         start = 1 if fresh else table.row_count + 1
         (table.replace_rows if fresh else table.add_rows)(rows(start), items)

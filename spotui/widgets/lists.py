@@ -188,14 +188,7 @@ PLAYLIST_COLUMNS: Columns = (
     column("Items", 6, "right"),
     column("Kind", 13),
 )
-QUEUE_COLUMNS: Columns = (
-    column("#", 3, "right"),
-    column("Title", 0.4),
-    column("Artists", 0.3),
-    column("Album", 0.3),
-    column("Length", 6, "right"),
-    column("You", 3),
-)
+QUEUE_COLUMNS: Columns = (*TRACK_COLUMNS, column("You", 3))
 LIBRARY_COLUMNS: Columns = (
     column("#", 6, "right"),
     column("Title", 0.4),
