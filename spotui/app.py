@@ -14,9 +14,9 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from spotui.config import Config, load_config
+from spotui.core.services import Services
 from spotui.crash import crash_line, write_report
 from spotui.screens.main import MainScreen
-from spotui.services import Services
 from spotui.widgets.art import enable_graphics
 
 

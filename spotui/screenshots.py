@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
-from spotui.services import Services
+from spotui.core.services import Services
 from spotui.widgets.table import RowsTable
 
 SIZE = (120, 40)

@@ -7,11 +7,11 @@ from textual.widgets import OptionList, Static, TabbedContent
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
+from spotui.core.services import Services
 from spotui.fake import FakeSpotify
 from spotui.fake.catalog import TRACKS
 from spotui.screens.devices import DevicePicker
 from spotui.screens.main import MainScreen
-from spotui.services import Services
 from spotui.widgets.art import AlbumArt
 from spotui.widgets.lists import LibraryView, ListView
 from spotui.widgets.now_playing import TimeBar

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from spotui.controller import PlayerController, Trouble
-from spotui.player import PlayerState
-from spotui.services import Services
+from spotui.core.controller import PlayerController, Trouble
+from spotui.core.player import PlayerState
+from spotui.core.services import Services
 
 
 async def test_it_polls_tells_listeners_and_reverts_a_refused_command():

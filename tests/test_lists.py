@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spotui.cache import ListCache
-from spotui.lists import ListsService
+from spotui.core.lists import ListsService
 from spotui.spotify.models import Artist, Track
 
 

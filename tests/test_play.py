@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import OptionList, TabbedContent
 
-from spotui.browse import SEARCH_PAUSE_S
+from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.fake.catalog import TRACKS
 from spotui.screens.confirm import Confirm
 from spotui.screens.devices import DevicePicker

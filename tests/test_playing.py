@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spotui.playing import WINDOW, Entry, QueueMarks, from_list, in_context, skips_to
+from spotui.core.playing import WINDOW, Entry, QueueMarks, from_list, in_context, skips_to
 
 
 def _entries(count: int, local_at: int | None = None) -> list[Entry]:

@@ -10,11 +10,11 @@ import pytest
 from textual.widgets import Input, Static
 
 from spotui.app import SpotuiApp
+from spotui.core.services import Services
 from spotui.credentials import SERVICE, load_account
 from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
 from spotui.screens.main import MainScreen
 from spotui.screens.wizard import WizardScreen
-from spotui.services import Services
 
 from .helpers import until
 

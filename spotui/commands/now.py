@@ -22,8 +22,8 @@ from spotui.commands.output import (
     watch_key,
 )
 from spotui.commands.table import Failure, arg, command, out
-from spotui.controller import PlayerController, Trouble
-from spotui.player import PlayerState
+from spotui.core.controller import PlayerController, Trouble
+from spotui.core.player import PlayerState
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthExpired
 from spotui.spotify.models import Playback

@@ -17,13 +17,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
 
-from spotui.browse import Browse
 from spotui.config import Config
-from spotui.controller import Command, PlayerController, Trouble
-from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
-from spotui.lists import ListsService, TopKind
-from spotui.player import AFTER_COMMAND_S, PlayerState, next_repeat
-from spotui.playing import (
+from spotui.core.browse import Browse
+from spotui.core.controller import Command, PlayerController, Trouble
+from spotui.core.lists import ListsService, TopKind
+from spotui.core.player import AFTER_COMMAND_S, PlayerState, next_repeat
+from spotui.core.playing import (
     SKIPS_WITHOUT_ASKING,
     Entry,
     PlayRequest,
@@ -32,7 +31,8 @@ from spotui.playing import (
     in_context,
     skips_to,
 )
-from spotui.services import Services
+from spotui.core.services import Services
+from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import (
     AuthError,

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from spotui.playing import Entry, PlayRequest, from_list, in_context
+from spotui.core.playing import Entry, PlayRequest, from_list, in_context
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
 from spotui.widgets import lists

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from spotui.browse import Browse
+from spotui.core.browse import Browse
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Playlist
 

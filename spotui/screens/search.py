@@ -16,8 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Label
 
-from spotui.browse import SEARCH_PAUSE_S
-from spotui.playing import Entry
+from spotui.core.browse import SEARCH_PAUSE_S
+from spotui.core.playing import Entry
 from spotui.screens.pages import PageScreen
 from spotui.spotify.client import SearchType
 from spotui.spotify.errors import SpotifyError

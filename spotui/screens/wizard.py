@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from spotui.browser import can_open_browser, open_browser
-from spotui.services import Services
+from spotui.core.services import Services
 from spotui.spotify.auth import (
     DEFAULT_PORT,
     PORT_RULE,

@@ -12,8 +12,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from spotui.core.player import PlayerState
 from spotui.format import device_icon, mmss
-from spotui.player import PlayerState
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
 from spotui.spotify.models import Episode, Playback, Track
 from spotui.widgets.art import AlbumArt

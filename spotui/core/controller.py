@@ -1,7 +1,7 @@
 """The one poll loop and the optimistic commands, shared by the app and `spotui now --watch`.
 
 No UI here. The controller asks Spotify for the player state on the plan in
-:mod:`spotui.player`, backs off on failures, honours rate-limit waits, and runs
+:mod:`spotui.core.player`, backs off on failures, honours rate-limit waits, and runs
 commands in the order they were given, showing their result at once and going
 back if Spotify refuses. It tells its listeners what changed through three plain
 callbacks: the state, trouble (with the seconds to the next try), and the end of
@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from spotui.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
+from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
 

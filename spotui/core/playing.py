@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from spotui.controller import Command
-from spotui.player import PlayerState
+from spotui.core.controller import Command
+from spotui.core.player import PlayerState
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.models import Album, Artist, Image, Item, Playback, Track
 
