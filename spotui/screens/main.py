@@ -109,6 +109,13 @@ class MainScreen(Screen):
             )
             for number, tab in enumerate(TABS, 1)
         ),
+        Binding("up", "rows('move', -1)", "Up", show=False),
+        Binding("down", "rows('move', 1)", "Down", show=False),
+        Binding("pageup", "rows('page', -1)", "Page up", show=False),
+        Binding("pagedown", "rows('page', 1)", "Page down", show=False),
+        Binding("home", "rows('jump', 0)", "First", show=False),
+        Binding("end", "rows('jump', -1)", "Last", show=False),
+        Binding("enter", "rows('choose')", "Play", show=False, tooltip="Play the highlighted row"),
         Binding("question_mark", "keys", "Keys", tooltip="Show or hide every key"),
         Binding("q", "quit", "Quit", tooltip="Quit spotui"),
     ]
@@ -146,9 +153,12 @@ class MainScreen(Screen):
         self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        """The screen's actions for the command palette, from its key bindings."""
+        """The screen's actions for the command palette, from its key bindings (moving
+        in a table is left out: it is no action to look for)."""
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
+            if not binding.tooltip:
+                continue
             key = binding.key.split(",")[0]
             yield SystemCommand(
                 binding.tooltip or binding.description,
@@ -562,13 +572,15 @@ class MainScreen(Screen):
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id:
             self._load_tab(event.pane.id)
-            self._focus_table(event.pane)
 
-    def _focus_table(self, pane: TabPane) -> None:
-        """The keys go to the tab's table (arrows move, Enter plays) once it is there."""
-        tables = pane.query(RowsTable)
+    def action_rows(self, action: str, *args: int) -> None:
+        """Arrows and Enter reach the tab's table while the tab bar keeps the focus:
+        moving the focus at each tab switch restyles the screen, which is slow while a
+        large library loads."""
+        tabs = self.query_one(TabbedContent)
+        tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
         if tables:
-            tables.first().focus()
+            getattr(tables.first(), f"action_{action}")(*args)
 
     async def _view(self, tab: str) -> ListView:
         """The tab's table view, mounted the first time it is needed.
@@ -591,8 +603,6 @@ class MainScreen(Screen):
             "playlists": lambda: lists.ListView(lists.PLAYLIST_COLUMNS, id="playlists-view"),
         }[tab]()
         await pane.mount(view)
-        if self.query_one(TabbedContent).active == tab:
-            self._focus_table(pane)
         return view
 
     def _load_tab(self, tab: str) -> None:
