@@ -267,3 +267,18 @@ async def test_queueing_without_premium_says_why_and_queues_nothing():
         await pilot.press("a")
         await until(pilot, lambda: "Premium is required" in notices(app))
         assert fake.account.queue == []
+
+
+async def test_the_highlighted_row_is_drawn_highlighted_across_its_text():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        table = await _open(pilot, "2", "top-tracks")
+        await pilot.press("down")
+
+        def background(y: int) -> object:
+            return next(iter(table.render_line(y))).style.bgcolor
+
+        cursor = table.get_component_rich_style("rows-table--cursor").bgcolor
+        assert background(2) == cursor  # row 2 (under the header), its title cell
+        assert background(1) != cursor and background(3) != cursor

@@ -78,6 +78,7 @@ class MainScreen(Screen):
     """Everything a signed-in user sees."""
 
     BINDINGS = [
+        Binding("enter", "rows('choose')", "Play", tooltip="Play the highlighted row"),
         Binding("space", "play_pause", "Play/Pause", tooltip="Play or pause"),
         Binding("slash", "search", "Search", tooltip="Search Spotify"),
         Binding("n", "next", "Next", tooltip="Skip to the next track"),
@@ -115,7 +116,6 @@ class MainScreen(Screen):
         Binding("pagedown", "rows('page', 1)", "Page down", show=False),
         Binding("home", "rows('jump', 0)", "First", show=False),
         Binding("end", "rows('jump', -1)", "Last", show=False),
-        Binding("enter", "rows('choose')", "Play", show=False, tooltip="Play the highlighted row"),
         Binding("question_mark", "keys", "Keys", tooltip="Show or hide every key"),
         Binding("q", "quit", "Quit", tooltip="Quit spotui"),
     ]

@@ -74,10 +74,10 @@ class RowsTable(ScrollView, can_focus=True):
         color: $text;
     }
     RowsTable > .rows-table--cursor {
-        background: $primary 30%;
+        background: $primary 50%;
     }
     RowsTable:focus > .rows-table--cursor {
-        background: $primary 60%;
+        background: $primary 75%;
     }
     RowsTable > .rows-table--odd {
         background: $surface-lighten-1;
@@ -170,7 +170,9 @@ class RowsTable(ScrollView, can_focus=True):
             text.append(pad if justify == "right" else "")
             text.append_text(piece)
             text.append((pad if justify == "left" else "") + " ")
-        segments = list(text.render(self.app.console))
+        # Rich leaves the base style off an unstyled text's segments: apply it, or the
+        # cursor and the stripes would show only in the padding at the right.
+        segments = list(Segment.apply_style(text.render(self.app.console), style))
         return Strip(segments).crop_extend(0, self.size.width, style)
 
     def render_line(self, y: int) -> Strip:
