@@ -33,6 +33,7 @@ from spotui.config import Config
 from spotui.core.services import Services
 
 TARGET_MB_PER_HOUR = 1.0
+TABS = 7  # now, top tracks, top artists, recent, library, queue, playlists
 
 
 def rss_mb() -> float:
@@ -68,7 +69,7 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float, trace
         while (elapsed := time.monotonic() - began) < minutes * 60:
             await pilot.pause(sample)
             # Look around as a person would: a tab now and then, and back.
-            tab = (tab + 1) % 5
+            tab = (tab + 1) % TABS
             await pilot.press(str(tab + 1))
             await pilot.pause(0.5)
             await pilot.press("1")
