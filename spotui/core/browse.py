@@ -73,11 +73,14 @@ class Browse:
         return AlbumPage(album, tracks)
 
     async def artist(self, artist: Artist) -> ArtistPage:
-        """The artist, the first 10 albums and singles, and the first 10 of their tracks."""
-        found = await self.spotify.artist(artist.id) if artist.id else artist
-        albums = await self.more_albums(found, 0)
-        tracks = await self.more_tracks(found, 0)
-        return ArtistPage(found, albums, tracks)
+        """The first 10 albums and singles, and the first 10 of the artist's tracks.
+
+        The artist itself is not asked for: in 2026 Spotify sends nothing about an
+        artist (no genres, followers or popularity) that the row did not have.
+        """
+        albums = await self.more_albums(artist, 0)
+        tracks = await self.more_tracks(artist, 0)
+        return ArtistPage(artist, albums, tracks)
 
     async def more_albums(self, artist: Artist, offset: int) -> Paging[Album]:
         if artist.id is None:

@@ -33,6 +33,7 @@ class Entry:
     artists: str = ""
     album: str = ""
     duration_ms: int = 0
+    artist: str = ""  # the first artist, whose page O opens
     artist_id: str | None = None
     album_id: str | None = None
     image_url: str | None = None
@@ -49,6 +50,7 @@ class Entry:
                 artists=item.artist_names,
                 album=album.name if album else "",
                 duration_ms=item.duration_ms,
+                artist=item.artists[0].name if item.artists else "",
                 artist_id=item.artists[0].id if item.artists else None,
                 album_id=album.id if album else None,
                 image_url=image,

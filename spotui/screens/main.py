@@ -74,11 +74,32 @@ TAB_TITLES = {
 }
 
 
+def _forwarded(bindings: Iterable[object]) -> list[Binding]:
+    """The table's keys, bound on the screen too: ``move(1)`` becomes ``rows('move', 1)``
+    (see :meth:`MainScreen.action_rows`). Enter leads, as it leads the footer."""
+    found = []
+    for binding in bindings:
+        assert isinstance(binding, Binding)
+        name, _, rest = binding.action.partition("(")
+        args = rest.rstrip(")")
+        action = f"rows('{name}', {args})" if args else f"rows('{name}')"
+        found.append(
+            Binding(
+                binding.key,
+                action,
+                binding.description,
+                show=binding.show,
+                tooltip=binding.tooltip,
+            )
+        )
+    return sorted(found, key=lambda b: b.key != "enter")
+
+
 class MainScreen(Screen):
     """Everything a signed-in user sees."""
 
     BINDINGS = [
-        Binding("enter", "rows('choose')", "Play", tooltip="Play the highlighted row"),
+        *_forwarded(RowsTable.BINDINGS),
         Binding("space", "play_pause", "Play/Pause", tooltip="Play or pause"),
         Binding("slash", "search", "Search", tooltip="Search Spotify"),
         Binding("n", "next", "Next", tooltip="Skip to the next track"),
@@ -110,12 +131,6 @@ class MainScreen(Screen):
             )
             for number, tab in enumerate(TABS, 1)
         ),
-        Binding("up", "rows('move', -1)", "Up", show=False),
-        Binding("down", "rows('move', 1)", "Down", show=False),
-        Binding("pageup", "rows('page', -1)", "Page up", show=False),
-        Binding("pagedown", "rows('page', 1)", "Page down", show=False),
-        Binding("home", "rows('jump', 0)", "First", show=False),
-        Binding("end", "rows('jump', -1)", "Last", show=False),
         Binding("question_mark", "keys", "Keys", tooltip="Show or hide every key"),
         Binding("q", "quit", "Quit", tooltip="Quit spotui"),
     ]
@@ -416,8 +431,8 @@ class MainScreen(Screen):
 
     def action_open_artist(self) -> None:
         item = self._highlighted()
-        if isinstance(item, Entry) and (item.artist_id or item.artists):
-            self.open_artist(Artist(name=item.artists, id=item.artist_id))
+        if isinstance(item, Entry) and item.artist:
+            self.open_artist(Artist(name=item.artist, id=item.artist_id))
         else:
             self.open_item(item)
 

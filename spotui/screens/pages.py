@@ -87,8 +87,8 @@ class PageScreen(Screen[None]):
 
     def action_open_artist(self) -> None:
         item = self._highlighted()
-        if isinstance(item, Entry) and (item.artist_id or item.artists):
-            self.main.open_artist(Artist(name=item.artists, id=item.artist_id))
+        if isinstance(item, Entry) and item.artist:
+            self.main.open_artist(Artist(name=item.artist, id=item.artist_id))
         else:
             self.main.open_item(item)
 

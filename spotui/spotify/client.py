@@ -622,11 +622,6 @@ class SpotifyClient:
         tracks = Paging.from_json(data.get("tracks"), Track.from_json).items
         return album, tuple(replace(track, album=album) for track in tracks)
 
-    async def artist(self, artist_id: str) -> Artist:
-        """One artist (genres and followers only for apps made before 2026)."""
-        found = Artist.from_json(await self._get(f"/artists/{artist_id}"))
-        return found or Artist(name="Unknown artist", id=artist_id)
-
     async def artist_albums(
         self, artist_id: str, *, limit: int = ALBUMS_PAGE, offset: int = 0
     ) -> Paging[Album]:
