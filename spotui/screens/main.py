@@ -76,7 +76,8 @@ TAB_TITLES = {
 
 def _forwarded(bindings: Iterable[object]) -> list[Binding]:
     """The table's keys, bound on the screen too: ``move(1)`` becomes ``rows('move', 1)``
-    (see :meth:`MainScreen.action_rows`). Enter leads, as it leads the footer."""
+    (see :meth:`MainScreen.action_rows`). Enter leads, as it leads the footer; moving
+    is left out of the key panel (``system``), which lists the actions."""
     found = []
     for binding in bindings:
         assert isinstance(binding, Binding)
@@ -90,6 +91,7 @@ def _forwarded(bindings: Iterable[object]) -> list[Binding]:
                 binding.description,
                 show=binding.show,
                 tooltip=binding.tooltip,
+                system=not binding.show,
             )
         )
     return sorted(found, key=lambda b: b.key != "enter")
