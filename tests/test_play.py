@@ -282,3 +282,19 @@ async def test_the_highlighted_row_is_drawn_highlighted_across_its_text():
         cursor = table.get_component_rich_style("rows-table--cursor").bgcolor
         assert background(2) == cursor  # row 2 (under the header), its title cell
         assert background(1) != cursor and background(3) != cursor
+
+
+async def test_an_older_searchs_answer_never_lands_over_a_newer_query():
+    app = demo(latency_ms=1500)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        await pilot.press("slash", *"Aurora")
+        await until(pilot, lambda: _searches(fake) == 1)  # "Aurora" is in flight, slowly
+        fake.set(latency_ms=0)
+        await pilot.press(*" zzz")  # matches nothing, and its answer comes back first
+        await until(pilot, lambda: _searches(fake) == 2)
+        tracks = app.screen.query_one("#found-track RowsTable", RowsTable)
+        await pilot.pause(2.0)  # the older answer is back by now too
+        assert tracks.row_count == 0
+        assert "0 of 0" in str(app.screen.query_one("#found-track .caption").content)
