@@ -6,7 +6,9 @@ import asyncio
 import html
 import json
 import os
+import random
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -15,6 +17,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOTHING, EXIT_SIGNED_OUT = 0, 1, 2, 3, 4
+
+
+def free_port() -> int:
+    """A free port for a callback server, outside the kernel's ephemeral range.
+
+    A port from ``bind(0)`` is free only until something else binds: a server on port
+    0 in this run, or in a test run beside it (CI runs two), may take it before the
+    test does. Below the ephemeral range no ``bind(0)`` hands it out;
+    ``SPOTUI_TEST_PORTS=LOW-HIGH`` gives each run beside another its own range.
+    """
+    low, high = (int(n) for n in os.environ.get("SPOTUI_TEST_PORTS", "20000-25999").split("-"))
+    for port in random.sample(range(low, high + 1), 200):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {low}-{high}")
 
 
 def plain(svg: str) -> str:

@@ -12,8 +12,7 @@ import pytest
 
 from spotui.fake import DEMO_CLIENT_ID
 
-from .helpers import start_spotui, subprocess_env
-from .test_wizard import free_port
+from .helpers import free_port, start_spotui, subprocess_env
 
 ROOT = Path(__file__).resolve().parent.parent
 

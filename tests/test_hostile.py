@@ -25,7 +25,7 @@ from spotui.spotify.errors import ProtocolError, RateLimited
 from spotui.spotify.signin import CallbackServer
 
 from .conftest import make_client
-from .helpers import EXIT_ERROR, EXIT_OK, EXIT_USAGE, ROOT, ok, spotui, start_spotui
+from .helpers import EXIT_ERROR, EXIT_OK, EXIT_USAGE, ROOT, free_port, ok, spotui, start_spotui
 from .test_app import demo, fake_of, started
 
 TOKEN = "BQ" + "k3y" * 20  # a token-shaped secret the tests plant and then look for
@@ -323,12 +323,6 @@ def test_a_redirect_without_this_attempts_state_cannot_cancel_the_sign_in():
         return await server.wait(timeout=5)
 
     assert asyncio.run(scenario()) == CODE
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- 8–13. the command line --------------------------------------------------------------

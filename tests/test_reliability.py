@@ -24,9 +24,8 @@ from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient,
 from spotui.spotify.errors import NetworkError
 from spotui.spotify.signin import CallbackServer
 
-from .helpers import expire_access_token, spotui
+from .helpers import expire_access_token, free_port, spotui
 from .keyrings import FileKeyring
-from .test_wizard import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -13,7 +13,8 @@ from spotui.credentials import SERVICE
 from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
 from spotui.screens.main import MainScreen
 
-from .test_wizard import approve, fill_in, free_port, real_services, until, wizard
+from .helpers import free_port
+from .test_wizard import approve, fill_in, real_services, until, wizard
 
 
 def _files(root: Path) -> list[Path]:

@@ -16,13 +16,7 @@ from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
 from spotui.screens.main import MainScreen
 from spotui.screens.wizard import WizardScreen
 
-from .helpers import until
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .helpers import free_port, until
 
 
 class Offline(httpx.AsyncBaseTransport):
