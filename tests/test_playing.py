@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from spotui.core.playing import WINDOW, Entry, QueueMarks, from_list, in_context, skips_to
+from spotui.core.playing import (
+    WINDOW,
+    Entry,
+    QueueMarks,
+    from_list,
+    in_context,
+    request_for,
+    skips_to,
+)
+from spotui.spotify.models import Artist
 
 
 def _entries(count: int, local_at: int | None = None) -> list[Entry]:
@@ -45,3 +54,18 @@ def test_queue_marks_follow_what_spotui_added_until_it_leaves_the_queue():
 
 def test_reaching_the_fifth_queued_item_takes_five_skips():
     assert skips_to(4) == 5
+
+
+def test_enter_on_a_row_plays_in_the_pages_context_or_the_list_or_the_whole():
+    entries = _entries(3)
+    in_album = request_for(entries, 1, "spotify:album:a")
+    assert in_album is not None and (in_album.context_uri, in_album.offset_uri) == (
+        "spotify:album:a",
+        entries[1].uri,
+    )
+    in_list = request_for(entries, 1)
+    assert in_list is not None and in_list.uris == (entries[1].uri, entries[2].uri)
+    artist = Artist(name="A", uri="spotify:artist:b")
+    whole = request_for([artist], 0)
+    assert whole is not None and whole.context_uri == artist.uri and whole.first is None
+    assert request_for([object()], 0) is None

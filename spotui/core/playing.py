@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from spotui.core.controller import Command
 from spotui.core.player import PlayerState
 from spotui.spotify.client import SpotifyClient
-from spotui.spotify.models import Album, Artist, Image, Item, Playback, Track
+from spotui.spotify.models import Album, Artist, Image, Item, Playback, Playlist, Track
 
 WINDOW = 50  # tracks sent as uris when a list has no context
 
@@ -133,6 +133,25 @@ def in_context(context_uri: str, entry: Entry | None = None) -> PlayRequest:
     if entry is None or not entry.playable:
         return PlayRequest(context_uri=context_uri)
     return PlayRequest(context_uri=context_uri, offset_uri=entry.uri, first=entry)
+
+
+def request_for(
+    items: Sequence[object], index: int, context_uri: str | None = None
+) -> PlayRequest | None:
+    """What Enter on row ``index`` plays: a track in a context (an album or playlist
+    page) from itself, a track in a list with the ones after it, an album, artist or
+    playlist as a whole. None when the row cannot be played from here."""
+    item = items[index]
+    if isinstance(item, PlayRequest):
+        return item
+    if isinstance(item, (Album, Artist, Playlist)) and item.uri:
+        return in_context(item.uri)
+    if isinstance(item, Entry):
+        if context_uri:
+            return in_context(context_uri, item)
+        entries = [entry for entry in items if isinstance(entry, Entry)]
+        return from_list(entries, entries.index(item))
+    return None
 
 
 class QueueMarks:

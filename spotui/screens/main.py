@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -27,8 +27,7 @@ from spotui.core.playing import (
     Entry,
     PlayRequest,
     QueueMarks,
-    from_list,
-    in_context,
+    request_for,
     skips_to,
 )
 from spotui.core.services import Services
@@ -339,18 +338,18 @@ class MainScreen(Screen):
         """Enter on a row: play it (a track from there on, an artist as a whole), or
         on the queue, skip forward to it."""
         event.stop()
-        item = event.item
         if self.query_one(TabbedContent).active == "queue":
-            self.skip_to(event.index, item)
-        elif isinstance(item, (Artist, Playlist)) and item.uri:
-            self.play(in_context(item.uri))
-        elif isinstance(item, Entry):
-            entries = [entry for entry in event.table.items if isinstance(entry, Entry)]
-            request = from_list(entries, entries.index(item))
-            if request is None:
-                self.notify("Spotify cannot start a local file from here.", severity="warning")
-            else:
-                self.play(request)
+            self.skip_to(event.index, event.item)
+        else:
+            self.play_row(event.table.items, event.index)
+
+    def play_row(self, items: Sequence[object], index: int, context_uri: str | None = None) -> None:
+        """Play row ``index`` of a table as Enter does (see ``playing.request_for``)."""
+        request = request_for(items, index, context_uri)
+        if request is not None:
+            self.play(request)
+        elif isinstance(items[index], Entry):
+            self.notify("Spotify cannot start a local file from here.", severity="warning")
 
     def skip_to(self, index: int, item: object) -> None:
         """Reach the queue's item at ``index`` by skipping (Spotify has no "jump")."""
@@ -432,7 +431,10 @@ class MainScreen(Screen):
         self.open_item(self._highlighted())
 
     def action_open_artist(self) -> None:
-        item = self._highlighted()
+        self.open_artist_of(self._highlighted())
+
+    def open_artist_of(self, item: object) -> None:
+        """A track's (first) artist; anything else opens as itself."""
         if isinstance(item, Entry) and item.artist:
             self.open_artist(Artist(name=item.artist, id=item.artist_id))
         else:

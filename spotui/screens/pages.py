@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from spotui.core.playing import Entry, PlayRequest, from_list, in_context
+from spotui.core.playing import Entry, in_context
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
 from spotui.widgets import lists
@@ -86,32 +86,17 @@ class PageScreen(Screen[None]):
         self.main.open_item(self._highlighted())
 
     def action_open_artist(self) -> None:
-        item = self._highlighted()
-        if isinstance(item, Entry) and item.artist:
-            self.main.open_artist(Artist(name=item.artist, id=item.artist_id))
-        else:
-            self.main.open_item(item)
+        self.main.open_artist_of(self._highlighted())
+
+    @property
+    def context_uri(self) -> str | None:
+        """The album or playlist this page plays from, if it is one."""
+        return None
 
     @on(RowsTable.Chosen)
     def chosen(self, event: RowsTable.Chosen) -> None:
         event.stop()
-        request = self.request_for(event)
-        if request is not None:
-            self.main.play(request)
-        elif isinstance(event.item, Entry):
-            self.notify("Spotify cannot start a local file from here.", severity="warning")
-
-    def request_for(self, event: RowsTable.Chosen) -> PlayRequest | None:
-        """What Enter plays: the list from the chosen track, unless a page says otherwise."""
-        item = event.item
-        if isinstance(item, PlayRequest):
-            return item
-        if isinstance(item, (Album, Artist, Playlist)) and item.uri:
-            return in_context(item.uri)
-        if isinstance(item, Entry):
-            entries = [e for e in event.table.items if isinstance(e, Entry)]
-            return from_list(entries, entries.index(item))
-        return None
+        self.main.play_row(event.table.items, event.index, self.context_uri)
 
 
 class AlbumScreen(PageScreen):
@@ -140,10 +125,9 @@ class AlbumScreen(PageScreen):
         )
         section.table.focus()
 
-    def request_for(self, event: RowsTable.Chosen) -> PlayRequest | None:
-        if isinstance(event.item, Entry) and self.album.uri:
-            return in_context(self.album.uri, event.item)
-        return super().request_for(event)
+    @property
+    def context_uri(self) -> str | None:
+        return self.album.uri
 
 
 class ArtistScreen(PageScreen):
@@ -237,7 +221,6 @@ class PlaylistScreen(PageScreen):
             )
         section.table.focus()
 
-    def request_for(self, event: RowsTable.Chosen) -> PlayRequest | None:
-        if isinstance(event.item, Entry) and self.playlist.uri:
-            return in_context(self.playlist.uri, event.item)
-        return super().request_for(event)
+    @property
+    def context_uri(self) -> str | None:
+        return self.playlist.uri
