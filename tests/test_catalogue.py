@@ -88,3 +88,13 @@ async def test_queueing_needs_premium(client, fake):
     fake.set(premium=False)
     with pytest.raises(PremiumRequired):
         await client.add_to_queue(TRACKS[9].uri)
+
+
+async def test_the_album_of_a_made_up_library_track_opens_and_plays(client, fake):
+    saved = (await client.saved_tracks(limit=1, offset=20)).items[0].track
+    assert saved.uri in fake.account.library_index  # made up, not from the catalogue
+    assert saved.album is not None and saved.album.id
+    album, tracks = await client.album(saved.album.id)
+    assert album.name == saved.album.name and saved.uri in [t.uri for t in tracks]
+    await client.play(context_uri=album.uri, offset=saved.uri)
+    assert fake.account.player.uri == saved.uri

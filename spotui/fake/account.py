@@ -25,7 +25,13 @@ from spotui.fake.catalog import (
     library_track,
     spotify_id,
 )
-from spotui.fake.discography import ALBUM_TRACKS, ALBUMS, DISCOGRAPHY, demo_playlists
+from spotui.fake.discography import (
+    ALBUM_TRACKS,
+    ALBUMS,
+    DISCOGRAPHY,
+    FakeAlbum,
+    demo_playlists,
+)
 
 PLAYLIST_URI = "spotify:playlist:" + spotify_id("playlist:spotui demo mix")
 QUEUE_SHOWN = 20  # GET /me/player/queue shows about 20 items
@@ -149,6 +155,7 @@ class FakeAccount:
         self.top_tracks = self._top_track_lists()
         self.top_artists = self._top_artist_lists()
         self.queue: list[str] = []  # what the user queued, in order
+        self._library_albums: dict[str, list[FakeTrack]] | None = None
         self.playlists = demo_playlists(self.user_id, self.display_name, default)
         # A playlist's items, mutable: (uri, added at, added by).
         self.playlist_items: dict[str, list[tuple[str, float, str]]] = {
@@ -304,13 +311,29 @@ class FakeAccount:
         kind, _, id_ = context_uri.removeprefix("spotify:").partition(":")
         if context_uri == SHOW_URI:
             return [EPISODE_URI]
-        if kind == "album" and id_ in ALBUMS:
-            return [track.uri for track in ALBUMS[id_].tracks]
+        if kind == "album" and (album := self.album(id_)) is not None:
+            return [track.uri for track in album.tracks]
         if kind == "artist" and id_ in DISCOGRAPHY:
             return [track.uri for album in DISCOGRAPHY[id_] for track in album.tracks]
         if kind == "playlist" and id_ in self.playlist_items:
             return [uri for uri, _, _ in self.playlist_items[id_]]
         return []
+
+    def album(self, album_id: str) -> FakeAlbum | None:
+        """A discography album, or one the saved library's made-up tracks are on."""
+        if album_id in ALBUMS:
+            return ALBUMS[album_id]
+        if self._library_albums is None:  # built once, on the first look
+            self._library_albums = {}
+            for index in self.library_index.values():
+                track = library_track(index)
+                self._library_albums.setdefault(spotify_id("album:" + track.album), []).append(
+                    track
+                )
+        tracks = self._library_albums.get(album_id)
+        if not tracks:
+            return None
+        return FakeAlbum(tracks[0].album, tracks[0].artists[0], tuple(tracks))
 
     def add_to_queue(self, uri: str) -> None:
         if not self.knows(uri):

@@ -17,7 +17,7 @@ import httpx
 
 from spotui.fake.account import FakeAccount, FakeApiError, iso
 from spotui.fake.catalog import ALL_ARTISTS
-from spotui.fake.discography import ALBUMS, ALBUMS_PAGE_MAX, DISCOGRAPHY, FakeAlbum, FakePlaylist
+from spotui.fake.discography import ALBUMS_PAGE_MAX, DISCOGRAPHY, FakeAlbum, FakePlaylist
 from spotui.fake.knobs import Knobs
 from spotui.fake.posture import without_deprecated
 from spotui.fake.responses import empty, int_param, json_response, paging, request_body
@@ -505,7 +505,7 @@ class WebApi:
     # --- albums and artists -----------------------------------------------------------
 
     def _album(self, call: Call) -> FakeAlbum:
-        album = ALBUMS.get(call.id)
+        album = self.account.album(call.id)
         if album is None:
             raise FakeApiError(404, "Non existing id")
         return album
