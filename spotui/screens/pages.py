@@ -119,7 +119,9 @@ class AlbumScreen(PageScreen):
             return
         self.album = album = page.album
         year = f" · {album.year}" if album.year else ""
-        section.caption(f"{album.artist_names}{year} · {len(page.tracks)} tracks · Enter plays")
+        count = len(page.tracks)
+        tracks = f"{count} track" if count == 1 else f"{count} tracks"
+        section.caption(f"{album.artist_names}{year} · {tracks} · Enter plays")
         section.table.replace_rows(
             lists.track_rows(page.tracks), [Entry.of(t) for t in page.tracks]
         )
