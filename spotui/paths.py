@@ -29,6 +29,15 @@ def log_dir() -> Path:
     return platformdirs.user_log_path(APP)
 
 
+def data_dir() -> Path:
+    return platformdirs.user_data_path(APP)
+
+
+def history_file() -> Path:
+    """The listening archive (see :mod:`spotui.history.db`)."""
+    return data_dir() / "history.sqlite3"
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -1,0 +1,660 @@
+"""The listening archive: one SQLite file of plays, tracks, artists and albums.
+
+It lives in the platform's data folder (``history.sqlite3``, mode 0600), runs in
+WAL mode with a busy timeout so that the app and a cron job can write at once,
+and is versioned with ``PRAGMA user_version`` (migrations run in a transaction on
+open). It keeps what the stats need and nothing else: no token, no IP address, no
+country, no user name.
+
+A play is identified by its track and the moment it ended (``played_at``, UTC
+ms): the same play written twice is ignored. A play that reaches the archive
+from two sources (the API and an export, or both kinds of export) is matched by
+track and a time tolerance, and counted once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 15_000
+
+# Where a play came from. Only plays of different sources are matched by time.
+API, EXTENDED, ACCOUNT = 1, 2, 3
+SOURCE_NAMES = {API: "api", EXTENDED: "export", ACCOUNT: "account data"}
+MUSIC, PODCAST = 0, 1
+# Spotify counts a stream as a play from 30 seconds on; shorter ones still add time.
+PLAY_MS = 30_000
+# How far apart the same play may be stamped by two sources (the account data has
+# minutes only): the window runs from the start of the play to this after its end.
+SLACK_MS = 90_000
+BLOCK = 28  # days summed together in block_tracks and block_hours
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE artists (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            uri TEXT,
+            first_day INTEGER
+        )""",
+        "CREATE INDEX artists_first_day ON artists (first_day)",
+        """CREATE TABLE albums (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            artist_id INTEGER REFERENCES artists (id),
+            uri TEXT
+        )""",
+        """CREATE TABLE tracks (
+            id INTEGER PRIMARY KEY,
+            uri TEXT UNIQUE,
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind INTEGER NOT NULL DEFAULT 0,
+            artist_id INTEGER REFERENCES artists (id),
+            album_id INTEGER REFERENCES albums (id),
+            duration_ms INTEGER
+        )""",
+        "CREATE INDEX tracks_key ON tracks (key)",
+        """CREATE TABLE plays (
+            track_id INTEGER NOT NULL REFERENCES tracks (id),
+            played_at INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            hour INTEGER NOT NULL,
+            ms_played INTEGER NOT NULL,
+            skipped INTEGER,
+            reason_start TEXT,
+            reason_end TEXT,
+            shuffle INTEGER,
+            source INTEGER NOT NULL,
+            PRIMARY KEY (played_at, track_id)
+        ) WITHOUT ROWID""",
+        # In time order, with no other index: an import appends, and a range of days is
+        # a range of the table (see day_span).
+        # Sums kept per day, and per block of 28 days, so that a long window reads a
+        # few thousand rows instead of every play (see refresh_sums).
+        """CREATE TABLE days (
+            day INTEGER PRIMARY KEY,
+            plays INTEGER NOT NULL,
+            streams INTEGER NOT NULL,
+            ms INTEGER NOT NULL,
+            skips INTEGER NOT NULL,
+            skip_known INTEGER NOT NULL
+        )""",
+        # Keyed by track first: summing a window streams through it with no sort.
+        """CREATE TABLE block_tracks (
+            track_id INTEGER NOT NULL,
+            block INTEGER NOT NULL,
+            plays INTEGER NOT NULL,
+            ms INTEGER NOT NULL,
+            PRIMARY KEY (track_id, block)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE block_hours (
+            block INTEGER NOT NULL,
+            hour INTEGER NOT NULL,
+            ms INTEGER NOT NULL,
+            PRIMARY KEY (block, hour)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE gaps (
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER NOT NULL,
+            found_at INTEGER NOT NULL,
+            PRIMARY KEY (start_ms, end_ms)
+        )""",
+        """CREATE TABLE imports (
+            digest TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            plays INTEGER NOT NULL,
+            added INTEGER NOT NULL,
+            at INTEGER NOT NULL
+        )""",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+}
+
+
+class ArchiveError(Exception):
+    """The archive cannot be used: a plain sentence for the user."""
+
+
+class PlayRecord(NamedTuple):
+    """One play on its way in, from the API or an export; only what the stats use.
+
+    (A named tuple, not a dataclass: an import makes hundreds of thousands.)"""
+
+    played_at: int  # UTC ms, when the play ended
+    name: str
+    artist: str
+    album: str | None = None
+    uri: str | None = None
+    artist_uri: str | None = None
+    album_uri: str | None = None
+    duration_ms: int | None = None
+    ms_played: int | None = None
+    skipped: bool | None = None
+    reason_start: str | None = None
+    reason_end: str | None = None
+    shuffle: bool | None = None
+    kind: int = MUSIC
+    local: tuple[int, int] | None = None  # (day, hour): see local_day_hour
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """What one write did: plays added, and plays that were there already."""
+
+    added: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A span in which plays may be missing (a sync found more than Spotify keeps)."""
+
+    start_ms: int
+    end_ms: int
+
+
+class Columns(NamedTuple):
+    """Plays as columns, in :class:`PlayRecord`'s order: how an import hands over a file
+    (between processes, a list of strings moves far faster than as many records)."""
+
+    played_at: Sequence[int]
+    name: Sequence[str]
+    artist: Sequence[str]
+    album: Sequence[str | None]
+    uri: Sequence[str | None]
+    artist_uri: Sequence[str | None]
+    album_uri: Sequence[str | None]
+    duration_ms: Sequence[int | None]
+    ms_played: Sequence[int | None]
+    skipped: Sequence[bool | None]
+    reason_start: Sequence[str | None]
+    reason_end: Sequence[str | None]
+    shuffle: Sequence[bool | None]
+    kind: Sequence[int]
+    local: Sequence[tuple[int, int] | None]
+
+
+def columns(plays: Sequence[PlayRecord]) -> Columns:
+    if not plays:
+        return Columns(*([] for _ in PlayRecord._fields))
+    return Columns(*zip(*plays, strict=True))
+
+
+def normal(text: str) -> str:
+    """The key two spellings of one name share: case and spacing ignored."""
+    return " ".join(text.casefold().split())
+
+
+def local_day_hour(ms: int) -> tuple[int, int]:
+    """The local calendar day (days since 1970-01-01) and hour of the week (Monday 0h = 0)."""
+    seconds = ms // 1000
+    offset, hour = _local_hour(seconds // 3600)
+    return (seconds + offset) // 86_400, hour
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_hour(hours: int) -> tuple[int, int]:
+    """The UTC offset and local hour of the week of one UTC hour (offsets change on the
+    hour, or the half hour in a few places: the hour's middle decides)."""
+    moment = time.localtime(hours * 3600 + 1800)
+    return moment.tm_gmtoff, moment.tm_wday * 24 + moment.tm_hour
+
+
+IN_DAYS = "played_at BETWEEN ? AND ? AND day BETWEEN ? AND ?"  # with day_span's bounds
+
+
+def day_span(first: int, last: int) -> tuple[int, int]:
+    """UTC ms that surely hold the local days ``first``..``last`` (any UTC offset)."""
+    return (first - 1) * 86_400_000, (last + 2) * 86_400_000
+
+
+def _corrupt(exc: sqlite3.DatabaseError) -> bool:
+    name = getattr(exc, "sqlite_errorname", "")
+    return name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "malformed" in str(exc)
+
+
+class Archive:
+    """The archive at ``path`` (None: in memory, for the demo and tests), opened on
+    first use. Safe to share between threads: one connection behind a lock."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.notice: str | None = None  # said once: the file was damaged and moved aside
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
+        self.names = Names()
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.path) if self.path else ':memory:'})"
+
+    # --- opening ------------------------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._connection = self._open()
+        return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is None:
+            connection = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.isolation_level = None
+            self._migrate(connection)
+            return connection
+        try:
+            return self._open_file()
+        except sqlite3.DatabaseError as exc:
+            if not _corrupt(exc):
+                raise ArchiveError(
+                    f"The history database {self.path} cannot be opened: {exc}."
+                ) from None
+        moved = self._move_aside()
+        self.notice = (
+            f"The history database was damaged; it was moved to {moved} and a new one was started."
+        )
+        try:
+            return self._open_file()
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(
+                f"The history database {self.path} cannot be opened: {exc}."
+            ) from None
+
+    def _open_file(self) -> sqlite3.Connection:
+        assert self.path is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Created private before SQLite sees it; its -wal and -shm files follow its mode.
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.path, 0o600)
+        except OSError as exc:
+            raise ArchiveError(
+                f"Cannot open the history database {self.path}: {exc.strerror}."
+            ) from None
+        connection = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        connection.isolation_level = None  # transactions are explicit
+        try:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute("PRAGMA cache_size = -32000")  # 32 MB: imports write all over
+            self._migrate(connection)
+            connection.execute("SELECT count(*) FROM plays WHERE track_id = 1").fetchone()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _move_aside(self) -> Path:
+        """Keep the damaged file (never delete it) under a name that says when."""
+        assert self.path is not None
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                os.replace(source, f"{target}{suffix}")
+        return target
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise ArchiveError(
+                f"The history database {self.path} was written by a newer spotui "
+                f"(schema {version}); update spotui to read it."
+            )
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[step]:
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Writer]:
+        """One transaction (``BEGIN IMMEDIATE``: writers queue for the busy timeout);
+        all of it lands, or none of it."""
+        with self._lock:
+            db = self.db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise ArchiveError(f"The history database is busy ({exc}); try again.") from None
+            writer = Writer(db, self.names)
+            try:
+                yield writer
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                writer.forget_pending()
+                raise
+
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
+        with self._lock:
+            return self.db.execute(sql, parameters).fetchall()
+
+    # --- small questions ------------------------------------------------------------------
+
+    def newest_ms(self) -> int | None:
+        """When the newest stored play ended, or None for an empty archive."""
+        return self.read("SELECT max(played_at) FROM plays")[0][0]
+
+    def count(self) -> int:
+        return int(self.read("SELECT count(*) FROM plays")[0][0])
+
+    def gaps(self, start_ms: int | None = None, end_ms: int | None = None) -> list[Gap]:
+        """Gaps that overlap ``start_ms``–``end_ms`` (all of them by default)."""
+        rows = self.read(
+            "SELECT start_ms, end_ms FROM gaps WHERE end_ms >= ? AND start_ms <= ? "
+            "ORDER BY start_ms",
+            (start_ms if start_ms is not None else -(2**62), end_ms or 2**62),
+        )
+        return [Gap(start, end) for start, end in rows]
+
+    def meta(self, key: str) -> str | None:
+        rows = self.read("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def imported(self, digest: str) -> tuple[int, int] | None:
+        """(plays, added) of a file imported whole before, by its SHA-256."""
+        rows = self.read("SELECT plays, added FROM imports WHERE digest = ?", (digest,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+
+class Names:
+    """Ids already looked up, kept for the archive's life: rows of tracks, artists
+    and albums are never deleted or renumbered, so a found id stays right."""
+
+    def __init__(self) -> None:
+        self.tracks: dict[str, tuple[int, int | None, int | None]] = {}
+        self.artists: dict[str, int] = {}
+        self.albums: dict[str, int] = {}
+
+
+class Writer:
+    """Writes inside one transaction: plays (with their tracks, artists, albums), gaps,
+    and notes."""
+
+    def __init__(self, db: sqlite3.Connection, names: Names):
+        self.db = db
+        self.names = names
+        self._pending: list[tuple[dict[str, Any], str]] = []  # ids found in this transaction
+
+    def _remember(self, cache: dict[str, Any], key: str, value: object) -> None:
+        cache[key] = value
+        self._pending.append((cache, key))
+
+    def forget_pending(self) -> None:
+        """A rolled-back transaction takes its new rows with it: forget their ids."""
+        for cache, key in self._pending:
+            cache.pop(key, None)
+        self._pending.clear()
+
+    # --- names ---------------------------------------------------------------------------
+
+    def _artist(self, name: str, uri: str | None) -> int:
+        key = normal(name)
+        found = self.names.artists.get(key)
+        if found is None:
+            row = self.db.execute("SELECT id, uri FROM artists WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                found = self.db.execute(
+                    "INSERT INTO artists (key, name, uri) VALUES (?, ?, ?)", (key, name, uri)
+                ).lastrowid
+            else:
+                found = row[0]
+                if uri and not row[1]:
+                    self.db.execute("UPDATE artists SET uri = ? WHERE id = ?", (uri, found))
+            assert found is not None
+            self._remember(self.names.artists, key, found)
+        return found
+
+    def _album(self, name: str, artist_key: str, artist_id: int, uri: str | None) -> int:
+        key = f"{artist_key}\x1f{normal(name)}"
+        found = self.names.albums.get(key)
+        if found is None:
+            row = self.db.execute("SELECT id, uri FROM albums WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                found = self.db.execute(
+                    "INSERT INTO albums (key, name, artist_id, uri) VALUES (?, ?, ?, ?)",
+                    (key, name, artist_id, uri),
+                ).lastrowid
+            else:
+                found = row[0]
+                if uri and not row[1]:
+                    self.db.execute("UPDATE albums SET uri = ? WHERE id = ?", (uri, found))
+            assert found is not None
+            self._remember(self.names.albums, key, found)
+        return found
+
+    def track(self, play: PlayRecord) -> tuple[int, int | None, int | None]:
+        """(track, artist, album) ids for a play; names are matched when there is no URI."""
+        if play.uri:
+            cached = self.names.tracks.get(play.uri)
+            if cached is not None:
+                return cached
+        key = f"{normal(play.artist)}\x1f{normal(play.name)}\x1f{play.kind}"
+        if not play.uri:
+            cached = self.names.tracks.get(key)
+            if cached is not None:
+                return cached
+        artist_id = self._artist(play.artist, play.artist_uri) if play.artist else None
+        album_id = None
+        if play.album and artist_id is not None:
+            album_id = self._album(play.album, normal(play.artist), artist_id, play.album_uri)
+        row = None
+        if play.uri:
+            row = self.db.execute("SELECT id FROM tracks WHERE uri = ?", (play.uri,)).fetchone()
+            if row is None:  # a track first known by name (account data) gets its URI
+                row = self.db.execute(
+                    "SELECT id FROM tracks INDEXED BY tracks_key WHERE key = ? AND uri IS NULL",
+                    (key,),
+                ).fetchone()
+                if row is not None:
+                    self.db.execute(
+                        "UPDATE tracks SET uri = ?, album_id = coalesce(album_id, ?), "
+                        "duration_ms = coalesce(duration_ms, ?) WHERE id = ?",
+                        (play.uri, album_id, play.duration_ms, row[0]),
+                    )
+        else:
+            row = self.db.execute(
+                "SELECT id FROM tracks INDEXED BY tracks_key WHERE key = ? "
+                "ORDER BY uri IS NULL LIMIT 1",
+                (key,),
+            ).fetchone()
+        if row is None:
+            track_id = self.db.execute(
+                "INSERT INTO tracks (uri, key, name, kind, artist_id, album_id, duration_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (play.uri, key, play.name, play.kind, artist_id, album_id, play.duration_ms),
+            ).lastrowid
+            assert track_id is not None
+        else:
+            track_id = row[0]
+        found = (track_id, artist_id, album_id)
+        self._remember(self.names.tracks, play.uri or key, found)
+        return found
+
+    # --- plays ---------------------------------------------------------------------------
+
+    def add(self, plays: Sequence[PlayRecord] | Columns, source: int) -> Added:
+        """Add plays from one source (records, or their columns as :func:`columns` makes
+        them). A play already stored is skipped: the same one from this source exactly,
+        or from another source within the tolerance."""
+        cols = plays if isinstance(plays, Columns) else columns(plays)
+        count = len(cols.played_at)
+        if not count:
+            return Added()
+        get = self.names.tracks.get
+        track_ids = []
+        for at, uri in enumerate(cols.uri):  # the ids of tracks seen before, fast
+            found = get(uri) if uri else None
+            if found is None:
+                found = self.track(PlayRecord._make(column[at] for column in cols))
+            track_ids.append(found[0])
+        ms = [
+            played if played is not None else length or 0
+            for played, length in zip(cols.ms_played, cols.duration_ms, strict=True)
+        ]
+        local = [
+            where or local_day_hour(at)
+            for where, at in zip(cols.local, cols.played_at, strict=True)
+        ]
+        keep = self._new(track_ids, cols.played_at, ms, source)
+        rows = sorted(  # in key order: each page of the table is written once
+            (
+                (
+                    track_ids[i],
+                    cols.played_at[i],
+                    *local[i],
+                    ms[i],
+                    cols.skipped[i],
+                    cols.reason_start[i],
+                    cols.reason_end[i],
+                    cols.shuffle[i],
+                    source,
+                )
+                for i in keep
+            ),
+            key=lambda row: (row[1], row[0]),
+        )
+        before = self.db.total_changes
+        self.db.executemany(
+            "INSERT OR IGNORE INTO plays (track_id, played_at, day, hour, ms_played, skipped, "
+            "reason_start, reason_end, shuffle, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        added = self.db.total_changes - before
+        if added:
+            self.refresh_sums(min(row[2] for row in rows), max(row[2] for row in rows))
+        return Added(added, count - added)
+
+    def _new(
+        self, track_ids: list[int], played_at: Sequence[int], ms: list[int], source: int
+    ) -> range | list[int]:
+        """The rows that no other source has stored already (within the tolerance)."""
+        longest = max(ms)
+        low = min(played_at) - SLACK_MS - longest
+        high = max(played_at) + SLACK_MS + longest
+        others: dict[int, list[int]] = {}
+        for track_id, at in self.db.execute(
+            "SELECT track_id, played_at FROM plays WHERE played_at BETWEEN ? AND ? AND source != ?",
+            (low, high, source),
+        ):
+            others.setdefault(track_id, []).append(at)
+        if not others:
+            return range(len(track_ids))
+        return [
+            i
+            for i, track_id in enumerate(track_ids)
+            if not _matched(others.get(track_id), played_at[i], ms[i], source)
+        ]
+
+    def refresh_sums(self, first: int, last: int) -> None:
+        """Sum again the days ``first``..``last`` and the blocks they touch, from the plays."""
+        b0, b1 = first // BLOCK, last // BLOCK
+        d0, d1 = b0 * BLOCK, b1 * BLOCK + BLOCK - 1
+        span = (*day_span(d0, d1), d0, d1)
+        run = self.db.execute
+        run("DELETE FROM days WHERE day BETWEEN ? AND ?", (d0, d1))
+        run(
+            f"INSERT INTO days SELECT day, sum(ms_played >= {PLAY_MS}), count(*), "
+            "sum(ms_played), count(CASE WHEN skipped = 1 THEN 1 END), count(skipped) "
+            "FROM plays WHERE played_at BETWEEN ? AND ? AND day BETWEEN ? AND ? GROUP BY day",
+            span,
+        )
+        run("DELETE FROM block_tracks WHERE block BETWEEN ? AND ?", (b0, b1))
+        run(
+            f"INSERT INTO block_tracks SELECT track_id, day / {BLOCK}, "
+            f"sum(ms_played >= {PLAY_MS}), sum(ms_played) FROM plays "
+            f"WHERE {IN_DAYS} GROUP BY day / {BLOCK}, track_id",
+            span,
+        )
+        run(  # the day each artist was first heard (for a play of 30 s or more)
+            "UPDATE artists SET first_day = min(coalesce(first_day, heard.day), heard.day) "
+            "FROM (SELECT t.artist_id AS artist, min(p.day) AS day FROM plays p "
+            "JOIN tracks t ON t.id = p.track_id WHERE p.played_at BETWEEN ? AND ? "
+            "AND p.day BETWEEN ? AND ? "
+            f"AND p.ms_played >= {PLAY_MS} AND t.kind = {MUSIC} AND t.artist_id IS NOT NULL "
+            "GROUP BY t.artist_id) AS heard WHERE artists.id = heard.artist",
+            span,
+        )
+        run("DELETE FROM block_hours WHERE block BETWEEN ? AND ?", (b0, b1))
+        run(
+            f"INSERT INTO block_hours SELECT day / {BLOCK}, hour, sum(ms_played) FROM plays "
+            f"WHERE {IN_DAYS} GROUP BY day / {BLOCK}, hour",
+            span,
+        )
+
+    def gap(self, gap: Gap, found_at: int) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO gaps (start_ms, end_ms, found_at) VALUES (?, ?, ?)",
+            (gap.start_ms, gap.end_ms, found_at),
+        )
+
+    def note_import(self, digest: str, name: str, plays: int, added: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO imports (digest, name, plays, added, at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (digest, name, plays, added, int(time.time())),
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _matched(times: list[int] | None, played_at: int, ms: int, source: int) -> bool:
+    """Is there a play of this track from another source that is this one?
+
+    Sources stamp a play differently (the export: when it ended, to the second or to
+    the minute; the API: ``played_at``), so any stamp from the play's start to a
+    little after its end matches; the API's side looks forward by the same span.
+    """
+    if not times:
+        return False
+    if source == API:
+        low, high = played_at - SLACK_MS, played_at + ms + SLACK_MS
+    else:
+        low, high = played_at - ms - SLACK_MS, played_at + SLACK_MS
+    for at in times:
+        if low <= at <= high:
+            times.remove(at)  # one play matches one play
+            return True
+    return False
+
+
+def iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

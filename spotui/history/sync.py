@@ -1,0 +1,82 @@
+"""Capturing plays from the API: recently played, forward from the newest stored play.
+
+Spotify keeps only the last 50 plays. One request (``after`` the newest stored
+play) brings what is new; when it brings a full 50, older plays may have gone
+unseen, and the span between is recorded as a gap. A sync with nothing new
+costs exactly that one request. Two syncs at once (the app and a cron job) store
+each play once: the archive ignores a play it has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spotui.history.db import API, MUSIC, Archive, Gap, PlayRecord
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.models import PlayHistory
+
+LIMIT = 50  # all Spotify keeps
+EVERY_S = 20 * 60  # while the app or `now --watch` runs
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    fetched: int
+    added: int
+    gap: Gap | None = None
+
+    def summary(self) -> str:
+        line = f"{self.added} new play{'' if self.added == 1 else 's'}"
+        if self.fetched != self.added:
+            line += f" ({self.fetched - self.added} already kept)"
+        if self.gap is not None:
+            line += "; Spotify keeps only the last 50, so some plays before those may be missing"
+        return line
+
+
+def record(entry: PlayHistory) -> PlayRecord | None:
+    """A recently-played item as a play (its end is ``played_at``)."""
+    track = entry.track
+    if entry.played_at is None or not track.name:
+        return None
+    first = track.artists[0] if track.artists else None
+    album = track.album
+    return PlayRecord(
+        played_at=int(entry.played_at.timestamp() * 1000),
+        name=track.name,
+        artist=first.name if first else "",
+        album=album.name if album else None,
+        uri=track.uri if track.uri and not track.is_local else None,
+        artist_uri=first.uri if first else None,
+        album_uri=album.uri if album else None,
+        duration_ms=track.duration_ms,
+        kind=MUSIC,
+    )
+
+
+async def sync(
+    spotify: SpotifyClient, archive: Archive, clock: Callable[[], float] = time.time
+) -> SyncResult:
+    """Fetch what is newer than the archive's newest play and keep it."""
+    newest = await asyncio.to_thread(archive.newest_ms)
+    page = await spotify.recently_played(limit=LIMIT, after=newest)
+    plays = [play for play in map(record, page.items) if play is not None]
+    if newest is not None:
+        plays = [play for play in plays if play.played_at > newest]
+
+    def keep() -> SyncResult:
+        gap = None
+        with archive.write() as writer:
+            added = writer.add(plays, API)
+            if newest is not None and len(page.items) >= LIMIT and plays:
+                oldest = min(play.played_at for play in plays)
+                if oldest > newest:
+                    gap = Gap(newest, oldest)
+                    writer.gap(gap, int(clock() * 1000))
+            writer.set_meta("synced_at", str(int(clock())))
+        return SyncResult(len(plays), added.added, gap)
+
+    return await asyncio.to_thread(keep)
