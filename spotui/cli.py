@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="the checks as one JSON object")
     add_commands(commands)
+    from spotui.commands import history
+
+    history.add_parser(commands)
     return parser
 
 
@@ -154,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
             config, _ = load_config(args.config)
             services = Services.demo_mode() if args.demo else Services.real()
             return asyncio.run(doctor(services, as_json=args.json, port=config.callback_port))
+        if args.command == "history":
+            from spotui.commands import history
+
+            return history.run(args, demo=args.demo)
         if args.command == "logout":
             from spotui.commands.auth import logout
 

@@ -66,3 +66,14 @@ def followers(count: int | None) -> str:
     if count >= 1_000:
         return f"{count / 1_000:.0f}K"
     return str(count)
+
+
+def listening_time(ms: int) -> str:
+    """A span of listening: ``3 min``, ``36 h 12 min``, ``1,204 h``."""
+    minutes = round(ms / 60_000)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours >= 100:
+        return f"{hours:,} h"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"

@@ -7,7 +7,9 @@ same SVG every time. The snapshot tests use the same scenes.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import cast
@@ -18,6 +20,7 @@ from textual.widgets import Input
 from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.core.services import Services
+from spotui.history.db import _local_hour
 from spotui.widgets.table import RowsTable
 
 SIZE = (120, 40)
@@ -25,7 +28,11 @@ FROZEN_AT = 1_780_000_000.0  # 2026-05-28 20:26:40 UTC
 
 
 def frozen_app(*, signed_in: bool = True) -> SpotuiApp:
-    """The demo with every clock stopped."""
+    """The demo with every clock stopped (and in UTC: the stats count local days)."""
+    if os.environ.get("TZ") != "UTC":
+        os.environ["TZ"] = "UTC"
+        time.tzset()
+        _local_hour.cache_clear()
     services = Services.demo_mode(
         clock=lambda: FROZEN_AT,
         monotonic=lambda: 1000.0,
@@ -91,6 +98,12 @@ async def _artist(pilot: Pilot) -> None:
     await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "artist-tracks", 10))
 
 
+async def _stats(pilot: Pilot) -> None:
+    await _now_playing(pilot)
+    await pilot.press("8")
+    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "stats-tracks", 10))
+
+
 async def _wizard(pilot: Pilot) -> None:
     await _settle(pilot, lambda: bool(pilot.app.screen.query("#client-id")))
     for field in pilot.app.screen.query(Input):
@@ -107,6 +120,7 @@ SCENES: dict[str, tuple[bool, Callable[[Pilot], Awaitable[None]]]] = {
     "playlists": (True, _tab("7", "playlists-view", 5)),
     "search": (True, _search),
     "artist": (True, _artist),
+    "stats": (True, _stats),
     "wizard": (False, _wizard),
 }
 

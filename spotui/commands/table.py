@@ -93,12 +93,19 @@ async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
     spec = COMMANDS[name]
     services = Services.demo_mode() if demo else Services.real()
-    spotify = services.connect(**({} if spec.patient else QUICK))
+    return await with_client(services, spec.run, args, patient=spec.patient)
+
+
+async def with_client(
+    services: Services, run: Run, args: argparse.Namespace, *, patient: bool = False
+) -> int:
+    """Connect, run, and turn any failure into one line on stderr and an exit code."""
+    spotify = services.connect(**({} if patient else QUICK))
     if spotify is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
     try:
-        return await spec.run(spotify, args)
+        return await run(spotify, args)
     except Failure as exc:
         print(str(exc), file=sys.stderr)
         return exc.code

@@ -68,6 +68,21 @@ class Browse:
         """One page (10) of each kind."""
         return await self.spotify.search(query, kinds, limit=SEARCH_LIMIT, offset=offset)
 
+    async def find(self, kind: SearchType, name: str, artist: str = "") -> str | None:
+        """The URI of the first match for a name (the history knows some by name only)."""
+
+        def quoted(text: str) -> str:
+            return '"' + text.replace('"', "") + '"'
+
+        field = {"track": "track", "album": "album", "artist": "artist"}.get(kind, "")
+        query = f"{field}:{quoted(name)}" if field else quoted(name)
+        if artist and kind != "artist":
+            query += f" artist:{quoted(artist)}"
+        found = await self.spotify.search(query, (kind,), limit=1)
+        page = {"track": found.tracks, "album": found.albums, "artist": found.artists}.get(kind)
+        first = page.items[0] if page is not None and page.items else None
+        return getattr(first, "uri", None)
+
     async def album(self, album_id: str) -> AlbumPage:
         album, tracks = await self.spotify.album(album_id)
         return AlbumPage(album, tracks)

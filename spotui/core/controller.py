@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
@@ -20,6 +20,7 @@ from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
 
 Command = Callable[[SpotifyClient], Awaitable[object]]
+Chore = Callable[[], Awaitable[None]]  # runs beside the loop, on its own schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class PlayerController:
         on_state: Callable[[PlayerState], None] = _ignore,
         on_trouble: Callable[[Trouble | None], None] = _ignore,
         on_signed_out: Callable[[str], None] = _ignore,
+        chores: Sequence[Chore] = (),
     ):
         self.spotify = spotify
         self.interval = interval
@@ -59,6 +61,7 @@ class PlayerController:
         self._soon = AFTER_COMMAND_S  # how soon to poll after a wake-up
         self._commands = asyncio.Lock()
         self._generation = 0  # bumped by each command: older poll answers are stale
+        self.chores = tuple(chores)
 
     def __repr__(self) -> str:
         return f"PlayerController(interval={self.interval})"
@@ -70,7 +73,17 @@ class PlayerController:
     # --- the poll loop --------------------------------------------------------------
 
     async def run(self) -> None:
-        """Ask for the player state until cancelled, or until the sign-in ends."""
+        """Ask for the player state until cancelled, or until the sign-in ends; the
+        chores (the history sync) start after the first answer and end with the loop."""
+        chores: list[asyncio.Task[None]] = []
+        try:
+            await self._poll(chores)
+        finally:
+            for task in chores:
+                task.cancel()
+            await asyncio.gather(*chores, return_exceptions=True)
+
+    async def _poll(self, chores: list[asyncio.Task[None]]) -> None:
         failures = 0
         while True:
             generation = self._generation
@@ -96,6 +109,8 @@ class PlayerController:
                 if generation == self._generation:  # no command raced this answer
                     self._show(PlayerState(playback, self.monotonic()))
                 delay = poll_delay(self.state, self.monotonic(), self.interval)
+            if not chores and self.chores:
+                chores.extend(asyncio.ensure_future(chore()) for chore in self.chores)
             await self._sleep(delay)
 
     def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:

@@ -7,9 +7,12 @@ the tests build one around the in-package fake Spotify.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -19,6 +22,9 @@ from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
 from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 from spotui.spotify.signin import SignIn
+
+if TYPE_CHECKING:
+    from spotui.history.db import Archive
 
 
 @dataclass
@@ -41,6 +47,20 @@ class Services:
     sign_in_source: Callable[[], str] = lambda: "memory (the demo)"
     store_problem: Callable[[], str | None] = lambda: None  # can a sign-in be kept now?
     fake: object | None = field(default=None, repr=False)
+    history_path: Path | None = None  # the archive's file; None in the demo (in memory)
+    _archive: Archive | None = field(default=None, init=False, repr=False)
+
+    def history(self) -> Archive:
+        """The listening archive, opened on first use (never at start-up). The demo's
+        is in memory, with a few years of made-up listening."""
+        if self._archive is None:
+            from spotui.history.db import Archive
+
+            if self.demo:
+                self._archive = demo_archive(self.clock())
+            else:
+                self._archive = Archive(self.history_path or paths.history_file())
+        return self._archive
 
     @classmethod
     def real(cls) -> Services:
@@ -144,3 +164,57 @@ class Services:
 
     def start_sign_in(self, client: ClientCredentials, port: int) -> SignIn:
         return SignIn(client, port=port, endpoints=self.endpoints, transport=self.transport)
+
+
+DEMO_YEARS_OF_PLAYS = 22_000  # about three years, at 25 plays a listening day
+
+
+def demo_archive(now: float) -> Archive:
+    """A fresh in-memory archive holding the demo's listening, up to the day before
+    ``now`` (the fake's recently played brings the rest at the first sync)."""
+    from spotui.history.db import Archive
+
+    archive = Archive(None)
+    _demo_template(int(now // 86_400)).db.backup(archive.db)
+    return archive
+
+
+@functools.lru_cache(maxsize=1)
+def _demo_template(day: int) -> Archive:
+    """Built once a process for a given day (tests start many demo apps)."""
+    from datetime import UTC, datetime
+
+    from spotui.fake.export import streams
+    from spotui.history.db import EXTENDED, MUSIC, PODCAST, Archive, PlayRecord
+
+    end = datetime.fromtimestamp(day * 86_400, UTC)
+    plays = []
+    for stream in streams(DEMO_YEARS_OF_PLAYS, end, per_day=25, tracks=400):
+        track, episode = stream.track, stream.episode
+        at = int(stream.ended.timestamp() * 1000)
+        common: dict[str, Any] = {
+            "played_at": at,
+            "ms_played": stream.ms_played,
+            "skipped": stream.skipped,
+            "reason_start": stream.reason_start,
+            "reason_end": stream.reason_end,
+            "shuffle": stream.shuffle,
+        }
+        if track is not None:
+            plays.append(
+                PlayRecord(
+                    name=track.name,
+                    artist=track.artists[0].name,
+                    album=track.album,
+                    uri=track.uri,
+                    duration_ms=track.duration_ms,
+                    kind=MUSIC,
+                    **common,
+                )
+            )
+        elif episode is not None:
+            plays.append(PlayRecord(name=episode[1], artist=episode[0], kind=PODCAST, **common))
+    template = Archive(None)
+    with template.write() as writer:
+        writer.add(plays, EXTENDED)
+    return template

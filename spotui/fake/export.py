@@ -13,6 +13,7 @@ from season to season, skips, podcasts, and a few malformed records.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import random
 import zipfile
@@ -32,6 +33,9 @@ SHOWS = (
 )
 # Hours people listen at: a morning commute, the working day, the evening.
 HOUR_WEIGHTS = (1, 0, 0, 0, 0, 1, 3, 8, 9, 6, 5, 5, 6, 5, 5, 6, 7, 8, 9, 9, 8, 6, 4, 2)
+
+
+_ZIPF = tuple(itertools.accumulate(1 / rank for rank in range(1, 61)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +114,8 @@ def _stream(
             False,
             False,
         )
-    if rng.random() < 0.7:
-        track = pool[favourites[min(int(rng.paretovariate(1.2)) - 1, len(favourites) - 1)]]
+    if rng.random() < 0.7:  # a season's favourites, the first few most of all (Zipf)
+        track = pool[rng.choices(favourites, cum_weights=_ZIPF[: len(favourites)])[0]]
     else:
         track = rng.choice(pool)
     skipped = rng.random() < 0.15

@@ -358,15 +358,17 @@ class Archive:
                 writer.forget_pending()
                 raise
 
-    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple]:
+    def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return self.db.execute(sql, parameters).fetchall()
+            rows: list[tuple[Any, ...]] = self.db.execute(sql, parameters).fetchall()
+            return rows
 
     # --- small questions ------------------------------------------------------------------
 
     def newest_ms(self) -> int | None:
         """When the newest stored play ended, or None for an empty archive."""
-        return self.read("SELECT max(played_at) FROM plays")[0][0]
+        newest = self.read("SELECT max(played_at) FROM plays")[0][0]
+        return None if newest is None else int(newest)
 
     def count(self) -> int:
         return int(self.read("SELECT count(*) FROM plays")[0][0])

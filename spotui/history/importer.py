@@ -18,7 +18,6 @@ from pathlib import Path
 from spotui.history.db import Archive, Columns, Gap, columns
 from spotui.history.export import BadFile, ExportFile, Parsed, collect, parse
 
-WAIT = []
 Progress = Callable[[int, int], None]  # (files done, files in all)
 AHEAD = 2  # files parsed ahead, each in its own process
 

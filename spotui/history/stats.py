@@ -11,7 +11,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from spotui.history.db import (
     BLOCK,
@@ -172,22 +172,31 @@ def compute(archive: Archive, window: Window, limit: int = 10) -> Stats:
     top: dict[str, tuple[Ranked, ...]] = {}
     by: dict[str, dict[int, list[int]]] = {"artists": {}, "tracks": {}, "albums": {}}
     for track_id, (plays, ms) in tracks.items():
-        kind, artist_id, album_id = info.get(track_id, (MUSIC, None, None))
-        if kind != MUSIC:
+        what, artist_id, album_id = info.get(track_id, (MUSIC, None, None))
+        if what != MUSIC:
             continue
         for name, key in (("tracks", track_id), ("artists", artist_id), ("albums", album_id)):
             if key is not None:
                 total = by[name].setdefault(key, [0, 0])
                 total[0] += plays
                 total[1] += ms
-    for kind in ("artists", "tracks", "albums"):
+    kinds: tuple[Kind, ...] = ("artists", "tracks", "albums")
+    for kind in kinds:
         top.update(_top(archive, kind, by[kind], limit))
     new = archive.read(
         "SELECT id, name, uri FROM artists WHERE first_day BETWEEN ? AND ? ORDER BY first_day",
         span,
     )
+    heard = by["artists"]
     new_artists = tuple(
-        Ranked(name, "", *by["artists"].get(artist_id, (0, 0)), uri=uri, artist_uri=uri)
+        Ranked(
+            name,
+            "",
+            (heard.get(artist_id) or [0, 0])[0],
+            (heard.get(artist_id) or [0, 0])[1],
+            uri,
+            uri,
+        )
         for artist_id, name, uri in new
     )
     start_ms = (first - 1) * 86_400_000
@@ -228,14 +237,14 @@ def _grouped(
     tracks: dict[int, tuple[int, int]] = {}
     hours: dict[int, int] = {}
 
-    def add(rows: list[tuple]) -> None:
+    def add(rows: list[tuple[Any, ...]]) -> None:
         for track_id, plays, ms in rows:
             before = tracks.get(track_id)
             tracks[track_id] = (
                 (plays, ms) if before is None else (before[0] + plays, before[1] + ms)
             )
 
-    def add_hours(rows: list[tuple]) -> None:
+    def add_hours(rows: list[tuple[Any, ...]]) -> None:
         for hour, ms in rows:
             hours[hour] = hours.get(hour, 0) + ms
 

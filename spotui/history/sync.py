@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spotui.history.db import API, MUSIC, Archive, Gap, PlayRecord
+from spotui.history.db import API, MUSIC, Archive, ArchiveError, Gap, PlayRecord
 from spotui.spotify.client import SpotifyClient
+from spotui.spotify.errors import AuthError, SpotifyError
 from spotui.spotify.models import PlayHistory
 
 LIMIT = 50  # all Spotify keeps
@@ -80,3 +81,39 @@ async def sync(
         return SyncResult(len(plays), added.added, gap)
 
     return await asyncio.to_thread(keep)
+
+
+class Keeper:
+    """Syncs at once, then every ``every`` seconds, for as long as :meth:`run` runs
+    (the app and ``now --watch`` run it beside their poll loop). Each outcome goes
+    to ``on_result``: a :class:`SyncResult`, or the sentence that says why not."""
+
+    def __init__(
+        self,
+        spotify: SpotifyClient,
+        archive: Callable[[], Archive],
+        *,
+        clock: Callable[[], float] = time.time,
+        every: float = EVERY_S,
+        on_result: Callable[[SyncResult | str], None] = lambda _: None,
+    ):
+        self.spotify = spotify
+        self.archive = archive
+        self.clock = clock
+        self.every = every
+        self.on_result = on_result
+
+    async def run(self) -> None:
+        while True:
+            try:
+                archive = await asyncio.to_thread(self.archive)
+                result: SyncResult | str = await sync(self.spotify, archive, self.clock)
+            except AuthError:
+                return  # the poll loop says so, and offers the sign-in again
+            except ArchiveError as exc:
+                self.on_result(str(exc))
+                return  # a history that cannot be opened is said once
+            except SpotifyError as exc:
+                result = f"History not synced: {exc.message}"
+            self.on_result(result)
+            await asyncio.sleep(self.every)

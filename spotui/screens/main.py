@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,8 @@ from spotui.core.playing import (
 )
 from spotui.core.services import Services
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
-from spotui.spotify.client import SpotifyClient
+from spotui.history.sync import Keeper, SyncResult
+from spotui.spotify.client import SearchType, SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
     NoActiveDevice,
@@ -57,10 +59,11 @@ from spotui.widgets.table import RowsTable
 from spotui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from spotui.history.stats import Window
     from spotui.widgets.lists import ListView
 from spotui.widgets.now_playing import NowPlaying
 
-TABS = ("now", "top-tracks", "top-artists", "recent", "library", "queue", "playlists")
+TABS = ("now", "top-tracks", "top-artists", "recent", "library", "queue", "playlists", "stats")
 # Short, so that every tab fits on an 80-column terminal.
 TAB_TITLES = {
     "now": "Now",
@@ -70,7 +73,9 @@ TAB_TITLES = {
     "library": "Library",
     "queue": "Queue",
     "playlists": "Playlists",
+    "stats": "Stats",
 }
+STATS_ACTIONS = ("stats_window", "stats_dates", "stats_order")
 
 
 def _forwarded(bindings: Iterable[object]) -> list[Binding]:
@@ -121,6 +126,9 @@ class MainScreen(Screen):
         Binding("o", "open", "Open", show=False, tooltip="Open the album, artist or playlist"),
         Binding("O", "open_artist", "Artist", show=False, tooltip="Open the track's artist"),
         Binding("t", "time_range", "Range", tooltip="Top lists: 4 weeks, 6 months, all time"),
+        Binding("w", "stats_window", "Window", tooltip="Stats: today, 7 days … all time"),
+        Binding("W", "stats_dates", "Dates", tooltip="Stats between two dates"),
+        Binding("b", "stats_order", "By", tooltip="Stats: top lists by plays or by time"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Ask Spotify again now"),
         *(
             Binding(
@@ -138,6 +146,7 @@ class MainScreen(Screen):
 
     state: reactive[PlayerState] = reactive(PlayerState, always_update=True, init=False)
     time_range: reactive[TimeRange] = reactive("medium_term", init=False)
+    stats_window: reactive[str] = reactive("4w", init=False)
 
     class SignedOut(Message):
         """The sign-in ended (revoked, expired): the app shows the wizard."""
@@ -159,6 +168,11 @@ class MainScreen(Screen):
             on_state=self._received,
             on_trouble=self._trouble,
             on_signed_out=self._signed_out,
+            chores=(
+                Keeper(
+                    spotify, services.history, clock=services.clock, on_result=self._synced_history
+                ).run,
+            ),
         )
         self._loaded: set[str] = set()
         self.queue_marks = QueueMarks()
@@ -167,6 +181,8 @@ class MainScreen(Screen):
         self._art_url: str | None = None
         self._countdown_timer: Timer | None = None
         self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
+        self.stats_dates: tuple[date | None, date | None] | None = None
+        self._synced: str = ""
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """The screen's actions for the command palette, from its key bindings (moving
@@ -196,6 +212,7 @@ class MainScreen(Screen):
             yield TabPane(TAB_TITLES["library"], id="library")
             yield TabPane(TAB_TITLES["queue"], id="queue")
             yield TabPane(TAB_TITLES["playlists"], id="playlists")
+            yield TabPane(TAB_TITLES["stats"], id="stats")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -338,10 +355,39 @@ class MainScreen(Screen):
         """Enter on a row: play it (a track from there on, an artist as a whole), or
         on the queue, skip forward to it."""
         event.stop()
-        if self.query_one(TabbedContent).active == "queue":
+        active = self.query_one(TabbedContent).active
+        if active == "queue":
             self.skip_to(event.index, event.item)
+        elif active == "stats" and getattr(event.item, "uri", True) is None:
+            self.play_found(event.item)
         else:
             self.play_row(event.table.items, event.index)
+
+    @work(group="commands")
+    async def play_found(self, item: object) -> None:
+        """A row the history knows by name only: find it on Spotify, then play it."""
+        kind: SearchType
+        if isinstance(item, Entry):
+            kind, name, artist = "track", item.name, item.artists
+        elif isinstance(item, Album):
+            kind, name = "album", item.name
+            artist = item.artists[0].name if item.artists else ""
+        elif isinstance(item, Artist):
+            kind, name, artist = "artist", item.name, ""
+        else:
+            return
+        try:
+            uri = await self.browse.find(kind, name, artist)
+        except SpotifyError as exc:
+            self.notify(exc.message, title="Could not find it", severity="warning")
+            return
+        if uri is None:
+            self.notify(f"Spotify has no {kind} called “{name}” now.", severity="warning")
+            return
+        if isinstance(item, Entry):
+            self.play(PlayRequest(uris=(uri,), first=replace(item, uri=uri)))
+        else:
+            self.play(PlayRequest(context_uri=uri))
 
     def play_row(self, items: Sequence[object], index: int, context_uri: str | None = None) -> None:
         """Play row ``index`` of a table as Enter does (see ``playing.request_for``)."""
@@ -576,6 +622,13 @@ class MainScreen(Screen):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The Stats keys show (and work) on the Stats tab only."""
+        if action in STATS_ACTIONS:
+            tabs = self.query(TabbedContent)
+            return bool(tabs) and tabs.first().active == "stats"
+        return True
+
     def action_keys(self) -> None:
         if self.app.screen.query("HelpPanel"):
             self.app.action_hide_help_panel()
@@ -589,6 +642,7 @@ class MainScreen(Screen):
 
     @on(TabbedContent.TabActivated)
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
         if event.pane.id:
             self._load_tab(event.pane.id)
 
@@ -599,7 +653,9 @@ class MainScreen(Screen):
         tabs = self.query_one(TabbedContent)
         tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
         if tables:
-            getattr(tables.first(), f"action_{action}")(*args)
+            focused = self.focused if isinstance(self.focused, RowsTable) else None
+            table = focused if focused is not None and focused in tables else tables.first()
+            getattr(table, f"action_{action}")(*args)
 
     async def _view(self, tab: str) -> ListView:
         """The tab's table view, mounted the first time it is needed.
@@ -610,9 +666,9 @@ class MainScreen(Screen):
         from spotui.widgets import lists
 
         pane = self.query_one(f"#{tab}", TabPane)
-        found = pane.query(lists.ListView)
+        found = pane.query(f"#{tab}-view")
         if found:
-            return found.first()
+            return found.first()  # type: ignore[return-value]
         view = {
             "top-tracks": lambda: lists.ListView(lists.TOP_TRACK_COLUMNS, id="top-tracks-view"),
             "top-artists": lambda: lists.ListView(lists.TOP_ARTIST_COLUMNS, id="top-artists-view"),
@@ -620,6 +676,7 @@ class MainScreen(Screen):
             "library": lambda: lists.LibraryView(id="library-view"),
             "queue": lambda: lists.ListView(lists.QUEUE_COLUMNS, id="queue-view"),
             "playlists": lambda: lists.ListView(lists.PLAYLIST_COLUMNS, id="playlists-view"),
+            "stats": self._stats_view,
         }[tab]()
         await pane.mount(view)
         return view
@@ -640,6 +697,8 @@ class MainScreen(Screen):
             self.load_queue()
         elif tab == "playlists":
             self.load_playlists()
+        elif tab == "stats":
+            self.load_stats()
 
     def action_time_range(self) -> None:
         index = TIME_RANGES.index(self.time_range)
@@ -788,6 +847,94 @@ class MainScreen(Screen):
             return
         view.table.replace_rows(playlist_rows(found, me), found)
         view.caption(f"Your {len(found)} playlists · Enter plays · o opens · + adds a track")
+
+    # --- stats ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _stats_view() -> ListView:
+        from spotui.widgets.stats import StatsView  # plotext only when the tab is opened
+
+        return StatsView(id="stats-view")  # type: ignore[return-value]
+
+    def _synced_history(self, result: SyncResult | str) -> None:
+        """A sync ended: say what went wrong (once), and show new plays in the Stats tab."""
+        if isinstance(result, str):
+            if result != self._synced:
+                self.notify(result, title="Listening history", severity="warning")
+            self._synced = result
+            return
+        self._synced = ""
+        archive = self.services.history()
+        if archive.notice:
+            self.notify(archive.notice, title="Listening history", severity="warning")
+            archive.notice = None
+        if result.gap is not None:
+            self.notify(
+                "More than 50 plays since the last sync: some may be missing (a gap in "
+                "the stats). `spotui history sync` from cron keeps up.",
+                title="Listening history",
+            )
+        if result.added and "stats" in self._loaded:
+            self._loaded.discard("stats")
+            if self.query_one(TabbedContent).active == "stats":
+                self._load_tab("stats")
+
+    def _window(self) -> Window:
+        from spotui.history.stats import Window, today
+
+        now = today(int(self.services.clock() * 1000))
+        if self.stats_dates is not None:
+            return Window.between(*self.stats_dates, now)
+        return Window.named(self.stats_window, now)
+
+    @work(group="stats", exclusive=True)
+    async def load_stats(self) -> None:
+        """The window's stats, read off the UI's path."""
+        from spotui.history.db import ArchiveError
+        from spotui.history.stats import compute
+        from spotui.widgets.stats import StatsView
+
+        view = await self._view("stats")
+        assert isinstance(view, StatsView)
+        window = self._window()
+        view.caption(f"{window.label} · reading your listening history…")
+        try:
+            stats = await asyncio.to_thread(compute, self.services.history(), window)
+        except ArchiveError as exc:
+            view.caption(str(exc))
+            self._loaded.discard("stats")
+            return
+        view.show(stats)
+
+    def action_stats_window(self) -> None:
+        from spotui.history.stats import WINDOWS
+
+        names = list(WINDOWS)
+        at = names.index(self.stats_window) if self.stats_dates is None else -1
+        self.stats_dates = None
+        self.stats_window = names[(at + 1) % len(names)]
+
+    def watch_stats_window(self) -> None:
+        self._loaded.discard("stats")
+        self._load_tab("stats")
+
+    def action_stats_dates(self) -> None:
+        from spotui.screens.dates import DatesPicker
+
+        def chosen(dates: tuple[date | None, date | None] | None) -> None:
+            if dates is not None:
+                self.stats_dates = dates
+                self._loaded.discard("stats")
+                self._load_tab("stats")
+
+        since, until = self.stats_dates or (None, None)
+        self.app.push_screen(DatesPicker(since, until), chosen)
+
+    def action_stats_order(self) -> None:
+        from spotui.widgets.stats import StatsView
+
+        for view in self.query(StatsView):
+            view.order = "time" if view.order == "plays" else "plays"
 
 
 def _entries(tracks: Iterable[object]) -> list[Entry]:
