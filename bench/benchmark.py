@@ -388,6 +388,107 @@ def library(home: Path) -> list[Figure]:
     ]
 
 
+def history(home: Path, plays: int = 300_000) -> list[Figure]:
+    """Ten years of a heavy listener: a generated export of ``plays`` in Spotify's layout
+    (both kinds of file), imported, then read for every stats window and on screen."""
+    from spotui.fake import export as fake_export
+
+    folder = home / "history"
+    folder.mkdir()
+    zipped = folder / "my_spotify_data.zip"
+    files = fake_export.export(plays, tracks=5_000, malformed=5, per_day=100, account_data=True)
+    fake_export.write(files, zipped)
+    fake = Fake("--library-size", "500")
+    try:
+        env = fake.env(folder / "home")
+        command = [*spotui_command(), "history", "import", str(zipped)]
+        started = time.perf_counter()
+        first = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        import_s = time.perf_counter() - started
+        assert first.returncode == 0, first.stderr
+        started = time.perf_counter()
+        again = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        again_s = time.perf_counter() - started
+        database = folder / "home" / "data" / "spotui" / "history.sqlite3"
+        size = sum(
+            p.stat().st_size for p in database.parent.iterdir() if p.name.startswith(database.name)
+        )
+        windows = _stats_windows(database)
+        sync = [*spotui_command(), "history", "sync"]
+        subprocess.run(sync, env=env, cwd=ROOT, capture_output=True, check=True)
+        before = sum(fake.http.get("/_fake/stats").json()["requests"].values())
+        subprocess.run(sync, env=env, cwd=ROOT, capture_output=True, check=True)
+        sync_requests = sum(fake.http.get("/_fake/stats").json()["requests"].values()) - before
+        app = Terminal(spotui_command(), env)
+        app.wait_text("Cherish")
+        time.sleep(2)
+        shown = app.watch(lambda screen: "Top tracks by plays" in screen and "1 " in screen)
+        pressed = app.press(b"8")
+        tab_ms = (app.wait(shown, 10) - pressed) * 1000
+        app.close()
+    finally:
+        fake.close()
+    slowest = max(windows, key=windows.__getitem__)
+    added = first.stdout.strip()
+    return [
+        Figure(
+            f"history: import {plays:,} plays (zip, both kinds of file)",
+            import_s,
+            "s",
+            "≤ 10 s",
+            import_s <= 10,
+            added,
+        ),
+        Figure(
+            "history: the same import again",
+            again_s,
+            "s",
+            "adds 0",
+            "0 plays added" in again.stdout,
+            again.stdout.strip().split(" · ")[1],
+        ),
+        Figure("history: database size", size / 1e6, "MB", "≤ 120 MB", size <= 120e6),
+        Figure(
+            "history: slowest stats window (median of 3)",
+            windows[slowest],
+            "ms",
+            "≤ 150 ms",
+            windows[slowest] <= 150,
+            ", ".join(f"{name} {ms:.0f}" for name, ms in windows.items()),
+        ),
+        Figure(
+            "history: key 8 to the Stats tab on screen", tab_ms, "ms", "≤ 400 ms", tab_ms <= 400
+        ),
+        Figure(
+            "history: a sync with nothing new",
+            sync_requests,
+            "requests",
+            "exactly 1",
+            sync_requests == 1,
+        ),
+    ]
+
+
+def _stats_windows(database: Path) -> dict[str, float]:
+    from spotui.history.db import Archive
+    from spotui.history.stats import WINDOWS, Window, compute, today
+
+    archive = Archive(database)
+    now = today(int(time.time() * 1000))
+    windows = {name: Window.named(name, now) for name in WINDOWS}
+    windows["custom 3 y"] = Window("custom", now - 3 * 365 - 17, now - 40)
+    found = {}
+    for name, window in windows.items():
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            compute(archive, window)
+            times.append((time.perf_counter() - started) * 1000)
+        found[name] = statistics.median(times)
+    archive.close()
+    return found
+
+
 def _median_run(command: list[str], env: dict[str, str], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -477,7 +578,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="15 s windows, 3 runs")
     parser.add_argument("--soak", type=float, metavar="MINUTES", help="the memory soak instead")
+    parser.add_argument("--no-history", action="store_true", help="leave out the history")
+    parser.add_argument("--history", action="store_true", help="the history figures alone")
     args = parser.parse_args()
+    if args.history:
+        with tempfile.TemporaryDirectory() as folder:
+            report(history(Path(folder), 30_000 if args.quick else 300_000))
+        return 0
     if args.soak is not None:
         sys.path.insert(0, str(ROOT / "bench"))
         import soak
@@ -508,6 +615,9 @@ def main() -> int:
             fake.close()
         print("library of 10,000…", flush=True)
         figures += library(home)
+        if not args.no_history:
+            print("history of 300,000 plays…", flush=True)
+            figures += history(home, 30_000 if args.quick else 300_000)
     report(figures)
     return 0
 

@@ -27,6 +27,11 @@ UI_FREE = (
     "spotui.core.playing",
     "spotui.core.browse",
     "spotui.core.services",
+    "spotui.history.db",
+    "spotui.history.export",
+    "spotui.history.importer",
+    "spotui.history.sync",
+    "spotui.history.stats",
     "spotui.commands.auth",
     "spotui.commands.doctor",
     "spotui.commands.headless",
@@ -36,6 +41,7 @@ UI_FREE = (
     "spotui.commands.lists",
     "spotui.commands.music",
     "spotui.commands.output",
+    "spotui.commands.history",
     "spotui.cache",
     "spotui.config",
     "spotui.credentials",
@@ -47,6 +53,7 @@ UI_FREE = (
     "spotui.fake.api",
     "spotui.fake.oauth",
     "spotui.fake.server",
+    "spotui.fake.export",
 )
 FORBIDDEN = ("textual", "rich", "spotui.app", "spotui.screens", "spotui.widgets")
 

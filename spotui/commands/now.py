@@ -24,6 +24,7 @@ from spotui.commands.output import (
 from spotui.commands.table import Failure, arg, command, out
 from spotui.core.controller import PlayerController, Trouble
 from spotui.core.player import PlayerState
+from spotui.history.sync import Keeper, SyncResult
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthExpired
 from spotui.spotify.models import Playback
@@ -119,8 +120,26 @@ async def _watch(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     for sig, value in ((signal.SIGINT, 130), (signal.SIGTERM, EXIT_OK)):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, interrupted, value)
+
+    def kept(result: SyncResult | str) -> None:
+        if isinstance(result, str) and result not in history_said:
+            history_said.append(result)  # once: stdout belongs to the status bar
+            print(result, file=sys.stderr)
+
+    history_said: list[str] = []
+    services = getattr(args, "services", None)
+    chores = (
+        (Keeper(spotify, services.history, clock=services.clock, on_result=kept).run,)
+        if services is not None
+        else ()
+    )
     controller = PlayerController(
-        spotify, interval=5.0, on_state=changed, on_trouble=trouble, on_signed_out=ended
+        spotify,
+        interval=5.0,
+        on_state=changed,
+        on_trouble=trouble,
+        on_signed_out=ended,
+        chores=chores,
     )
     polling = asyncio.ensure_future(controller.run())
     try:

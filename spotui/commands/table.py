@@ -104,6 +104,7 @@ async def with_client(
     if spotify is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
+    args.services = services  # for a command that needs more than the client (now --watch)
     try:
         return await run(spotify, args)
     except Failure as exc:

@@ -218,6 +218,21 @@ class FakeAccount:
             if not self._advance(ends_at, natural=True):
                 return
 
+    def listened(self, count: int, until: float | None = None) -> list[tuple[str, float]]:
+        """``count`` plays on another device, as if the user listened while spotui was
+        away: spread between the newest play in the history and ``until`` (default:
+        now). Returns them, oldest first."""
+        end = self.clock() if until is None else until
+        start = self.history[0][1] if self.history else end - count * 200
+        step = (end - start) / (count + 1)
+        added = [
+            (TRACKS[(n * 3 + len(self.history)) % len(TRACKS)].uri, start + step * (n + 1))
+            for n in range(count)
+        ]
+        self.history[:0] = [(uri, at, None) for uri, at in reversed(added)]
+        del self.history[HISTORY_LIMIT:]
+        return added
+
     def _record(self, uri: str, at: float) -> None:
         if uri.startswith("spotify:track:") or uri == LOCAL_FILE_URI:
             self.history.insert(0, (uri, at, self._player.context_uri))

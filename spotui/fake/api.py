@@ -49,6 +49,9 @@ class Route:
     handler: Callable[[WebApi, Call], httpx.Response]
 
 
+RECENT_KEPT = 50
+
+
 class WebApi:
     """The account seen through the Web API, shaped for an app in the 2026 posture."""
 
@@ -285,7 +288,7 @@ class WebApi:
         if "before" in params and "after" in params:
             raise FakeApiError(400, "Only one of before and after may be given")
         self.account.sync()
-        history = self.account.history
+        history = self.account.history[:RECENT_KEPT]  # Spotify keeps the last 50
         if "before" in params:
             before = int_param(params, "before", 0, 0, 10**15) / 1000
             history = [entry for entry in history if entry[1] < before]

@@ -33,7 +33,6 @@ from spotui.core.playing import (
 )
 from spotui.core.services import Services
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
-from spotui.history.sync import Keeper, SyncResult
 from spotui.spotify.client import SearchType, SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
@@ -60,6 +59,7 @@ from spotui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from spotui.history.stats import Window
+    from spotui.history.sync import SyncResult
     from spotui.widgets.lists import ListView
 from spotui.widgets.now_playing import NowPlaying
 
@@ -168,11 +168,7 @@ class MainScreen(Screen):
             on_state=self._received,
             on_trouble=self._trouble,
             on_signed_out=self._signed_out,
-            chores=(
-                Keeper(
-                    spotify, services.history, clock=services.clock, on_result=self._synced_history
-                ).run,
-            ),
+            chores=(self._keep_history,),
         )
         self._loaded: set[str] = set()
         self.queue_marks = QueueMarks()
@@ -855,6 +851,16 @@ class MainScreen(Screen):
         from spotui.widgets.stats import StatsView  # plotext only when the tab is opened
 
         return StatsView(id="stats-view")  # type: ignore[return-value]
+
+    async def _keep_history(self) -> None:
+        """The history sync, beside the poll loop (imported then: not at start-up)."""
+        from spotui.history.sync import Keeper
+
+        services = self.services
+        keeper = Keeper(
+            self.spotify, services.history, clock=services.clock, on_result=self._synced_history
+        )
+        await keeper.run()
 
     def _synced_history(self, result: SyncResult | str) -> None:
         """A sync ended: say what went wrong (once), and show new plays in the Stats tab."""

@@ -189,7 +189,9 @@ def _hm(ms: int) -> str:
 def _shade(share: float) -> tuple[int, int, int]:
     """From the chart's dark ground (no listening) to bright cyan (the busiest hour)."""
     low, high = (30, 30, 30), (80, 220, 255)
-    return tuple(round(a + (b - a) * share**0.7) for a, b in zip(low, high, strict=True))  # type: ignore[return-value]
+    weight = share**0.7
+    red, green, blue = (round(a + (b - a) * weight) for a, b in zip(low, high, strict=True))
+    return red, green, blue
 
 
 def _ticks(count: int) -> list[int]:

@@ -1,0 +1,479 @@
+"""The listening archive: import, sync, dedupe, gaps, stats, and a damaged file.
+
+Exports are made by the fake's generator (``spotui.fake.export``) in Spotify's own
+file names and fields; days are counted in UTC here (``utc`` fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import stat
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from spotui.fake import export as fake_export
+from spotui.history import db as history_db
+from spotui.history.db import ACCOUNT, API, EXTENDED, Archive, PlayRecord
+from spotui.history.importer import import_paths
+from spotui.history.stats import Window, compute, day_of
+from spotui.history.sync import sync
+
+from .conftest import make_client
+
+END = datetime(2026, 5, 28, tzinfo=UTC)  # the fake clock's day (conftest's ManualClock)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    history_db._local_hour.cache_clear()
+    yield
+    history_db._local_hour.cache_clear()
+
+
+@pytest.fixture
+def archive(tmp_path) -> Archive:
+    return Archive(tmp_path / "data" / "history.sqlite3")
+
+
+def exported(tmp_path: Path, plays: int, **options) -> Path:
+    files = fake_export.export(plays, END, tracks=120, **options)
+    return fake_export.write(files, tmp_path / "my_spotify_data.zip")
+
+
+def plays_in(archive: Archive) -> int:
+    return archive.count()
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+def test_an_export_imports_once_and_a_second_import_adds_nothing(tmp_path, archive):
+    zipped = exported(tmp_path, 2_000, malformed=5)
+    first = import_paths(archive, [zipped])
+    assert first.problems == []
+    assert first.added == 2_000  # the five malformed records are left out
+    second = import_paths(archive, [zipped])
+    assert (second.added, second.duplicates) == (0, 2_000)
+    assert plays_in(archive) == 2_000
+    assert "0 plays added · 2,000 duplicates skipped · 0 gaps" in second.summary()
+
+
+def test_both_kinds_of_export_count_each_play_once(tmp_path, archive):
+    """The account data holds the last year again, by name and to the minute."""
+    zipped = exported(tmp_path, 3_000, account_data=True)
+    result = import_paths(archive, [zipped])
+    assert result.problems == []
+    assert result.added == 3_000
+    assert result.duplicates > 0  # the account data's plays, matched to the extended ones
+    names = {row[0] for row in archive.read("SELECT name FROM imports")}
+    assert any("StreamingHistory_music_0.json" in name for name in names)
+
+
+def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(
+    tmp_path, archive
+):
+    files = fake_export.export(1_500, END, tracks=120, account_data=True)
+    folder = tmp_path / "export"
+    fake_export.write(
+        {name: data for name, data in files.items() if "Account" in name}, folder / "a"
+    )
+    fake_export.write(
+        {name: data for name, data in files.items() if "Extended" in name}, folder / "e"
+    )
+    account = import_paths(archive, [folder / "a"])
+    extended = import_paths(archive, [folder / "e"])
+    assert account.added > 0
+    assert account.added + extended.added == 1_500
+    # The tracks first known by name got their URIs from the extended history.
+    assert archive.read("SELECT count(*) FROM tracks WHERE uri IS NULL AND kind = 0")[0][0] == 0
+
+
+def test_privacy_fields_never_reach_the_database(tmp_path, archive):
+    import_paths(archive, [exported(tmp_path, 300, account_data=True)])
+    archive.close()
+    raw = archive.path.read_bytes()
+    for word in (b"203.0.113.", b"198.51.100.", b"fakeuser123", b"Android OS", b"GB"):
+        assert word not in raw
+
+
+def test_bad_files_get_one_line_each_and_the_good_ones_still_import(tmp_path, archive):
+    good = tmp_path / "Streaming_History_Audio_2025_0.json"
+    files = fake_export.export(200, END, tracks=60)
+    good.write_bytes(next(iter(files.values())))
+    not_json = tmp_path / "StreamingHistory_music_0.json"
+    not_json.write_text("this is not json")
+    truncated = tmp_path / "Streaming_History_Audio_2025_1.json"
+    truncated.write_bytes(good.read_bytes()[:5_000])
+    other = tmp_path / "Playlist1.json"
+    other.write_text(json.dumps({"playlists": [{"name": "Road trip", "items": []}]}))
+    shaped = tmp_path / "Userdata.json"
+    shaped.write_text(json.dumps([{"username": "x", "email": "x@example.com"}]))
+    result = import_paths(archive, [not_json, good, truncated, other, shaped, tmp_path / "nope"])
+    assert result.added == 200
+    assert len(result.problems) == 5
+    for path, words in (
+        (not_json, "not valid JSON"),
+        (truncated, "cut short"),
+        (other, "not a list of streams"),
+        (shaped, "not a Spotify streaming history file"),
+        (tmp_path / "nope", "no such file"),
+    ):
+        assert any(str(path) in line and words in line for line in result.problems)
+    assert plays_in(archive) == 200  # nothing half-written from the bad ones
+
+
+def test_a_folder_takes_only_the_history_files(tmp_path, archive):
+    files = fake_export.export(500, END, tracks=60)
+    folder = fake_export.write(files, tmp_path / "export")
+    (folder / "Playlist1.json").write_text("{}")
+    result = import_paths(archive, [folder])
+    assert (result.files, result.added, result.problems) == (1, 500, [])
+
+
+def test_a_play_from_the_api_and_from_the_export_counts_once(fake, clock, tmp_path, archive):
+    async def run():
+        async with make_client(fake, clock) as spotify:
+            return await sync(spotify, archive, clock)
+
+    import asyncio
+
+    kept = asyncio.run(run())
+    assert kept.added == 30  # the fake's recently played
+    played = archive.read(
+        "SELECT t.uri, p.played_at FROM plays p JOIN tracks t ON t.id = p.track_id "
+        "WHERE t.uri LIKE 'spotify:track:%' ORDER BY p.played_at"
+    )
+    # The same plays in an export: ts is when the stream ended, to the second.
+    records = [
+        {
+            "ts": datetime.fromtimestamp(at // 1000 + 2, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ms_played": 180_000,
+            "master_metadata_track_name": "whatever the export calls it",
+            "master_metadata_album_artist_name": "Someone",
+            "master_metadata_album_album_name": "Something",
+            "spotify_track_uri": uri,
+            "reason_end": "trackdone",
+            "skipped": False,
+        }
+        for uri, at in played
+    ]
+    path = tmp_path / "Streaming_History_Audio_2026_0.json"
+    path.write_text(json.dumps(records))
+    result = import_paths(archive, [path])
+    assert (result.added, result.duplicates) == (0, len(played))
+
+
+# --- sync -----------------------------------------------------------------------------
+
+
+def test_a_sync_with_nothing_new_costs_one_request_and_adds_nothing(fake, clock, archive):
+    import asyncio
+
+    async def run():
+        async with make_client(fake, clock) as spotify:
+            first = await sync(spotify, archive, clock)
+            before = sum(fake.requests.values())
+            again = await sync(spotify, archive, clock)
+            return first, again, sum(fake.requests.values()) - before
+
+    first, again, requests = asyncio.run(run())
+    assert first.added == 30
+    assert (again.added, requests) == (0, 1)
+
+
+def test_a_sync_after_an_import_adds_only_the_new_plays(fake, clock, tmp_path, archive):
+    import asyncio
+
+    import_paths(archive, [exported(tmp_path, 800)])
+    newest = archive.newest_ms()
+    fake.account.listened(5, until=clock() + 1)
+
+    async def run():
+        async with make_client(fake, clock) as spotify:
+            return await sync(spotify, archive, clock)
+
+    result = asyncio.run(run())
+    newer = archive.read("SELECT count(*) FROM plays WHERE played_at > ?", (newest,))[0][0]
+    assert result.added == newer
+    assert 5 <= result.added <= 35  # the fake's own recent plays are newer than the export
+    assert plays_in(archive) == 800 + result.added
+
+
+def test_more_than_fifty_plays_between_syncs_is_recorded_as_a_gap(fake, clock, archive):
+    import asyncio
+
+    async def run():
+        async with make_client(fake, clock) as spotify:
+            await sync(spotify, archive, clock)
+            clock.advance(3 * 3600)
+            fake.account.listened(80, until=clock())  # Spotify keeps 50 of these
+            return await sync(spotify, archive, clock)
+
+    before = archive.newest_ms() if archive.count() else None
+    result = asyncio.run(run())
+    assert before is None
+    assert result.added == 50
+    assert result.gap is not None
+    gaps = archive.gaps()
+    assert len(gaps) == 1 and gaps[0].end_ms - gaps[0].start_ms > 0
+    stats = compute(archive, Window.named("7d", day_of(END.date()) + 1))
+    assert stats.gaps == tuple(gaps)
+
+
+# --- two writers, an interrupted import, a damaged file --------------------------------
+
+
+def test_two_writers_at_once_lose_no_play_and_double_none(tmp_path):
+    """The app syncs while `spotui history sync` runs from cron: here, two processes
+    write the same plays into one file at the same moment."""
+    import multiprocessing
+
+    path = tmp_path / "history.sqlite3"
+    plays = [
+        PlayRecord(
+            played_at=1_700_000_000_000 + n * 200_000,
+            name=f"Song {n % 40}",
+            artist=f"Artist {n % 7}",
+            uri=f"spotify:track:{n % 40:022d}",
+            duration_ms=180_000,
+        )
+        for n in range(600)
+    ]
+    Archive(path).count()  # the schema, made once
+    start = multiprocessing.get_context("spawn").Event()
+    workers = [
+        multiprocessing.get_context("spawn").Process(
+            target=_write_in_batches, args=(str(path), plays, seed, start)
+        )
+        for seed in (1, 2)
+    ]
+    for worker in workers:
+        worker.start()
+    start.set()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    archive = Archive(path)
+    assert archive.count() == 600
+    assert archive.read("SELECT count(*) FROM days")[0][0] > 0
+    total = archive.read("SELECT sum(streams) FROM days")[0][0]
+    assert total == 600  # the sums agree with the plays: no write was lost
+
+
+def _write_in_batches(path: str, plays: list[PlayRecord], seed: int, start) -> None:
+    rng = random.Random(seed)
+    order = plays[:]
+    rng.shuffle(order)
+    archive = Archive(Path(path))
+    start.wait(10)
+    for at in range(0, len(order), 25):
+        with archive.write() as writer:
+            writer.add(order[at : at + 25], API)
+
+
+def test_an_import_killed_part_way_leaves_a_consistent_archive(tmp_path, env):
+    import signal
+    import subprocess
+    import sys
+
+    zipped = exported(tmp_path, 45_000)
+    command = [sys.executable, "-m", "spotui", "history", "import", str(zipped)]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    database = Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
+    deadline = time.time() + 30
+    while time.time() < deadline:  # kill it once the first file is in
+        if database.exists() and _committed_files(database) >= 1:
+            break
+        time.sleep(0.02)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    partial = Archive(database)
+    assert partial.read("PRAGMA integrity_check")[0][0] == "ok"
+    files_in = len(partial.read("SELECT * FROM imports"))
+    assert 1 <= files_in < 3
+    assert partial.count() == partial.read("SELECT sum(plays) FROM imports")[0][0]
+    partial.close()
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert "45,000 plays" not in again.stdout  # only the rest was added
+    assert Archive(database).count() == 45_000
+
+
+def _committed_files(database: Path) -> int:
+    try:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return connection.execute("SELECT count(*) FROM imports").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return 0
+
+
+def test_an_interrupted_import_says_so_and_keeps_what_it_finished(tmp_path, env):
+    import signal
+    import subprocess
+    import sys
+
+    zipped = exported(tmp_path, 45_000)
+    database = Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
+    command = [sys.executable, "-m", "spotui", "history", "import", str(zipped)]
+    running = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline and not (database.exists() and _committed_files(database)):
+        time.sleep(0.02)
+    running.send_signal(signal.SIGINT)
+    _, err = running.communicate(timeout=30)
+    assert running.returncode == 130
+    assert "Interrupted." in err and "Traceback" not in err
+    assert Archive(database).read("PRAGMA integrity_check")[0][0] == "ok"
+
+
+def test_a_damaged_database_is_moved_aside_and_a_new_one_started(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"not a database at all, just some bytes " * 200)
+    archive = Archive(path)
+    assert archive.count() == 0
+    assert archive.notice and "moved to" in archive.notice
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("history.sqlite3.damaged-")]
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"not a database")
+
+
+def test_the_database_is_private(archive):
+    archive.count()
+    assert stat.S_IMODE(os.stat(archive.path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(archive.path.parent).st_mode) == 0o700
+
+
+def test_a_database_from_a_newer_spotui_is_refused_not_changed(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    with pytest.raises(history_db.ArchiveError, match="newer spotui"):
+        Archive(path).count()
+
+
+# --- stats ----------------------------------------------------------------------------
+
+
+def _play(day: date, hour: int, name: str, artist: str, ms: int, **extra) -> PlayRecord:
+    moment = datetime(day.year, day.month, day.day, hour, 30, tzinfo=UTC)
+    return PlayRecord(
+        played_at=int(moment.timestamp() * 1000),
+        name=name,
+        artist=artist,
+        album=f"{artist} LP",
+        uri=f"spotify:track:{abs(hash((name, artist))) % 10**22:022d}",
+        ms_played=ms,
+        **extra,
+    )
+
+
+def test_stats_of_a_window_say_what_was_played(archive):
+    plays = [
+        _play(date(2026, 5, 20), 8, "Short", "A", 200_000, skipped=False),
+        _play(date(2026, 5, 20), 9, "Short", "A", 200_000, skipped=False),
+        _play(date(2026, 5, 21), 8, "Short", "A", 10_000, skipped=True),  # a skip: no play
+        _play(date(2026, 5, 21), 10, "Short", "A", 200_000, skipped=False),
+        _play(date(2026, 5, 24), 10, "Short", "A", 5_000, skipped=True),  # no streak day
+        _play(date(2026, 5, 22), 21, "Long", "B", 900_000, skipped=False),
+        _play(date(2026, 5, 25), 21, "Long", "B", 900_000),  # skip unknown
+        _play(date(2025, 1, 1), 12, "Old", "C", 200_000),  # outside the window
+    ]
+    with archive.write() as writer:
+        writer.add(plays, EXTENDED)
+    stats = compute(archive, Window.named("7d", day_of(date(2026, 5, 26))))
+    assert (stats.plays, stats.streams) == (5, 7)
+    assert stats.ms == 200_000 * 3 + 10_000 + 5_000 + 900_000 * 2
+    assert stats.skip_rate == pytest.approx(2 / 6)  # of the six streams that say
+    assert stats.streak == (3, day_of(date(2026, 5, 20)), day_of(date(2026, 5, 22)))
+    assert [r.name for r in stats.top["artists-plays"]] == ["A", "B"]
+    assert [r.name for r in stats.top["artists-time"]] == ["B", "A"]
+    assert stats.top["tracks-plays"][0].artist == "A"
+    assert {r.name for r in stats.new_artists} == {"A", "B"}  # C was heard in 2025
+    wednesday = date(2026, 5, 20).weekday()
+    assert stats.heatmap[wednesday][8] == 200_000 and stats.heatmap[wednesday][9] == 200_000
+    assert stats.bucket == "day" and len(stats.periods) == 7
+
+
+def test_long_windows_group_by_week_and_month():
+    assert (Window.named("6m", 20_000).last - Window.named("6m", 20_000).first) == 181
+    from spotui.history.stats import bucket_for, bucket_start
+
+    assert bucket_for(28) == "day" and bucket_for(182) == "week" and bucket_for(3000) == "month"
+    monday = day_of(date(2026, 5, 25))
+    assert bucket_start(monday + 3, "week") == monday
+    assert bucket_start(day_of(date(2026, 5, 17)), "month") == day_of(date(2026, 5, 1))
+
+
+def test_any_window_from_the_sums_equals_counting_every_play(tmp_path, archive):
+    """Long windows read sums per 28-day block, and plays only at the ends: for random
+    windows, that gives what counting the plays one by one gives."""
+    import_paths(archive, [exported(tmp_path, 6_000, per_day=12)])
+    raw = archive.read(
+        "SELECT p.day, p.track_id, p.ms_played, p.hour, t.kind FROM plays p "
+        "JOIN tracks t ON t.id = p.track_id"
+    )
+    first, last = min(r[0] for r in raw), max(r[0] for r in raw)
+    rng = random.Random(3)
+    for _ in range(12):
+        a, b = sorted(rng.randint(first - 5, last + 5) for _ in range(2))
+        stats = compute(archive, Window("custom", a, b), limit=5)
+        inside = [r for r in raw if a <= r[0] <= b]
+        assert stats.ms == sum(r[2] for r in inside)
+        assert stats.plays == sum(1 for r in inside if r[2] >= 30_000)
+        assert sum(map(sum, stats.heatmap)) == sum(r[2] for r in inside)
+        by_track: dict[int, int] = {}
+        for r in inside:
+            if r[4] == 0:
+                by_track[r[1]] = by_track.get(r[1], 0) + r[2]
+        best = sorted(by_track.values(), reverse=True)[:5]
+        assert [row.ms for row in stats.top["tracks-time"]] == best
+
+
+def test_an_empty_archive_has_empty_stats(archive):
+    stats = compute(archive, Window.named("all", 20_000))
+    assert (stats.plays, stats.ms, stats.streak[0], stats.top["artists-plays"]) == (0, 0, 0, ())
+
+
+def test_sources_are_kept_apart(tmp_path, archive):
+    import_paths(archive, [exported(tmp_path, 400, account_data=True)])
+    sources = {row[0] for row in archive.read("SELECT DISTINCT source FROM plays")}
+    assert sources <= {EXTENDED, ACCOUNT}
+
+
+def test_two_syncs_at_once_over_http_keep_each_play_once(served, env):
+    """`spotui history sync` from cron and another sync (the app's) at the same moment,
+    three times over, as new plays arrive."""
+    import subprocess
+    import sys
+
+    fake, _ = served
+    command = [sys.executable, "-m", "spotui", "history", "sync"]
+    heard = len(fake.account.history[:50])
+    for round_ in range(3):
+        if round_:
+            fake.account.listened(7)
+            heard += 7
+        running = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
+        for process in running:
+            _, err = process.communicate(timeout=60)
+            assert process.returncode == 0, err
+    database = Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
+    archive = Archive(database)
+    assert archive.count() == heard
+    assert archive.read("SELECT sum(streams) FROM days")[0][0] == heard
