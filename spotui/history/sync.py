@@ -84,7 +84,7 @@ async def sync(
 
 
 class Keeper:
-    """Syncs at once, then every ``every`` seconds, for as long as :meth:`run` runs
+    """Syncs after ``first_after`` seconds, then every ``every``, while :meth:`run` runs
     (the app and ``now --watch`` run it beside their poll loop). Each outcome goes
     to ``on_result``: a :class:`SyncResult`, or the sentence that says why not."""
 
@@ -95,15 +95,18 @@ class Keeper:
         *,
         clock: Callable[[], float] = time.time,
         every: float = EVERY_S,
+        first_after: float = 0.0,
         on_result: Callable[[SyncResult | str], None] = lambda _: None,
     ):
         self.spotify = spotify
+        self.first_after = first_after
         self.archive = archive
         self.clock = clock
         self.every = every
         self.on_result = on_result
 
     async def run(self) -> None:
+        await asyncio.sleep(self.first_after)
         while True:
             try:
                 archive = await asyncio.to_thread(self.archive)

@@ -58,7 +58,7 @@ from spotui.widgets.table import RowsTable
 from spotui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from spotui.history.stats import Window
+    from spotui.history.stats import Stats, Window
     from spotui.history.sync import SyncResult
     from spotui.widgets.lists import ListView
 from spotui.widgets.now_playing import NowPlaying
@@ -76,6 +76,7 @@ TAB_TITLES = {
     "stats": "Stats",
 }
 STATS_ACTIONS = ("stats_window", "stats_dates", "stats_order")
+HISTORY_AFTER_START_S = 1.0  # the first sync waits for the start-up to settle
 
 
 def _forwarded(bindings: Iterable[object]) -> list[Binding]:
@@ -672,7 +673,6 @@ class MainScreen(Screen):
             "library": lambda: lists.LibraryView(id="library-view"),
             "queue": lambda: lists.ListView(lists.QUEUE_COLUMNS, id="queue-view"),
             "playlists": lambda: lists.ListView(lists.PLAYLIST_COLUMNS, id="playlists-view"),
-            "stats": self._stats_view,
         }[tab]()
         await pane.mount(view)
         return view
@@ -846,19 +846,17 @@ class MainScreen(Screen):
 
     # --- stats ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _stats_view() -> ListView:
-        from spotui.widgets.stats import StatsView  # plotext only when the tab is opened
-
-        return StatsView(id="stats-view")  # type: ignore[return-value]
-
     async def _keep_history(self) -> None:
         """The history sync, beside the poll loop (imported then: not at start-up)."""
         from spotui.history.sync import Keeper
 
         services = self.services
         keeper = Keeper(
-            self.spotify, services.history, clock=services.clock, on_result=self._synced_history
+            self.spotify,
+            services.history,
+            clock=services.clock,
+            first_after=HISTORY_AFTER_START_S,
+            on_result=self._synced_history,
         )
         await keeper.run()
 
@@ -884,6 +882,32 @@ class MainScreen(Screen):
             self._loaded.discard("stats")
             if self.query_one(TabbedContent).active == "stats":
                 self._load_tab("stats")
+        elif "stats" not in self._loaded and not self.query("#stats-view"):
+            self.prepare_stats()
+
+    @work(group="stats", exclusive=True)
+    async def prepare_stats(self) -> None:
+        """After the first sync: build the Stats tab out of sight (its pane is hidden,
+        so nothing is drawn), so that key 8 has only to lay it out and draw it."""
+        from spotui.history.stats import compute
+
+        def read() -> Stats:
+            import spotui.widgets.stats  # noqa: F401  (plotext: the import is the cost)
+
+            return compute(self.services.history(), window)
+
+        window = self._window()
+        try:
+            stats = await asyncio.to_thread(read)
+        except Exception:  # said when the tab is opened
+            return
+        from spotui.widgets.stats import StatsView
+
+        pane = self.query_one("#stats", TabPane)
+        if "stats" in self._loaded or pane.query(StatsView):
+            return  # opened meanwhile
+        self._loaded.add("stats")
+        await pane.mount(StatsView(stats, id="stats-view"))
 
     def _window(self) -> Window:
         from spotui.history.stats import Window, today
@@ -895,22 +919,31 @@ class MainScreen(Screen):
 
     @work(group="stats", exclusive=True)
     async def load_stats(self) -> None:
-        """The window's stats, read off the UI's path."""
+        """The window's stats, read off the UI's path; the first time, the tab is built
+        with them, so that it is laid out and drawn once."""
         from spotui.history.db import ArchiveError
         from spotui.history.stats import compute
         from spotui.widgets.stats import StatsView
 
-        view = await self._view("stats")
-        assert isinstance(view, StatsView)
         window = self._window()
-        view.caption(f"{window.label} · reading your listening history…")
+        pane = self.query_one("#stats", TabPane)
+        views = pane.query(StatsView)
+        if views:
+            views.first().caption(f"{window.label} · reading your listening history…")
         try:
-            stats = await asyncio.to_thread(compute, self.services.history(), window)
+            stats: Stats | None = await asyncio.to_thread(compute, self.services.history(), window)
         except ArchiveError as exc:
-            view.caption(str(exc))
+            stats = None
             self._loaded.discard("stats")
+            self.notify(str(exc), title="Listening history", severity="error")
+        if views:
+            if stats is not None:
+                views.first().show(stats)
             return
-        view.show(stats)
+        view = StatsView(stats, id="stats-view")
+        await pane.mount(view)
+        if stats is None:
+            view.caption("The listening history cannot be read (see the message).")
 
     def action_stats_window(self) -> None:
         from spotui.history.stats import WINDOWS

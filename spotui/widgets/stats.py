@@ -7,6 +7,7 @@ imported only when the tab is first opened.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
@@ -50,21 +51,48 @@ def item_of(kind: str, row: Ranked) -> object:
     return Artist(name=row.name, uri=row.uri)
 
 
+class Chart(PlotextPlot):
+    """A plotext chart that is drawn again only when its data, size or theme change
+    (``PlotextPlot`` builds the whole plot at every render, and a layout pass renders
+    often)."""
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self._drawn: tuple[object, Text] | None = None
+        self._version = 0
+
+    def replot(self) -> None:
+        self._version += 1
+        self.refresh()
+
+    def render(self) -> Text:
+        key = (self._version, self.size, self.app.theme)
+        if self._drawn is None or self._drawn[0] != key:
+            drawn = super().render()
+            assert isinstance(drawn, Text)
+            self._drawn = (key, drawn)
+        return self._drawn[1]
+
+
 class StatsView(VerticalScroll):
     """Everything the archive says about one window of days."""
 
     order: reactive[str] = reactive("plays", init=False)
 
-    def __init__(self, **kwargs: object):
+    def __init__(self, stats: Stats | None = None, **kwargs: object):
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.stats: Stats | None = None
+        self.stats = stats
+
+    def on_mount(self) -> None:
+        if self.stats is not None:
+            self.show(self.stats)
 
     def compose(self) -> ComposeResult:
         yield Label("Reading your listening history…", classes="caption", id="stats-caption")
         yield Label("", classes="caption", id="stats-totals")
         with Horizontal(id="stats-charts"):
-            yield PlotextPlot(id="stats-listening")
-            yield PlotextPlot(id="stats-heatmap")
+            yield Chart(id="stats-listening")
+            yield Chart(id="stats-heatmap")
         with Horizontal(id="stats-tops"):
             for kind, what in (("artists", "Artist"), ("tracks", "Track"), ("albums", "Album")):
                 with Vertical(classes="stats-top"):
@@ -129,7 +157,7 @@ class StatsView(VerticalScroll):
         return " · ".join(parts)
 
     def _listening(self, stats: Stats) -> None:
-        chart = self.query_one("#stats-listening", PlotextPlot)
+        chart = self.query_one("#stats-listening", Chart)
         plt = chart.plt
         plt.clear_data()
         plt.clear_figure()
@@ -145,10 +173,10 @@ class StatsView(VerticalScroll):
         ticks = _ticks(len(starts))
         plt.xticks([float(i) for i in ticks], [_label(starts[i], stats.bucket) for i in ticks])
         plt.title(f"Hours listened per {stats.bucket}")
-        chart.refresh()
+        chart.replot()
 
     def _heatmap(self, stats: Stats) -> None:
-        chart = self.query_one("#stats-heatmap", PlotextPlot)
+        chart = self.query_one("#stats-heatmap", Chart)
         plt = chart.plt
         plt.clear_data()
         plt.clear_figure()
@@ -159,7 +187,7 @@ class StatsView(VerticalScroll):
         plt.yticks([6.0 - day for day in range(7)], list(DAYS))  # plotext puts row 0 on top
         plt.xticks([0.0, 6.0, 12.0, 18.0, 23.0], ["0h", "6h", "12h", "18h", "23h"])
         plt.title("When you listen (brighter: more)")
-        chart.refresh()
+        chart.replot()
 
     def watch_order(self) -> None:
         if self.stats is not None:
