@@ -77,9 +77,7 @@ def test_both_kinds_of_export_count_each_play_once(tmp_path, archive):
     assert any("StreamingHistory_music_0.json" in name for name in names)
 
 
-def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(
-    tmp_path, archive
-):
+def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(tmp_path, archive):
     files = fake_export.export(1_500, END, tracks=120, account_data=True)
     folder = tmp_path / "export"
     fake_export.write(

@@ -105,9 +105,9 @@ async def test_enter_on_an_artist_known_by_name_only_finds_and_plays_it():
         assert nameless, "the demo's export has artists without URIs"
         await pilot.press(*(["down"] * nameless[0]), "enter")  # the first table takes keys
         fake = fake_of(app)
-        await until(pilot, lambda: (fake.account.player.context_uri or "").startswith(
-            "spotify:artist:"
-        ))
+        await until(
+            pilot, lambda: (fake.account.player.context_uri or "").startswith("spotify:artist:")
+        )
 
 
 async def test_the_app_syncs_the_history_when_it_starts():

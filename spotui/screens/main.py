@@ -653,6 +653,8 @@ class MainScreen(Screen):
             focused = self.focused if isinstance(self.focused, RowsTable) else None
             table = focused if focused is not None and focused in tables else tables.first()
             getattr(table, f"action_{action}")(*args)
+            if tabs.active == "stats":  # on a small terminal, the tables are below the charts
+                table.scroll_visible(animate=False)
 
     async def _view(self, tab: str) -> ListView:
         """The tab's table view, mounted the first time it is needed.
