@@ -352,15 +352,22 @@ class Archive:
             try:
                 yield writer
                 db.execute("COMMIT")
-            except BaseException:
+            except BaseException as exc:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 writer.forget_pending()
+                if isinstance(exc, sqlite3.Error):  # a full disk, a file damaged meanwhile
+                    raise ArchiveError(
+                        f"The history database could not be written: {exc}."
+                    ) from None
                 raise
 
     def read(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            rows: list[tuple[Any, ...]] = self.db.execute(sql, parameters).fetchall()
+            try:
+                rows: list[tuple[Any, ...]] = self.db.execute(sql, parameters).fetchall()
+            except sqlite3.Error as exc:
+                raise ArchiveError(f"The history database could not be read: {exc}.") from None
             return rows
 
     # --- small questions ------------------------------------------------------------------

@@ -114,8 +114,7 @@ class Keeper:
             except AuthError:
                 return  # the poll loop says so, and offers the sign-in again
             except ArchiveError as exc:
-                self.on_result(str(exc))
-                return  # a history that cannot be opened is said once
+                result = str(exc)  # tried again at the next sync (said once by the screen)
             except SpotifyError as exc:
                 result = f"History not synced: {exc.message}"
             self.on_result(result)
