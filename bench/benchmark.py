@@ -421,7 +421,7 @@ def history(home: Path, plays: int = 300_000) -> list[Figure]:
         sync_requests = sum(fake.http.get("/_fake/stats").json()["requests"].values()) - before
         app = Terminal(spotui_command(), env)
         app.wait_text("Cherish")
-        time.sleep(2)
+        time.sleep(5)  # the first sync (3 s after start) has read the tab ahead
         shown = app.watch(lambda screen: "Top tracks by plays" in screen and "1 " in screen)
         pressed = app.press(b"8")
         tab_ms = (app.wait(shown, 10) - pressed) * 1000

@@ -51,7 +51,7 @@ async def measure(name: str, setup: Action, action: Action, **knobs: object) -> 
     fake = services.fake
     assert isinstance(fake, FakeSpotify)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(1.5)
+        await pilot.pause(3.0)  # the start-up's own requests (first poll, history sync) land
         await setup(pilot)
         before = Counter({k: v for k, v in fake.requests.items() if k.startswith("/v1")})
         await action(pilot)
@@ -121,6 +121,11 @@ async def main() -> int:
     )
     await measure("a playlist page (followed)", lists, keys("down", "down", "down", "o"))
     await measure("+ then a playlist", top, keys("down", "plus", PAUSE, "enter"))
+    await measure(
+        "the Stats tab (8), then w (another window)",
+        nothing,
+        keys("8", PAUSE, "w", ready=lambda p: _rows(p, "#stats-view", 10)),
+    )
     return 0
 
 

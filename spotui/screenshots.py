@@ -98,10 +98,15 @@ async def _artist(pilot: Pilot) -> None:
     await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "artist-tracks", 10))
 
 
+def _synced(app: SpotuiApp) -> bool:
+    return app.services.history().meta("synced_at") is not None
+
+
 async def _stats(pilot: Pilot) -> None:
     await _now_playing(pilot)
+    await _settle(pilot, lambda: _synced(cast(SpotuiApp, pilot.app)))  # then the tab holds
     await pilot.press("8")
-    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "stats-tracks", 10))
+    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "stats-view", 10))
 
 
 async def _wizard(pilot: Pilot) -> None:

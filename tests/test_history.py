@@ -480,9 +480,9 @@ def test_two_syncs_at_once_over_http_keep_each_play_once(served, env):
 def test_a_failed_write_is_a_sentence_and_leaves_nothing_half_written(archive):
     good = PlayRecord(played_at=1_000_000, name="Fine", artist="Someone")
     broken = PlayRecord(played_at=2_000_000, name="x", artist="y", kind=None)  # type: ignore[arg-type]
-    with pytest.raises(history_db.ArchiveError, match="could not be written"):
-        with archive.write() as writer:
-            writer.add([good, broken], API)
+    failed = pytest.raises(history_db.ArchiveError, match="could not be written")
+    with failed, archive.write() as writer:
+        writer.add([good, broken], API)
     assert archive.count() == 0
     with archive.write() as writer:  # the ids it had looked up were forgotten with it
         assert writer.add([good], API).added == 1

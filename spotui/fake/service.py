@@ -99,8 +99,13 @@ class FakeSpotify:
         self.account.next()
 
     def player_requests(self) -> int:
-        """How many ``/v1/me/player`` requests reached the fake."""
-        return sum(n for path, n in self.requests.items() if path.startswith(_PLAYER_PREFIX))
+        """How many ``/v1/me/player`` requests reached the fake (recently played, which
+        the history sync asks for, is no player request)."""
+        return sum(
+            n
+            for path, n in self.requests.items()
+            if path.startswith(_PLAYER_PREFIX) and not path.endswith("/recently-played")
+        )
 
     def sign_in(self, client_id: str = DEMO_CLIENT_ID, *, pkce: bool = True) -> dict[str, Any]:
         """Tokens for the demo user without the browser dance (demo, tests)."""

@@ -21,6 +21,7 @@ from spotui.spotify.models import PlayHistory
 
 LIMIT = 50  # all Spotify keeps
 EVERY_S = 20 * 60  # while the app or `now --watch` runs
+RATE_LIMITED_RETRY_S = 60.0  # a sync due while Spotify rate limits waits this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,9 @@ class Keeper:
     async def run(self) -> None:
         await asyncio.sleep(self.first_after)
         while True:
+            if self.spotify.rate_limiting:  # the player's requests come first
+                await asyncio.sleep(min(self.every, RATE_LIMITED_RETRY_S))
+                continue
             try:
                 archive = await asyncio.to_thread(self.archive)
                 result: SyncResult | str = await sync(self.spotify, archive, self.clock)

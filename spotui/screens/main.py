@@ -76,7 +76,7 @@ TAB_TITLES = {
     "stats": "Stats",
 }
 STATS_ACTIONS = ("stats_window", "stats_dates", "stats_order")
-HISTORY_AFTER_START_S = 1.0  # the first sync waits for the start-up to settle
+HISTORY_AFTER_START_S = 3.0  # the first sync waits for the start-up to settle
 
 
 def _forwarded(bindings: Iterable[object]) -> list[Binding]:

@@ -236,6 +236,12 @@ class SpotifyClient:
         return max(0.0, self._blocked_until - self._monotonic())
 
     @property
+    def rate_limiting(self) -> bool:
+        """True while Spotify is rate limiting: the gate is closed, or the last answer
+        was a 429 (a chore can wait; the player cannot)."""
+        return self._streak > 0 or self.rate_limited_for > 0
+
+    @property
     def quota_used_up(self) -> bool:
         """True while Spotify's request quota for the app is used up."""
         return self._quota and self.rate_limited_for > 0
