@@ -431,38 +431,32 @@ class Writer:
     # --- names ---------------------------------------------------------------------------
 
     def _artist(self, name: str, uri: str | None) -> int:
-        key = normal(name)
-        found = self.names.artists.get(key)
-        if found is None:
-            row = self.db.execute("SELECT id, uri FROM artists WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                found = self.db.execute(
-                    "INSERT INTO artists (key, name, uri) VALUES (?, ?, ?)", (key, name, uri)
-                ).lastrowid
-            else:
-                found = row[0]
-                if uri and not row[1]:
-                    self.db.execute("UPDATE artists SET uri = ? WHERE id = ?", (uri, found))
-            assert found is not None
-            self._remember(self.names.artists, key, found)
-        return found
+        return self._named("artists", normal(name), {"name": name}, uri)
 
     def _album(self, name: str, artist_key: str, artist_id: int, uri: str | None) -> int:
         key = f"{artist_key}\x1f{normal(name)}"
-        found = self.names.albums.get(key)
-        if found is None:
-            row = self.db.execute("SELECT id, uri FROM albums WHERE key = ?", (key,)).fetchone()
-            if row is None:
-                found = self.db.execute(
-                    "INSERT INTO albums (key, name, artist_id, uri) VALUES (?, ?, ?, ?)",
-                    (key, name, artist_id, uri),
-                ).lastrowid
-            else:
-                found = row[0]
-                if uri and not row[1]:
-                    self.db.execute("UPDATE albums SET uri = ? WHERE id = ?", (uri, found))
-            assert found is not None
-            self._remember(self.names.albums, key, found)
+        return self._named("albums", key, {"name": name, "artist_id": artist_id}, uri)
+
+    def _named(self, table: str, key: str, values: dict[str, object], uri: str | None) -> int:
+        """The id of the artist or album with ``key``, added when new; a URI learned
+        later is kept."""
+        cache: dict[str, Any] = getattr(self.names, table)
+        found: int | None = cache.get(key)
+        if found is not None:
+            return found
+        row = self.db.execute(f"SELECT id, uri FROM {table} WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            columns = ", ".join(["key", "uri", *values])
+            marks = ", ".join("?" * (len(values) + 2))
+            found = self.db.execute(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", (key, uri, *values.values())
+            ).lastrowid
+        else:
+            found = row[0]
+            if uri and not row[1]:
+                self.db.execute(f"UPDATE {table} SET uri = ? WHERE id = ?", (uri, found))
+        assert found is not None
+        self._remember(cache, key, found)
         return found
 
     def track(self, play: PlayRecord) -> tuple[int, int | None, int | None]:

@@ -238,23 +238,18 @@ def _account(record: dict[str, Any]) -> PlayRecord | None:
     ms = _ms(record, "msPlayed")
     if ended is None or ms is None:
         return None
-    title = _text(record, "trackName")
-    if title:
-        return PlayRecord(
-            played_at=ended,
-            name=title,
-            artist=_text(record, "artistName") or "",
-            ms_played=ms,
-            local=local_day_hour(ended),
-        )
-    episode = _text(record, "episodeName")
-    if episode:
-        return PlayRecord(
-            played_at=ended,
-            name=episode,
-            artist=_text(record, "podcastName") or "",
-            ms_played=ms,
-            kind=PODCAST,
-            local=local_day_hour(ended),
-        )
+    for title, by, kind in (
+        ("trackName", "artistName", MUSIC),
+        ("episodeName", "podcastName", PODCAST),
+    ):
+        name = _text(record, title)
+        if name:
+            return PlayRecord(
+                played_at=ended,
+                name=name,
+                artist=_text(record, by) or "",
+                ms_played=ms,
+                kind=kind,
+                local=local_day_hour(ended),
+            )
     return None
