@@ -337,7 +337,9 @@ async def test_offline_shows_retrying_and_comes_back_by_itself():
     app = demo(Config(poll_interval=2))
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        fake_of(app).set(disconnects=4)  # more than the client's retries
+        # More than the client's retries, even if the history sync (3 s after start)
+        # takes its share of the dropped connections.
+        fake_of(app).set(disconnects=8)
         app.screen.action_refresh()
         await until(pilot, lambda: "Offline — retrying in" in text(app, "#status"), timeout=10)
         await until(pilot, lambda: text(app, "#status") == "", timeout=10)

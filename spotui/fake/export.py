@@ -189,7 +189,7 @@ MALFORMED: tuple[Any, ...] = (
 
 
 def extended_files(
-    found: Sequence[Stream], *, seed: int = 7, malformed: int = 0
+    found: Sequence[Stream], *, seed: int = 7, malformed: int = 0, per_file: int = PER_FILE
 ) -> dict[str, bytes]:
     """The extended history as Spotify names and fills its files."""
     rng = random.Random(seed)
@@ -197,8 +197,8 @@ def extended_files(
     for n in range(malformed):
         records.insert(rng.randint(0, len(records)), MALFORMED[n % len(MALFORMED)])
     files: dict[str, bytes] = {}
-    for index, at in enumerate(range(0, len(records), PER_FILE)):
-        chunk = records[at : at + PER_FILE]
+    for index, at in enumerate(range(0, len(records), per_file)):
+        chunk = records[at : at + per_file]
         years = sorted(
             {
                 r["ts"][:4]
@@ -259,12 +259,13 @@ def export(
     malformed: int = 0,
     account_data: bool = False,
     per_day: float = 40,
+    per_file: int = PER_FILE,
 ) -> dict[str, bytes]:
     """A whole export: file name (inside the zip) to its bytes. ``per_day``: plays on
     a day with listening (about four days in five)."""
     end = end or datetime.now(UTC)
     found = streams(count, end, seed=seed, tracks=tracks, podcasts=podcasts, per_day=per_day)
-    files = extended_files(found, seed=seed, malformed=malformed)
+    files = extended_files(found, seed=seed, malformed=malformed, per_file=per_file)
     if account_data:
         files.update(account_files(found, end))
     return files
