@@ -370,6 +370,17 @@ class Archive:
                 raise ArchiveError(f"The history database could not be read: {exc}.") from None
             return rows
 
+    def settle(self) -> None:
+        """Bring the sums up to date with the plays, if an import left them behind."""
+        if self.meta("unsettled") is None:
+            return
+        with self.write() as writer:
+            row = writer.db.execute("SELECT value FROM meta WHERE key = 'unsettled'").fetchone()
+            if row is not None:
+                first, last = map(int, row[0].split(","))
+                writer.refresh_sums(first, last)
+                writer.db.execute("DELETE FROM meta WHERE key = 'unsettled'")
+
     # --- small questions ------------------------------------------------------------------
 
     def newest_ms(self) -> int | None:
@@ -509,10 +520,13 @@ class Writer:
 
     # --- plays ---------------------------------------------------------------------------
 
-    def add(self, plays: Sequence[PlayRecord] | Columns, source: int) -> Added:
+    def add(
+        self, plays: Sequence[PlayRecord] | Columns, source: int, *, later: bool = False
+    ) -> Added:
         """Add plays from one source (records, or their columns as :func:`columns` makes
         them). A play already stored is skipped: the same one from this source exactly,
-        or from another source within the tolerance."""
+        or from another source within the tolerance. ``later``: the sums are brought up
+        to date by :meth:`Archive.settle` (an import settles once, after its last file)."""
         cols = plays if isinstance(plays, Columns) else columns(plays)
         count = len(cols.played_at)
         if not count:
@@ -558,8 +572,21 @@ class Writer:
         )
         added = self.db.total_changes - before
         if added:
-            self.refresh_sums(min(row[2] for row in rows), max(row[2] for row in rows))
+            first, last = min(row[2] for row in rows), max(row[2] for row in rows)
+            if later:
+                self.unsettled(first, last)
+            else:
+                self.refresh_sums(first, last)
         return Added(added, count - added)
+
+    def unsettled(self, first: int, last: int) -> None:
+        """Note days whose sums are behind their plays (kept in the same transaction, so
+        an import stopped part-way is settled by the next reader)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'unsettled'").fetchone()
+        if row is not None:
+            low, high = map(int, row[0].split(","))
+            first, last = min(first, low), max(last, high)
+        self.set_meta("unsettled", f"{first},{last}")
 
     def _new(
         self, track_ids: list[int], played_at: Sequence[int], ms: list[int], source: int

@@ -29,7 +29,16 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from spotui.history.db import ACCOUNT, EXTENDED, MUSIC, PODCAST, PlayRecord, local_day_hour
+from spotui.history.db import (
+    ACCOUNT,
+    EXTENDED,
+    MUSIC,
+    PODCAST,
+    Columns,
+    PlayRecord,
+    columns,
+    local_day_hour,
+)
 
 HISTORY_NAMES = ("Streaming_History_Audio_*.json", "StreamingHistory*.json")
 
@@ -56,7 +65,8 @@ class ExportFile:
 class Parsed:
     """The plays of one file, which source they count as, and records left out."""
 
-    plays: tuple[PlayRecord, ...]
+    plays: Columns
+    count: int
     source: int
     skipped: int  # records with no title (and, in extended history, audiobooks and video)
 
@@ -121,7 +131,7 @@ def parse(file: ExportFile) -> Parsed:
     if not isinstance(records, list):
         raise BadFile("not a list of streams: not a Spotify streaming history file")
     if not records:
-        return Parsed((), EXTENDED, 0)
+        return Parsed(columns(()), 0, EXTENDED, 0)
     first = next((r for r in records if isinstance(r, dict)), None)
     if first is not None and "ts" in first and "ms_played" in first:
         return _records(records, _extended, EXTENDED)
@@ -131,17 +141,12 @@ def parse(file: ExportFile) -> Parsed:
 
 
 def _records(records: list[Any], read: Any, source: int) -> Parsed:
-    plays = []
-    skipped = 0
-    for record in records:
-        play = read(record) if isinstance(record, dict) else None
-        if play is None:
-            skipped += 1
-        else:
-            plays.append(play)
+    """The file's plays as columns (see :class:`~spotui.history.db.Columns`)."""
+    plays = [play for play in map(read, records) if play is not None]
+    skipped = len(records) - len(plays)
     if not plays and skipped:
         raise BadFile(f"none of its {skipped:,} records could be read")
-    return Parsed(tuple(plays), source, skipped)
+    return Parsed(columns(plays), len(plays), source, skipped)
 
 
 def _text(record: dict[str, Any], key: str) -> str | None:
@@ -161,13 +166,10 @@ def _when(text: object, form: str | None = None) -> int | None:
     if type(text) is not str:
         return None
     if form is None and len(text) == 20 and text[10] == "T" and text[19] == "Z":
-        day = _day_ms(text[:10])  # the common shape, read fast: 300,000 of them
-        if day is not None and text[13] == ":" == text[16]:
+        hour = _hour_ms(text[:13])  # the common shape, read fast: 300,000 of them
+        if hour is not None and text[13] == ":" == text[16]:
             try:
-                return (
-                    day
-                    + (int(text[11:13]) * 3600 + int(text[14:16]) * 60 + int(text[17:19])) * 1000
-                )
+                return hour + (int(text[14:16]) * 60 + int(text[17:19])) * 1000
             except ValueError:
                 return None
     try:
@@ -180,16 +182,21 @@ def _when(text: object, form: str | None = None) -> int | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def _day_ms(text: str) -> int | None:
+def _hour_ms(text: str) -> int | None:
+    """UTC ms at the start of an hour written ``2024-01-31T22``."""
     try:
-        return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()) * 1000
+        moment = datetime.fromisoformat(text[:10]).replace(tzinfo=UTC)
+        hour = int(text[11:13])
     except ValueError:
         return None
+    return (int(moment.timestamp()) + hour * 3600) * 1000 if 0 <= hour < 24 else None
 
 
-def _extended(record: dict[str, Any]) -> PlayRecord | None:
+def _extended(record: Any) -> PlayRecord | None:
     """One stream of the extended history; IP, user agent, user name and country are
     not read. (Written for speed: a ten-year history has 300,000 of these.)"""
+    if type(record) is not dict:
+        return None
     ended = _when(record.get("ts"))
     ms = record.get("ms_played")
     if ended is None or type(ms) is not int:
@@ -232,8 +239,10 @@ def _extended(record: dict[str, Any]) -> PlayRecord | None:
     )
 
 
-def _account(record: dict[str, Any]) -> PlayRecord | None:
+def _account(record: Any) -> PlayRecord | None:
     """One stream of the account data: names only, the end to the minute."""
+    if type(record) is not dict:
+        return None
     ended = _when(record.get("endTime"), "%Y-%m-%d %H:%M")
     ms = _ms(record, "msPlayed")
     if ended is None or ms is None:

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spotui.history.db import Archive, Columns, Gap, columns
+from spotui.history.db import Archive, Columns, Gap
 from spotui.history.export import BadFile, ExportFile, Parsed, collect, parse
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -89,6 +89,7 @@ def import_paths(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    archive.settle()  # the sums, once for every file
     if progress is not None:
         progress(len(files), len(files))
     result.gaps = archive.gaps()
@@ -110,7 +111,7 @@ def _parse_packed(file: ExportFile) -> Packed | BadFile:
     parsed = parse_or_bad(file)
     if isinstance(parsed, BadFile):
         return parsed
-    return columns(parsed.plays), parsed.source, parsed.skipped
+    return parsed.plays, parsed.source, parsed.skipped
 
 
 def import_file(
@@ -132,7 +133,7 @@ def import_file(
         return
     plays, source, _ = parsed
     with archive.write() as writer:
-        added = writer.add(plays, source)
+        added = writer.add(plays, source, later=True)
         if plays.played_at:  # the file covers this span: a gap inside it is closed
             covered = (min(plays.played_at), max(plays.played_at))
             writer.db.execute("DELETE FROM gaps WHERE start_ms >= ? AND end_ms <= ?", covered)

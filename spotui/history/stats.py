@@ -151,6 +151,7 @@ def today(now_ms: int) -> int:
 
 def compute(archive: Archive, window: Window, limit: int = 10) -> Stats:
     """Everything the Stats tab and ``spotui history stats`` show for ``window``."""
+    archive.settle()  # an import stopped part-way left its sums behind
     first = window.first
     if first is None:
         found = archive.read("SELECT min(day) FROM days")[0][0]

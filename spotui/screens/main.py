@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -180,6 +181,7 @@ class MainScreen(Screen):
         self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
         self.stats_dates: tuple[date | None, date | None] | None = None
         self._synced: str = ""
+        self._prepared: tuple[Window, Stats] | None = None  # the Stats tab's, read ahead
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """The screen's actions for the command palette, from its key bindings (moving
@@ -884,32 +886,21 @@ class MainScreen(Screen):
             self._loaded.discard("stats")
             if self.query_one(TabbedContent).active == "stats":
                 self._load_tab("stats")
-        elif "stats" not in self._loaded and not self.query("#stats-view"):
+        elif "stats" not in self._loaded:
             self.prepare_stats()
 
     @work(group="stats", exclusive=True)
     async def prepare_stats(self) -> None:
-        """After the first sync: build the Stats tab out of sight (its pane is hidden,
-        so nothing is drawn), so that key 8 has only to lay it out and draw it."""
+        """After the first sync: read the Stats tab's numbers ahead (a small object;
+        the charts' widgets, which cost memory, are built only when the tab opens)."""
         from spotui.history.stats import compute
-
-        def read() -> Stats:
-            import spotui.widgets.stats  # noqa: F401  (plotext: the import is the cost)
-
-            return compute(self.services.history(), window)
 
         window = self._window()
         try:
-            stats = await asyncio.to_thread(read)
+            stats = await asyncio.to_thread(compute, self.services.history(), window)
         except Exception:  # said when the tab is opened
             return
-        from spotui.widgets.stats import StatsView
-
-        pane = self.query_one("#stats", TabPane)
-        if "stats" in self._loaded or pane.query(StatsView):
-            return  # opened meanwhile
-        self._loaded.add("stats")
-        await pane.mount(StatsView(stats, id="stats-view"))
+        self._prepared = (window, stats)
 
     def _window(self) -> Window:
         from spotui.history.stats import Window, today
@@ -925,6 +916,8 @@ class MainScreen(Screen):
         with them, so that it is laid out and drawn once."""
         from spotui.history.db import ArchiveError
         from spotui.history.stats import compute
+
+        await asyncio.to_thread(importlib.import_module, "spotui.widgets.stats")  # plotext
         from spotui.widgets.stats import StatsView
 
         window = self._window()
@@ -932,8 +925,12 @@ class MainScreen(Screen):
         views = pane.query(StatsView)
         if views:
             views.first().caption(f"{window.label} · reading your listening history…")
+        prepared, self._prepared = self._prepared, None
         try:
-            stats: Stats | None = await asyncio.to_thread(compute, self.services.history(), window)
+            if prepared is not None and prepared[0] == window:
+                stats: Stats | None = prepared[1]
+            else:
+                stats = await asyncio.to_thread(compute, self.services.history(), window)
         except ArchiveError as exc:
             stats = None
             self._loaded.discard("stats")

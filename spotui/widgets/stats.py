@@ -66,6 +66,8 @@ class Chart(PlotextPlot):
         self.refresh()
 
     def render(self) -> Text:
+        if not self._version:
+            return Text()  # nothing plotted yet
         key = (self._version, self.size, self.app.theme)
         if self._drawn is None or self._drawn[0] != key:
             drawn = super().render()
@@ -107,20 +109,14 @@ class StatsView(VerticalScroll):
     def caption(self, text: str) -> None:
         self.query_one("#stats-caption", Label).update(text)
 
-    def show(self, stats: Stats, synced: str = "") -> None:
+    def show(self, stats: Stats) -> None:
+        """The numbers and the top lists at once; the charts just after they are on
+        screen (drawing them is the slow part)."""
         self.stats = stats
-        window = stats.window
-        first = window.first if window.first is not None else stats.first_day
-        since = date_of(first).isoformat() if first is not None else "—"
-        self.caption(
-            f"{window.label} · {since} to {date_of(window.last).isoformat()} · "
-            f"w: another window · W: dates · b: by {'time' if self.order == 'plays' else 'plays'}"
-            + (f" · {synced}" if synced else "")
-        )
+        self._heading(stats)
         self.query_one("#stats-totals", Label).update(self._totals(stats))
-        self._listening(stats)
-        self._heatmap(stats)
         self._tops()
+        self.call_after_refresh(self._charts, stats)
         new = stats.new_artists
         self.query_one("#stats-new", Label).update(
             f"First heard in this window: {len(new)} artists — "
@@ -137,6 +133,20 @@ class StatsView(VerticalScroll):
             if gaps
             else ""
         )
+
+    def _heading(self, stats: Stats) -> None:
+        window = stats.window
+        first = window.first if window.first is not None else stats.first_day
+        since = date_of(first).isoformat() if first is not None else "—"
+        self.caption(
+            f"{window.label} · {since} to {date_of(window.last).isoformat()} · "
+            f"w: another window · W: dates · b: by {'time' if self.order == 'plays' else 'plays'}"
+        )
+
+    def _charts(self, stats: Stats) -> None:
+        if stats is self.stats:  # not replaced meanwhile
+            self._listening(stats)
+            self._heatmap(stats)
 
     @staticmethod
     def _totals(stats: Stats) -> str:
@@ -191,7 +201,8 @@ class StatsView(VerticalScroll):
 
     def watch_order(self) -> None:
         if self.stats is not None:
-            self.show(self.stats)
+            self._heading(self.stats)
+            self._tops()
 
     def _tops(self) -> None:
         assert self.stats is not None
