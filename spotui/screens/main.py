@@ -917,11 +917,11 @@ class MainScreen(Screen):
         from spotui.history.db import ArchiveError
         from spotui.history.stats import compute
 
+        pane = self.query_one("#stats", TabPane)
         await asyncio.to_thread(importlib.import_module, "spotui.widgets.stats")  # plotext
         from spotui.widgets.stats import StatsView
 
         window = self._window()
-        pane = self.query_one("#stats", TabPane)
         views = pane.query(StatsView)
         if views:
             views.first().caption(f"{window.label} · reading your listening history…")
@@ -935,6 +935,8 @@ class MainScreen(Screen):
             stats = None
             self._loaded.discard("stats")
             self.notify(str(exc), title="Listening history", severity="error")
+        if not pane.is_attached:
+            return  # the app closed meanwhile
         if views:
             if stats is not None:
                 views.first().show(stats)
