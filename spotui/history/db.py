@@ -662,10 +662,6 @@ class Writer:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
-def _flag(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
 def _matched(times: list[int] | None, played_at: int, ms: int, source: int) -> bool:
     """Is there a play of this track from another source that is this one?
 

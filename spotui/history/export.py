@@ -66,7 +66,6 @@ class Parsed:
     """The plays of one file, which source they count as, and records left out."""
 
     plays: Columns
-    count: int
     source: int
     skipped: int  # records with no title (and, in extended history, audiobooks and video)
 
@@ -131,7 +130,7 @@ def parse(file: ExportFile) -> Parsed:
     if not isinstance(records, list):
         raise BadFile("not a list of streams: not a Spotify streaming history file")
     if not records:
-        return Parsed(columns(()), 0, EXTENDED, 0)
+        return Parsed(columns(()), EXTENDED, 0)
     first = next((r for r in records if isinstance(r, dict)), None)
     if first is not None and "ts" in first and "ms_played" in first:
         return _records(records, _extended, EXTENDED)
@@ -146,7 +145,7 @@ def _records(records: list[Any], read: Any, source: int) -> Parsed:
     skipped = len(records) - len(plays)
     if not plays and skipped:
         raise BadFile(f"none of its {skipped:,} records could be read")
-    return Parsed(columns(plays), len(plays), source, skipped)
+    return Parsed(columns(plays), source, skipped)
 
 
 def _text(record: dict[str, Any], key: str) -> str | None:

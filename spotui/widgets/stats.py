@@ -21,7 +21,6 @@ from spotui.spotify.models import Album, Artist
 from spotui.widgets.table import RowsTable, column
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-ORDERS = ("plays", "time")
 
 
 def _top_columns(what: str) -> tuple:
