@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -130,9 +132,7 @@ class ArchiveError(Exception):
 
 
 class PlayRecord(NamedTuple):
-    """One play on its way in, from the API or an export; only what the stats use.
-
-    (A named tuple, not a dataclass: an import makes hundreds of thousands.)"""
+    """One play on its way in, from the API or a test; only what the stats use."""
 
     played_at: int  # UTC ms, when the play ended
     name: str
@@ -148,7 +148,119 @@ class PlayRecord(NamedTuple):
     reason_end: str | None = None
     shuffle: bool | None = None
     kind: int = MUSIC
-    local: tuple[int, int] | None = None  # (day, hour): see local_day_hour
+
+
+class Track(NamedTuple):
+    """A track or episode as plays name it (equal to the plain tuple of its values)."""
+
+    name: str
+    artist: str
+    album: str | None = None
+    uri: str | None = None
+    artist_uri: str | None = None
+    album_uri: str | None = None
+    duration_ms: int | None = None
+    kind: int = MUSIC
+
+
+class Batch(NamedTuple):
+    """Plays as columns in time order, each track named once: how an import hands a
+    file from process to process (lists of numbers and a few thousand tracks move far
+    faster than as many records)."""
+
+    tracks: Sequence[Track]
+    track: Sequence[int]  # the play's index in tracks
+    played_at: Sequence[int]
+    ms: Sequence[int]  # ms played (the track's length when not known)
+    day: Sequence[int]  # local day and hour of the week: see local_day_hour
+    hour: Sequence[int]
+    skipped: Sequence[bool | None]
+    reason_start: Sequence[str | None]
+    reason_end: Sequence[str | None]
+    shuffle: Sequence[bool | None]
+
+
+class Builder:
+    """Gathers plays into a :class:`Batch`."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[object, ...], int] = {}
+        self.tracks: list[Track] = []
+        self.rows: list[tuple[Any, ...]] = []
+        self.words: dict[str, str] = {}  # reasons, one object each (pickled once)
+
+    def track(self, key: tuple[object, ...]) -> int:
+        """The index of a track, given as the values of :class:`Track`."""
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.tracks)
+            self.tracks.append(Track._make(key))
+        return found
+
+    def add(
+        self,
+        track: int,
+        played_at: int,
+        ms: int,
+        skipped: object = None,
+        reason_start: object = None,
+        reason_end: object = None,
+        shuffle: object = None,
+    ) -> None:
+        """One play (of ``track``, an index from :meth:`track`); values of the wrong type
+        are dropped."""
+        seconds = played_at // 1000
+        offset, hour = _local_hour(seconds // 3600)
+        word = self.words.setdefault
+        self.rows.append(
+            (
+                played_at,
+                track,
+                max(0, min(ms, 86_400_000)),
+                (seconds + offset) // 86_400,
+                hour,
+                skipped if type(skipped) is bool else None,
+                word(reason_start, reason_start) if type(reason_start) is str else None,
+                word(reason_end, reason_end) if type(reason_end) is str else None,
+                shuffle if type(shuffle) is bool else None,
+            )
+        )
+
+    def batch(self) -> Batch:
+        if not self.rows:
+            return Batch(self.tracks, *([] for _ in range(9)))
+        self.rows.sort(key=itemgetter(0))
+        played_at, track, *rest = zip(*self.rows, strict=True)
+        return Batch(self.tracks, track, played_at, *rest)
+
+
+def gather(plays: Iterable[PlayRecord]) -> Batch:
+    """Plays as a :class:`Batch`."""
+    builder = Builder()
+    for play in plays:
+        index = builder.track(
+            (
+                play.name,
+                play.artist,
+                play.album,
+                play.uri,
+                play.artist_uri,
+                play.album_uri,
+                play.duration_ms,
+                play.kind,
+            )
+        )
+        ms = play.ms_played if play.ms_played is not None else play.duration_ms or 0
+        builder.add(
+            index,
+            play.played_at,
+            ms,
+            play.skipped,
+            play.reason_start,
+            play.reason_end,
+            play.shuffle,
+        )
+    return builder.batch()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,33 +277,6 @@ class Gap:
 
     start_ms: int
     end_ms: int
-
-
-class Columns(NamedTuple):
-    """Plays as columns, in :class:`PlayRecord`'s order: how an import hands over a file
-    (between processes, a list of strings moves far faster than as many records)."""
-
-    played_at: Sequence[int]
-    name: Sequence[str]
-    artist: Sequence[str]
-    album: Sequence[str | None]
-    uri: Sequence[str | None]
-    artist_uri: Sequence[str | None]
-    album_uri: Sequence[str | None]
-    duration_ms: Sequence[int | None]
-    ms_played: Sequence[int | None]
-    skipped: Sequence[bool | None]
-    reason_start: Sequence[str | None]
-    reason_end: Sequence[str | None]
-    shuffle: Sequence[bool | None]
-    kind: Sequence[int]
-    local: Sequence[tuple[int, int] | None]
-
-
-def columns(plays: Sequence[PlayRecord]) -> Columns:
-    if not plays:
-        return Columns(*([] for _ in PlayRecord._fields))
-    return Columns(*zip(*plays, strict=True))
 
 
 def normal(text: str) -> str:
@@ -470,8 +555,8 @@ class Writer:
         self._remember(cache, key, found)
         return found
 
-    def track(self, play: PlayRecord) -> tuple[int, int | None, int | None]:
-        """(track, artist, album) ids for a play; names are matched when there is no URI."""
+    def track(self, play: Track) -> tuple[int, int | None, int | None]:
+        """(track, artist, album) ids for a track; names are matched when there is no URI."""
         if play.uri:
             cached = self.names.tracks.get(play.uri)
             if cached is not None:
@@ -521,58 +606,42 @@ class Writer:
     # --- plays ---------------------------------------------------------------------------
 
     def add(
-        self, plays: Sequence[PlayRecord] | Columns, source: int, *, later: bool = False
+        self, plays: Sequence[PlayRecord] | Batch, source: int, *, later: bool = False
     ) -> Added:
-        """Add plays from one source (records, or their columns as :func:`columns` makes
-        them). A play already stored is skipped: the same one from this source exactly,
-        or from another source within the tolerance. ``later``: the sums are brought up
-        to date by :meth:`Archive.settle` (an import settles once, after its last file)."""
-        cols = plays if isinstance(plays, Columns) else columns(plays)
-        count = len(cols.played_at)
+        """Add plays from one source (records, or a :class:`Batch`). A play already stored
+        is skipped: the same one from this source exactly, or from another source within
+        the tolerance. ``later``: the sums are brought up to date by
+        :meth:`Archive.settle` (an import settles once, after its last file)."""
+        batch = plays if isinstance(plays, Batch) else gather(plays)
+        count = len(batch.played_at)
         if not count:
             return Added()
-        get = self.names.tracks.get
-        track_ids = []
-        for at, uri in enumerate(cols.uri):  # the ids of tracks seen before, fast
-            found = get(uri) if uri else None
-            if found is None:
-                found = self.track(PlayRecord._make(column[at] for column in cols))
-            track_ids.append(found[0])
-        ms = [
-            played if played is not None else length or 0
-            for played, length in zip(cols.ms_played, cols.duration_ms, strict=True)
-        ]
-        local = [
-            where or local_day_hour(at)
-            for where, at in zip(cols.local, cols.played_at, strict=True)
-        ]
-        keep = self._new(track_ids, cols.played_at, ms, source)
-        rows = sorted(  # in key order: each page of the table is written once
-            (
-                (
-                    track_ids[i],
-                    cols.played_at[i],
-                    *local[i],
-                    ms[i],
-                    cols.skipped[i],
-                    cols.reason_start[i],
-                    cols.reason_end[i],
-                    cols.shuffle[i],
-                    source,
-                )
-                for i in keep
-            ),
-            key=lambda row: (row[1], row[0]),
+        ids = [self.track(track)[0] for track in batch.tracks]
+        track_ids = [ids[index] for index in batch.track]
+        rows: Iterable[tuple[Any, ...]] = zip(
+            track_ids,
+            batch.played_at,
+            batch.day,
+            batch.hour,
+            batch.ms,
+            batch.skipped,
+            batch.reason_start,
+            batch.reason_end,
+            batch.shuffle,
+            itertools.repeat(source),
         )
+        keep = self._new(track_ids, batch.played_at, batch.ms, source)
+        if keep is not None:
+            rows = itertools.compress(rows, keep)
         before = self.db.total_changes
-        self.db.executemany(
+        self.db.executemany(  # in time order: each page of the table is written once
             "INSERT OR IGNORE INTO plays (track_id, played_at, day, hour, ms_played, skipped, "
             "reason_start, reason_end, shuffle, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         added = self.db.total_changes - before
         if added:
-            first, last = min(row[2] for row in rows), max(row[2] for row in rows)
+            first, last = min(batch.day), max(batch.day)
             if later:
                 self.unsettled(first, last)
             else:
@@ -589,9 +658,10 @@ class Writer:
         self.set_meta("unsettled", f"{first},{last}")
 
     def _new(
-        self, track_ids: list[int], played_at: Sequence[int], ms: list[int], source: int
-    ) -> range | list[int]:
-        """The rows that no other source has stored already (within the tolerance)."""
+        self, track_ids: list[int], played_at: Sequence[int], ms: Sequence[int], source: int
+    ) -> list[bool] | None:
+        """Which plays no other source has stored already (within the tolerance); None:
+        all of them."""
         longest = max(ms)
         low = min(played_at) - SLACK_MS - longest
         high = max(played_at) + SLACK_MS + longest
@@ -602,11 +672,10 @@ class Writer:
         ):
             others.setdefault(track_id, []).append(at)
         if not others:
-            return range(len(track_ids))
+            return None
         return [
-            i
-            for i, track_id in enumerate(track_ids)
-            if not _matched(others.get(track_id), played_at[i], ms[i], source)
+            not _matched(others.get(track_id), at, length, source)
+            for track_id, at, length in zip(track_ids, played_at, ms, strict=True)
         ]
 
     def refresh_sums(self, first: int, last: int) -> None:

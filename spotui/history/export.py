@@ -29,16 +29,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from spotui.history.db import (
-    ACCOUNT,
-    EXTENDED,
-    MUSIC,
-    PODCAST,
-    Columns,
-    PlayRecord,
-    columns,
-    local_day_hour,
-)
+from spotui.history.db import ACCOUNT, EXTENDED, MUSIC, PODCAST, Batch, Builder
 
 HISTORY_NAMES = ("Streaming_History_Audio_*.json", "StreamingHistory*.json")
 
@@ -65,7 +56,7 @@ class ExportFile:
 class Parsed:
     """The plays of one file, which source they count as, and records left out."""
 
-    plays: Columns
+    plays: Batch
     source: int
     skipped: int  # records with no title (and, in extended history, audiobooks and video)
 
@@ -130,7 +121,7 @@ def parse(file: ExportFile) -> Parsed:
     if not isinstance(records, list):
         raise BadFile("not a list of streams: not a Spotify streaming history file")
     if not records:
-        return Parsed(columns(()), EXTENDED, 0)
+        return Parsed(Builder().batch(), EXTENDED, 0)
     first = next((r for r in records if isinstance(r, dict)), None)
     if first is not None and "ts" in first and "ms_played" in first:
         return _records(records, _extended, EXTENDED)
@@ -140,12 +131,12 @@ def parse(file: ExportFile) -> Parsed:
 
 
 def _records(records: list[Any], read: Any, source: int) -> Parsed:
-    """The file's plays as columns (see :class:`~spotui.history.db.Columns`)."""
-    plays = [play for play in map(read, records) if play is not None]
-    skipped = len(records) - len(plays)
-    if not plays and skipped:
+    """The file's plays as a :class:`~spotui.history.db.Batch`."""
+    builder = Builder()
+    skipped = sum(1 for record in records if not read(record, builder))
+    if skipped == len(records):
         raise BadFile(f"none of its {skipped:,} records could be read")
-    return Parsed(columns(plays), source, skipped)
+    return Parsed(builder.batch(), source, skipped)
 
 
 def _text(record: dict[str, Any], key: str) -> str | None:
@@ -191,17 +182,17 @@ def _hour_ms(text: str) -> int | None:
     return (int(moment.timestamp()) + hour * 3600) * 1000 if 0 <= hour < 24 else None
 
 
-def _extended(record: Any) -> PlayRecord | None:
-    """One stream of the extended history; IP, user agent, user name and country are
-    not read. (Written for speed: a ten-year history has 300,000 of these.)"""
+def _extended(record: Any, out: Builder) -> bool:
+    """One stream of the extended history, if it can be read; IP, user agent, user name
+    and country are not read. (Written for speed: ten years hold 300,000 of these.)"""
     if type(record) is not dict:
-        return None
+        return False
     ended = _when(record.get("ts"))
     ms = record.get("ms_played")
     if ended is None or type(ms) is not int:
         ms = _ms(record, "ms_played")
         if ended is None or ms is None:
-            return None
+            return False
     title = record.get("master_metadata_track_name")
     if type(title) is str and title:
         uri = record.get("spotify_track_uri")
@@ -213,51 +204,51 @@ def _extended(record: Any) -> PlayRecord | None:
     else:
         title = record.get("episode_name")
         if type(title) is not str or not title:
-            return None  # no title: an audiobook chapter, a video, or a blank stream
+            return False  # no title: an audiobook chapter, a video, or a blank stream
         uri = record.get("spotify_episode_uri")
         artist = record.get("episode_show_name")
         album = None
         kind = PODCAST
         if type(uri) is not str or not uri.startswith("spotify:episode:"):
             uri = None
-    skipped, shuffle = record.get("skipped"), record.get("shuffle")
-    reason_start, reason_end = record.get("reason_start"), record.get("reason_end")
-    return PlayRecord(
-        played_at=ended,
-        name=title,
-        artist=artist if type(artist) is str else "",
-        album=album if type(album) is str and album else None,
-        uri=uri,
-        ms_played=max(0, min(ms, 86_400_000)),
-        skipped=skipped if type(skipped) is bool else None,
-        reason_start=reason_start if type(reason_start) is str else None,
-        reason_end=reason_end if type(reason_end) is str else None,
-        shuffle=shuffle if type(shuffle) is bool else None,
-        kind=kind,
-        local=local_day_hour(ended),
+    track = out.track(
+        (
+            title,
+            artist if type(artist) is str else "",
+            album if type(album) is str and album else None,
+            uri,
+            None,
+            None,
+            None,
+            kind,
+        )
     )
+    get = record.get
+    out.add(
+        track, ended, ms, get("skipped"), get("reason_start"), get("reason_end"), get("shuffle")
+    )
+    return True
 
 
-def _account(record: Any) -> PlayRecord | None:
-    """One stream of the account data: names only, the end to the minute."""
+def _account(record: Any, out: Builder) -> bool:
+    """One stream of the account data, if it can be read: names only, the end to the
+    minute."""
     if type(record) is not dict:
-        return None
+        return False
     ended = _when(record.get("endTime"), "%Y-%m-%d %H:%M")
     ms = _ms(record, "msPlayed")
     if ended is None or ms is None:
-        return None
+        return False
     for title, by, kind in (
         ("trackName", "artistName", MUSIC),
         ("episodeName", "podcastName", PODCAST),
     ):
         name = _text(record, title)
         if name:
-            return PlayRecord(
-                played_at=ended,
-                name=name,
-                artist=_text(record, by) or "",
-                ms_played=ms,
-                kind=kind,
-                local=local_day_hour(ended),
+            out.add(
+                out.track((name, _text(record, by) or "", None, None, None, None, None, kind)),
+                ended,
+                ms,
             )
-    return None
+            return True
+    return False

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spotui.history.db import Archive, Columns, Gap
+from spotui.history.db import Archive, Batch, Gap
 from spotui.history.export import BadFile, ExportFile, Parsed, collect, parse
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
@@ -103,11 +103,11 @@ def parse_or_bad(file: ExportFile) -> Parsed | BadFile:
         return exc
 
 
-Packed = tuple[Columns, int, int]
+Packed = tuple[Batch, int, int]
 
 
 def _parse_packed(file: ExportFile) -> Packed | BadFile:
-    """Parse in another process, and hand back columns (see :class:`Columns`)."""
+    """Parse in another process, and hand back a :class:`Batch` and its source."""
     parsed = parse_or_bad(file)
     if isinstance(parsed, BadFile):
         return parsed
