@@ -107,6 +107,7 @@ async def _stats(pilot: Pilot) -> None:
     await _settle(pilot, lambda: _synced(cast(SpotuiApp, pilot.app)))  # then the tab holds
     await pilot.press("8")
     await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "stats-view", 10))
+    await _settle(pilot, lambda: len(pilot.app.screen.query("#stats-charts > *")) == 2)
 
 
 async def _wizard(pilot: Pilot) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from textual.widgets import Input, Label, TabbedContent
+from textual.widgets._footer import FooterKey
 from textual_plotext import PlotextPlot
 
 from spotui.history.sync import Keeper, SyncResult
@@ -39,7 +40,9 @@ async def test_the_stats_tab_shows_the_demo_history_with_charts():
         assert caption(view).startswith("4 weeks ·")
         totals = str(view.query_one("#stats-totals", Label).content)
         assert " plays" in totals and "longest streak" in totals
-        assert len(view.query(PlotextPlot)) == 2
+        await until(pilot, lambda: len(view.query(PlotextPlot)) == 2)  # added just after
+        listening = view.query_one("#stats-listening", PlotextPlot)
+        await until(pilot, lambda: "Hours listened per day" in str(listening.render()))
         assert view.stats is not None and view.stats.plays > 100
         for kind in ("artists", "tracks", "albums"):
             assert view.query_one(f"#stats-{kind}", RowsTable).row_count == 10
@@ -152,3 +155,18 @@ async def test_the_stats_keys_do_nothing_on_other_tabs():
         await pilot.press("w", "b")
         assert not app.screen.query(StatsView)  # never built: the keys were off
         assert app.screen.query_one(TabbedContent).active == "now"
+
+
+async def test_the_stats_keys_show_in_the_footer_on_the_stats_tab_only():
+    app = demo()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await started(pilot)
+
+        def footer() -> set[str]:
+            return {key.description for key in app.screen.query(FooterKey)}
+
+        assert "Window" not in footer()
+        await _stats(pilot)
+        await until(pilot, lambda: {"Window", "Dates", "By"} <= footer())
+        await pilot.press("1")
+        await until(pilot, lambda: "Window" not in footer())

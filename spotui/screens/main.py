@@ -641,7 +641,8 @@ class MainScreen(Screen):
 
     @on(TabbedContent.TabActivated)
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self.refresh_bindings()
+        if event.pane.id != "stats" or self.query("#stats-view"):
+            self.refresh_bindings()  # the footer (rebuilt: slow) after a new Stats tab
         if event.pane.id:
             self._load_tab(event.pane.id)
 
@@ -913,14 +914,12 @@ class MainScreen(Screen):
     @work(group="stats", exclusive=True)
     async def load_stats(self) -> None:
         """The window's stats, read off the UI's path; the first time, the tab is built
-        with them, so that it is laid out and drawn once."""
+        with them, and its charts are added once plotext is imported (in a thread)."""
         from spotui.history.db import ArchiveError
         from spotui.history.stats import compute
-
-        pane = self.query_one("#stats", TabPane)
-        await asyncio.to_thread(importlib.import_module, "spotui.widgets.stats")  # plotext
         from spotui.widgets.stats import StatsView
 
+        pane = self.query_one("#stats", TabPane)
         window = self._window()
         views = pane.query(StatsView)
         if views:
@@ -938,13 +937,18 @@ class MainScreen(Screen):
         if not pane.is_attached:
             return  # the app closed meanwhile
         if views:
+            view = views.first()
             if stats is not None:
-                views.first().show(stats)
-            return
-        view = StatsView(stats, id="stats-view")
-        await pane.mount(view)
-        if stats is None:
-            view.caption("The listening history cannot be read (see the message).")
+                view.show(stats)
+        else:
+            view = StatsView(stats, id="stats-view")
+            await pane.mount(view)
+            self.call_after_refresh(self.refresh_bindings)  # its keys, in the footer
+            if stats is None:
+                view.caption("The listening history cannot be read (see the message).")
+        await asyncio.to_thread(importlib.import_module, "spotui.widgets.charts")  # plotext
+        if view.is_attached:
+            await view.add_charts()
 
     def action_stats_window(self) -> None:
         from spotui.history.stats import WINDOWS

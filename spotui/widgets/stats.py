@@ -1,18 +1,16 @@
 """The Stats tab: a window's totals, listening over time, the hour-by-day heatmap, and
 top artists, tracks and albums (Enter plays them).
 
-The charts are drawn by plotext through Textualize's own ``textual-plotext``; it is
-imported only when the tab is first opened.
+The numbers and lists come first; the charts (:mod:`spotui.widgets.charts`, which
+imports plotext) are added once their module has been imported in a thread.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Label
-from textual_plotext import PlotextPlot
 
 from spotui.core.playing import Entry
 from spotui.format import listening_time
@@ -32,7 +30,8 @@ def _top_columns(what: str) -> tuple:
     )
 
 
-def _label(day: int, bucket: str) -> str:
+def day_label(day: int, bucket: str) -> str:
+    """A chart's label for a day: ``Mar 3``, or ``Mar 2026`` for a month."""
     moment = date_of(day)
     if bucket == "month":
         return moment.strftime("%b %Y")
@@ -48,31 +47,6 @@ def item_of(kind: str, row: Ranked) -> object:
     if kind == "albums":
         return Album(name=row.name, uri=row.uri, artists=(Artist(name=row.artist),))
     return Artist(name=row.name, uri=row.uri)
-
-
-class Chart(PlotextPlot):
-    """A plotext chart that is drawn again only when its data, size or theme change
-    (``PlotextPlot`` builds the whole plot at every render, and a layout pass renders
-    often)."""
-
-    def __init__(self, *, id: str | None = None):
-        super().__init__(id=id)
-        self._drawn: tuple[object, Text] | None = None
-        self._version = 0
-
-    def replot(self) -> None:
-        self._version += 1
-        self.refresh()
-
-    def render(self) -> Text:
-        if not self._version:
-            return Text()  # nothing plotted yet
-        key = (self._version, self.size, self.app.theme)
-        if self._drawn is None or self._drawn[0] != key:
-            drawn = super().render()
-            assert isinstance(drawn, Text)
-            self._drawn = (key, drawn)
-        return self._drawn[1]
 
 
 class StatsView(VerticalScroll):
@@ -91,9 +65,7 @@ class StatsView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Label("Reading your listening history…", classes="caption", id="stats-caption")
         yield Label("", classes="caption", id="stats-totals")
-        with Horizontal(id="stats-charts"):
-            yield Chart(id="stats-listening")
-            yield Chart(id="stats-heatmap")
+        yield Horizontal(id="stats-charts")  # see add_charts
         with Horizontal(id="stats-tops"):
             for kind, what in (("artists", "Artist"), ("tracks", "Track"), ("albums", "Album")):
                 with Vertical(classes="stats-top"):
@@ -115,7 +87,8 @@ class StatsView(VerticalScroll):
         self._heading(stats)
         self.query_one("#stats-totals", Label).update(self._totals(stats))
         self._tops()
-        self.call_after_refresh(self._charts, stats)
+        if self.query("#stats-listening"):
+            self.call_after_refresh(self._charts, stats)
         new = stats.new_artists
         self.query_one("#stats-new", Label).update(
             f"First heard in this window: {len(new)} artists — "
@@ -142,10 +115,23 @@ class StatsView(VerticalScroll):
             f"w: another window · W: dates · b: by {'time' if self.order == 'plays' else 'plays'}"
         )
 
+    async def add_charts(self) -> None:
+        """Add the charts, once :mod:`spotui.widgets.charts` has been imported."""
+        from spotui.widgets.charts import Chart
+
+        box = self.query_one("#stats-charts", Horizontal)
+        if box.children:
+            return
+        await box.mount_all([Chart(id="stats-listening"), Chart(id="stats-heatmap")])
+        if self.stats is not None:
+            self._charts(self.stats)
+
     def _charts(self, stats: Stats) -> None:
+        from spotui.widgets import charts
+
         if stats is self.stats:  # not replaced meanwhile
-            self._listening(stats)
-            self._heatmap(stats)
+            charts.listening(self.query_one("#stats-listening", charts.Chart), stats)
+            charts.heatmap(self.query_one("#stats-heatmap", charts.Chart), stats)
 
     @staticmethod
     def _totals(stats: Stats) -> str:
@@ -161,42 +147,9 @@ class StatsView(VerticalScroll):
         if days:
             parts.append(
                 f"longest streak {days} day{'s' if days > 1 else ''} "
-                f"({_label(first, 'day')} – {_label(last, 'day')})"
+                f"({day_label(first, 'day')} – {day_label(last, 'day')})"
             )
         return " · ".join(parts)
-
-    def _listening(self, stats: Stats) -> None:
-        chart = self.query_one("#stats-listening", Chart)
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
-        starts = [day for day, _ in stats.periods]
-        hours = [ms / 3_600_000 for _, ms in stats.periods]
-        positions = list(range(len(starts)))
-        plt.bar(positions, hours, width=0.8, color="cyan", label="hours")
-        gap_days = _gap_buckets(stats)
-        if gap_days:
-            top = max(hours, default=0) or 1
-            marks = [top if start in gap_days else 0 for start in starts]
-            plt.bar(positions, marks, width=0.8, color="gray", label="gap (not recorded)")
-        ticks = _ticks(len(starts))
-        plt.xticks([float(i) for i in ticks], [_label(starts[i], stats.bucket) for i in ticks])
-        plt.title(f"Hours listened per {stats.bucket}")
-        chart.replot()
-
-    def _heatmap(self, stats: Stats) -> None:
-        chart = self.query_one("#stats-heatmap", Chart)
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
-        top = max((ms for row in stats.heatmap for ms in row), default=0) or 1
-        plt.matrix_plot([[_shade(ms / top) for ms in row] for row in stats.heatmap])
-        plt.xlabel("")
-        plt.ylabel("")
-        plt.yticks([6.0 - day for day in range(7)], list(DAYS))  # plotext puts row 0 on top
-        plt.xticks([0.0, 6.0, 12.0, 18.0, 23.0], ["0h", "6h", "12h", "18h", "23h"])
-        plt.title("When you listen (brighter: more)")
-        chart.replot()
 
     def watch_order(self) -> None:
         if self.stats is not None:
@@ -222,37 +175,3 @@ def _row(rank: int, row: Ranked) -> tuple[str, ...]:
 def _hm(ms: int) -> str:
     hours, minutes = divmod(round(ms / 60_000), 60)
     return f"{hours:,}h {minutes:02}m" if hours else f"{minutes}m"
-
-
-def _shade(share: float) -> tuple[int, int, int]:
-    """From the chart's dark ground (no listening) to bright cyan (the busiest hour)."""
-    low, high = (30, 30, 30), (80, 220, 255)
-    weight = share**0.7
-    red, green, blue = (round(a + (b - a) * weight) for a, b in zip(low, high, strict=True))
-    return red, green, blue
-
-
-def _ticks(count: int) -> list[int]:
-    if count <= 1:
-        return [0]
-    step = max(1, (count - 1) // 5)
-    ticks = list(range(0, count, step))
-    if count - 1 - ticks[-1] < step / 2:
-        ticks[-1] = count - 1
-    else:
-        ticks.append(count - 1)
-    return ticks
-
-
-def _gap_buckets(stats: Stats) -> set[int]:
-    """Buckets that a gap overlaps: drawn as gaps, not as silence."""
-    from spotui.history.db import local_day_hour
-    from spotui.history.stats import bucket_start
-
-    found: set[int] = set()
-    for gap in stats.gaps:
-        first = local_day_hour(gap.start_ms)[0]
-        last = local_day_hour(gap.end_ms)[0]
-        for day in range(first, last + 1):
-            found.add(bucket_start(day, stats.bucket))
-    return found
