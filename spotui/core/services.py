@@ -48,6 +48,7 @@ class Services:
     store_problem: Callable[[], str | None] = lambda: None  # can a sign-in be kept now?
     fake: object | None = field(default=None, repr=False)
     history_path: Path | None = None  # the archive's file; None in the demo (in memory)
+    snapshot_path: Path | None = None  # the last-known playback (see core.snapshot)
     _archive: Archive | None = field(default=None, init=False, repr=False)
 
     def history(self) -> Archive:
@@ -92,6 +93,7 @@ class Services:
             remembered_port=lambda: load_account().callback_port,
             problem=None if store.from_env else keyring_problem(),
             gate=GateFile(),
+            snapshot_path=paths.cache_dir() / "now-playing.json",
             sign_in_source=lambda: store.source(),
             store_problem=store.write_problem,
         )
@@ -126,6 +128,7 @@ class Services:
             transport=fake.transport(),
             demo=True,
             list_cache=ListCache(paths.cache_dir() / "demo-lists"),  # never the account's
+            snapshot_path=paths.cache_dir() / "demo-now-playing.json",
             clock=clock,
             monotonic=monotonic,
             fake=fake,

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from spotui.config import Config
+from spotui.core import snapshot
 from spotui.core.browse import Browse
 from spotui.core.controller import Command, PlayerController, Trouble
 from spotui.core.lists import ListsService, TopKind
@@ -54,7 +55,7 @@ from spotui.spotify.models import (
     Track,
     pick_image,
 )
-from spotui.widgets.art import AlbumArt, decode
+from spotui.widgets.art import AlbumArt, cover_of, decode
 from spotui.widgets.table import RowsTable
 from spotui.widgets.title_bar import TitleBar
 
@@ -182,6 +183,7 @@ class MainScreen(Screen):
         self.stats_dates: tuple[date | None, date | None] | None = None
         self._synced: str = ""
         self._prepared: tuple[Window, Stats] | None = None  # the Stats tab's, read ahead
+        self.snapshots = snapshot.Keeper(services.snapshot_path)
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         """The screen's actions for the command palette, from its key bindings (moving
@@ -215,11 +217,24 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(AlbumArt).set_class(self.config.album_art == "off", "-off")
+        art = self.query_one(AlbumArt)
+        art.set_class(self.config.album_art == "off", "-off")
+        last = snapshot.load(self.services.snapshot_path)
+        if last is not None:  # painted at once, until the first poll answers
+            self.now_playing.show_snapshot(last, self.services.clock())
+            if last.cover is not None and self.config.album_art != "off":
+                art.picture = last.cover
+            self._art_url = last.cover_url
+            self.snapshots.current = last
         self.poll_loop()
 
     async def on_unmount(self) -> None:
+        if self.state.playback is not None:
+            self.snapshots.close(self._snapshot(self.state))
         await self.spotify.aclose()
+
+    def _snapshot(self, state: PlayerState) -> snapshot.Snapshot | None:
+        return snapshot.of(state, self.services.monotonic(), self.services.clock())
 
     def _top_title(self, tab: str) -> str:
         return f"{TAB_TITLES[tab]} · {TIME_RANGE_SHORT[self.time_range]}"
@@ -241,6 +256,7 @@ class MainScreen(Screen):
         item = state.playback.item if state.playback else None
         image = pick_image(item.images, 64) if item is not None else None
         url = image.url if image else None
+        self.snapshots.note(self._snapshot(state), url)
         if url != self._art_url:
             self._art_url = url
             self.load_art(url)
@@ -272,9 +288,13 @@ class MainScreen(Screen):
             return
         try:
             data = await self.spotify.image(url)
-            art.picture = await asyncio.to_thread(decode, data)
+            picture = await asyncio.to_thread(decode, data)
+            cover = await asyncio.to_thread(cover_of, picture)
         except (SpotifyError, OSError, ValueError):
             art.picture = None
+            return
+        art.picture = picture
+        self.snapshots.note_cover(url, cover)
 
     def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
         """Ask Spotify again after ``delay`` seconds instead of the planned time."""

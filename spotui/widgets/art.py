@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.color import Color
@@ -13,6 +14,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from spotui.core.snapshot import COVER_SIZE, Cover
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -32,26 +35,51 @@ def decode(data: bytes, size: int = 96) -> PILImage:
         return small
 
 
+def cover_of(image: PILImage) -> Cover:
+    """The small cover that the snapshot keeps (see :mod:`spotui.core.snapshot`)."""
+    small = image.resize((COVER_SIZE, COVER_SIZE))
+    return Cover(COVER_SIZE, COVER_SIZE, small.tobytes())
+
+
+Pixel = Callable[[int, int], tuple[int, int, int]]
+
+
 class HalfBlocks:
     """A Rich renderable: ``▀`` cells whose foreground is the upper pixel, background the lower."""
 
-    def __init__(self, image: PILImage, width: int, height: int):
-        self.image = image.resize((max(width, 1), max(height * 2, 2)))
+    def __init__(self, pixel: Pixel, width: int, height: int):
+        self.pixel = pixel
         self.width = width
         self.height = height
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        pixels = self.image.load()
+    @classmethod
+    def of(cls, picture: PILImage | Cover, width: int, height: int) -> HalfBlocks:
+        width, height = max(width, 1), max(height, 1)
+        if isinstance(picture, Cover):  # the snapshot's: sampled, no Pillow needed
+
+            def sample(x: int, y: int) -> tuple[int, int, int]:
+                return picture.pixel(x * picture.width // width, y * picture.height // (height * 2))
+
+            return cls(sample, width, height)
+        pixels = picture.resize((width, height * 2)).load()
         assert pixels is not None  # an RGB image in memory always loads
+
+        def read(x: int, y: int) -> tuple[int, int, int]:
+            red, green, blue = pixels[x, y][:3]  # type: ignore[index]
+            return red, green, blue
+
+        return cls(read, width, height)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        pixel = self.pixel
         styles: dict[tuple[Any, Any], Style] = {}
         for row in range(self.height):
             for column in range(self.width):
-                key = (pixels[column, row * 2], pixels[column, row * 2 + 1])
+                key = (pixel(column, row * 2), pixel(column, row * 2 + 1))
                 style = styles.get(key)
                 if style is None:
                     style = styles[key] = Style(
-                        color=Color.from_rgb(*key[0][:3]),  # type: ignore[index]
-                        bgcolor=Color.from_rgb(*key[1][:3]),  # type: ignore[index]
+                        color=Color.from_rgb(*key[0]), bgcolor=Color.from_rgb(*key[1])
                     )
                 yield Segment("▀", style)
             yield Segment.line()
@@ -99,19 +127,20 @@ def enable_graphics() -> type[Widget] | None:
 class AlbumArt(Widget):
     """The cover of what plays, or a quiet placeholder when there is none."""
 
-    picture: reactive[PILImage | None] = reactive(None)
+    picture: reactive[PILImage | Cover | None] = reactive(None)
 
     def compose(self) -> ComposeResult:
         if PROTOCOL_WIDGET is not None:
             yield PROTOCOL_WIDGET(id="image")
 
-    def watch_picture(self, picture: PILImage | None) -> None:
+    def watch_picture(self, picture: PILImage | Cover | None) -> None:
         if PROTOCOL_WIDGET is not None and self.is_mounted:
-            self.query_one("#image").image = picture  # type: ignore[attr-defined]
+            shown = None if isinstance(picture, Cover) else picture  # the snapshot's: none
+            self.query_one("#image").image = shown  # type: ignore[attr-defined]
 
     def render(self) -> HalfBlocks | Text:
         if self.picture is None:
             return Text("♪", style="dim", justify="center")
         if PROTOCOL_WIDGET is not None:
             return Text("")
-        return HalfBlocks(self.picture, self.content_size.width, self.content_size.height)
+        return HalfBlocks.of(self.picture, self.content_size.width, self.content_size.height)

@@ -13,9 +13,10 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from spotui.core.player import PlayerState
+from spotui.core.snapshot import Snapshot, item_lines
 from spotui.format import device_icon, mmss
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
-from spotui.spotify.models import Episode, Playback, Track
+from spotui.spotify.models import Episode, Playback
 from spotui.widgets.art import AlbumArt
 
 REPEAT_TEXT = {"off": "Repeat off", "context": "Repeat all", "track": "Repeat one"}
@@ -121,12 +122,34 @@ class NowPlaying(Vertical):
         if playback is not None and playback.is_playing:
             self._ticker = self.set_timer((1000 - position % 1000) / 1000 + 0.005, self._tick)
 
+    def show_snapshot(self, snapshot: Snapshot, now: float) -> None:
+        """The last-known playback from the previous run, dimmed and marked, until the
+        first answer from Spotify replaces it (see :meth:`watch_state`)."""
+        stale = snapshot.stale(now)
+        self.add_class("-unconfirmed")
+        self.set_class(stale, "-last-played")
+        if stale:
+            word = "Last played · checking Spotify…"
+        else:
+            word = ("▶ Playing" if snapshot.is_playing else "⏸ Paused") + " · checking Spotify…"
+        for widget_id, text in (
+            ("state-line", word),
+            ("title", snapshot.title),
+            ("artists", snapshot.artists),
+            ("album", snapshot.album),
+            ("details", f"On {snapshot.device}" if snapshot.device else ""),
+        ):
+            self._put(widget_id, text)
+        position = snapshot.progress_ms if stale else snapshot.position(now)
+        self.query_one(TimeBar).show(position, snapshot.duration_ms)
+
     def watch_state(self, state: PlayerState) -> None:
+        self.remove_class("-unconfirmed", "-last-played")
         playback = state.playback
         word, hint = describe(playback)
         self.set_class(playback is not None and playback.is_playing, "-playing")
         self.set_class(playback is None or playback.item is None, "-empty")
-        title, artists, album = self._lines(playback)
+        title, artists, album = item_lines(playback)
         for widget_id, text in (
             ("state-line", word),
             ("hint", hint),
@@ -154,25 +177,6 @@ class NowPlaying(Vertical):
     def watch_status(self, status: str) -> None:
         self._put("status", status)
         self.set_class(bool(status), "-trouble")
-
-    @staticmethod
-    def _lines(playback: Playback | None) -> tuple[str, str, str]:
-        item = playback.item if playback else None
-        if isinstance(item, Track):
-            album = item.album.name if item.album and item.album.name else ""
-            return item.name, item.artist_names or "Unknown artist", album
-        if isinstance(item, Episode):
-            show = item.show
-            if show and show.publisher:  # apps made before 2026 still get it
-                more = f"by {show.publisher}"
-            else:
-                more = f"Released {item.release_date}" if item.release_date else ""
-            return item.name, show.name if show else "Podcast", more
-        if playback is not None and playback.is_ad:
-            return "Advertisement", "", ""
-        if playback is not None:
-            return "Nothing playing", "", ""
-        return NO_ACTIVE_DEVICE, "", ""
 
     @staticmethod
     def _details(playback: Playback | None) -> str:

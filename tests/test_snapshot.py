@@ -1,0 +1,150 @@
+"""The last-known playback: painted at start before Spotify answers, then replaced."""
+
+from __future__ import annotations
+
+import json
+import stat
+import time
+
+import pytest
+from textual.widgets import Static
+
+from spotui.core import snapshot
+from spotui.core.snapshot import Cover, Snapshot
+from spotui.screens.main import MainScreen
+from spotui.widgets.art import AlbumArt
+from spotui.widgets.now_playing import NowPlaying
+
+from .helpers import until
+from .test_app import demo, started
+
+
+def _old(at: float, **changes) -> Snapshot:
+    fields = {
+        "title": "Song From Last Night",
+        "artists": "The Previous Run",
+        "album": "Cached",
+        "device": "Kitchen speaker",
+        "is_playing": True,
+        "progress_ms": 30_000,
+        "duration_ms": 200_000,
+        "at": at,
+        "cover_url": "https://i.scdn.co/image/old",
+        "cover": Cover(2, 2, bytes(range(12))),
+    }
+    return Snapshot(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def _text(screen: MainScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def test_a_start_paints_the_snapshot_before_the_first_poll_then_the_real_state():
+    app = demo(latency_ms=1500)  # the first poll answers after 1.5 s
+    assert app.services.snapshot_path is not None
+    snapshot.save(app.services.snapshot_path, _old(time.time() - 20))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.pause()
+        assert screen.state.received_at == 0  # Spotify has not answered yet
+        assert _text(screen, "#title") == "Song From Last Night"
+        assert _text(screen, "#artists") == "The Previous Run"
+        assert "checking Spotify" in _text(screen, "#state-line")
+        assert "Kitchen speaker" in _text(screen, "#details")
+        assert screen.query_one(NowPlaying).has_class("-unconfirmed")
+        assert isinstance(screen.query_one(AlbumArt).picture, Cover)  # no Pillow needed
+        await started(pilot)
+        assert _text(screen, "#title") == "Cherish"
+        assert "checking" not in _text(screen, "#state-line")
+        assert not screen.query_one(NowPlaying).has_class("-unconfirmed")
+
+
+async def test_a_snapshot_older_than_its_track_reads_as_last_played():
+    app = demo(latency_ms=1500)
+    assert app.services.snapshot_path is not None
+    snapshot.save(app.services.snapshot_path, _old(time.time() - 3600))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.pause()
+        assert screen.state.received_at == 0
+        assert _text(screen, "#state-line").startswith("Last played")
+        assert _text(screen, "#title") == "Song From Last Night"
+        assert screen.query_one(NowPlaying).has_class("-last-played")
+        await started(pilot)
+        assert not _text(screen, "#state-line").startswith("Last played")
+
+
+async def test_the_app_keeps_what_it_showed_with_its_cover_for_the_next_start():
+    app = demo()
+    path = app.services.snapshot_path
+    assert path is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await until(pilot, lambda: snapshot.load(path) is not None)
+        await until(pilot, lambda: getattr(snapshot.load(path), "cover", None) is not None)
+        await pilot.press("space")  # paused: a change, written at once
+        await until(pilot, lambda: getattr(snapshot.load(path), "is_playing", True) is False)
+    kept = snapshot.load(path)
+    assert kept is not None
+    assert (kept.title, kept.artists, kept.device) == ("Cherish", "星野 夜", "spotui-laptop")
+    assert kept.cover is not None and kept.cover.width == snapshot.COVER_SIZE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_a_damaged_snapshot_is_not_shown_and_the_app_starts_as_usual():
+    app = demo()
+    path = app.services.snapshot_path
+    assert path is not None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"version": 1, "snapshot": {"title": ', encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        assert _text(screen, "#title") == "Cherish"
+    assert snapshot.load(path) is not None  # replaced by a good one
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "[]",
+        '{"version": 2, "snapshot": {}}',
+        '{"version": 1, "snapshot": {"title": 5}}',
+        "not json",
+    ],
+)
+def test_a_snapshot_file_that_cannot_be_read_is_none(tmp_path, content):
+    path = tmp_path / "now-playing.json"
+    path.write_text(content, encoding="utf-8")
+    assert snapshot.load(path) is None
+
+
+def test_a_hand_edited_snapshot_with_wrong_types_or_a_bad_cover_is_refused_or_coverless(
+    tmp_path,
+):
+    path = tmp_path / "now-playing.json"
+    snapshot.save(path, _old(1000.0))
+    data = json.loads(path.read_text())
+    data["snapshot"]["progress_ms"] = "soon"
+    path.write_text(json.dumps(data))
+    assert snapshot.load(path) is None
+    snapshot.save(path, _old(1000.0))
+    data = json.loads(path.read_text())
+    data["snapshot"]["cover"] = {"width": 64, "height": 64, "rgb": "AAAA"}  # too short
+    path.write_text(json.dumps(data))
+    loaded = snapshot.load(path)
+    assert loaded is not None and loaded.title == "Song From Last Night"
+    assert loaded.cover is None
+
+
+def test_the_position_moves_while_playing_and_stops_at_the_end():
+    shot = _old(1000.0)
+    assert shot.position(1010.0) == 40_000
+    assert shot.position(5000.0) == 200_000
+    assert _old(1000.0, is_playing=False).position(1010.0) == 30_000
+    assert not shot.stale(1000.0 + 199)
+    assert shot.stale(1000.0 + 201)
