@@ -13,15 +13,16 @@ from pathlib import Path
 
 from spotui import __version__
 from spotui.commands import EXIT_ERROR, EXIT_USAGE
-from spotui.commands.headless import COMMANDS, add_commands, run
-from spotui.spotify.auth import PORT_RULE, PORTS
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without ``commands``, the app's options alone (the app
+    starts without importing the headless commands)."""
     parser = argparse.ArgumentParser(
         prog="spotui",
         description="What you are playing on Spotify, in your terminal. "
         "Run without a command to open the app.",
+        add_help=commands,
     )
     parser.add_argument("--version", action="version", version=f"spotui {__version__}")
     parser.add_argument(
@@ -34,9 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="--log=FILE writes a debug log (tokens redacted) to FILE; a bare --log, to the "
         "platform's log folder",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not commands:
+        return parser
+    from spotui.commands.headless import add_commands
 
-    auth = commands.add_parser(
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    auth = subparsers.add_parser(
         "auth",
         help="sign in to Spotify without the UI (SSH, scripts)",
         description="Sign in: prints the authorize URL on stdout, then waits for the "
@@ -51,19 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     auth.add_argument("--port", type=int, help="callback port (default 8888)")
     auth.add_argument("--no-browser", action="store_true", help="do not open a browser")
 
-    logout = commands.add_parser("logout", help="remove every secret spotui stored")
+    logout = subparsers.add_parser("logout", help="remove every secret spotui stored")
     logout.add_argument("--all", action="store_true", help="forget the Client ID too")
-    doctor = commands.add_parser(
+    doctor = subparsers.add_parser(
         "doctor",
         help="check the sign-in, the account and the app's limits",
         description="Check and explain, one line per check. Costs a handful of requests "
         "and never changes playback. Exit 0 when all is well, 1 otherwise.",
     )
     doctor.add_argument("--json", action="store_true", help="the checks as one JSON object")
-    add_commands(commands)
+    add_commands(subparsers)
     from spotui.commands import history
 
-    history.add_parser(commands)
+    history.add_parser(subparsers)
     return parser
 
 
@@ -110,8 +114,12 @@ def _relative_values(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     _plain_streams()
-    parser = build_parser()
-    args = parser.parse_args(_relative_values(_bare_log(sys.argv[1:] if argv is None else argv)))
+    words = _relative_values(_bare_log(sys.argv[1:] if argv is None else argv))
+    args, rest = build_parser(commands=False).parse_known_args(words)
+    args.command = None
+    if rest:  # a command, --help, or a mistake: the whole command line reads them
+        parser = build_parser()
+        args = parser.parse_args(words)
     if args.log is not None:
         from spotui.logs import start_logging
 
@@ -131,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "auth":
             from spotui.commands.auth import sign_in
             from spotui.config import load_config
+            from spotui.spotify.ports import PORT_RULE, PORTS
 
             if args.port is not None and args.port not in PORTS:
                 print(f"--port must be {PORT_RULE}.", file=sys.stderr)
@@ -165,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             from spotui.commands.auth import logout
 
             return logout(everything=args.all)
+        from spotui.commands.headless import COMMANDS, run
+
         if args.command in COMMANDS:
             return asyncio.run(run(args.command, args, demo=args.demo))
     except KeyboardInterrupt:
@@ -175,5 +186,5 @@ def main(argv: list[str] | None = None) -> int:
 
         print(crash_line(exc, write_report(exc)), file=sys.stderr)
         return EXIT_ERROR
-    parser.print_help()
+    build_parser().print_help()
     return EXIT_USAGE

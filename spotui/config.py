@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spotui import paths
-from spotui.spotify.auth import PORTS
+from spotui.spotify.ports import PORTS
 
 AlbumArt = Literal["auto", "blocks", "off"]
 

@@ -18,13 +18,12 @@ from typing import Any
 
 from spotui import paths
 from spotui.spotify.auth import (
-    DEFAULT_PORT,
-    PORTS,
     ClientCredentials,
     TokenSet,
     is_client_id,
     token_is_well_formed,
 )
+from spotui.spotify.ports import DEFAULT_PORT, PORTS
 
 SERVICE = "spotui"
 REFRESH_TOKEN = "refresh_token"

@@ -16,9 +16,6 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from spotui.browser import can_open_browser, open_browser
 from spotui.core.services import Services
 from spotui.spotify.auth import (
-    DEFAULT_PORT,
-    PORT_RULE,
-    PORTS,
     AccessDenied,
     ClientCredentials,
     RedirectError,
@@ -26,6 +23,7 @@ from spotui.spotify.auth import (
     redirect_uri,
 )
 from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
+from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS
 from spotui.spotify.signin import SignIn
 from spotui.widgets.title_bar import TitleBar
 

@@ -26,12 +26,10 @@ from spotui.spotify.errors import (
     ProtocolError,
     ServerError,
 )
+from spotui.spotify.ports import DEFAULT_PORT
 
 DEFAULT_API_URL = "https://api.spotify.com/v1"
 DEFAULT_ACCOUNTS_URL = "https://accounts.spotify.com"
-DEFAULT_PORT = 8888
-PORTS = range(1024, 65536)  # a callback port a user may pick: not a privileged one
-PORT_RULE = "from 1024 to 65535"
 
 SCOPES: tuple[str, ...] = (
     "user-read-playback-state",
