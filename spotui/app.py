@@ -1,23 +1,32 @@
-"""The Textual app: the wizard when there is no sign-in, else the main screen."""
+"""The Textual app: the wizard when there is no sign-in, else the main screen.
+
+Started from the command line, it paints a first frame (the last-known playback)
+before it imports the HTTP client, the keyring and the main screen, then builds
+its services in a thread and moves on.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from spotui import paths
 from spotui.config import Config, load_config
-from spotui.core.services import Services
 from spotui.crash import crash_line, write_report
-from spotui.screens.main import MainScreen
 from spotui.widgets.art import enable_graphics
+
+if TYPE_CHECKING:
+    from spotui.core.services import Services
+    from spotui.screens.main import MainScreen
+    from spotui.spotify.client import SpotifyClient
 
 
 class SpotuiApp(App):
@@ -30,17 +39,34 @@ class SpotuiApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
-        self, services: Services, config: Config | None = None, problems: list[str] | None = None
+        self,
+        services: Services | Callable[[], Services],
+        config: Config | None = None,
+        problems: list[str] | None = None,
+        *,
+        first_frame: Path | None = None,
+        demo: bool = False,
     ):
+        """``services``, or how to build them after a first frame painted from the
+        snapshot at ``first_frame``."""
         super().__init__()
-        self.services = services
+        self._build = services if callable(services) else None
+        self._services = None if callable(services) else services
+        self.first_frame = first_frame
+        self.demo = demo
         self.config = config or Config()
         self.problems = problems or []
 
+    @property
+    def services(self) -> Services:
+        assert self._services is not None, "the services are built after the first frame"
+        return self._services
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands, plus every player action on the main screen."""
-        if isinstance(screen, MainScreen):
-            yield from screen.palette_commands()
+        palette = getattr(screen, "palette_commands", None)
+        if palette is not None:
+            yield from palette()
         yield from super().get_system_commands(screen)
 
     def on_mount(self) -> None:
@@ -59,11 +85,39 @@ class SpotuiApp(App):
             )
         for problem in self.problems:
             self.notify(problem, title="Config", severity="warning", timeout=12)
-        spotify = self.services.connect()
-        if spotify is not None:
-            self.push_screen(MainScreen(self.services, self.config, spotify))
+        if self._build is None:
+            self._open(self.services.connect(), push=True)
+            return
+        from spotui.screens.start import StartScreen
+
+        demo = (
+            "demo · fake Spotify, no account"
+            if self.first_frame == paths.snapshot_file(demo=True)
+            else ""
+        )
+        self.push_screen(StartScreen(self.first_frame, demo, art=self.config.album_art != "off"))
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        """After the first frame: build the services and import the main screen (the
+        frame is on screen; a thread would only slow the imports down), then open it
+        or the wizard."""
+        build = self._build
+        assert build is not None
+        self._services = build()
+        self._open(self.services.connect(), push=False)
+
+    def _open(self, spotify: SpotifyClient | None, *, push: bool) -> None:
+        """The main screen for a sign-in, else the wizard."""
+        from spotui.screens.main import MainScreen
+
+        screen = (
+            self._wizard() if spotify is None else MainScreen(self.services, self.config, spotify)
+        )
+        if push:
+            self.push_screen(screen)
         else:
-            self.push_screen(self._wizard())
+            self.switch_screen(screen)
 
     def _wizard(self, reason: str = "") -> Screen:
         from spotui.screens.wizard import WizardScreen  # only without a sign-in
@@ -76,11 +130,10 @@ class SpotuiApp(App):
         if spotify is None:  # the store lost what the wizard just saved
             self.switch_screen(self._wizard("The sign-in could not be kept; try again."))
             return
-        self.switch_screen(MainScreen(self.services, self.config, spotify))
+        self._open(spotify, push=False)
         self.notify("Signed in. Your tokens are in the OS keyring.")
 
-    @on(MainScreen.SignedOut)
-    def signed_out(self, event: MainScreen.SignedOut) -> None:
+    def on_main_screen_signed_out(self, event: MainScreen.SignedOut) -> None:
         self.switch_screen(self._wizard(f"{event.reason}"))
 
     def _handle_exception(self, error: Exception) -> None:
@@ -101,7 +154,13 @@ def run(*, demo: bool = False, config_path: Path | None = None) -> int:
     config, problems = load_config(config_path)
     if config.album_art == "auto":
         enable_graphics()
-    services = Services.demo_mode() if demo else Services.real()
-    app = SpotuiApp(services, config, problems)
+
+    def services() -> Services:
+        from spotui.core.services import Services
+
+        return Services.demo_mode() if demo else Services.real()
+
+    first_frame = paths.snapshot_file(demo=demo)
+    app = SpotuiApp(services, config, problems, first_frame=first_frame, demo=demo)
     app.run()
     return app.return_code or 0

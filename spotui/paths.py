@@ -38,6 +38,11 @@ def history_file() -> Path:
     return data_dir() / "history.sqlite3"
 
 
+def snapshot_file(*, demo: bool = False) -> Path:
+    """The last-known playback (see :mod:`spotui.core.snapshot`); the demo keeps its own."""
+    return cache_dir() / ("demo-now-playing.json" if demo else "now-playing.json")
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

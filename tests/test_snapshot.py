@@ -7,11 +7,17 @@ import stat
 import time
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Static
 
+from spotui import paths
+from spotui.app import SpotuiApp
+from spotui.config import Config
 from spotui.core import snapshot
+from spotui.core.services import Services
 from spotui.core.snapshot import Cover, Snapshot
 from spotui.screens.main import MainScreen
+from spotui.screens.start import StartScreen
 from spotui.widgets.art import AlbumArt
 from spotui.widgets.now_playing import NowPlaying
 
@@ -35,7 +41,7 @@ def _old(at: float, **changes) -> Snapshot:
     return Snapshot(**{**fields, **changes})  # type: ignore[arg-type]
 
 
-def _text(screen: MainScreen, selector: str) -> str:
+def _text(screen: Screen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
 
 
@@ -148,3 +154,23 @@ def test_the_position_moves_while_playing_and_stops_at_the_end():
     assert _old(1000.0, is_playing=False).position(1010.0) == 30_000
     assert not shot.stale(1000.0 + 199)
     assert shot.stale(1000.0 + 201)
+
+
+async def test_from_the_command_line_the_snapshot_is_painted_before_the_services_are_built():
+    path = paths.snapshot_file(demo=True)
+    snapshot.save(path, _old(time.time() - 20))
+    built: list[Services] = []
+
+    def services() -> Services:
+        built.append(Services.demo_mode(latency_ms=1500))
+        return built[-1]
+
+    app = SpotuiApp(services, Config(), first_frame=path, demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StartScreen))
+        first = app.screen
+        assert _text(first, "#title") == "Song From Last Night"
+        assert "checking Spotify" in _text(first, "#state-line")
+        screen = await started(pilot)
+        assert len(built) == 1
+        assert _text(screen, "#title") == "Cherish"

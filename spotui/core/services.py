@@ -93,7 +93,7 @@ class Services:
             remembered_port=lambda: load_account().callback_port,
             problem=None if store.from_env else keyring_problem(),
             gate=GateFile(),
-            snapshot_path=paths.cache_dir() / "now-playing.json",
+            snapshot_path=paths.snapshot_file(),
             sign_in_source=lambda: store.source(),
             store_problem=store.write_problem,
         )
@@ -128,7 +128,7 @@ class Services:
             transport=fake.transport(),
             demo=True,
             list_cache=ListCache(paths.cache_dir() / "demo-lists"),  # never the account's
-            snapshot_path=paths.cache_dir() / "demo-now-playing.json",
+            snapshot_path=paths.snapshot_file(demo=True),
             clock=clock,
             monotonic=monotonic,
             fake=fake,

@@ -221,9 +221,8 @@ class MainScreen(Screen):
         art.set_class(self.config.album_art == "off", "-off")
         last = snapshot.load(self.services.snapshot_path)
         if last is not None:  # painted at once, until the first poll answers
-            self.now_playing.show_snapshot(last, self.services.clock())
-            if last.cover is not None and self.config.album_art != "off":
-                art.picture = last.cover
+            cover = self.config.album_art != "off"
+            self.now_playing.show_snapshot(last, self.services.clock(), cover=cover)
             self._art_url = last.cover_url
             self.snapshots.current = last
         self.poll_loop()

@@ -122,9 +122,13 @@ class NowPlaying(Vertical):
         if playback is not None and playback.is_playing:
             self._ticker = self.set_timer((1000 - position % 1000) / 1000 + 0.005, self._tick)
 
-    def show_snapshot(self, snapshot: Snapshot, now: float) -> None:
+    def show_snapshot(self, snapshot: Snapshot, now: float, *, cover: bool = True) -> None:
         """The last-known playback from the previous run, dimmed and marked, until the
         first answer from Spotify replaces it (see :meth:`watch_state`)."""
+        art = self.query_one(AlbumArt)
+        art.set_class(not cover, "-off")
+        if cover and snapshot.cover is not None:
+            art.picture = snapshot.cover
         stale = snapshot.stale(now)
         self.add_class("-unconfirmed")
         self.set_class(stale, "-last-played")

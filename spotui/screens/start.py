@@ -1,0 +1,34 @@
+"""The first frame: the last-known playback (or "Connecting…"), painted before the
+HTTP client, the keyring and the main screen are imported; the app replaces it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from spotui.core import snapshot
+from spotui.widgets.now_playing import NowPlaying
+from spotui.widgets.title_bar import TitleBar
+
+
+class StartScreen(Screen):
+    """Now playing as the previous run left it, until the main screen takes over."""
+
+    def __init__(self, snapshot_path: Path | None, subtitle: str = "", *, art: bool = True):
+        super().__init__()
+        self.snapshot_path = snapshot_path
+        self.subtitle = subtitle
+        self.art = art
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.subtitle)
+        yield NowPlaying(time.monotonic, id="now-playing")
+
+    def on_mount(self) -> None:
+        now_playing = self.query_one(NowPlaying)
+        last = snapshot.load(self.snapshot_path)
+        if last is not None:
+            now_playing.show_snapshot(last, time.time(), cover=self.art)
