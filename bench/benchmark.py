@@ -264,9 +264,13 @@ def startup(fake: Fake, home: Path, runs: int, env_changes: dict[str, str | None
         bare = Terminal([sys.executable, "-c", BARE_APP], env)
         bare_times.append(bare.wait_text("bare-app-ready") - bare.started)
         bare.close()
+        kept = json.loads((cache / "spotui" / "now-playing.json").read_text())["snapshot"]
+        playing = fake.state()["name"]  # the fake plays on: the track may have changed
         app = Terminal(spotui_command(), env)
-        first = app.watch(lambda screen: "Cherish" in screen)
-        confirmed = app.watch(lambda screen: "Cherish" in screen and "checking" not in screen)
+        first = app.watch(lambda screen, title=kept["title"]: title in screen)
+        confirmed = app.watch(
+            lambda screen, title=playing: title in screen and "checking" not in screen
+        )
         first_times.append(app.wait(first) - app.started)
         confirmed_times.append(app.wait(confirmed) - app.started)
         app.close()
