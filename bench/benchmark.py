@@ -653,11 +653,14 @@ def main() -> int:
         try:
             print(f"start-up ({runs} runs each)…", flush=True)
             figures += startup(fake, home / "start", runs, {})
-            if os.environ.get("PYTHONDONTWRITEBYTECODE"):  # a user's copy has its bytecode
+            if NO_BYTECODE:  # a user's installed copy has its bytecode: measure that too
                 print("start-up with PYTHONDONTWRITEBYTECODE unset…", flush=True)
-                figures += startup(
-                    fake, home / "start-pyc", runs, {"PYTHONDONTWRITEBYTECODE": None}
-                )
+                unset: dict[str, str | None] = {"PYTHONDONTWRITEBYTECODE": None}
+                figures += startup(fake, home / "start-pyc", runs, unset)
+        finally:
+            fake.close()
+        fake = Fake("--library-size", "500")  # a fresh one: "Cherish" plays again
+        try:
             print(f"steady playback ({window:.0f} s)…", flush=True)
             found, app = steady(fake, home / "steady", window)
             figures += found
