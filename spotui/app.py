@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from spotui.core.services import Services
     from spotui.screens.main import MainScreen
     from spotui.spotify.client import SpotifyClient
+    from spotui.spotify.models import Playback
 
 
 class SpotuiApp(App):
@@ -101,18 +102,29 @@ class SpotuiApp(App):
     def _start(self) -> None:
         """After the first frame: build the services and import the main screen (the
         frame is on screen; a thread would only slow the imports down), then open it
-        or the wizard."""
+        or the wizard. The first poll is sent before the main screen is built, so the
+        two overlap."""
         build = self._build
         assert build is not None
         self._services = build()
-        self._open(self.services.connect(), push=False)
+        spotify = self.services.connect()
+        first = asyncio.ensure_future(spotify.playback()) if spotify is not None else None
+        self._open(spotify, push=False, first=first)
 
-    def _open(self, spotify: SpotifyClient | None, *, push: bool) -> None:
+    def _open(
+        self,
+        spotify: SpotifyClient | None,
+        *,
+        push: bool,
+        first: asyncio.Future[Playback | None] | None = None,
+    ) -> None:
         """The main screen for a sign-in, else the wizard."""
         from spotui.screens.main import MainScreen
 
         screen = (
-            self._wizard() if spotify is None else MainScreen(self.services, self.config, spotify)
+            self._wizard()
+            if spotify is None
+            else MainScreen(self.services, self.config, spotify, first=first)
         )
         if push:
             self.push_screen(screen)

@@ -51,3 +51,25 @@ async def test_it_ends_when_the_sign_in_ends():
     await asyncio.wait_for(controller.run(), 10)
     assert ended and "sign" in ended[0].lower()
     await spotify.aclose()
+
+
+async def test_an_answer_asked_for_at_start_up_is_the_first_poll_and_is_not_asked_again():
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    fake = services.fake
+    sent = asyncio.ensure_future(spotify.playback())
+    await asyncio.sleep(0.05)
+    asked = fake.player_requests()  # type: ignore[attr-defined]
+    states: list[PlayerState] = []
+    controller = PlayerController(spotify, interval=30, on_state=states.append, first=sent)
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        while not states:
+            await asyncio.sleep(0.01)
+        assert states[0].playback is not None and states[0].playback.item is not None
+        assert fake.player_requests() == asked  # type: ignore[attr-defined]
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
+from spotui.spotify.models import Playback
 
 Command = Callable[[SpotifyClient], Awaitable[object]]
 Chore = Callable[[], Awaitable[None]]  # runs beside the loop, on its own schedule
@@ -49,7 +50,10 @@ class PlayerController:
         on_trouble: Callable[[Trouble | None], None] = _ignore,
         on_signed_out: Callable[[str], None] = _ignore,
         chores: Sequence[Chore] = (),
+        first: Awaitable[Playback | None] | None = None,
     ):
+        """``first``: the first poll's answer, asked for already (at start-up, while the
+        screen was being built)."""
         self.spotify = spotify
         self.interval = interval
         self.monotonic = monotonic
@@ -62,6 +66,7 @@ class PlayerController:
         self._commands = asyncio.Lock()
         self._generation = 0  # bumped by each command: older poll answers are stale
         self.chores = tuple(chores)
+        self._first = first
 
     def __repr__(self) -> str:
         return f"PlayerController(interval={self.interval})"
@@ -88,7 +93,8 @@ class PlayerController:
         while True:
             generation = self._generation
             try:
-                playback = await self.spotify.playback()
+                first, self._first = self._first, None
+                playback = await (first if first is not None else self.spotify.playback())
             except RateLimited as exc:
                 delay = exc.retry_after
                 # The quota's sentence has the clock time of the next try: no countdown.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -50,6 +50,7 @@ from spotui.spotify.models import (
     Artist,
     Device,
     Paging,
+    Playback,
     Playlist,
     TimeRange,
     Track,
@@ -158,7 +159,14 @@ class MainScreen(Screen):
             super().__init__()
             self.reason = reason
 
-    def __init__(self, services: Services, config: Config, spotify: SpotifyClient):
+    def __init__(
+        self,
+        services: Services,
+        config: Config,
+        spotify: SpotifyClient,
+        first: Awaitable[Playback | None] | None = None,
+    ):
+        """``first``: the first poll, already sent (see :class:`PlayerController`)."""
         super().__init__()
         self.services = services
         self.config = config
@@ -172,6 +180,7 @@ class MainScreen(Screen):
             on_trouble=self._trouble,
             on_signed_out=self._signed_out,
             chores=(self._keep_history,),
+            first=first,
         )
         self._loaded: set[str] = set()
         self.queue_marks = QueueMarks()
