@@ -2,7 +2,7 @@
 
 Started from the command line, it paints a first frame (the last-known playback)
 before it imports the HTTP client, the keyring and the main screen, then builds
-its services in a thread and moves on.
+its services, sends the first poll and opens the main screen (or the wizard).
 """
 
 from __future__ import annotations
@@ -91,12 +91,9 @@ class SpotuiApp(App):
             return
         from spotui.screens.start import StartScreen
 
-        demo = (
-            "demo · fake Spotify, no account"
-            if self.first_frame == paths.snapshot_file(demo=True)
-            else ""
-        )
-        self.push_screen(StartScreen(self.first_frame, demo, art=self.config.album_art != "off"))
+        subtitle = "demo · fake Spotify, no account" if self.demo else ""
+        art = self.config.album_art != "off"
+        self.push_screen(StartScreen(self.first_frame, subtitle, art=art))
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:

@@ -20,6 +20,7 @@ from spotui.screens.main import MainScreen
 from spotui.screens.start import StartScreen
 from spotui.widgets.art import AlbumArt
 from spotui.widgets.now_playing import NowPlaying
+from spotui.widgets.title_bar import TitleBar
 
 from .helpers import until
 from .test_app import demo, started
@@ -171,6 +172,7 @@ async def test_from_the_command_line_the_snapshot_is_painted_before_the_services
         first = app.screen
         assert _text(first, "#title") == "Song From Last Night"
         assert "checking Spotify" in _text(first, "#state-line")
+        assert "demo" in str(first.query_one(TitleBar).content)
         screen = await started(pilot)
         assert len(built) == 1
         assert _text(screen, "#title") == "Cherish"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spotui.paths import write_private
+from spotui.spotify.errors import NO_ACTIVE_DEVICE
 
 if TYPE_CHECKING:
     from spotui.core.player import PlayerState
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 VERSION = 1
 COVER_SIZE = 32  # pixels a side: enough for the half-block cover, about 4 KB
-NO_DEVICE = "No active device"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ def item_lines(playback: Playback | None) -> tuple[str, str, str]:
         return "Advertisement", "", ""
     if playback is not None:
         return "Nothing playing", "", ""
-    return NO_DEVICE, "", ""
+    return NO_ACTIVE_DEVICE, "", ""
 
 
 def of(state: PlayerState, monotonic_now: float, wall_now: float) -> Snapshot | None:
