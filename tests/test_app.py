@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from textual.color import Color
+from textual.geometry import Region
 from textual.widgets import OptionList, Static, TabbedContent
 
 from spotui.app import SpotuiApp
@@ -14,7 +16,7 @@ from spotui.screens.devices import DevicePicker
 from spotui.screens.main import MainScreen
 from spotui.widgets.art import AlbumArt
 from spotui.widgets.lists import LibraryView, ListView
-from spotui.widgets.now_playing import TimeBar
+from spotui.widgets.now_playing import TimeBar, changed_runs
 from spotui.widgets.table import RowsTable
 
 from .helpers import plain, until
@@ -352,11 +354,66 @@ async def test_progress_moves_locally_between_polls():
         await started(pilot)
         requests = fake_of(app).player_requests()
         bar = app.screen.query_one(TimeBar)
-        first = bar.render().plain
+        first = bar.render_line(0).text
         assert first.startswith("0:4") and first.endswith(" 2:31")
         await pilot.pause(2.1)
-        assert bar.render().plain[:4] != first[:4]  # the elapsed time moved on
+        assert bar.render_line(0).text[:4] != first[:4]  # the elapsed time moved on
         assert fake_of(app).player_requests() == requests  # moved without asking Spotify
+
+
+async def test_polls_that_change_nothing_repaint_only_the_time_bar():
+    """A poll with the same answer redraws nothing; the tick redraws a few cells of
+    the bar, never the whole screen (each full repaint costs CPU and, over SSH, bytes)."""
+    app = demo(Config(poll_interval=0.5))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.pause(0.5)
+        compositor = screen._compositor
+        full, partial = compositor.render_full_update, compositor.render_partial_update
+        counts = {"full": 0, "cells": 0}
+
+        def counted_full(*args, **kwargs):
+            counts["full"] += 1
+            return full(*args, **kwargs)
+
+        def counted_partial():
+            counts["cells"] += sum(region.area for region in compositor._dirty_regions)
+            return partial()
+
+        compositor.render_full_update = counted_full  # type: ignore[method-assign]
+        compositor.render_partial_update = counted_partial  # type: ignore[method-assign]
+        requests = fake_of(app).player_requests()
+        await pilot.pause(2.2)
+        assert fake_of(app).player_requests() >= requests + 3
+        assert counts["full"] == 0
+        assert 0 < counts["cells"] <= 3 * 12  # a few cells of the bar, each second
+
+
+async def test_the_time_bar_takes_the_new_colours_when_the_theme_changes():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        bar = app.screen.query_one(TimeBar)
+
+        def filled_colour() -> str | None:
+            segment = next(s for s in bar.render_line(0) if s.text.startswith("━"))
+            return segment.style.color.name if segment.style and segment.style.color else None
+
+        before = filled_colour()
+        app.theme = "gruvbox" if app.theme != "gruvbox" else "nord"
+        await pilot.pause()
+        after = filled_colour()
+        assert after != before
+        assert after == Color.parse(app.current_theme.primary).hex.lower()
+
+
+def test_changed_runs_are_the_cells_that_differ():
+    assert changed_runs("0:46 ==>--- 2:31", "0:47 ===--- 2:31") == [
+        Region(3, 0, 1, 1),
+        Region(7, 0, 1, 1),
+    ]
+    assert changed_runs("abc", "abc") == []
+    assert changed_runs("abc", "xyz") == [Region(0, 0, 3, 1)]
 
 
 # --- tabs ---------------------------------------------------------------------------

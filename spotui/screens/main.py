@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
@@ -148,9 +148,9 @@ class MainScreen(Screen):
         Binding("q", "quit", "Quit", tooltip="Quit spotui"),
     ]
 
-    state: reactive[PlayerState] = reactive(PlayerState, always_update=True, init=False)
-    time_range: reactive[TimeRange] = reactive("medium_term", init=False)
-    stats_window: reactive[str] = reactive("4w", init=False)
+    state: var[PlayerState] = var(PlayerState, always_update=True, init=False)
+    time_range: var[TimeRange] = var("medium_term", init=False)
+    stats_window: var[str] = var("4w", init=False)
 
     class SignedOut(Message):
         """The sign-in ended (revoked, expired): the app shows the wizard."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.geometry import Region
+from textual.reactive import var
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, Static
@@ -42,8 +45,24 @@ def describe(playback: Playback | None) -> tuple[str, str]:
     return (("▶ Playing " if playback.is_playing else "⏸ Paused ") + "· " + word, "")
 
 
+def changed_runs(before: str, after: str) -> list[Region]:
+    """The runs of cells that differ between two lines of the same length."""
+    runs: list[Region] = []
+    start = None
+    for x, (old, new) in enumerate(zip(before, after, strict=True)):
+        if old != new and start is None:
+            start = x
+        elif old == new and start is not None:
+            runs.append(Region(start, 0, x - start, 1))
+            start = None
+    if start is not None:
+        runs.append(Region(start, 0, len(after) - start, 1))
+    return runs
+
+
 class TimeBar(Widget):
-    """``0:46 ━━━━━━━━━━╸────────── 2:31``: a plain renderable, with no timers of its own."""
+    """``0:46 ━━━━━━━━━━╸────────── 2:31``: one line drawn with the line API (no
+    Text-to-strips pass on each tick), with no timers of its own."""
 
     COMPONENT_CLASSES = {"timebar--done", "timebar--left", "timebar--time"}
     DEFAULT_CSS = "TimeBar { height: 1; }"
@@ -52,6 +71,7 @@ class TimeBar(Widget):
         super().__init__(**kwargs)
         self.position = 0
         self.duration = 0
+        self._styles: tuple[Style, Style, Style, Style] | None = None
 
     def _layout(self, position: int, duration: int) -> tuple[str, str, int, int]:
         """(elapsed, total, bar width, filled half-cells) for a position."""
@@ -61,34 +81,66 @@ class TimeBar(Widget):
         halves = int(width * 2 * position / duration) if duration else 0
         return elapsed, total, width, min(halves, width * 2)
 
+    def _cells(self, position: int, duration: int) -> str:
+        """What each cell shows, as one character per cell ("=" filled, "-" not yet)."""
+        elapsed, total, width, halves = self._layout(position, duration)
+        done, half = divmod(halves, 2)
+        return f"{elapsed} {'=' * done}{'>' * half}{'-' * (width - done - half)} {total}"
+
     def show(self, position_ms: int, duration_ms: int) -> None:
-        """Move the bar; it repaints only when what it shows changes."""
-        before = self._layout(self.position, self.duration)
+        """Move the bar, repainting only the cells whose look changed (usually two)."""
+        before = self._cells(self.position, self.duration)
         self.position, self.duration = position_ms, duration_ms
-        if self._layout(position_ms, duration_ms) != before:
+        after = self._cells(position_ms, duration_ms)
+        if after == before:
+            return
+        if len(after) != len(before):
             self.refresh()
+        else:
+            self.refresh(*changed_runs(before, after))
 
     def on_resize(self) -> None:
         self.refresh()
 
-    def render(self) -> Text:
+    def notify_style_update(self) -> None:
+        """The CSS or the theme changed: look the styles up again (as Textual's Log does)."""
+        super().notify_style_update()
+        self._styles = None
+
+    def _styled(self) -> tuple[Style, Style, Style, Style]:
+        """(base, time, done, left), kept between ticks: each refresh clears Textual's
+        own cache of component styles, and looking them up was most of a tick."""
+        if self._styles is None:
+            base = self.rich_style
+            time, done, left = (
+                base + self.get_component_rich_style(f"timebar--{name}")
+                for name in ("time", "done", "left")
+            )
+            self._styles = (base, time, done, left)
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        base, time_style, done_style, left_style = self._styled()
+        if y:
+            return Strip.blank(self.size.width, base)
         elapsed, total, width, halves = self._layout(self.position, self.duration)
         done, half = divmod(halves, 2)
-        time_style = self.get_component_rich_style("timebar--time")
-        text = Text(elapsed + " ", style=time_style)
-        filled = "━" * done + ("╸" if half else "")
-        text.append(filled, self.get_component_rich_style("timebar--done"))
-        text.append("━" * (width - done - half), self.get_component_rich_style("timebar--left"))
-        text.append(" " + total, style=time_style)
-        return text
+        return Strip(
+            [
+                Segment(elapsed + " ", time_style),
+                Segment("━" * done + ("╸" if half else ""), done_style),
+                Segment("━" * (width - done - half), left_style),
+                Segment(" " + total, time_style),
+            ]
+        ).adjust_cell_length(self.size.width, base)
 
 
 class NowPlaying(Vertical):
     """Title, artists, album, device, shuffle and repeat, liked, and the time bar."""
 
-    state: reactive[PlayerState] = reactive(PlayerState, always_update=True, init=False)
-    liked: reactive[bool | None] = reactive(None)
-    status: reactive[str] = reactive("")
+    state: var[PlayerState] = var(PlayerState, always_update=True, init=False)
+    liked: var[bool | None] = var(None)
+    status: var[str] = var("")
 
     def __init__(self, monotonic: Callable[[], float], **kwargs):
         super().__init__(**kwargs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Label
 
 from spotui.core.playing import Entry
@@ -52,7 +52,7 @@ def item_of(kind: str, row: Ranked) -> object:
 class StatsView(VerticalScroll):
     """Everything the archive says about one window of days."""
 
-    order: reactive[str] = reactive("plays", init=False)
+    order: var[str] = var("plays", init=False)
 
     def __init__(self, stats: Stats | None = None, **kwargs: object):
         super().__init__(**kwargs)  # type: ignore[arg-type]
