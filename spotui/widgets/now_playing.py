@@ -149,16 +149,18 @@ class NowPlaying(Vertical):
         self._shown: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="card"):
-            with Horizontal(id="hero"):
-                yield AlbumArt(id="art")
-                with Vertical(id="info"):
-                    yield Label("", id="state-line")
-                    yield Static("Connecting to Spotify…", id="title")
-                    yield Static("", id="artists")
-                    yield Static("", id="album")
-                    yield Label("", id="liked")
-            yield TimeBar(id="time")
+        # Flat on purpose: a repaint of the bar re-renders every widget whose parent
+        # overlaps it, so the bar's siblings are few (the notes sit in one box).
+        with Horizontal(id="hero"):
+            yield AlbumArt(id="art")
+            with Vertical(id="info"):
+                yield Label("", id="state-line")
+                yield Static("Connecting to Spotify…", id="title")
+                yield Static("", id="artists")
+                yield Static("", id="album")
+                yield Label("", id="liked")
+        yield TimeBar(id="time")
+        with Vertical(id="notes"):
             yield Static("", id="details")
             yield Static("", id="hint")
             yield Static("", id="status")
