@@ -13,17 +13,16 @@ import json
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from spotui import paths
+from spotui.account import ENV_CLIENT_ID, Account, account_file, load_account, save_account
 from spotui.spotify.auth import (
     ClientCredentials,
     TokenSet,
-    is_client_id,
     token_is_well_formed,
 )
-from spotui.spotify.ports import DEFAULT_PORT, PORTS
+from spotui.spotify.ports import DEFAULT_PORT
 
 SERVICE = "spotui"
 REFRESH_TOKEN = "refresh_token"
@@ -31,7 +30,6 @@ ACCESS_TOKEN = "access_token"
 CLIENT_SECRET = "client_secret"
 SECRET_NAMES = (REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET)
 
-ENV_CLIENT_ID = "SPOTIFY_CLIENT_ID"
 ENV_CLIENT_SECRET = "SPOTIFY_CLIENT_SECRET"
 ENV_REFRESH_TOKEN = "SPOTIFY_REFRESH_TOKEN"
 ENV_ACCESS_TOKEN = "SPOTIFY_ACCESS_TOKEN"
@@ -60,38 +58,6 @@ class CredentialProblem(Exception):
 
 class KeyringUnavailable(CredentialProblem):
     """There is no usable keyring backend, or it refused (locked, no D-Bus)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """What is not secret about the sign-in: kept in the state folder."""
-
-    client_id: str | None = None
-    callback_port: int = DEFAULT_PORT
-
-
-def _account_file():
-    return paths.state_dir() / "account.json"
-
-
-def load_account() -> Account:
-    try:
-        data = json.loads(_account_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return Account()
-    if not isinstance(data, dict):
-        return Account()
-    client_id = data.get("client_id")
-    port = data.get("callback_port")
-    return Account(
-        client_id=client_id if isinstance(client_id, str) and is_client_id(client_id) else None,
-        callback_port=port if isinstance(port, int) and port in PORTS else DEFAULT_PORT,
-    )
-
-
-def save_account(account: Account) -> None:
-    payload = {"client_id": account.client_id, "callback_port": account.callback_port}
-    paths.write_private(_account_file(), json.dumps(payload, indent=2) + "\n")
 
 
 def _backend_name(backend: object) -> str:
@@ -289,8 +255,8 @@ class CredentialStore:
             if self._get(name) is not None:
                 self._call("delete_password", name)
                 removed.append(name)
-        if everything and _account_file().exists():
-            _account_file().unlink()
+        if everything and account_file().exists():
+            account_file().unlink()
             removed.append("client_id")
         return removed
 

@@ -21,10 +21,10 @@ from spotui.spotify.auth import (
     exchange_code,
     make_verifier,
     parse_redirect,
-    redirect_uri,
     refresh_tokens,
 )
 from spotui.spotify.errors import AuthRevoked, InvalidClient, InvalidGrant, NetworkError
+from spotui.spotify.ports import redirect_uri
 
 ENDPOINTS = Endpoints()
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from spotui.commands.output import FormatError, check_template, format_fields, now_json
 from spotui.config import Config, parse_config
 from spotui.fake.catalog import EPISODE, LOCAL_FILE, TRACKS
-from spotui.spotify.auth import RedirectError, is_client_id, parse_redirect
+from spotui.spotify.auth import RedirectError, parse_redirect
 from spotui.spotify.models import (
     Artist,
     CursorPage,
@@ -25,6 +25,7 @@ from spotui.spotify.models import (
     SavedTrack,
     parse_devices,
 )
+from spotui.spotify.ports import is_client_id
 
 BUDGET = settings(
     max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]

@@ -22,8 +22,9 @@ from spotui.spotify import (
     Session,
     SpotifyClient,
 )
-from spotui.spotify.auth import exchange_code, parse_redirect, redirect_uri
+from spotui.spotify.auth import exchange_code, parse_redirect
 from spotui.spotify.errors import NetworkError
+from spotui.spotify.ports import redirect_uri
 
 
 async def _signed_in_client(server: FakeServer, **options) -> SpotifyClient:

@@ -104,6 +104,7 @@ def test_verifier_and_state_come_from_the_secrets_module(monkeypatch):
     import secrets
 
     from spotui.spotify import auth
+    from spotui.spotify.ports import redirect_uri
 
     calls: list[str] = []
     real_choice, real_token = secrets.choice, secrets.token_urlsafe
@@ -111,7 +112,7 @@ def test_verifier_and_state_come_from_the_secrets_module(monkeypatch):
     monkeypatch.setattr(
         secrets, "token_urlsafe", lambda n=None: calls.append("token") or real_token(n)
     )
-    request = auth.AuthRequest.start(ClientCredentials(DEMO_CLIENT_ID), auth.redirect_uri())
+    request = auth.AuthRequest.start(ClientCredentials(DEMO_CLIENT_ID), redirect_uri())
     assert "token" in calls and calls.count("choice") == len(request.verifier or "")
 
 

@@ -24,9 +24,9 @@ from spotui.spotify.auth import (
     ClientCredentials,
     Endpoints,
     RedirectError,
-    is_client_id,
 )
 from spotui.spotify.errors import NotAllowlisted, SpotifyError
+from spotui.spotify.ports import is_client_id
 from spotui.spotify.signin import SignIn
 
 Say = Callable[[str], None]

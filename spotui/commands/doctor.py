@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass
 from spotui.commands import EXIT_ERROR, EXIT_OK
 from spotui.commands.output import to_json
 from spotui.core.services import Services
-from spotui.spotify.auth import SCOPES, redirect_uri
+from spotui.spotify.auth import (
+    SCOPES,
+)
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
@@ -24,7 +26,7 @@ from spotui.spotify.errors import (
     RateLimited,
     SpotifyError,
 )
-from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS
+from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, redirect_uri
 
 NOT_CHECKED = "not checked (see above)"
 

@@ -19,11 +19,9 @@ from spotui.spotify.auth import (
     AccessDenied,
     ClientCredentials,
     RedirectError,
-    is_client_id,
-    redirect_uri,
 )
 from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
-from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS
+from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, is_client_id, redirect_uri
 from spotui.spotify.signin import SignIn
 from spotui.widgets.title_bar import TitleBar
 

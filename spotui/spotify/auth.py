@@ -26,7 +26,6 @@ from spotui.spotify.errors import (
     ProtocolError,
     ServerError,
 )
-from spotui.spotify.ports import DEFAULT_PORT
 
 DEFAULT_API_URL = "https://api.spotify.com/v1"
 DEFAULT_ACCOUNTS_URL = "https://accounts.spotify.com"
@@ -45,7 +44,6 @@ SCOPES: tuple[str, ...] = (
     "playlist-modify-public",
 )
 
-CLIENT_ID_RE = re.compile(r"^[0-9a-fA-F]{32}$")
 _VERIFIER_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
 
 
@@ -71,15 +69,6 @@ class Endpoints:
     @property
     def authorize_url(self) -> str:
         return f"{self.accounts_url}/authorize"
-
-
-def redirect_uri(port: int = DEFAULT_PORT) -> str:
-    """The loopback redirect URI. An IP literal: Spotify refuses ``localhost``."""
-    return f"http://127.0.0.1:{port}/callback"
-
-
-def is_client_id(value: str) -> bool:
-    return bool(CLIENT_ID_RE.fullmatch(value.strip()))
 
 
 # --- PKCE -------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from spotui.spotify.auth import (
     TokenSet,
     exchange_code,
     parse_redirect,
-    redirect_uri,
 )
+from spotui.spotify.ports import redirect_uri
 
 CALLBACK_TIMEOUT_S = 600.0  # an authorization code lives about ten minutes
 _MAX_REQUEST = 16 * 1024
