@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from spotui import paths
+from spotui.account import has_client_id
 from spotui.config import Config, load_config
 from spotui.crash import crash_line, write_report
 from spotui.widgets.art import enable_graphics
@@ -47,14 +48,16 @@ class SpotuiApp(App):
         *,
         first_frame: Path | None = None,
         demo: bool = False,
+        first_run: bool = False,
     ):
-        """``services``, or how to build them after a first frame painted from the
-        snapshot at ``first_frame``."""
+        """``services``, or how to build them after a first frame: the snapshot at
+        ``first_frame``, or the wizard on a ``first_run`` (no Client ID anywhere)."""
         super().__init__()
         self._build = services if callable(services) else None
         self._services = None if callable(services) else services
         self.first_frame = first_frame
         self.demo = demo
+        self.first_run = first_run  # no Client ID anywhere: the wizard is the first frame
         self.config = config or Config()
         self.problems = problems or []
 
@@ -87,14 +90,24 @@ class SpotuiApp(App):
         for problem in self.problems:
             self.notify(problem, title="Config", severity="warning", timeout=12)
         if self._build is None:
-            self._open(self.services.connect(), push=True)
-            return
+            self._open(self.services.connect())
+        else:
+            self.call_after_refresh(self._start)
+
+    def get_default_screen(self) -> Screen:
+        """Started from the command line, the start screen (or, on a first run, the
+        wizard) is the first screen, so the first frame is its own, not a blank default
+        screen's followed by it."""
+        if self._build is None:
+            return super().get_default_screen()
+        if self.first_run:
+            from spotui.screens.wizard import WizardScreen
+
+            return WizardScreen(None, port=self.config.callback_port)
         from spotui.screens.start import StartScreen
 
         subtitle = "demo · fake Spotify, no account" if self.demo else ""
-        art = self.config.album_art != "off"
-        self.push_screen(StartScreen(self.first_frame, subtitle, art=art))
-        self.call_after_refresh(self._start)
+        return StartScreen(self.first_frame, subtitle, art=self.config.album_art != "off")
 
     def _start(self) -> None:
         """After the first frame: build the services and import the main screen (the
@@ -105,25 +118,35 @@ class SpotuiApp(App):
         assert build is not None
         self._services = build()
         spotify = self.services.connect()
+        if self.first_run:
+            from spotui.screens.wizard import WizardScreen
+
+            wizard = self.screen_stack[0]
+            if spotify is None and isinstance(wizard, WizardScreen):
+                wizard.attach(self.services)
+                return
         first = asyncio.ensure_future(spotify.playback()) if spotify is not None else None
-        self._open(spotify, push=False, first=first)
+        self._open(spotify, first=first)
 
     def _open(
         self,
         spotify: SpotifyClient | None,
         *,
-        push: bool,
         first: asyncio.Future[Playback | None] | None = None,
     ) -> None:
         """The main screen for a sign-in, else the wizard."""
         from spotui.screens.main import MainScreen
 
-        screen = (
+        self._show(
             self._wizard()
             if spotify is None
             else MainScreen(self.services, self.config, spotify, first=first)
         )
-        if push:
+
+    def _show(self, screen: Screen) -> None:
+        """``screen`` in place of the current one. The first screen stays beneath (Textual
+        switches only a screen that was pushed); it is never shown again."""
+        if len(self.screen_stack) <= 1:
             self.push_screen(screen)
         else:
             self.switch_screen(screen)
@@ -137,13 +160,13 @@ class SpotuiApp(App):
         """The wizard stored a sign-in: on to the main screen."""
         spotify = self.services.connect()
         if spotify is None:  # the store lost what the wizard just saved
-            self.switch_screen(self._wizard("The sign-in could not be kept; try again."))
+            self._show(self._wizard("The sign-in could not be kept; try again."))
             return
-        self._open(spotify, push=False)
+        self._open(spotify)
         self.notify("Signed in. Your tokens are in the OS keyring.")
 
     def on_main_screen_signed_out(self, event: MainScreen.SignedOut) -> None:
-        self.switch_screen(self._wizard(f"{event.reason}"))
+        self._show(self._wizard(f"{event.reason}"))
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug: keep a redacted report, then exit 1 with one plain line."""
@@ -170,6 +193,9 @@ def run(*, demo: bool = False, config_path: Path | None = None) -> int:
         return Services.demo_mode() if demo else Services.real()
 
     first_frame = paths.snapshot_file(demo=demo)
-    app = SpotuiApp(services, config, problems, first_frame=first_frame, demo=demo)
+    first_run = not demo and not has_client_id()
+    app = SpotuiApp(
+        services, config, problems, first_frame=first_frame, demo=demo, first_run=first_run
+    )
     app.run()
     return app.return_code or 0

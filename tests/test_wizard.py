@@ -9,6 +9,7 @@ import httpx
 import pytest
 from textual.widgets import Input, Static
 
+from spotui.account import Account, has_client_id, save_account
 from spotui.app import SpotuiApp
 from spotui.core.services import Services
 from spotui.credentials import SERVICE, load_account
@@ -277,3 +278,37 @@ async def test_an_account_not_on_the_allowlist_sees_spotifys_words_then_goes_on(
         assert isinstance(app.screen, WizardScreen)  # the sign-in is kept meanwhile
         fake.set(allowlisted=True)  # the owner adds the account on the dashboard
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_a_first_run_paints_the_wizard_before_the_services_then_signs_in(fake, isolated):
+    """From the command line with no Client ID anywhere, the wizard is the first frame
+    (nothing of the sign-in is built yet); the services arrive after it, with the
+    keyring's problem, and the sign-in then works as usual."""
+    built: list[Services] = []
+
+    def services() -> Services:
+        built.append(real_services(fake))
+        built[-1].problem = "The keyring is locked: unlock it."
+        return built[-1]
+
+    app = SpotuiApp(services, first_run=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = app.screen_stack[0]
+        assert isinstance(first, WizardScreen)
+        assert "Sign in to Spotify" in str(first.query_one("#wizard-title", Static).content)
+        await until(pilot, lambda: len(built) == 1)
+        await pilot.pause()
+        assert app.screen is first  # still the wizard: there is no sign-in to open
+        problem = first.query_one("#keyring-problem", Static)
+        assert problem.display and "locked" in str(problem.content)
+        await sign_in_by_paste(pilot, fake)
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await until(pilot, lambda: app.screen.state.playback is not None)
+    assert load_account().client_id == DEMO_CLIENT_ID
+
+
+def test_a_first_run_is_no_client_id_in_the_environment_or_the_state_file(isolated):
+    assert not has_client_id({})
+    assert has_client_id({"SPOTIFY_CLIENT_ID": DEMO_CLIENT_ID})
+    save_account(Account(DEMO_CLIENT_ID))
+    assert has_client_id({})

@@ -1,8 +1,13 @@
-"""The first-run wizard: from a new Spotify app to the main screen, inside the TUI."""
+"""The first-run wizard: from a new Spotify app to the main screen, inside the TUI.
+
+On a first run it is the app's first frame, so this module imports no HTTP stack:
+the sign-in's modules are imported when the user continues, and the services (the
+keyring among them) are attached once the frame is on screen."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,16 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from spotui.browser import can_open_browser, open_browser
-from spotui.core.services import Services
-from spotui.spotify.auth import (
-    AccessDenied,
-    ClientCredentials,
-    RedirectError,
-)
 from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
 from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, is_client_id, redirect_uri
-from spotui.spotify.signin import SignIn
 from spotui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from spotui.core.services import Services
+    from spotui.spotify.auth import ClientCredentials
+    from spotui.spotify.signin import SignIn
 
 DASHBOARD = "https://developer.spotify.com/dashboard"
 ALLOWLIST_RECHECK_S = 10
@@ -44,10 +47,11 @@ class WizardScreen(Screen):
     class SignedIn(Message):
         """Tokens are stored: the app opens the main screen."""
 
-    def __init__(self, services: Services, *, port: int = DEFAULT_PORT, reason: str = ""):
+    def __init__(self, services: Services | None, *, port: int = DEFAULT_PORT, reason: str = ""):
+        """``services`` may come later (:meth:`attach`), when the wizard is the first frame."""
         super().__init__()
         self.services = services
-        self.port = services.remembered_port() or port
+        self.port = (services.remembered_port() if services else None) or port
         self.reason = reason
         self.flow: SignIn | None = None
 
@@ -57,8 +61,7 @@ class WizardScreen(Screen):
             yield Static("Sign in to Spotify", id="wizard-title")
             if self.reason:
                 yield Static(self.reason, id="wizard-reason", classes="problem")
-            if self.services.problem:
-                yield Static(self.services.problem, id="keyring-problem", classes="problem")
+            yield Static("", id="keyring-problem", classes="problem")
             with Vertical(id="step-app"):
                 yield Static(self._instructions(), id="instructions")
                 with Horizontal(classes="row"):
@@ -67,7 +70,6 @@ class WizardScreen(Screen):
                 with Horizontal(classes="row"):
                     yield Label("Client ID", classes="field-label")
                     yield Input(
-                        self.services.remembered_client_id() or "",
                         placeholder="32 hexadecimal characters from the dashboard",
                         id="client-id",
                         max_length=64,
@@ -95,6 +97,26 @@ class WizardScreen(Screen):
                 )
             yield Static("", id="message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.services is not None:
+            self.attach(self.services)
+        else:
+            self.query_one("#keyring-problem").display = False
+
+    def attach(self, services: Services) -> None:
+        """The services, built after the first frame: the keyring's problem, if any, and
+        the remembered Client ID and port."""
+        self.services = services
+        problem = self.query_one("#keyring-problem", Static)
+        problem.update(services.problem or "")
+        problem.display = bool(services.problem)
+        client_id = self.query_one("#client-id", Input)
+        if not client_id.value:
+            client_id.value = services.remembered_client_id() or ""
+        port = services.remembered_port()
+        if port is not None and port != self.port:
+            self.query_one("#port", Input).value = str(port)
 
     def _instructions(self) -> Content:
         return Content.from_markup(
@@ -148,17 +170,23 @@ class WizardScreen(Screen):
             )
             self.query_one("#client-id", Input).focus()
             return
+        if self.services is None:  # a key pressed within the first frame
+            self.say("spotui is still starting; press Enter again.")
+            return
         problem = self.services.store_problem()  # before the browser, not after
         if problem:
             self.say(problem)
             return
         self.say("")
+        from spotui.spotify.auth import ClientCredentials
+
         self.start(ClientCredentials(client_id, secret), int(port_text))
 
     # --- step 3: the authorize URL and the two paths to the code --------------------------
 
     @work(exclusive=True, group="sign-in")
     async def start(self, client: ClientCredentials, port: int) -> None:
+        assert self.services is not None
         if self.flow is not None:
             await self.flow.close()
         flow = self.flow = self.services.start_sign_in(client, port)
@@ -180,6 +208,8 @@ class WizardScreen(Screen):
 
     @work(exclusive=True, group="callback")
     async def await_callback(self, flow: SignIn) -> None:
+        from spotui.spotify.auth import RedirectError
+
         assert flow.callback is not None
         try:
             code = await flow.callback.wait()
@@ -194,6 +224,8 @@ class WizardScreen(Screen):
     def pasted(self, event: Input.Submitted) -> None:
         if self.flow is None:
             return
+        from spotui.spotify.auth import AccessDenied, RedirectError
+
         try:
             code = self.flow.code_from_text(event.value)
         except AccessDenied as exc:
@@ -208,6 +240,7 @@ class WizardScreen(Screen):
     @work(exclusive=True, group="exchange")
     async def exchange(self, flow: SignIn, code: str) -> None:
         self.say("Signing in…", problem=False)
+        assert self.services is not None
         try:
             tokens = await flow.exchange(code)
             self.services.remember_sign_in(flow.client, tokens, flow.port)
@@ -240,6 +273,7 @@ class WizardScreen(Screen):
     async def _wait_until_allowed(self) -> None:
         """An account the app's owner has not added gets Spotify's plain-text 403: show it,
         keep the sign-in, and check again until the owner adds the account."""
+        assert self.services is not None
         spotify = self.services.connect()
         if spotify is None:
             return
