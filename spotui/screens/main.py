@@ -108,6 +108,8 @@ def _forwarded(bindings: Iterable[object]) -> list[Binding]:
 class MainScreen(Screen):
     """Everything a signed-in user sees."""
 
+    CSS_PATH = "main.tcss"
+
     BINDINGS = [
         *_forwarded(RowsTable.BINDINGS),
         Binding("space", "play_pause", "Play/Pause", tooltip="Play or pause"),

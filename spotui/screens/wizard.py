@@ -35,6 +35,8 @@ ALLOWLIST_RECHECK_S = 10
 class WizardScreen(Screen):
     """Three steps: set up the app on Spotify's dashboard, give its Client ID, approve."""
 
+    CSS_PATH = "wizard.tcss"
+
     AUTO_FOCUS = "#client-id"
 
     BINDINGS = [
