@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spotui.spotify.models import REPEAT_MODES, Playback, RepeatMode
+if TYPE_CHECKING:  # the models are imported after the first frame
+    from spotui.spotify.models import Playback, RepeatMode
 
 END_SLACK_S = 0.25  # ask this long after a track should end
 PAUSED_S = 10.0  # paused: a change elsewhere shows within this
@@ -77,6 +78,8 @@ class PlayerState:
 
 def next_repeat(mode: RepeatMode) -> RepeatMode:
     """off → context → track → off."""
+    from spotui.spotify.models import REPEAT_MODES
+
     return REPEAT_MODES[(REPEAT_MODES.index(mode) + 1) % len(REPEAT_MODES)]
 
 

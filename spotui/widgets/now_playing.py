@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,8 +20,10 @@ from spotui.core.player import PlayerState
 from spotui.core.snapshot import Snapshot, item_lines
 from spotui.format import device_icon, mmss
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
-from spotui.spotify.models import Episode, Playback
 from spotui.widgets.art import AlbumArt
+
+if TYPE_CHECKING:  # the models are imported after the first frame (the start screen)
+    from spotui.spotify.models import Playback
 
 REPEAT_TEXT = {"off": "Repeat off", "context": "Repeat all", "track": "Repeat one"}
 
@@ -36,6 +39,8 @@ def describe(playback: Playback | None) -> tuple[str, str]:
         return ("Advertisement", "Spotify is playing an ad; it will be back shortly.")
     if playback.item is None:
         return ("Nothing playing", "Start something in Spotify, or press space to resume.")
+    from spotui.spotify.models import Episode
+
     if isinstance(playback.item, Episode):
         word = "Podcast"
     elif playback.item.is_local:
