@@ -63,7 +63,9 @@ class WizardScreen(Screen):
             yield Static("Sign in to Spotify", id="wizard-title")
             if self.reason:
                 yield Static(self.reason, id="wizard-reason", classes="problem")
-            yield Static("", id="keyring-problem", classes="problem")
+            problem = Static(self._problem(), id="keyring-problem", classes="problem")
+            problem.display = bool(self._problem())
+            yield problem
             with Vertical(id="step-app"):
                 yield Static(self._instructions(), id="instructions")
                 with Horizontal(classes="row"):
@@ -72,6 +74,7 @@ class WizardScreen(Screen):
                 with Horizontal(classes="row"):
                     yield Label("Client ID", classes="field-label")
                     yield Input(
+                        (self.services.remembered_client_id() if self.services else None) or "",
                         placeholder="32 hexadecimal characters from the dashboard",
                         id="client-id",
                         max_length=64,
@@ -79,6 +82,7 @@ class WizardScreen(Screen):
                 with Horizontal(classes="row"):
                     yield Label("Client secret", classes="field-label")
                     yield Input(
+                        (self.services.remembered_client_id() if self.services else None) or "",
                         placeholder="optional: leave empty to sign in with PKCE",
                         id="client-secret",
                         password=True,
@@ -100,19 +104,16 @@ class WizardScreen(Screen):
             yield Static("", id="message")
         yield Footer()
 
-    def on_mount(self) -> None:
-        if self.services is not None:
-            self.attach(self.services)
-        else:
-            self.query_one("#keyring-problem").display = False
+    def _problem(self) -> str:
+        return (self.services.problem if self.services else None) or ""
 
     def attach(self, services: Services) -> None:
         """The services, built after the first frame: the keyring's problem, if any, and
         the remembered Client ID and port."""
         self.services = services
         problem = self.query_one("#keyring-problem", Static)
-        problem.update(services.problem or "")
-        problem.display = bool(services.problem)
+        problem.update(self._problem())
+        problem.display = bool(self._problem())
         client_id = self.query_one("#client-id", Input)
         if not client_id.value:
             client_id.value = services.remembered_client_id() or ""
