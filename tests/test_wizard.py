@@ -262,6 +262,7 @@ async def test_a_revoked_sign_in_returns_to_the_wizard_keeping_the_client_id(fak
         reason = str(app.screen.query_one("#wizard-reason", Static).content)
         assert "Spotify ended this sign-in" in reason
         assert app.screen.query_one("#client-id", Input).value == DEMO_CLIENT_ID
+        assert app.screen.query_one("#client-secret", Input).value == ""  # never prefilled
     assert (SERVICE, "refresh_token") in isolated.secrets  # nothing stored was lost
 
 

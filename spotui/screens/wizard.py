@@ -82,7 +82,6 @@ class WizardScreen(Screen):
                 with Horizontal(classes="row"):
                     yield Label("Client secret", classes="field-label")
                     yield Input(
-                        (self.services.remembered_client_id() if self.services else None) or "",
                         placeholder="optional: leave empty to sign in with PKCE",
                         id="client-secret",
                         password=True,
