@@ -48,8 +48,8 @@ def save_account(account: Account) -> None:
     paths.write_private(account_file(), json.dumps(payload, indent=2) + "\n")
 
 
-def has_client_id(env: Mapping[str, str] | None = None) -> bool:
-    """Is there a Client ID, from the environment or the state file? Without one there
-    is no sign-in to try, so the app opens at the wizard."""
+def known_client_id(env: Mapping[str, str] | None = None) -> str | None:
+    """The Client ID from the environment, else from the state file. Without one there
+    is no sign-in to try: a first run, which opens at the wizard."""
     env = os.environ if env is None else env
-    return bool(env.get(ENV_CLIENT_ID, "").strip()) or load_account().client_id is not None
+    return env.get(ENV_CLIENT_ID) or load_account().client_id

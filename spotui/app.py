@@ -19,7 +19,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from spotui import paths
-from spotui.account import has_client_id
+from spotui.account import known_client_id
 from spotui.config import Config, load_config
 from spotui.crash import crash_line, write_report
 from spotui.widgets.art import enable_graphics
@@ -193,7 +193,7 @@ def run(*, demo: bool = False, config_path: Path | None = None) -> int:
         return Services.demo_mode() if demo else Services.real()
 
     first_frame = paths.snapshot_file(demo=demo)
-    first_run = not demo and not has_client_id()
+    first_run = not demo and not known_client_id()
     app = SpotuiApp(
         services, config, problems, first_frame=first_frame, demo=demo, first_run=first_run
     )

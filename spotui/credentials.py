@@ -16,7 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from spotui import paths
-from spotui.account import ENV_CLIENT_ID, Account, account_file, load_account, save_account
+from spotui.account import (
+    Account,
+    account_file,
+    known_client_id,
+    save_account,
+)
 from spotui.spotify.auth import (
     ClientCredentials,
     TokenSet,
@@ -165,7 +170,7 @@ class CredentialStore:
 
     def client(self) -> ClientCredentials | None:
         """The user's app: Client ID from the environment or the state file, secret likewise."""
-        client_id = self.env.get(ENV_CLIENT_ID) or load_account().client_id
+        client_id = known_client_id(self.env)
         if not client_id:
             return None
         secret = self.env.get(ENV_CLIENT_SECRET)

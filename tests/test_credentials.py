@@ -10,14 +10,13 @@ import keyring.backends.fail
 import pytest
 
 from spotui import paths
+from spotui.account import Account, load_account
 from spotui.credentials import (
     NO_KEYRING,
     SERVICE,
-    Account,
     CredentialStore,
     KeyringUnavailable,
     keyring_problem,
-    load_account,
 )
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.spotify import ClientCredentials, Session, TokenSet

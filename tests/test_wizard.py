@@ -9,10 +9,10 @@ import httpx
 import pytest
 from textual.widgets import Input, Static
 
-from spotui.account import Account, has_client_id, save_account
+from spotui.account import Account, known_client_id, load_account, save_account
 from spotui.app import SpotuiApp
 from spotui.core.services import Services
-from spotui.credentials import SERVICE, load_account
+from spotui.credentials import SERVICE
 from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
 from spotui.screens.main import MainScreen
 from spotui.screens.wizard import WizardScreen
@@ -309,7 +309,7 @@ async def test_a_first_run_paints_the_wizard_before_the_services_then_signs_in(f
 
 
 def test_a_first_run_is_no_client_id_in_the_environment_or_the_state_file(isolated):
-    assert not has_client_id({})
-    assert has_client_id({"SPOTIFY_CLIENT_ID": DEMO_CLIENT_ID})
+    assert known_client_id({}) is None
+    assert known_client_id({"SPOTIFY_CLIENT_ID": DEMO_CLIENT_ID}) == DEMO_CLIENT_ID
     save_account(Account(DEMO_CLIENT_ID))
-    assert has_client_id({})
+    assert known_client_id({}) == DEMO_CLIENT_ID

@@ -9,15 +9,14 @@ import sys
 import threading
 from collections.abc import Callable
 
+from spotui.account import known_client_id, load_account
 from spotui.browser import open_browser
 from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from spotui.credentials import (
-    ENV_CLIENT_ID,
     ENV_CLIENT_SECRET,
     CredentialProblem,
     CredentialStore,
     KeyringUnavailable,
-    load_account,
 )
 from spotui.spotify.auth import (
     AccessDenied,
@@ -90,7 +89,7 @@ async def _first_code(flow: SignIn, say: Say) -> str:
 
 
 def _client_id(given: str | None, say: Say) -> str | None:
-    client_id = given or os.environ.get(ENV_CLIENT_ID) or load_account().client_id
+    client_id = given or known_client_id()
     if not client_id and sys.stdin.isatty():
         say("Paste the Client ID of your app from https://developer.spotify.com/dashboard:")
         client_id = sys.stdin.readline()

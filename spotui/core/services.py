@@ -66,13 +66,9 @@ class Services:
     @classmethod
     def real(cls) -> Services:
         """The user's Spotify: keyring and environment, real endpoints (or SPOTUI_*_URL)."""
+        from spotui.account import load_account
         from spotui.cache import GateFile
-        from spotui.credentials import (
-            CredentialStore,
-            KeyringUnavailable,
-            keyring_problem,
-            load_account,
-        )
+        from spotui.credentials import CredentialStore, KeyringUnavailable, keyring_problem
 
         store = CredentialStore()
 
