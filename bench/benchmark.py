@@ -354,6 +354,7 @@ def cpu_floor(window: float) -> tuple[float, float]:
 
 def steady(fake: Fake, home: Path, window: float) -> tuple[list[Figure], Terminal]:
     """Memory, CPU and requests while a track plays."""
+    bare_idle, bare_ticking = cpu_floor(window)  # first, with no spotui running beside it
     app = Terminal(spotui_command(), fake.env(home))
     app.wait_text("Cherish")
     time.sleep(2)  # let the first cover and the liked check settle
@@ -372,7 +373,6 @@ def steady(fake: Fake, home: Path, window: float) -> tuple[list[Figure], Termina
     resumed = app.watch(lambda screen: "Playing" in screen)
     app.press(b" ")
     app.wait(resumed)
-    bare_idle, bare_ticking = cpu_floor(window)
     return [
         Figure(f"memory (RSS) after {window:.0f} s of playback", rss, "MB", "≤ 60 MB", rss <= 60),
         Figure(
