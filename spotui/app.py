@@ -52,7 +52,9 @@ class SpotuiApp(App):
     ):
         """``services``, or how to build them after a first frame: the snapshot at
         ``first_frame``, or the wizard on a ``first_run`` (no Client ID anywhere)."""
-        super().__init__()
+        # Textual reads a screen's CSS_PATH when the screen is pushed. The first screen
+        # (get_default_screen) is not pushed, so the first-run wizard's styles come here.
+        super().__init__(css_path=[self.CSS_PATH, "screens/wizard.tcss"] if first_run else None)
         self._build = services if callable(services) else None
         self._services = None if callable(services) else services
         self.first_frame = first_frame

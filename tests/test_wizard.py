@@ -297,6 +297,7 @@ async def test_a_first_run_paints_the_wizard_before_the_services_then_signs_in(f
         first = app.screen_stack[0]
         assert isinstance(first, WizardScreen)
         assert "Sign in to Spotify" in str(first.query_one("#wizard-title", Static).content)
+        assert not first.query_one("#step-link").display  # styled: the link step waits
         await until(pilot, lambda: len(built) == 1)
         await pilot.pause()
         assert app.screen is first  # still the wizard: there is no sign-in to open
