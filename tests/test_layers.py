@@ -21,6 +21,8 @@ UI_FREE = (
     "spotui.spotify.models",
     "spotui.spotify.session",
     "spotui.spotify.signin",
+    "spotui.spotify.tls",
+    "spotui.spotify.ports",
     "spotui.core.player",
     "spotui.core.controller",
     "spotui.core.lists",

@@ -14,6 +14,7 @@ from typing import Any, Final, Literal, Protocol, TypeVar
 
 import httpx
 
+from spotui.spotify import tls
 from spotui.spotify.auth import Endpoints, token_is_well_formed
 from spotui.spotify.errors import (
     AuthExpired,
@@ -194,6 +195,7 @@ class SpotifyClient:
         self.endpoints = endpoints or session.endpoints
         self.http = httpx.AsyncClient(
             transport=transport,
+            verify=tls.context() if transport is None else True,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             headers={"Accept": "application/json"},
         )
