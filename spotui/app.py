@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -22,13 +23,19 @@ from spotui import paths
 from spotui.account import known_client_id
 from spotui.config import Config, load_config
 from spotui.crash import crash_line, write_report
+from spotui.spotify import tls
 from spotui.widgets.art import enable_graphics
 
 if TYPE_CHECKING:
+    from spotui.core.player import PlayerState
     from spotui.core.services import Services
     from spotui.screens.main import MainScreen
     from spotui.spotify.client import SpotifyClient
-    from spotui.spotify.models import Playback
+
+
+# How long the start screen waits for Spotify's first answer before the main screen is
+# built anyway (building it holds the screen for a few hundred milliseconds).
+FIRST_ANSWER_WAIT_S = 0.25
 
 
 class SpotuiApp(App):
@@ -112,12 +119,13 @@ class SpotuiApp(App):
         return StartScreen(self.first_frame, subtitle, art=self.config.album_art != "off")
 
     def _start(self) -> None:
-        """After the first frame: build the services and import the main screen (the
-        frame is on screen; a thread would only slow the imports down), then open it
-        or the wizard. The first poll is sent before the main screen is built, so the
-        two overlap."""
+        """After the first frame: build the services and send the first poll (the frame
+        is on screen; a thread would only slow the imports down), then open the main
+        screen or the wizard."""
         build = self._build
         assert build is not None
+        if not self.demo:
+            tls.prepare()  # the CA bundle is read beside the imports below
         self._services = build()
         spotify = self.services.connect()
         if self.first_run:
@@ -127,14 +135,37 @@ class SpotuiApp(App):
             if spotify is None and isinstance(wizard, WizardScreen):
                 wizard.attach(self.services)
                 return
-        first = asyncio.ensure_future(spotify.playback()) if spotify is not None else None
-        self._open(spotify, first=first)
+        if spotify is None:
+            self._open(None)
+            return
+        from spotui.core.controller import first_poll
+
+        self._confirm(spotify, asyncio.ensure_future(first_poll(spotify, self.services.monotonic)))
+
+    @work(group="start")
+    async def _confirm(self, spotify: SpotifyClient, first: asyncio.Future[PlayerState]) -> None:
+        """Wait a moment for the first poll: an answer in time is shown on the start
+        screen at once, and the main screen (a few hundred milliseconds to build) comes
+        after. A slower answer lands on the main screen, which the wait held back by no
+        more than FIRST_ANSWER_WAIT_S."""
+        from spotui.core.controller import answered
+        from spotui.screens.start import StartScreen
+
+        try:
+            await asyncio.wait({first}, timeout=FIRST_ANSWER_WAIT_S)
+        except asyncio.CancelledError:  # the app ended first
+            first.cancel()
+            await spotify.aclose()
+            raise
+        known = answered(first)
+        if known is not None and isinstance(self.screen, StartScreen):
+            self.screen.confirm(known)
+            self.call_after_refresh(self._open, spotify, first)
+        else:
+            self._open(spotify, first)
 
     def _open(
-        self,
-        spotify: SpotifyClient | None,
-        *,
-        first: asyncio.Future[Playback | None] | None = None,
+        self, spotify: SpotifyClient | None, first: asyncio.Future[PlayerState] | None = None
     ) -> None:
         """The main screen for a sign-in, else the wizard."""
         from spotui.screens.main import MainScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from spotui.core.controller import PlayerController, Trouble
+from spotui.core.controller import PlayerController, Trouble, first_poll
 from spotui.core.player import PlayerState
 from spotui.core.services import Services
 
@@ -58,7 +58,7 @@ async def test_an_answer_asked_for_at_start_up_is_the_first_poll_and_is_not_aske
     spotify = services.connect()
     assert spotify is not None
     fake = services.fake
-    sent = asyncio.ensure_future(spotify.playback())
+    sent = asyncio.ensure_future(first_poll(spotify))
     await asyncio.sleep(0.05)
     asked = fake.player_requests()  # type: ignore[attr-defined]
     states: list[PlayerState] = []

@@ -10,6 +10,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Static
 
+import spotui.app
 from spotui import paths
 from spotui.app import SpotuiApp
 from spotui.config import Config
@@ -175,4 +176,53 @@ async def test_from_the_command_line_the_snapshot_is_painted_before_the_services
         assert "demo" in str(first.query_one(TitleBar).content)
         screen = await started(pilot)
         assert len(built) == 1
+        assert _text(screen, "#title") == "Cherish"
+        assert not screen.query_one(NowPlaying).has_class("-unconfirmed")
+
+
+async def test_a_quick_first_answer_shows_on_the_start_screen_before_the_main_screen(
+    monkeypatch,
+):
+    monkeypatch.setattr(spotui.app, "FIRST_ANSWER_WAIT_S", 10.0)  # however busy CI is
+    path = paths.snapshot_file(demo=True)
+    snapshot.save(path, _old(time.time() - 20))
+    built: list[Services] = []
+
+    def services() -> Services:
+        built.append(Services.demo_mode())
+        return built[-1]
+
+    app = SpotuiApp(services, Config(), first_frame=path, demo=True)
+    shown_before_main: list[tuple[str, str]] = []  # the start screen, as the main one comes
+    open_main = app._open
+
+    def _open(*args, **kwargs) -> None:
+        start = app.screen
+        shown_before_main.append((_text(start, "#title"), _text(start, "#state-line")))
+        open_main(*args, **kwargs)
+
+    app._open = _open  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        [(title, state_line)] = shown_before_main
+        assert title == "Cherish" and "checking" not in state_line
+        assert _text(screen, "#title") == "Cherish"
+        assert "checking" not in _text(screen, "#state-line")
+        assert built[0].fake.player_requests() == 1  # type: ignore[attr-defined]
+
+
+async def test_a_slow_first_answer_does_not_hold_the_main_screen_back(monkeypatch):
+    monkeypatch.setattr(spotui.app, "FIRST_ANSWER_WAIT_S", 0.1)
+    path = paths.snapshot_file(demo=True)
+    snapshot.save(path, _old(time.time() - 20))
+    app = SpotuiApp(
+        lambda: Services.demo_mode(latency_ms=3000), Config(), first_frame=path, demo=True
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        screen = app.screen
+        await pilot.pause()
+        assert screen.state.received_at == 0  # built while the first poll is out
+        assert "checking Spotify" in _text(screen, "#state-line")
+        await started(pilot)
         assert _text(screen, "#title") == "Cherish"

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
-from spotui.spotify.models import Playback
 
 Command = Callable[[SpotifyClient], Awaitable[object]]
 Chore = Callable[[], Awaitable[None]]  # runs beside the loop, on its own schedule
@@ -31,6 +30,22 @@ class Trouble:
     message: str
     retry_in: float
     offline: bool = False
+
+
+async def first_poll(
+    spotify: SpotifyClient, monotonic: Callable[[], float] = time.monotonic
+) -> PlayerState:
+    """The start-up's poll, sent before any screen listens: the state, timed when it
+    came (the bar must not lag by however long the screen took to be built)."""
+    return PlayerState(await spotify.playback(), monotonic())
+
+
+def answered(first: asyncio.Future[PlayerState] | None) -> PlayerState | None:
+    """The start-up poll's state, if it is in and was not an error (an error is the
+    controller's to report, when it awaits the same future)."""
+    if first is None or not first.done() or first.cancelled() or first.exception():
+        return None
+    return first.result()
 
 
 def _ignore(_: object) -> None:
@@ -50,10 +65,10 @@ class PlayerController:
         on_trouble: Callable[[Trouble | None], None] = _ignore,
         on_signed_out: Callable[[str], None] = _ignore,
         chores: Sequence[Chore] = (),
-        first: Awaitable[Playback | None] | None = None,
+        first: Awaitable[PlayerState] | None = None,
     ):
-        """``first``: the first poll's answer, asked for already (at start-up, while the
-        screen was being built)."""
+        """``first``: the first poll, asked for already at start-up (see
+        :func:`first_poll`)."""
         self.spotify = spotify
         self.interval = interval
         self.monotonic = monotonic
@@ -94,7 +109,10 @@ class PlayerController:
             generation = self._generation
             try:
                 first, self._first = self._first, None
-                playback = await (first if first is not None else self.spotify.playback())
+                if first is not None:
+                    state = await first
+                else:
+                    state = PlayerState(await self.spotify.playback(), self.monotonic())
             except RateLimited as exc:
                 delay = exc.retry_after
                 # The quota's sentence has the clock time of the next try: no countdown.
@@ -113,7 +131,7 @@ class PlayerController:
                 failures = 0
                 self.on_trouble(None)
                 if generation == self._generation:  # no command raced this answer
-                    self._show(PlayerState(playback, self.monotonic()))
+                    self._show(state)
                 delay = poll_delay(self.state, self.monotonic(), self.interval)
             if not chores and self.chores:
                 chores.extend(asyncio.ensure_future(chore()) for chore in self.chores)

@@ -88,6 +88,15 @@ def item_lines(playback: Playback | None) -> tuple[str, str, str]:
     return NO_ACTIVE_DEVICE, "", ""
 
 
+def cover_url(playback: Playback | None) -> str | None:
+    """The URL of the cover the now-playing view shows (the one nearest 64 px)."""
+    from spotui.spotify.models import pick_image
+
+    item = playback.item if playback else None
+    image = pick_image(item.images, 64) if item is not None else None
+    return image.url if image else None
+
+
 def of(state: PlayerState, monotonic_now: float, wall_now: float) -> Snapshot | None:
     """The snapshot of a player state (None when nothing plays: nothing to show)."""
     playback = state.playback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -22,7 +22,7 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.browse import Browse
-from spotui.core.controller import Command, PlayerController, Trouble
+from spotui.core.controller import Command, PlayerController, Trouble, answered
 from spotui.core.lists import ListsService, TopKind
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, next_repeat
 from spotui.core.playing import (
@@ -50,11 +50,9 @@ from spotui.spotify.models import (
     Artist,
     Device,
     Paging,
-    Playback,
     Playlist,
     TimeRange,
     Track,
-    pick_image,
 )
 from spotui.widgets.art import AlbumArt, cover_of, decode
 from spotui.widgets.table import RowsTable
@@ -166,9 +164,9 @@ class MainScreen(Screen):
         services: Services,
         config: Config,
         spotify: SpotifyClient,
-        first: Awaitable[Playback | None] | None = None,
+        first: asyncio.Future[PlayerState] | None = None,
     ):
-        """``first``: the first poll, already sent (see :class:`PlayerController`)."""
+        """``first``: the first poll, already sent (see :func:`first_poll`)."""
         super().__init__()
         self.services = services
         self.config = config
@@ -184,6 +182,7 @@ class MainScreen(Screen):
             chores=(self._keep_history,),
             first=first,
         )
+        self._first = first
         self._loaded: set[str] = set()
         self.queue_marks = QueueMarks()
         self.browse = Browse(spotify)
@@ -236,6 +235,9 @@ class MainScreen(Screen):
             self.now_playing.show_snapshot(last, self.services.clock(), cover=cover)
             self._art_url = last.cover_url
             self.snapshots.current = last
+        known = answered(self._first)
+        if known is not None:  # in already (the start screen showed it): no "checking"
+            self.state = known
         self.poll_loop()
 
     async def on_unmount(self) -> None:
@@ -264,8 +266,7 @@ class MainScreen(Screen):
     def watch_state(self, state: PlayerState) -> None:
         self.now_playing.state = state
         item = state.playback.item if state.playback else None
-        image = pick_image(item.images, 64) if item is not None else None
-        url = image.url if image else None
+        url = snapshot.cover_url(state.playback)
         self.snapshots.note(self._snapshot(state), url)
         if url != self._art_url:
             self._art_url = url

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from spotui.core import snapshot
+from spotui.core.player import PlayerState
 from spotui.widgets.now_playing import NowPlaying
 from spotui.widgets.title_bar import TitleBar
 
@@ -32,3 +33,8 @@ class StartScreen(Screen):
         last = snapshot.load(self.snapshot_path)
         if last is not None:
             now_playing.show_snapshot(last, time.time(), cover=self.art)
+
+    def confirm(self, state: PlayerState) -> None:
+        """Spotify's first answer, when it comes before the main screen is built: shown
+        here at once, in place of the snapshot."""
+        self.query_one(NowPlaying).state = state
