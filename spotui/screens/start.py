@@ -34,6 +34,12 @@ class StartScreen(Screen):
         if last is not None:
             now_playing.show_snapshot(last, time.time(), cover=self.art)
 
+    def on_screen_suspend(self) -> None:
+        """Covered by the main screen (or the wizard) for good. Its widgets go: a
+        background screen's ticking bar would repaint the whole screen above it each
+        second."""
+        self.remove_children()
+
     def confirm(self, state: PlayerState) -> None:
         """Spotify's first answer, when it comes before the main screen is built: shown
         here at once, in place of the snapshot."""
