@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.color import Color
 from textual.geometry import Region
 from textual.widgets import OptionList, Static, TabbedContent
 
+from spotui import paths
 from spotui.app import SpotuiApp
 from spotui.config import Config
+from spotui.core import snapshot
 from spotui.core.services import Services
+from spotui.core.snapshot import Snapshot
 from spotui.fake import FakeSpotify
 from spotui.fake.catalog import TRACKS
 from spotui.screens.devices import DevicePicker
@@ -361,10 +366,21 @@ async def test_progress_moves_locally_between_polls():
         assert fake_of(app).player_requests() == requests  # moved without asking Spotify
 
 
-async def test_polls_that_change_nothing_repaint_only_the_time_bar():
+@pytest.mark.parametrize("start", ["services given", "command line, from a snapshot"])
+async def test_polls_that_change_nothing_repaint_only_the_time_bar(start):
     """A poll with the same answer redraws nothing; the tick redraws a few cells of
-    the bar, never the whole screen (each full repaint costs CPU and, over SSH, bytes)."""
-    app = demo(Config(poll_interval=0.5))
+    the bar, never the whole screen (each full repaint costs CPU and, over SSH, bytes).
+    From the command line the start screen stays beneath the main one: its own bar
+    must not tick there (Textual repaints a background screen's changes on top)."""
+    config = Config(poll_interval=0.5)
+    if start == "services given":
+        app = demo(config)
+    else:
+        playing = Snapshot("Song", "Artist", "Album", "Laptop", True, 1_000, 200_000, time.time())
+        snapshot.save(paths.snapshot_file(demo=True), playing)
+        app = SpotuiApp(
+            Services.demo_mode, config, first_frame=paths.snapshot_file(demo=True), demo=True
+        )
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         await pilot.pause(0.5)
