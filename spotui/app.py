@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 # How long the start screen waits for Spotify's first answer before the main screen is
 # built anyway (building it holds the screen for a few hundred milliseconds).
 FIRST_ANSWER_WAIT_S = 0.25
+EXIT_WAIT_S = 2.0  # the longest exit() waits for a screen's mount
 
 
 class SpotuiApp(App):
@@ -69,6 +72,8 @@ class SpotuiApp(App):
         self.first_run = first_run  # no Client ID anywhere: the wizard is the first frame
         self.config = config or Config()
         self.problems = problems or []
+        self._ending = False  # exit() was called: open no more screens
+        self._exit_asked: float | None = None  # when exit() first waited for a mount
 
     @property
     def services(self) -> Services:
@@ -178,7 +183,10 @@ class SpotuiApp(App):
 
     def _show(self, screen: Screen) -> None:
         """``screen`` in place of the current one. The first screen stays beneath (Textual
-        switches only a screen that was pushed); it is never shown again."""
+        switches only a screen that was pushed); it is never shown again. Once the app
+        is ending (q, SIGTERM) nothing opens."""
+        if self._ending:
+            return
         if len(self.screen_stack) <= 1:
             self.push_screen(screen)
         else:
@@ -200,6 +208,22 @@ class SpotuiApp(App):
 
     def on_main_screen_signed_out(self, event: MainScreen.SignedOut) -> None:
         self._show(self._wizard(f"{event.reason}"))
+
+    def exit(
+        self, result: object = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """As Textual's, once every screen has mounted: Textual cannot take down a screen
+        halfway through its mount (a SIGTERM or ctrl+q as the main screen opens), and
+        a screen's mount is short. After EXIT_WAIT_S it ends regardless."""
+        self._ending = True
+        mounting = any(not screen.is_mounted for screen in self.screen_stack)
+        if mounting and self._exit_asked is None:
+            self._exit_asked = time.monotonic()
+        waited = time.monotonic() - (self._exit_asked or 0.0)
+        if mounting and waited < EXIT_WAIT_S:
+            self.set_timer(0.02, lambda: self.exit(result, return_code, message))
+            return
+        super().exit(result, return_code, message)
 
     def _handle_exception(self, error: Exception) -> None:
         """A bug: keep a redacted report, then exit 1 with one plain line."""
