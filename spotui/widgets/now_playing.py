@@ -189,8 +189,7 @@ class NowPlaying(Vertical):
         if cover and snapshot.cover is not None:
             art.picture = snapshot.cover
         stale = snapshot.stale(now)
-        self.add_class("-unconfirmed")
-        self.set_class(stale, "-last-played")
+        self._mark({"-unconfirmed": True, "-last-played": stale})
         if stale:
             word = "Last played · checking Spotify…"
         else:
@@ -207,11 +206,16 @@ class NowPlaying(Vertical):
         self.query_one(TimeBar).show(position, snapshot.duration_ms)
 
     def watch_state(self, state: PlayerState) -> None:
-        self.remove_class("-unconfirmed", "-last-played")
         playback = state.playback
         word, hint = describe(playback)
-        self.set_class(playback is not None and playback.is_playing, "-playing")
-        self.set_class(playback is None or playback.item is None, "-empty")
+        self._mark(
+            {
+                "-unconfirmed": False,
+                "-last-played": False,
+                "-playing": playback is not None and playback.is_playing,
+                "-empty": playback is None or playback.item is None,
+            }
+        )
         title, artists, album = item_lines(playback)
         for widget_id, text in (
             ("state-line", word),
@@ -223,6 +227,15 @@ class NowPlaying(Vertical):
         ):
             self._put(widget_id, text)
         self._tick()
+
+    def _mark(self, classes: dict[str, bool]) -> None:
+        """Set or clear the view's classes with one restyle of its children, not one
+        per class (the first answer clears two and may set two)."""
+        before = set(self.classes)
+        for name, on in classes.items():
+            self.set_class(on, name, update=False)
+        if set(self.classes) != before:
+            self.update_node_styles()
 
     def _put(self, widget_id: str, text: str) -> None:
         """Update a line only when its text changed: a poll that changes nothing
