@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import webbrowser
 
 
 def can_open_browser() -> bool:
@@ -22,5 +21,7 @@ def open_browser(url: str) -> bool:
     """Open ``url`` in the background; True when an attempt was made."""
     if not can_open_browser():
         return False
+    import webbrowser  # not before: the wizard's first frame does not need it
+
     threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     return True

@@ -21,10 +21,10 @@ from spotui.cache import ListCache
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
 from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
-from spotui.spotify.signin import SignIn
 
 if TYPE_CHECKING:
     from spotui.history.db import Archive
+    from spotui.spotify.signin import SignIn
 
 
 @dataclass
@@ -162,6 +162,8 @@ class Services:
         )
 
     def start_sign_in(self, client: ClientCredentials, port: int) -> SignIn:
+        from spotui.spotify.signin import SignIn  # only for a sign-in, not at start-up
+
         return SignIn(client, port=port, endpoints=self.endpoints, transport=self.transport)
 
 
