@@ -2,7 +2,8 @@
 
 Started from the command line, it paints a first frame (the last-known playback)
 before it imports the HTTP client, the keyring and the main screen, then builds
-its services, sends the first poll and opens the main screen (or the wizard).
+its services and sends the first poll. A quick answer is shown on that first frame
+at once; then the main screen (or the wizard) opens.
 """
 
 from __future__ import annotations
