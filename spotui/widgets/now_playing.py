@@ -232,10 +232,10 @@ class NowPlaying(Vertical):
         """Set or clear the view's classes with one restyle of its children, not one
         per class (the first answer clears two and may set two)."""
         before = set(self.classes)
-        for name, on in classes.items():
-            self.set_class(on, name, update=False)
-        if set(self.classes) != before:
-            self.update_node_styles()
+        after = {name for name in before if name not in classes}
+        after.update(name for name, on in classes.items() if on)
+        if after != before:
+            self.set_classes(after)
 
     def _put(self, widget_id: str, text: str) -> None:
         """Update a line only when its text changed: a poll that changes nothing
