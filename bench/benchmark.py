@@ -352,9 +352,11 @@ def cpu_floor(window: float) -> tuple[float, float]:
     return idle, ticking
 
 
-def steady(fake: Fake, home: Path, window: float) -> tuple[list[Figure], Terminal]:
-    """Memory, CPU and requests while a track plays."""
-    bare_idle, bare_ticking = cpu_floor(window)  # first, with no spotui running beside it
+def steady(
+    fake: Fake, home: Path, window: float, floor: tuple[float, float]
+) -> tuple[list[Figure], Terminal]:
+    """Memory, CPU and requests while a track plays; ``floor`` is :func:`cpu_floor`'s."""
+    bare_idle, bare_ticking = floor
     app = Terminal(spotui_command(), fake.env(home))
     app.wait_text("Cherish")
     time.sleep(2)  # let the first cover and the liked check settle
@@ -723,10 +725,15 @@ def main() -> int:
                 figures += startup(fake, home / "start-pyc", runs, unset)
         finally:
             fake.close()
-        fake = Fake("--library-size", "500")  # a fresh one: "Cherish" plays again
+        print(
+            f"CPU floor: a bare Textual app, idle then ticking ({window:.0f} s each)…", flush=True
+        )
+        floor = cpu_floor(window)  # alone: nothing else runs beside it
+        # A fresh fake after the floor (Cherish, 2:31 long, must still be playing).
+        fake = Fake("--library-size", "500")
         try:
             print(f"steady playback ({window:.0f} s)…", flush=True)
-            found, app = steady(fake, home / "steady", window)
+            found, app = steady(fake, home / "steady", window, floor)
             figures += found
             try:
                 print("track end, remote skip, optimistic pause…", flush=True)
