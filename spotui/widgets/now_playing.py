@@ -25,6 +25,11 @@ from spotui.widgets.art import AlbumArt
 if TYPE_CHECKING:  # the models are imported after the first frame (the start screen)
     from spotui.spotify.models import Playback
 
+TICK_LATE_S = 0.005
+"""How long after a second of the track ticks: just after, so it shows the new second."""
+TICK_SLACK_S = 0.05
+"""How far the ticks may drift from the track's seconds before they are set again."""
+
 REPEAT_TEXT = {"off": "Repeat off", "context": "Repeat all", "track": "Repeat one"}
 
 
@@ -48,6 +53,12 @@ def describe(playback: Playback | None) -> tuple[str, str]:
     else:
         word = "Track"
     return (("▶ Playing " if playback.is_playing else "⏸ Paused ") + "· " + word, "")
+
+
+def out_of_phase(a: float, b: float) -> float:
+    """How far apart two phases of a second are (0.95 and 0.05 are 0.1 apart)."""
+    gap = abs(a - b) % 1.0
+    return min(gap, 1.0 - gap)
 
 
 def changed_runs(before: str, after: str) -> list[Region]:
@@ -151,7 +162,9 @@ class NowPlaying(Vertical):
         super().__init__(**kwargs)
         self._monotonic = monotonic
         self._ticker: Timer | None = None
+        self._phase = 0.0
         self._shown: dict[str, str] = {}
+        self._bar = TimeBar(id="time")
 
     def compose(self) -> ComposeResult:
         # Flat on purpose: a repaint of the bar re-renders every widget whose parent
@@ -164,22 +177,38 @@ class NowPlaying(Vertical):
                 yield Static("", id="artists")
                 yield Static("", id="album")
                 yield Label("", id="liked")
-        yield TimeBar(id="time")
+        yield self._bar
         with Vertical(id="notes"):
             yield Static("", id="details")
             yield Static("", id="hint")
             yield Static("", id="status")
 
     def _tick(self) -> None:
-        """Move the bar, then wake again when the shown second changes (not before)."""
+        """Move the bar, and keep one 1 s interval firing just after each of the track's
+        seconds. A new timer each second cost a task and a signature lookup per tick."""
         playback = self.state.playback
-        position = self.state.position(self._monotonic())
-        self.query_one(TimeBar).show(position, playback.duration_ms if playback else 0)
+        now = self._monotonic()
+        position = self.state.position(now)
+        self._bar.show(position, playback.duration_ms if playback else 0)
+        if playback is None or not playback.is_playing:
+            self._stop_ticking()
+            return
+        wait = (1000 - position % 1000) / 1000 + TICK_LATE_S
+        phase = (now + wait) % 1.0
+        if self._ticker is not None and out_of_phase(phase, self._phase) < TICK_SLACK_S:
+            return
+        self._stop_ticking()
+        self._phase = phase
+        self._ticker = self.set_timer(wait, self._start_ticking)
+
+    def _start_ticking(self) -> None:
+        self._ticker = self.set_interval(1.0, self._tick)
+        self._tick()
+
+    def _stop_ticking(self) -> None:
         if self._ticker is not None:
             self._ticker.stop()
             self._ticker = None
-        if playback is not None and playback.is_playing:
-            self._ticker = self.set_timer((1000 - position % 1000) / 1000 + 0.005, self._tick)
 
     def show_snapshot(self, snapshot: Snapshot, now: float, *, cover: bool = True) -> None:
         """The last-known playback from the previous run, dimmed and marked, until the
@@ -203,7 +232,7 @@ class NowPlaying(Vertical):
         ):
             self._put(widget_id, text)
         position = snapshot.progress_ms if stale else snapshot.position(now)
-        self.query_one(TimeBar).show(position, snapshot.duration_ms)
+        self._bar.show(position, snapshot.duration_ms)
 
     def watch_state(self, state: PlayerState) -> None:
         playback = state.playback
