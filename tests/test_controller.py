@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from spotui.core.controller import PlayerController, Trouble, first_poll
 from spotui.core.player import PlayerState
@@ -73,3 +74,29 @@ async def test_an_answer_asked_for_at_start_up_is_the_first_poll_and_is_not_aske
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)
         await spotify.aclose()
+
+
+async def test_answers_late_by_the_network_do_not_step_the_elapsed_time_back():
+    """Each answer is late by its trip over the network. Taken as it comes, the time
+    shown would step back a little at every poll; a real change still shows."""
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    playback = await spotify.playback()
+    await spotify.aclose()
+    assert playback is not None and playback.is_playing and playback.item is not None
+    start = playback.progress_ms
+    before = PlayerState(playback, 100.0)
+
+    def answer(progress_ms: int, **changes) -> PlayerState:
+        return PlayerState(replace(playback, progress_ms=progress_ms, **changes), 105.0)
+
+    late = answer(start + 4_800)  # five seconds on, 200 ms behind the local clock
+    assert late.steadied(before).position(105.0) == start + 5_000
+    assert late.steadied(before).playback.device == late.playback.device
+    sought = answer(start + 60_000)  # someone sought on their phone
+    assert sought.steadied(before).position(105.0) == start + 60_000
+    paused = answer(start + 4_800, is_playing=False)
+    assert paused.steadied(before).position(105.0) == start + 4_800
+    other = answer(1_000, item=replace(playback.item, name="Another"))
+    assert other.steadied(before).position(105.0) == 1_000

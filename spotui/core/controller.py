@@ -131,7 +131,7 @@ class PlayerController:
                 failures = 0
                 self.on_trouble(None)
                 if generation == self._generation:  # no command raced this answer
-                    self._show(state)
+                    self._show(state.steadied(self.state))
                 delay = poll_delay(self.state, self.monotonic(), self.interval)
             if not chores and self.chores:
                 chores.extend(asyncio.ensure_future(chore()) for chore in self.chores)

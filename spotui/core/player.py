@@ -19,6 +19,7 @@ PAUSED_S = 10.0  # paused: a change elsewhere shows within this
 IDLE_S = 15.0  # nothing playing, or no device
 AFTER_COMMAND_S = 1.0  # ask again this soon after a command
 MAX_BACKOFF_S = 60.0
+STEADY_MS = 500  # an answer this close to the local clock keeps the clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,20 @@ class PlayerState:
             position += int((now - self.received_at) * 1000)
         duration = playback.duration_ms
         return max(0, min(position, duration) if duration else position)
+
+    def steadied(self, before: PlayerState) -> PlayerState:
+        """This answer, keeping the clock of the one ``before`` it when both play the same
+        item and agree to within ``STEADY_MS``. Each answer is late by the network's delay,
+        so taking its position as it comes steps the elapsed time back and forth (and
+        repaints the bar between ticks)."""
+        new, old = self.playback, before.playback
+        if new is None or old is None or not (new.is_playing and old.is_playing):
+            return self
+        if new.item != old.item or new.item is None:
+            return self
+        if abs(new.progress_ms - before.position(self.received_at)) > STEADY_MS:
+            return self
+        return PlayerState(replace(new, progress_ms=old.progress_ms), before.received_at)
 
     def remaining_s(self, now: float) -> float | None:
         playback = self.playback
