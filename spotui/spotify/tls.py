@@ -8,6 +8,7 @@ up (:func:`prepare`); the first client waits only for what is left of it.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import ssl
 import threading
@@ -32,13 +33,31 @@ def _make() -> ssl.SSLContext:
         return ssl.create_default_context(cafile=cafile)
     if capath := os.environ.get("SSL_CERT_DIR"):
         return ssl.create_default_context(capath=capath)
-    import certifi
+    return ssl.create_default_context(cafile=_certifi_bundle())
 
-    return ssl.create_default_context(cafile=certifi.where())
+
+def _certifi_bundle() -> str:
+    """certifi's CA bundle, found without importing certifi when it is a file on disk.
+    The import brings in importlib.resources, zipfile and tempfile (25 ms), and while
+    the thread held their import locks the app's own imports waited."""
+    spec = importlib.util.find_spec("certifi")
+    if spec is not None and spec.origin:
+        bundle = os.path.join(os.path.dirname(spec.origin), "cacert.pem")
+        if os.path.isfile(bundle):
+            return bundle
+    import certifi  # installed in a zip: certifi extracts the file
+
+    return certifi.where()
 
 
 def prepare() -> None:
-    """Make the context on a thread, so that :func:`context` finds it ready."""
+    """Make the context on a thread, so that :func:`context` finds it ready.
+
+    hashlib is imported first, here: its import tries each of OpenSSL's digests, and
+    OpenSSL makes those wait while the thread reads the bundle (45 ms on the main
+    thread, in the import of httpx, when it came second)."""
+    import hashlib  # noqa: F401
+
     threading.Thread(target=_quietly, name="spotui-tls", daemon=True).start()
 
 
