@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from spotui.browser import can_open_browser, open_browser
@@ -88,20 +89,27 @@ class WizardScreen(Screen):
                         max_length=128,
                     )
                 yield Button("Continue", id="continue", variant="primary")
-            with Vertical(id="step-link"):
-                yield Static("Open this address and approve spotui:", classes="step-title")
-                yield Static("", id="authorize-url")
-                with Horizontal(classes="row"):
-                    yield Button("Copy link (ctrl+y)", id="copy")
-                    yield Button("Open browser (ctrl+o)", id="open")
-                yield Static("", id="callback-status")
-                yield Input(
-                    placeholder="…or paste the address the browser lands on (or the code), "
-                    "then Enter",
-                    id="paste",
-                )
+            yield Vertical(id="step-link")  # filled when there is a link (the first frame
+            # styles and lays out fewer widgets: a quarter of them are this step's)
             yield Static("", id="message")
         yield Footer()
+
+    @staticmethod
+    def _link_step() -> list[Widget]:
+        return [
+            Static("Open this address and approve spotui:", classes="step-title"),
+            Static("", id="authorize-url"),
+            Horizontal(
+                Button("Copy link (ctrl+y)", id="copy"),
+                Button("Open browser (ctrl+o)", id="open"),
+                classes="row",
+            ),
+            Static("", id="callback-status"),
+            Input(
+                placeholder="…or paste the address the browser lands on (or the code), then Enter",
+                id="paste",
+            ),
+        ]
 
     def _problem(self) -> str:
         return (self.services.problem if self.services else None) or ""
@@ -194,8 +202,11 @@ class WizardScreen(Screen):
         flow = self.flow = self.services.start_sign_in(client, port)
         self.refresh_bindings()
         unavailable = await flow.listen()
+        link = self.query_one("#step-link")
+        if not link.children:
+            await link.mount_all(self._link_step())
         self.query_one("#step-app").display = False
-        self.query_one("#step-link").display = True
+        link.display = True
         self.query_one("#authorize-url", Static).update(flow.url)
         status = self.query_one("#callback-status", Static)
         if unavailable:
