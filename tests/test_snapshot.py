@@ -193,19 +193,21 @@ async def test_a_quick_first_answer_shows_on_the_start_screen_before_the_main_sc
         return built[-1]
 
     app = SpotuiApp(services, Config(), first_frame=path, demo=True)
-    shown_before_main: list[tuple[str, str]] = []  # the start screen, as the main one comes
-    open_main = app._open
+    shown_before_main: list[tuple[str, str, object]] = []  # the start screen, as the main
+    open_main = app._open  # one comes
 
     def _open(*args, **kwargs) -> None:
         start = app.screen
-        shown_before_main.append((_text(start, "#title"), _text(start, "#state-line")))
+        cover = start.query_one(AlbumArt).picture
+        shown_before_main.append((_text(start, "#title"), _text(start, "#state-line"), cover))
         open_main(*args, **kwargs)
 
     app._open = _open  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        [(title, state_line)] = shown_before_main
+        [(title, state_line, cover)] = shown_before_main
         assert title == "Cherish" and "checking" not in state_line
+        assert cover is None  # not last night's song's cover beside Cherish
         assert _text(screen, "#title") == "Cherish"
         assert "checking" not in _text(screen, "#state-line")
         assert built[0].fake.player_requests() == 1  # type: ignore[attr-defined]

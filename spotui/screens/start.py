@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from spotui.core import snapshot
 from spotui.core.player import PlayerState
+from spotui.widgets.art import AlbumArt
 from spotui.widgets.now_playing import NowPlaying
 from spotui.widgets.title_bar import TitleBar
 
@@ -23,6 +24,7 @@ class StartScreen(Screen):
         self.snapshot_path = snapshot_path
         self.subtitle = subtitle
         self.art = art
+        self.last: snapshot.Snapshot | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.subtitle)
@@ -30,7 +32,7 @@ class StartScreen(Screen):
 
     def on_mount(self) -> None:
         now_playing = self.query_one(NowPlaying)
-        last = snapshot.load(self.snapshot_path)
+        last = self.last = snapshot.load(self.snapshot_path)
         if last is not None:
             now_playing.show_snapshot(last, time.time(), cover=self.art)
 
@@ -42,5 +44,8 @@ class StartScreen(Screen):
 
     def confirm(self, state: PlayerState) -> None:
         """Spotify's first answer, when it comes before the main screen is built: shown
-        here at once, in place of the snapshot."""
+        here at once, in place of the snapshot (and its cover, if it was another
+        item's: the main screen loads the new one)."""
+        if self.last is not None and self.last.cover_url != snapshot.cover_url(state.playback):
+            self.query_one(AlbumArt).picture = None
         self.query_one(NowPlaying).state = state
