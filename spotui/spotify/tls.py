@@ -38,8 +38,8 @@ def _make() -> ssl.SSLContext:
 
 def _certifi_bundle() -> str:
     """certifi's CA bundle, found without importing certifi when it is a file on disk.
-    The import brings in importlib.resources, zipfile and tempfile (25 ms), and while
-    the thread held their import locks the app's own imports waited."""
+    The import brings in importlib.resources, zipfile and tempfile: 15-25 ms of the GIL
+    taken from the app's own imports, which run beside the thread."""
     spec = importlib.util.find_spec("certifi")
     if spec is not None and spec.origin:
         bundle = os.path.join(os.path.dirname(spec.origin), "cacert.pem")
@@ -54,8 +54,8 @@ def prepare() -> None:
     """Make the context on a thread, so that :func:`context` finds it ready.
 
     hashlib is imported first, here: its import tries each of OpenSSL's digests, and
-    OpenSSL makes those wait while the thread reads the bundle (45 ms on the main
-    thread, in the import of httpx, when it came second)."""
+    OpenSSL makes those wait while the thread reads the bundle (tens of milliseconds
+    of the main thread, in the import of httpx, when it came second)."""
     import hashlib  # noqa: F401
 
     threading.Thread(target=_quietly, name="spotui-tls", daemon=True).start()
