@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from textual.message import Message
 from textual.widgets import OptionList, TabbedContent
 
 from spotui.core.browse import SEARCH_PAUSE_S
@@ -298,3 +301,34 @@ async def test_an_older_searchs_answer_never_lands_over_a_newer_query():
         await pilot.pause(2.0)  # the older answer is back by now too
         assert tracks.row_count == 0
         assert "0 of 0" in str(app.screen.query_one("#found-track .caption").content)
+
+
+async def test_escape_on_a_page_as_its_answer_arrives_goes_back_without_a_crash(monkeypatch):
+    """The answer lands while the page's widgets are being taken down: the page's load
+    ends first, so the answer finds no missing widget to fill."""
+    answer = asyncio.Event()
+    leaving: list[AlbumScreen] = []
+
+    def hook(message: Message) -> None:
+        if leaving and not leaving[0].query(".caption"):
+            answer.set()  # the page's caption has gone: now the answer comes
+
+    app = demo()
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        main = await started(pilot)
+        asked = main.browse.album
+
+        async def album(album_id: str):
+            page = await asked(album_id)
+            await answer.wait()
+            return page
+
+        monkeypatch.setattr(main.browse, "album", album)
+        await _open(pilot, "2", "top-tracks")
+        await pilot.press("o")  # the highlighted track's album
+        await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
+        leaving.append(app.screen)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is main and answer.is_set())
+        await pilot.pause(0.2)
+        assert app.screen is main

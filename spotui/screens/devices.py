@@ -11,12 +11,13 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from spotui.format import device_icon
+from spotui.screens.closing import WorkerScreen
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Device
 
 
-class DevicePicker(ModalScreen[Device | None]):
+class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
     """Lists the user's devices; dismisses with the chosen one (or None)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]

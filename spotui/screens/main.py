@@ -15,7 +15,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
 
@@ -35,6 +34,7 @@ from spotui.core.playing import (
 )
 from spotui.core.services import Services
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
+from spotui.screens.closing import WorkerScreen
 from spotui.spotify.client import SearchType, SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
@@ -103,7 +103,7 @@ def _forwarded(bindings: Iterable[object]) -> list[Binding]:
     return sorted(found, key=lambda b: b.key != "enter")
 
 
-class MainScreen(Screen):
+class MainScreen(WorkerScreen[None]):
     """Everything a signed-in user sees."""
 
     CSS_PATH = "main.tcss"

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Label
 
 from spotui.core.playing import Entry, in_context
+from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
 from spotui.widgets import lists
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from spotui.screens.main import MainScreen
 
 
-class PageScreen(Screen[None]):
+class PageScreen(WorkerScreen[None]):
     """What every page shares: a title, the playback keys, Enter plays, o opens."""
 
     BINDINGS = [

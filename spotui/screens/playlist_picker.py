@@ -11,11 +11,12 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from spotui.core.browse import Browse
+from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Playlist
 
 
-class PlaylistPicker(ModalScreen[Playlist | None]):
+class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]):
     """Lists the playlists you can add to (yours and collaborative ones)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]

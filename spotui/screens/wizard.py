@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from spotui.browser import can_open_browser, open_browser
+from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
 from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, is_client_id, redirect_uri
 from spotui.widgets.title_bar import TitleBar
@@ -33,7 +33,7 @@ DASHBOARD = "https://developer.spotify.com/dashboard"
 ALLOWLIST_RECHECK_S = 10
 
 
-class WizardScreen(Screen):
+class WizardScreen(WorkerScreen[None]):
     """Three steps: set up the app on Spotify's dashboard, give its Client ID, approve."""
 
     CSS_PATH = "wizard.tcss"
