@@ -174,13 +174,19 @@ class SpotuiApp(App):
         self, spotify: SpotifyClient | None, first: asyncio.Future[PlayerState] | None = None
     ) -> None:
         """The main screen for a sign-in, else the wizard."""
+        if spotify is None:
+            self._show(self._wizard())
+            return
+        from spotui.core import snapshot
         from spotui.screens.main import MainScreen
+        from spotui.screens.start import StartScreen
 
-        self._show(
-            self._wizard()
-            if spotify is None
-            else MainScreen(self.services, self.config, spotify, first=first)
-        )
+        start = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(start, StartScreen):  # it read the snapshot for the first frame
+            last = start.last
+        else:
+            last = snapshot.load(self.services.snapshot_path)
+        self._show(MainScreen(self.services, self.config, spotify, first=first, last=last))
 
     def _show(self, screen: Screen) -> None:
         """``screen`` in place of the current one. The first screen stays beneath (Textual

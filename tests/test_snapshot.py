@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 import time
+from dataclasses import replace
 
 import pytest
 from textual.screen import Screen
@@ -189,7 +190,7 @@ async def test_a_quick_first_answer_shows_on_the_start_screen_before_the_main_sc
     built: list[Services] = []
 
     def services() -> Services:
-        built.append(Services.demo_mode())
+        built.append(Services.demo_mode(latency_ms=300))  # the new cover: 300 ms away
         return built[-1]
 
     app = SpotuiApp(services, Config(), first_frame=path, demo=True)
@@ -204,10 +205,16 @@ async def test_a_quick_first_answer_shows_on_the_start_screen_before_the_main_sc
 
     app._open = _open  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
+        while not (isinstance(app.screen, MainScreen) and app.screen.is_mounted):
+            await pilot.pause(0.01)  # no settling: the cover is on its way meanwhile
+        art = app.screen.query_one(AlbumArt)
+        assert _text(app.screen, "#title") == "Cherish"
+        assert not isinstance(art.picture, Cover)  # nor on the main screen, as it loads
         screen = await started(pilot)
         [(title, state_line, cover)] = shown_before_main
         assert title == "Cherish" and "checking" not in state_line
         assert cover is None  # not last night's song's cover beside Cherish
+        await until(pilot, lambda: art.picture is not None)  # Cherish's own
         assert _text(screen, "#title") == "Cherish"
         assert "checking" not in _text(screen, "#state-line")
         assert built[0].fake.player_requests() == 1  # type: ignore[attr-defined]
@@ -228,3 +235,22 @@ async def test_a_slow_first_answer_does_not_hold_the_main_screen_back(monkeypatc
         assert "checking Spotify" in _text(screen, "#state-line")
         await started(pilot)
         assert _text(screen, "#title") == "Cherish"
+
+
+async def test_a_snapshot_left_without_its_cover_gets_the_cover_on_the_next_start():
+    """The app ended before the cover came: the next start fetches it, though the URL
+    in the snapshot is the playing track's."""
+    app = demo()
+    path = app.services.snapshot_path
+    assert path is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await until(pilot, lambda: getattr(snapshot.load(path), "cover", None) is not None)
+    kept = snapshot.load(path)
+    assert kept is not None and kept.cover_url is not None
+    snapshot.save(path, replace(kept, cover=None))
+    again = demo(latency_ms=300)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        art = screen.query_one(AlbumArt)
+        await until(pilot, lambda: art.picture is not None)

@@ -165,9 +165,12 @@ class MainScreen(WorkerScreen[None]):
         config: Config,
         spotify: SpotifyClient,
         first: asyncio.Future[PlayerState] | None = None,
+        last: snapshot.Snapshot | None = None,
     ):
-        """``first``: the first poll, already sent (see :func:`first_poll`)."""
+        """``first``: the first poll, already sent (see :func:`first_poll`); ``last``:
+        the previous run's snapshot, as the start screen read it."""
         super().__init__()
+        self._last = last
         self.services = services
         self.config = config
         self.spotify = spotify
@@ -229,15 +232,21 @@ class MainScreen(WorkerScreen[None]):
     def on_mount(self) -> None:
         art = self.query_one(AlbumArt)
         art.set_class(self.config.album_art == "off", "-off")
-        last = snapshot.load(self.services.snapshot_path)
-        if last is not None:  # painted at once, until the first poll answers
-            cover = self.config.album_art != "off"
-            self.now_playing.show_snapshot(last, self.services.clock(), cover=cover)
-            self._art_url = last.cover_url
+        last, known = self._last, answered(self._first)
+        cover = self.config.album_art != "off"
+        if last is not None:
             self.snapshots.current = last
-        known = answered(self._first)
+        # The snapshot's cover stands in for its URL's only when it is there to show.
+        kept = cover and last is not None and last.cover is not None
         if known is not None:  # in already (the start screen showed it): no "checking"
+            if kept and last and last.cover_url == snapshot.cover_url(known.playback):
+                art.picture = last.cover  # the same cover: not fetched again
+                self._art_url = last.cover_url
             self.state = known
+        elif last is not None:  # painted at once, until the first poll answers
+            self.now_playing.show_snapshot(last, self.services.clock(), cover=cover)
+            if kept:
+                self._art_url = last.cover_url
         self.poll_loop()
 
     async def on_unmount(self) -> None:
