@@ -181,8 +181,8 @@ class SpotuiApp(App):
         from spotui.screens.main import MainScreen
         from spotui.screens.start import StartScreen
 
-        start = self.screen_stack[0] if self.screen_stack else None
-        if isinstance(start, StartScreen):  # it read the snapshot for the first frame
+        start = self.screen if self.screen_stack else None
+        if isinstance(start, StartScreen):  # on show: it read the snapshot for the first frame
             last = start.last
         else:
             last = snapshot.load(self.services.snapshot_path)
