@@ -237,16 +237,16 @@ class MainScreen(WorkerScreen[None]):
         if last is not None:
             self.snapshots.current = last
         # The snapshot's cover stands in for its URL's only when it is there to show.
-        kept = cover and last is not None and last.cover is not None
+        kept = last if cover and last is not None and last.cover is not None else None
         if known is not None:  # in already (the start screen showed it): no "checking"
-            if kept and last and last.cover_url == snapshot.cover_url(known.playback):
-                art.picture = last.cover  # the same cover: not fetched again
-                self._art_url = last.cover_url
+            if kept is not None and kept.cover_url == snapshot.cover_url(known.playback):
+                art.picture = kept.cover  # the same cover: not fetched again
+                self._art_url = kept.cover_url
             self.state = known
         elif last is not None:  # painted at once, until the first poll answers
             self.now_playing.show_snapshot(last, self.services.clock(), cover=cover)
-            if kept:
-                self._art_url = last.cover_url
+            if kept is not None:
+                self._art_url = kept.cover_url
         self.poll_loop()
 
     async def on_unmount(self) -> None:
