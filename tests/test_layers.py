@@ -50,6 +50,7 @@ UI_FREE = (
     "spotui.crash",
     "spotui.logs",
     "spotui.paths",
+    "spotui.text",
     "spotui.cli",
     "spotui.fake.service",
     "spotui.fake.api",
