@@ -20,9 +20,11 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
-from spotui import paths
+from spotui import keymap, paths
 from spotui.account import known_client_id
 from spotui.config import Config, load_config
 from spotui.crash import crash_line, write_report
@@ -73,6 +75,9 @@ class SpotuiApp(App):
         self.first_run = first_run  # no Client ID anywhere: the wizard is the first frame
         self.config = config or Config()
         self.problems = problems or []
+        self._clashes: set[tuple[str, str]] = set()  # told once each
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
         self._ending = False  # exit() was called: open no more screens
         self._exit_asked: float | None = None  # when exit() first waited for a mount
 
@@ -102,12 +107,34 @@ class SpotuiApp(App):
                 f"config: unknown theme '{self.config.theme}' (choose from "
                 f"{themes}); using {self.theme}"
             )
+        if self.config.keymap:
+            from spotui.screens.keys import clashes
+
+            for clash in clashes(self.config.keymap):
+                self.problems.append(clash.line())
+                self._clashes |= clash.names()
         for problem in self.problems:
             self.notify(problem, title="Config", severity="warning", timeout=12)
         if self._build is None:
             self._open(self.services.connect())
         else:
             self.call_after_refresh(self._start)
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        """A key the keymap took that the check at the start did not foresee: told
+        once (Textual calls this at every key press)."""
+        from spotui.screens.keys import name
+
+        for binding in clashed_bindings:
+            told = (name(binding), binding.key)
+            if told not in self._clashes:
+                self._clashes.add(told)
+                self.notify(
+                    f"config: [keys] took {keymap.shown(binding.key)} from {told[0]}",
+                    title="Config",
+                    severity="warning",
+                    timeout=12,
+                )
 
     def get_default_screen(self) -> Screen:
         """Started from the command line, the start screen (or, on a first run, the

@@ -65,9 +65,10 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     doctor.add_argument("--json", action="store_true", help="the checks as one JSON object")
     add_commands(subparsers)
-    from spotui.commands import history
+    from spotui.commands import history, keys
 
     history.add_parser(subparsers)
+    keys.add_parser(subparsers)
     return parser
 
 
@@ -170,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
             from spotui.commands import history
 
             return history.run(args, demo=args.demo)
+        if args.command == "keys":
+            from spotui.commands import keys
+
+            return keys.run(args, args.config)
         if args.command == "logout":
             from spotui.commands.auth import logout
 

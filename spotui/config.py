@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from spotui import paths
+from spotui import keymap, paths
 from spotui.spotify.ports import PORTS
 
 AlbumArt = Literal["auto", "blocks", "off"]
@@ -23,6 +23,13 @@ class Config:
     theme: str = "textual-dark"
     album_art: AlbumArt = "auto"
     callback_port: int = 8888
+    keys_preset: str = ""  # a name in keymap.PRESETS, from [keys] preset
+    keys: tuple[tuple[str, str], ...] = ()  # (id, "key,key") from [keys]
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """Binding id to its keys: the preset's, then the user's own entries."""
+        return {**keymap.PRESETS.get(self.keys_preset, {}), **dict(self.keys)}
 
 
 def _number(low: float, high: float, whole: bool) -> Callable[[Any], Any]:
@@ -80,19 +87,67 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
     values: dict[str, Any] = {}
     defaults = Config()
     for key, raw in data.items():
+        if key == "keys":
+            values["keys_preset"], values["keys"] = _keys(raw, source, problems)
+            continue
         check = _CHECKS.get(key)
         if check is None:
-            known = ", ".join(f.name for f in fields(Config))
+            known = ", ".join([*_CHECKS, "keys"])
             problems.append(f"{source}: unknown key '{key}' ignored (known keys: {known})")
             continue
         try:
             values[key] = check(raw)
         except ValueError as exc:
-            shown = repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:37] + "..."
             problems.append(
-                f"{source}: '{key}' {exc} (got {shown}); using {getattr(defaults, key)!r}"
+                f"{source}: '{key}' {exc} (got {_shown(raw)}); using {getattr(defaults, key)!r}"
             )
     return replace(defaults, **values), problems
+
+
+def _shown(raw: Any) -> str:
+    return repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:37] + "..."
+
+
+def _keys(raw: Any, source: str, problems: list[str]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The ``[keys]`` table: an optional ``preset``, then ``id = "key,key"`` entries. A
+    bad entry is named and left out; the others stand."""
+    if not isinstance(raw, dict):
+        problems.append(
+            f"{source}: 'keys' must be a table of id = \"key,key\" (got {_shown(raw)}); "
+            "using the default keys"
+        )
+        return "", ()
+    preset = ""
+    entries: list[tuple[str, str]] = []
+    for name, value in raw.items():
+        where = f"{source}: [keys] {name!r}"
+        if name == "preset":
+            if value in keymap.PRESETS:
+                preset = value
+            else:
+                choices = ", ".join(f'"{p}"' for p in keymap.PRESETS)
+                problems.append(f"{where} must be one of {choices} (got {_shown(value)}); ignored")
+            continue
+        if name not in keymap.ACTIONS:
+            problems.append(
+                f"{source}: [keys] unknown id {name!r} ignored (`spotui keys` lists them)"
+            )
+            continue
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            value = ",".join(value)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(
+                f'{where} must be a key or keys, like "n" or "down,j" (got {_shown(value)}); '
+                "ignored"
+            )
+            continue
+        try:
+            keys = keymap.parse_keys(value)
+        except ValueError as exc:
+            problems.append(f"{where}: {exc} (got {_shown(value)}); ignored")
+            continue
+        entries.append((name, ",".join(keys)))
+    return preset, tuple(entries)
 
 
 def load_config(path: Path | None = None) -> tuple[Config, list[str]]:

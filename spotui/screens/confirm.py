@@ -14,8 +14,8 @@ class Confirm(ModalScreen[bool]):
     """Asks ``question``; dismisses with True for yes, False for no or Escape."""
 
     BINDINGS = [
-        Binding("escape,n", "dismiss(False)", "No"),
-        Binding("y", "dismiss(True)", "Yes"),
+        Binding("escape,n", "dismiss(False)", "No", id="no"),
+        Binding("y", "dismiss(True)", "Yes", id="yes"),
     ]
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "Cancel"):

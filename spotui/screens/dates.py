@@ -27,7 +27,7 @@ def _empty_or_day(text: str) -> bool:
 class DatesPicker(ModalScreen[tuple[date | None, date | None] | None]):
     """From and to (YYYY-MM-DD, either may be empty); Escape keeps the window."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="close")]
 
     def __init__(self, since: date | None = None, until: date | None = None):
         super().__init__()

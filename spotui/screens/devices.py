@@ -20,7 +20,7 @@ from spotui.spotify.models import Device
 class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
     """Lists the user's devices; dismisses with the chosen one (or None)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="close")]
 
     def __init__(self, spotify: SpotifyClient):
         super().__init__()

@@ -18,6 +18,7 @@ from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Footer, TabbedContent, TabPane
 
+from spotui import keymap
 from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.browse import Browse
@@ -98,6 +99,7 @@ def _forwarded(bindings: Iterable[object]) -> list[Binding]:
                 show=binding.show,
                 tooltip=binding.tooltip,
                 system=not binding.show,
+                id=binding.id,
             )
         )
     return sorted(found, key=lambda b: b.key != "enter")
@@ -110,30 +112,97 @@ class MainScreen(WorkerScreen[None]):
 
     BINDINGS = [
         *_forwarded(RowsTable.BINDINGS),
-        Binding("space", "play_pause", "Play/Pause", tooltip="Play or pause"),
-        Binding("slash", "search", "Search", tooltip="Search Spotify"),
-        Binding("n", "next", "Next", tooltip="Skip to the next track"),
-        Binding("p", "previous", "Prev", tooltip="Back to the previous track"),
+        Binding("space", "play_pause", "Play/Pause", tooltip="Play or pause", id="play_pause"),
+        Binding("slash", "search", "Search", tooltip="Search Spotify", id="search"),
+        Binding("n", "next", "Next", tooltip="Skip to the next track", id="next"),
+        Binding("p", "previous", "Prev", tooltip="Back to the previous track", id="previous"),
         # Priority: the tab bar would otherwise take the arrows to switch tabs.
-        Binding("left", "seek(-1)", "Back", show=False, tooltip="Seek back", priority=True),
-        Binding("right", "seek(1)", "Forward", show=False, tooltip="Seek forward", priority=True),
-        Binding("equals_sign", "volume(1)", "Vol +", show=False, tooltip="Volume up (=)"),
-        Binding("minus", "volume(-1)", "Vol -", show=False, tooltip="Volume down"),
-        Binding("s", "shuffle", "Shuffle", tooltip="Turn shuffle on or off"),
-        Binding("r", "repeat", "Repeat", tooltip="Repeat: off, all, one"),
-        Binding("l", "like", "Like", tooltip="Save or remove the track from your library"),
-        Binding("d", "devices", "Devices", tooltip="Pick the device to play on"),
-        Binding("a", "queue_add", "Queue", tooltip="Queue the highlighted (or playing) track"),
         Binding(
-            "plus", "add_to_playlist", "Add to…", show=False, tooltip="Add the track to a playlist"
+            "left",
+            "seek(-1)",
+            "Back",
+            show=False,
+            tooltip="Seek back",
+            priority=True,
+            id="seek_back",
         ),
-        Binding("o", "open", "Open", show=False, tooltip="Open the album, artist or playlist"),
-        Binding("O", "open_artist", "Artist", show=False, tooltip="Open the track's artist"),
-        Binding("t", "time_range", "Range", tooltip="Top lists: 4 weeks, 6 months, all time"),
-        Binding("w", "stats_window", "Window", tooltip="Stats: today, 7 days … all time"),
-        Binding("W", "stats_dates", "Dates", tooltip="Stats between two dates"),
-        Binding("b", "stats_order", "By", tooltip="Stats: top lists by plays or by time"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, tooltip="Ask Spotify again now"),
+        Binding(
+            "right",
+            "seek(1)",
+            "Forward",
+            show=False,
+            tooltip="Seek forward",
+            priority=True,
+            id="seek_forward",
+        ),
+        Binding(
+            "equals_sign", "volume(1)", "Vol +", show=False, tooltip="Volume up (=)", id="volume_up"
+        ),
+        Binding(
+            "minus", "volume(-1)", "Vol -", show=False, tooltip="Volume down", id="volume_down"
+        ),
+        Binding("s", "shuffle", "Shuffle", tooltip="Turn shuffle on or off", id="shuffle"),
+        Binding("r", "repeat", "Repeat", tooltip="Repeat: off, all, one", id="repeat"),
+        Binding(
+            "l", "like", "Like", tooltip="Save or remove the track from your library", id="like"
+        ),
+        Binding("d", "devices", "Devices", tooltip="Pick the device to play on", id="devices"),
+        Binding(
+            "a",
+            "queue_add",
+            "Queue",
+            tooltip="Queue the highlighted (or playing) track",
+            id="queue",
+        ),
+        Binding(
+            "plus",
+            "add_to_playlist",
+            "Add to…",
+            show=False,
+            tooltip="Add the track to a playlist",
+            id="add_to_playlist",
+        ),
+        Binding(
+            "o", "open", "Open", show=False, tooltip="Open the album, artist or playlist", id="open"
+        ),
+        Binding(
+            "O",
+            "open_artist",
+            "Artist",
+            show=False,
+            tooltip="Open the track's artist",
+            id="open_artist",
+        ),
+        Binding(
+            "t",
+            "time_range",
+            "Range",
+            tooltip="Top lists: 4 weeks, 6 months, all time",
+            id="time_range",
+        ),
+        Binding(
+            "w",
+            "stats_window",
+            "Window",
+            tooltip="Stats: today, 7 days … all time",
+            id="stats_window",
+        ),
+        Binding("W", "stats_dates", "Dates", tooltip="Stats between two dates", id="stats_dates"),
+        Binding(
+            "b",
+            "stats_order",
+            "By",
+            tooltip="Stats: top lists by plays or by time",
+            id="stats_order",
+        ),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            show=False,
+            tooltip="Ask Spotify again now",
+            id="refresh",
+        ),
         *(
             Binding(
                 str(number),
@@ -141,11 +210,12 @@ class MainScreen(WorkerScreen[None]):
                 TAB_TITLES[tab],
                 show=False,
                 tooltip=f"Show the {TAB_TITLES[tab].lower()} tab",
+                id=f"tab_{tab.replace('-', '_')}",
             )
             for number, tab in enumerate(TABS, 1)
         ),
-        Binding("question_mark", "keys", "Keys", tooltip="Show or hide every key"),
-        Binding("q", "quit", "Quit", tooltip="Quit spotui"),
+        Binding("question_mark", "keys", "Keys", tooltip="Show or hide every key", id="help"),
+        Binding("q", "quit", "Quit", tooltip="Quit spotui", id="quit"),
     ]
 
     state: var[PlayerState] = var(PlayerState, always_update=True, init=False)
@@ -205,12 +275,19 @@ class MainScreen(WorkerScreen[None]):
             assert isinstance(binding, Binding)
             if not binding.tooltip:
                 continue
-            key = binding.key.split(",")[0]
             yield SystemCommand(
                 binding.tooltip or binding.description,
-                f"Key: {key}",
+                f"Key: {self.key_for(binding)}",
                 partial(self.run_action, binding.action),
             )
+
+    def key_for(self, binding: Binding | str) -> str:
+        """The key (the first, if several) that does a binding here, or the binding with
+        this id: the config's, else the binding's own."""
+        if isinstance(binding, str):
+            binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding)
+        keys = self.config.keymap.get(binding.id or "", binding.key)
+        return keymap.shown(keys.split(",")[0])
 
     # --- layout -------------------------------------------------------------------------
 
@@ -553,7 +630,7 @@ class MainScreen(WorkerScreen[None]):
     def _playing(self) -> bool:
         if self.state.playback is None:
             self.notify(
-                no_device_hint("press d to pick one") + ".",
+                no_device_hint(f"press {self.key_for('devices')} to pick one") + ".",
                 severity="warning",
             )
             return False
@@ -791,7 +868,8 @@ class MainScreen(WorkerScreen[None]):
         view.table.set_columns(columns)
         view.table.replace_rows(rows, _entries(items) if kind == "tracks" else items)
         count = f"{len(items)} {kind}"
-        view.caption(f"Your top {kind} · {caption} · {count} · press t for another range")
+        key = self.key_for("time_range")
+        view.caption(f"Your top {kind} · {caption} · {count} · press {key} for another range")
 
     @work(group="recent", exclusive=True)
     async def load_recent(self) -> None:
@@ -871,7 +949,7 @@ class MainScreen(WorkerScreen[None]):
         view.caption(
             f"{playing}Next: {len(queue.next)} · ✓ queued by you · Enter skips to a track"
             if queue.next
-            else f"{playing}Nothing queued. Press a on a track to add it."
+            else f"{playing}Nothing queued. Press {self.key_for('queue')} on a track to add it."
         )
 
     @work(group="playlists", exclusive=True)

@@ -30,14 +30,32 @@ class PageScreen(WorkerScreen[None]):
     """What every page shares: a title, the playback keys, Enter plays, o opens."""
 
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", tooltip="Back to where you were"),
-        Binding("space", "main('play_pause')", "Play/Pause", tooltip="Play or pause"),
-        Binding("n", "main('next')", "Next", tooltip="Skip to the next track"),
-        Binding("p", "main('previous')", "Prev", show=False, tooltip="Previous track"),
-        Binding("a", "queue_add", "Queue", tooltip="Queue the highlighted track"),
-        Binding("plus", "add_to_playlist", "Add to…", tooltip="Add the track to a playlist"),
-        Binding("o,right", "open", "Open", tooltip="Open the album, artist or playlist"),
-        Binding("O", "open_artist", "Artist", show=False, tooltip="Open the track's artist"),
+        Binding("escape,backspace", "back", "Back", tooltip="Back to where you were", id="back"),
+        Binding(
+            "space", "main('play_pause')", "Play/Pause", tooltip="Play or pause", id="play_pause"
+        ),
+        Binding("n", "main('next')", "Next", tooltip="Skip to the next track", id="next"),
+        Binding(
+            "p", "main('previous')", "Prev", show=False, tooltip="Previous track", id="previous"
+        ),
+        Binding("a", "queue_add", "Queue", tooltip="Queue the highlighted track", id="queue"),
+        Binding(
+            "plus",
+            "add_to_playlist",
+            "Add to…",
+            tooltip="Add the track to a playlist",
+            id="add_to_playlist",
+        ),
+        Binding("o,right", "open", "Open", tooltip="Open the album, artist or playlist", id="open"),
+        Binding(
+            "O",
+            "open_artist",
+            "Artist",
+            show=False,
+            tooltip="Open the track's artist",
+            id="open_artist",
+        ),
+        Binding("slash", "main('search')", "Search", show=False, tooltip="Search", id="search"),
     ]
 
     def __init__(self, main: MainScreen, title: str):

@@ -19,7 +19,7 @@ from spotui.spotify.models import Playlist
 class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]):
     """Lists the playlists you can add to (yours and collaborative ones)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="close")]
 
     def __init__(self, browse: Browse, track: str):
         super().__init__()

@@ -37,8 +37,9 @@ class SearchScreen(PageScreen):
     """Enter plays the highlighted result; o or → opens an album, artist or playlist."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to where you were"),
-        Binding("down", "results", "Results", show=False, tooltip="To the results"),
+        Binding("escape", "back", "Back", tooltip="Back to where you were", id="back"),
+        Binding("down", "results", "Results", show=False, tooltip="To the results", id="results"),
+        Binding("slash", "box", "Search", show=False, tooltip="To the search box", id="search"),
     ]
 
     def __init__(self, main: MainScreen):
@@ -57,6 +58,9 @@ class SearchScreen(PageScreen):
     def on_mount(self) -> None:
         for kind in KINDS:
             self.query_one(f"#found-{kind}", ListView).caption("")
+        self.query_one(Input).focus()
+
+    def action_box(self) -> None:
         self.query_one(Input).focus()
 
     def action_results(self) -> None:

@@ -41,10 +41,10 @@ class WizardScreen(WorkerScreen[None]):
     AUTO_FOCUS = "#client-id"
 
     BINDINGS = [
-        Binding("ctrl+y", "copy", "Copy link"),
-        Binding("ctrl+o", "open", "Open browser"),
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+q", "app.quit", "Quit"),
+        Binding("ctrl+y", "copy", "Copy link", id="copy_link"),
+        Binding("ctrl+o", "open", "Open browser", id="open_browser"),
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
     ]
 
     class SignedIn(Message):

@@ -84,13 +84,13 @@ class RowsTable(ScrollView, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "choose", "Play", tooltip="Play the highlighted row"),
+        Binding("up", "move(-1)", "Up", show=False, id="cursor_up"),
+        Binding("down", "move(1)", "Down", show=False, id="cursor_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
+        Binding("home", "jump(0)", "First", show=False, id="first"),
+        Binding("end", "jump(-1)", "Last", show=False, id="last"),
+        Binding("enter", "choose", "Play", tooltip="Play the highlighted row", id="choose"),
     ]
 
     cursor_row: reactive[int] = reactive(0)
