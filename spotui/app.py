@@ -113,8 +113,8 @@ class SpotuiApp(App):
             for clash in clashes(self.config.keymap):
                 self.problems.append(clash.line())
                 self._clashes |= clash.names()
-        for problem in self.problems:
-            self.notify(problem, title="Config", severity="warning", timeout=12)
+        for problem in self.problems:  # plain text: "[keys]" is no markup
+            self.notify(problem, title="Config", severity="warning", timeout=12, markup=False)
         if self._build is None:
             self._open(self.services.connect())
         else:
@@ -134,6 +134,7 @@ class SpotuiApp(App):
                     title="Config",
                     severity="warning",
                     timeout=12,
+                    markup=False,
                 )
 
     def get_default_screen(self) -> Screen:
