@@ -20,23 +20,24 @@ from spotui.app import SpotuiApp
 from spotui.config import load_config, parse_config
 from spotui.core.services import Services
 from spotui.fake.catalog import TRACKS
+from spotui.screens.devices import DevicePicker
 from spotui.screens.keys import clashes, rows
 from spotui.screens.pages import AlbumScreen
 from spotui.screens.search import SearchScreen
 from spotui.widgets.table import RowsTable
 
 from .helpers import until
-from .test_app import fake_of, notices, started, title
+from .test_app import fake_of, notices, screen_text, started, title
 
 README = Path(__file__).parent.parent / "README.md"
 
 
-def app_with(tmp_path: Path, toml: str) -> SpotuiApp:
+def app_with(tmp_path: Path, toml: str, **fake_options) -> SpotuiApp:
     """The demo app with a config file, read as ``spotui`` reads it."""
     path = tmp_path / "config.toml"
     path.write_text(toml, encoding="utf-8")
     config, problems = load_config(path)
-    return SpotuiApp(Services.demo_mode(), config, problems)
+    return SpotuiApp(Services.demo_mode(**fake_options), config, problems)
 
 
 def config_notices(app: SpotuiApp) -> list[str]:
@@ -124,13 +125,24 @@ async def test_a_clash_and_a_bad_entry_are_each_told_once(tmp_path):
         await until(pilot, lambda: account.player.repeat != "off")  # the good entry stands
         told = config_notices(app)
         assert len(told) == 3, told
-        assert sum("space for next clashes with play_pause" in n for n in told) == 1
+        assert sum("space for next clashes with play_pause, which loses it" in n for n in told) == 1
         assert sum("unknown id 'shufle' ignored" in n for n in told) == 1
         assert sum("'like': 'ctrl+' is not a key" in n for n in told) == 1
         assert "Config" in notices(app)
         tabs = app.screen.query_one(TabbedContent)
         await pilot.press("2")
         assert tabs.active == "top-tracks"
+
+
+async def test_hints_name_the_remapped_keys(tmp_path):
+    app = app_with(tmp_path, '[keys]\ndevices = "v"\n', no_active_device=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        assert "press v to pick a device" in screen_text(app)
+        await pilot.press("space")
+        assert "press v to pick one" in notices(app)
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, DevicePicker))
 
 
 # --- the data -----------------------------------------------------------------------
@@ -270,6 +282,7 @@ def test_spotui_keys_json_and_its_clashes(capsys, tmp_path):
     assert by_id[("next", ("main screen", "pages", "search"))]["keys"] == ["space"]
     assert ("play_pause", ("main screen", "pages", "search")) not in by_id  # Textual dropped it
     assert found["problems"] == [
-        "config: [keys] space for next clashes with play_pause (main screen, pages, search)"
+        "config: [keys] space for next clashes with play_pause, which loses it "
+        "(main screen, pages, search)"
     ]
     assert err == ""

@@ -31,15 +31,18 @@ class Clash:
 
     entry: str
     key: str
-    others: dict[str, list[str]]  # each other binding, and the places where it clashes
+    others: dict[tuple[str, bool], list[str]]  # (other binding, keeps the key): where
 
     def line(self) -> str:
-        others = ", ".join(f"{name} ({', '.join(where)})" for name, where in self.others.items())
+        others = ", ".join(
+            f"{other}, which {'keeps' if keeps else 'loses'} it ({', '.join(where)})"
+            for (other, keeps), where in self.others.items()
+        )
         return f"config: [keys] {keymap.shown(self.key)} for {self.entry} clashes with {others}"
 
     def names(self) -> set[tuple[str, str]]:
         """Each binding in the clash, with the key: what is already told."""
-        return {(name, self.key) for name in (self.entry, *self.others)}
+        return {(name, self.key) for name in (self.entry, *(o for o, _ in self.others))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +116,10 @@ def name(binding: Binding) -> str:
 def clashes(keys: Mapping[str, str]) -> list[Clash]:
     """Each key that ``keys`` gives to a binding where another binding had it or keeps
     it: the key, the bindings, and where."""
-    found: dict[tuple[str, str], dict[str, list[str]]] = {}
+    found: dict[tuple[str, str], dict[tuple[str, bool], list[str]]] = {}
 
-    def note(entry: str, key: str, other: str, place: str) -> None:
-        where = found.setdefault((entry, key), {}).setdefault(other, [])
+    def note(entry: str, key: str, other: str, keeps: bool, place: str) -> None:
+        where = found.setdefault((entry, key), {}).setdefault((other, keeps), [])
         if place not in where:
             where.append(place)
 
@@ -133,12 +136,12 @@ def clashes(keys: Mapping[str, str]) -> list[Clash]:
                 new = after.get(key)
                 moved = old.id is not None and key not in keys.get(old.id, key).split(",")
                 if new is not None and new.id != old.id and not moved:
-                    note(name(new), key, name(old), place.name)
+                    note(name(new), key, name(old), False, place.name)
             for entry, listed in keys.items():  # a key the keymap gave, that another keeps
                 for key in listed.split(",") if entry in ids else ():
                     new = after.get(key)
                     if new is not None and new.id != entry:
-                        note(entry, key, name(new), place.name)
+                        note(entry, key, name(new), True, place.name)
     return [Clash(entry, key, others) for (entry, key), others in found.items()]
 
 

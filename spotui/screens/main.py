@@ -295,7 +295,7 @@ class MainScreen(WorkerScreen[None]):
         yield TitleBar(self.sub_title or "")
         with TabbedContent(initial="now"):
             with TabPane(TAB_TITLES["now"], id="now"):
-                yield NowPlaying(self.services.monotonic, id="now-playing")
+                yield NowPlaying(self.services.monotonic, self.key_for, id="now-playing")
             # The other tabs get their tables when first opened (see _view).
             yield TabPane(self._top_title("top-tracks"), id="top-tracks")
             yield TabPane(self._top_title("top-artists"), id="top-artists")

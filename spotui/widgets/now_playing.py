@@ -33,17 +33,27 @@ TICK_SLACK_S = 0.05
 REPEAT_TEXT = {"off": "Repeat off", "context": "Repeat all", "track": "Repeat one"}
 
 
-def describe(playback: Playback | None) -> tuple[str, str]:
-    """(state word, hint) for the banner line, in plain words."""
+DEFAULT_KEYS = {"devices": "d", "play_pause": "space"}
+
+
+def describe(
+    playback: Playback | None, key: Callable[[str], str] = DEFAULT_KEYS.__getitem__
+) -> tuple[str, str]:
+    """(state word, hint) for the banner line, in plain words; ``key`` gives the key a
+    binding id has (the config may have changed it)."""
     if playback is None:
         return (
             NO_ACTIVE_DEVICE,
-            "Open Spotify on a phone, computer or speaker, or press d to pick a device.",
+            f"Open Spotify on a phone, computer or speaker, or press {key('devices')} to pick "
+            "a device.",
         )
     if playback.is_ad:
         return ("Advertisement", "Spotify is playing an ad; it will be back shortly.")
     if playback.item is None:
-        return ("Nothing playing", "Start something in Spotify, or press space to resume.")
+        return (
+            "Nothing playing",
+            f"Start something in Spotify, or press {key('play_pause')} to resume.",
+        )
     from spotui.spotify.models import Episode
 
     if isinstance(playback.item, Episode):
@@ -158,9 +168,16 @@ class NowPlaying(Vertical):
     liked: var[bool | None] = var(None)
     status: var[str] = var("")
 
-    def __init__(self, monotonic: Callable[[], float], **kwargs):
+    def __init__(
+        self,
+        monotonic: Callable[[], float],
+        key: Callable[[str], str] = DEFAULT_KEYS.__getitem__,
+        **kwargs,
+    ):
+        """``key``: the key a binding id has, for the hints."""
         super().__init__(**kwargs)
         self._monotonic = monotonic
+        self._key = key
         self._ticker: Timer | None = None
         self._phase = 0.0
         self._shown: dict[str, str] = {}
@@ -236,7 +253,7 @@ class NowPlaying(Vertical):
 
     def watch_state(self, state: PlayerState) -> None:
         playback = state.playback
-        word, hint = describe(playback)
+        word, hint = describe(playback, self._key)
         self._mark(
             {
                 "-unconfirmed": False,
