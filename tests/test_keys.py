@@ -22,7 +22,7 @@ from spotui.core.services import Services
 from spotui.fake.catalog import TRACKS
 from spotui.screens.devices import DevicePicker
 from spotui.screens.keys import clashes, rows
-from spotui.screens.pages import AlbumScreen
+from spotui.screens.pages import AlbumScreen, PlaylistScreen
 from spotui.screens.search import SearchScreen
 from spotui.widgets.table import RowsTable
 
@@ -107,6 +107,17 @@ async def test_the_vim_preset_moves_in_a_list_with_j_k_g_and_G(tmp_path):
         assert table.cursor_row == 0
         await pilot.press("down")  # the preset keeps the arrows
         assert table.cursor_row == 1
+        await pilot.press("7")  # and on a page
+        playlists = app.screen.query_one("#playlists-view RowsTable", RowsTable)
+        await until(pilot, lambda: playlists.row_count > 2)
+        await pilot.press("j", "j", "o")
+        await until(pilot, lambda: isinstance(app.screen, PlaylistScreen))
+        page = app.screen.query_one(RowsTable)
+        await until(pilot, lambda: page.row_count > 2 and app.focused is page)
+        await pilot.press("G")
+        assert page.cursor_row == page.row_count - 1
+        await pilot.press("k")
+        assert page.cursor_row == page.row_count - 2
         await pilot.press("slash")
         await until(pilot, lambda: isinstance(app.screen, SearchScreen))
         assert config_notices(app) == []
