@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spotui.history.db import API, MUSIC, Archive, ArchiveError, Gap, PlayRecord
+from spotui.history.export import DAY_MS, EARLIEST_MS, SKEW_MS
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, SpotifyError
 from spotui.spotify.models import PlayHistory
@@ -39,15 +40,20 @@ class SyncResult:
         return line
 
 
-def record(entry: PlayHistory) -> PlayRecord | None:
-    """A recently-played item as a play (its end is ``played_at``)."""
+def record(entry: PlayHistory, now_ms: int) -> PlayRecord | None:
+    """A recently-played item as a play (its end is ``played_at``); None when it has no
+    name, or a value that cannot be right (a date before 2006 or in the future, a
+    length over a day)."""
     track = entry.track
     if entry.played_at is None or not track.name:
+        return None
+    played_at = int(entry.played_at.timestamp() * 1000)
+    if not EARLIEST_MS <= played_at <= now_ms + SKEW_MS or not 0 <= track.duration_ms <= DAY_MS:
         return None
     first = track.artists[0] if track.artists else None
     album = track.album
     return PlayRecord(
-        played_at=int(entry.played_at.timestamp() * 1000),
+        played_at=played_at,
         name=track.name,
         artist=first.name if first else "",
         album=album.name if album else None,
@@ -62,10 +68,14 @@ def record(entry: PlayHistory) -> PlayRecord | None:
 async def sync(
     spotify: SpotifyClient, archive: Archive, clock: Callable[[], float] = time.time
 ) -> SyncResult:
-    """Fetch what is newer than the archive's newest play and keep it."""
+    """Fetch what is newer than the archive's newest play (never asking from a moment
+    after now) and keep it."""
+    now_ms = int(clock() * 1000)
     newest = await asyncio.to_thread(archive.newest_ms)
+    if newest is not None:
+        newest = min(newest, now_ms)
     page = await spotify.recently_played(limit=LIMIT, after=newest)
-    plays = [play for play in map(record, page.items) if play is not None]
+    plays = [play for play in (record(item, now_ms) for item in page.items) if play is not None]
     if newest is not None:
         plays = [play for play in plays if play.played_at > newest]
 
