@@ -1,0 +1,301 @@
+"""Hostile exports: each bad record is one problem line and the rest imports; files
+that are no files, zip bombs and Ctrl-C at any moment leave a consistent archive."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from spotui.fake import export as fake_export
+from spotui.history.db import Archive, PlayRecord
+from spotui.history.sync import sync
+
+from .conftest import make_client
+from .helpers import ROOT
+
+NOW = datetime.now(UTC)
+
+
+def _record(when: datetime, title: str, ms: object = 200_000) -> dict[str, object]:
+    return {
+        "ts": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "ms_played": ms,
+        "master_metadata_track_name": title,
+        "master_metadata_album_artist_name": "Hostile Band",
+        "master_metadata_album_album_name": "Values",
+        "spotify_track_uri": None,
+        "reason_start": "clickrow",
+        "reason_end": "trackdone",
+        "shuffle": False,
+        "skipped": False,
+    }
+
+
+def _file_around(bad: str, n: int) -> bytes:
+    """An extended-history file: a good record, the hostile one (raw JSON), another good."""
+    first = json.dumps(_record(NOW - timedelta(days=100, minutes=n), f"Before {n}"))
+    last = json.dumps(_record(NOW - timedelta(days=99, minutes=n), f"After {n}"))
+    return f"[{first},\n{bad},\n{last}]".encode()
+
+
+def _hostile(when: str = "2024-03-01T10:00:00Z", ms: str = "200000", name: str = "Bad") -> str:
+    return (
+        f'{{"ts": "{when}", "ms_played": {ms}, "master_metadata_track_name": "{name}", '
+        '"master_metadata_album_artist_name": "Hostile Band", "spotify_track_uri": null}'
+    )
+
+
+# Each hostile value, in its own file, and the line it must give.
+HOSTILE = {
+    "Streaming_History_Audio_2024_1.json": (_hostile(ms="1e400"), "ms_played out of range"),
+    "Streaming_History_Audio_2024_2.json": (_hostile(ms="9" * 5_000), "ms_played out of range"),
+    "Streaming_History_Audio_2024_3.json": (_hostile(ms="-Infinity"), "ms_played out of range"),
+    "Streaming_History_Audio_2024_4.json": (_hostile(ms="NaN"), "ms_played out of range"),
+    "Streaming_History_Audio_2024_5.json": (
+        _hostile(when="1969-12-31T23:59:00Z"),
+        "date before 2006",
+    ),
+    "Streaming_History_Audio_2024_6.json": (
+        _hostile(when="2100-01-01T00:00:00Z"),
+        "date in the future",
+    ),
+    "Streaming_History_Audio_2024_7.json": (
+        _hostile(when="9999-12-31T23:59:59-05:00"),
+        "date in the future",
+    ),
+    "Streaming_History_Audio_2024_8.json": (
+        _hostile(when="0001-01-01T00:30:00+01:00"),
+        "date before 2006",
+    ),
+}
+_FINE_AT = (NOW - timedelta(days=98)).strftime("%Y-%m-%d %H:%M")
+ACCOUNT = (  # the account data's own spelling: msPlayed: Infinity
+    f'[{{"endTime": "{_FINE_AT}", "artistName": "Hostile Band", "trackName": "Fine", '
+    '"msPlayed": 1000}, {"endTime": "2024-03-01 10:00", "artistName": "X", '
+    '"trackName": "Y", "msPlayed": Infinity}]'
+)
+
+
+def _good_export(target: Path) -> int:
+    """A realistic export, which must import in full; the number of its plays."""
+    files = fake_export.export(600, NOW - timedelta(days=1), tracks=50)
+    fake_export.write(files, target)
+    return 600
+
+
+def _hostile_folder(folder: Path) -> int:
+    """The good export, the hostile files and a FIFO; the plays that must be kept."""
+    good = _good_export(folder)
+    for n, (name, (bad, _)) in enumerate(HOSTILE.items()):
+        (folder / name).write_bytes(_file_around(bad, n))
+    surrogate = _record(NOW - timedelta(days=97), "Lone \ud800 half")
+    (folder / "Streaming_History_Audio_2024_9.json").write_text(
+        json.dumps([surrogate]), encoding="utf-8"
+    )  # json.dumps writes it as the escape \\ud800: valid JSON, no valid string
+    (folder / "StreamingHistory_music_9.json").write_text(ACCOUNT)
+    return good + 2 * len(HOSTILE) + 1 + 1
+
+
+def _import(env: dict[str, str], *paths: Path, **options) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "spotui", "history", "import", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        **options,
+    )
+
+
+def _archive(env: dict[str, str]) -> Path:
+    return Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
+
+
+def _check_hostile_import(result: subprocess.CompletedProcess[str], kept: int, env) -> None:
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
+    lines = result.stderr.splitlines()
+    for name, (_, why) in HOSTILE.items():  # one line for each file, naming the reason
+        assert [line for line in lines if name in line and f"1 record refused: {why}" in line]
+    assert any(
+        "StreamingHistory_music_9.json" in line and "msPlayed out of range" in line
+        for line in lines
+    )
+    assert f"{len(HOSTILE) + 1} records refused" in result.stdout
+    with sqlite3.connect(_archive(env)) as db:
+        assert db.execute("SELECT count(*) FROM plays").fetchone()[0] == kept
+        names = {row[0] for row in db.execute("SELECT name FROM tracks")}
+        newest = db.execute("SELECT max(played_at) FROM plays").fetchone()[0]
+    assert "Lone \ufffd half" in names  # the record is kept, its name mended
+    assert newest <= NOW.timestamp() * 1000
+
+
+def test_a_folder_of_hostile_files_refuses_each_bad_record_and_imports_the_rest(env, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    kept = _hostile_folder(folder)
+    os.mkfifo(folder / "Streaming_History_Audio_2099_0.json")  # never ends: must not be read
+    locked = folder / "locked"
+    locked.mkdir()
+    (locked / "Streaming_History_Audio_2010_0.json").write_text("[]")
+    locked.chmod(0)
+    try:
+        result = _import(env, folder)
+    finally:
+        locked.chmod(0o700)
+    _check_hostile_import(result, kept, env)
+    assert "Streaming_History_Audio_2099_0.json: not a regular file; skipped" in result.stderr
+    if os.geteuid() != 0:  # root reads any folder
+        assert f"{locked}: folder cannot be read" in result.stderr
+
+
+def test_a_zip_of_hostile_files_refuses_each_bad_record_and_imports_the_rest(env, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    kept = _hostile_folder(folder)
+    zipped = tmp_path / "my_spotify_data.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*.json")):
+            archive.write(path, f"my_spotify_data/{path.relative_to(folder)}")
+    _check_hostile_import(_import(env, zipped), kept, env)
+
+
+def _bomb(path: Path, megabytes: int) -> None:
+    """A small zip whose history file inflates to ``megabytes`` of good-looking records."""
+    record = json.dumps(_record(NOW - timedelta(days=5), "Again and again")) + ",\n"
+    block = record * (2**20 // len(record))
+    name = "Streaming_History_Audio_2025_0.json"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open(name, "w", force_zip64=True) as out,
+    ):
+        out.write(b"[")
+        for _ in range(megabytes):
+            out.write(block.encode())
+        out.write(record.rstrip(",\n").encode() + b"]")
+
+
+def _memory_cap(megabytes: int):
+    def limit() -> None:
+        cap = megabytes * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    return limit
+
+
+def test_a_zip_bomb_is_refused_within_the_memory_cap_and_the_other_files_import(env, tmp_path):
+    bomb = tmp_path / "bomb.zip"
+    _bomb(bomb, 1_200)
+    assert bomb.stat().st_size < 20 * 2**20
+    good = _good_export(tmp_path / "good.zip")
+    result = _import(env, bomb, tmp_path / "good.zip", preexec_fn=_memory_cap(600))
+    assert result.returncode == 0, result.stderr
+    assert "Streaming_History_Audio_2025_0.json: larger than 128 MB" in result.stderr
+    assert f"{good:,} plays added" in result.stdout and "1 file not imported" in result.stdout
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+
+
+def test_a_run_that_found_no_history_files_says_what_it_looked_for(env, tmp_path):
+    (tmp_path / "holiday.json").write_text("[]")
+    result = _import(env, tmp_path)
+    assert result.returncode == 1
+    assert f"No Spotify history files in {tmp_path}" in result.stderr
+    assert "Streaming_History_Audio_*.json" in result.stderr
+
+
+def test_a_sync_after_hostile_imports_asks_from_no_later_than_now(
+    fake, clock, tmp_path, monkeypatch
+):
+    """An archive whose newest play is after now (a clock a few hours ahead, within the
+    day of skew allowed) still asks Spotify for plays after now, not after that play."""
+    archive = Archive(tmp_path / "history.sqlite3")
+    ahead = int((clock() + 6 * 3600) * 1000)
+    with archive.write() as writer:
+        writer.add([PlayRecord(ahead, "Ahead of time", "Clock", ms_played=200_000)], 2)
+    asked: list[str | None] = []
+    handle = fake.handle
+
+    async def spying(request):
+        if request.url.path.endswith("/recently-played"):
+            asked.append(request.url.params.get("after"))
+        return await handle(request)
+
+    monkeypatch.setattr(fake, "handle", spying)
+
+    async def run():
+        async with make_client(fake, clock) as spotify:
+            return await sync(spotify, archive, clock)
+
+    asyncio.run(run())
+    assert asked and asked[0] is not None
+    assert int(asked[0]) <= clock() * 1000
+
+
+def test_an_archive_holding_impossible_dates_is_mended_and_exports_any_year(env, tmp_path):
+    """Plays from 1969, 2100 and 9999, kept by an older spotui: opening the archive
+    removes them (so syncs work again); an export never crashes on a stored date."""
+    path = _archive(env)
+    archive = Archive(path)
+    odd = {
+        -60_000: "1969",
+        4_102_444_800_000: "2100",
+        253_402_318_799_000: "9999",
+    }
+    good = int((NOW - timedelta(days=3)).timestamp() * 1000)
+    with archive.write() as writer:
+        plays = [
+            PlayRecord(at, f"From {year}", "Old", ms_played=60_000) for at, year in odd.items()
+        ]
+        writer.add([*plays, PlayRecord(good, "Real", "Old", ms_played=60_000)], 2)
+    archive.close()
+    exported = subprocess.run(
+        [sys.executable, "-m", "spotui", "history", "export", "--csv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert exported.returncode == 0, exported.stderr  # no crash on year 10000
+    assert "+10000-01-01T04:59:59Z" in exported.stdout
+    assert "1969-12-31T23:59:00Z" in exported.stdout
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 1")  # as the spotui that kept them left it
+    reopened = Archive(path)
+    assert reopened.count() == 1 and reopened.newest_ms() == good
+    from spotui.history.stats import Window, compute, today
+
+    stats = compute(reopened, Window.named("all", today(int(NOW.timestamp() * 1000))), limit=5)
+    assert stats.streams == 1  # the sums were made again without them
+
+
+def test_export_o_never_writes_over_the_archive_or_a_file_spotui_keeps(env, tmp_path):
+    _good_export(tmp_path / "good.zip")
+    assert _import(env, tmp_path / "good.zip").returncode == 0
+    path = _archive(env)
+    before = path.read_bytes()
+    config = Path(env["XDG_CONFIG_HOME"]) / "spotui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[history]\n")
+    for target in (path, Path(f"{path}-wal"), config):
+        result = subprocess.run(
+            [sys.executable, "-m", "spotui", "history", "export", "--csv", "-o", str(target)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert result.returncode == 2, result.stderr
+        assert "is a file spotui keeps" in result.stderr
+    assert path.read_bytes() == before
+    assert Archive(path).count() == 600
