@@ -4,15 +4,20 @@ that are no files, zip bombs and Ctrl-C at any moment leave a consistent archive
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import resource
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from spotui.fake import export as fake_export
 from spotui.history.db import Archive, PlayRecord
@@ -299,3 +304,54 @@ def test_export_o_never_writes_over_the_archive_or_a_file_spotui_keeps(env, tmp_
         assert "is a file spotui keeps" in result.stderr
     assert path.read_bytes() == before
     assert Archive(path).count() == 600
+
+
+def test_ctrl_c_at_any_moment_of_an_import_ends_it_in_one_line(env, tmp_path):
+    """SIGINT to the process group, as a terminal sends it, at 20 moments from spotui's
+    start-up to the last file: each run ends within 2 s with "Interrupted." alone and status 130,
+    and a run afterwards completes the archive."""
+    files = fake_export.export(24_000, NOW - timedelta(days=1), tracks=300, per_file=4_000)
+    zipped = fake_export.write(files, tmp_path / "my_spotify_data.zip")
+    whole = {**env, "XDG_DATA_HOME": str(tmp_path / "whole")}
+    started = time.monotonic()
+    assert _import(whole, zipped).returncode == 0
+    took = time.monotonic() - started
+    expected = Archive(_archive(whole)).count()
+    interrupted = 0
+    for n in range(20):
+        # From 0.1 s: before that Python itself is starting (its site module), and no
+        # program can answer Ctrl-C there.
+        moment = 0.1 + (took * 0.9 - 0.1) * n / 19
+        process = subprocess.Popen(
+            [sys.executable, "-m", "spotui", "history", "import", str(zipped)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=(run := {**env, "XDG_DATA_HOME": str(tmp_path / f"run{n}")}),
+            cwd=ROOT,
+            start_new_session=True,  # its own group: the signal reaches it and its workers
+        )
+        time.sleep(moment)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        sent = time.monotonic()
+        try:
+            out, err = process.communicate(timeout=2)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            pytest.fail(f"still running 2 s after Ctrl-C at {moment:.2f} s")
+        ended = time.monotonic() - sent
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err, (moment, err)
+        if process.returncode == 130:
+            interrupted += 1
+            assert err == "Interrupted.\n" and out == "", (moment, err)
+        else:  # the import was done before the signal came
+            assert process.returncode == 0 and "plays added" in out, (moment, err)
+        assert ended < 2
+        if _archive(run).exists():  # not yet made, when the signal came early enough
+            with sqlite3.connect(_archive(run)) as db:
+                assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finished = _import(run, zipped)
+        assert finished.returncode == 0, finished.stderr
+        assert Archive(_archive(run)).count() == expected
+    assert interrupted >= 15
