@@ -1,31 +1,40 @@
-"""``python -m spotui``."""
+"""``python -m spotui`` and the ``spotui`` command.
+
+Kept light, so that Ctrl-C from the first moment spotui runs is one line
+("Interrupted.") and status 130, never a traceback.
+"""
 
 import os
 import signal
 import sys
 
 
-def _interrupted(error: BaseException) -> bool:
+def interrupted(error: BaseException | None) -> bool:
     """Ctrl-C, perhaps wrapped by Python in another error (a class being made)."""
     while error is not None:
         if isinstance(error, KeyboardInterrupt):
             return True
-        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+        error = error.__cause__ or error.__context__
     return False
 
 
-try:
-    from spotui.cli import main
-except BaseException as exc:  # Ctrl-C while spotui is still loading
-    if not _interrupted(exc):
-        raise
-    print("Interrupted.", file=sys.stderr)
-    raise SystemExit(130) from None
+def run() -> None:
+    """Run spotui and exit with its status."""
+    try:
+        from spotui.cli import main
+    except BaseException as exc:  # Ctrl-C while spotui is still loading
+        if not interrupted(exc):
+            raise
+        print("Interrupted.", file=sys.stderr)
+        code = 130
+    else:
+        code = main()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C must not stop the exit
+    if code == 130:  # Python would end an interrupted run by SIGINT on its way out, not 130
+        sys.stderr.flush()
+        os._exit(code)
+    raise SystemExit(code)
 
-code = main()
-signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C must not interrupt the exit
-if code == 130:  # interrupted: Python would end itself by SIGINT on the way out, not 130
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-raise SystemExit(code)
+
+if __name__ == "__main__":
+    run()

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from spotui import __version__
+from spotui.__main__ import interrupted
 from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 
 
@@ -126,20 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_closed_pipes()
         return EXIT_OK
     except Exception as exc:
-        if not _interrupted(exc):
+        if not interrupted(exc):
             raise
         print("Interrupted.", file=sys.stderr)
         return 130
     return code
-
-
-def _interrupted(error: BaseException | None) -> bool:
-    """Ctrl-C, perhaps wrapped by Python in another error (a class being made)."""
-    while error is not None:
-        if isinstance(error, KeyboardInterrupt):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
 
 
 def _quiet_closed_pipes() -> None:
@@ -226,7 +218,7 @@ def _main(argv: list[str] | None) -> int:
     except BrokenPipeError:
         raise  # not a bug: whoever read the output has gone (see main)
     except Exception as exc:  # the last guard: one line and a redacted report
-        if _interrupted(exc):
+        if interrupted(exc):
             raise KeyboardInterrupt from None
         from spotui.crash import crash_line, write_report
 
