@@ -202,10 +202,20 @@ def test_a_zip_bomb_is_refused_within_the_memory_cap_and_the_other_files_import(
     _bomb(bomb, 1_200)
     assert bomb.stat().st_size < 20 * 2**20
     good = _good_export(tmp_path / "good.zip")
-    result = _import(env, bomb, tmp_path / "good.zip", preexec_fn=_memory_cap(600))
+    result = _import(env, bomb, tmp_path / "good.zip", preexec_fn=_memory_cap(300))
     assert result.returncode == 0, result.stderr
     assert "Streaming_History_Audio_2025_0.json: larger than 128 MB" in result.stderr
     assert f"{good:,} plays added" in result.stdout and "1 file not imported" in result.stdout
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+
+
+def test_a_file_just_under_the_cap_is_read_as_a_stream_within_300_mb(env, tmp_path):
+    """120 MB of records (the same play, over and over) read whole would take GBs."""
+    bomb = tmp_path / "bomb.zip"
+    _bomb(bomb, 120)
+    result = _import(env, bomb, preexec_fn=_memory_cap(300))
+    assert result.returncode == 0, result.stderr
+    assert "1 file · 1 play added" in result.stdout
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
 
 
@@ -254,6 +264,7 @@ def test_an_archive_holding_impossible_dates_is_mended_and_exports_any_year(env,
         -60_000: "1969",
         4_102_444_800_000: "2100",
         253_402_318_799_000: "9999",
+        -62_135_595_000_000: "1",
     }
     good = int((NOW - timedelta(days=3)).timestamp() * 1000)
     with archive.write() as writer:
@@ -273,6 +284,7 @@ def test_an_archive_holding_impossible_dates_is_mended_and_exports_any_year(env,
     assert exported.returncode == 0, exported.stderr  # no crash on year 10000
     assert "+10000-01-01T04:59:59Z" in exported.stdout
     assert "1969-12-31T23:59:00Z" in exported.stdout
+    assert "0001-01-01T00:30:00Z" in exported.stdout  # four digits, as ISO 8601 has it
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA user_version = 1")  # as the spotui that kept them left it
     reopened = Archive(path)
