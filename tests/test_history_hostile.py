@@ -17,6 +17,7 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from spotui.fake import export as fake_export
@@ -367,3 +368,40 @@ def test_ctrl_c_at_any_moment_of_an_import_ends_it_in_one_line(env, tmp_path):
         assert finished.returncode == 0, finished.stderr
         assert Archive(_archive(run)).count() == expected
     assert interrupted >= 15
+
+
+def test_a_hostile_recently_played_answer_refuses_its_bad_plays_and_keeps_the_rest(
+    fake, clock, tmp_path, monkeypatch
+):
+    """duration_ms of 10^30 or Infinity, a play in 2100, a lone surrogate in a name."""
+    handle = fake.handle
+
+    async def hostile(request):
+        response = await handle(request)
+        if not request.url.path.endswith("/recently-played"):
+            return response
+        body = response.json()
+        items = body["items"][:4]
+        items[0]["track"]["duration_ms"] = 10**30
+        items[1]["played_at"] = "2100-01-01T00:00:00.000Z"
+        items[2]["track"]["name"] = "Half \ud800 moon"
+        items[3]["track"]["duration_ms"] = float("inf")
+        body["items"] = items
+        return httpx.Response(
+            200, content=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+
+    monkeypatch.setattr(fake, "handle", hostile)
+    archive = Archive(tmp_path / "history.sqlite3")
+
+    async def run():
+        async with make_client(fake, clock) as spotify:
+            return await sync(spotify, archive, clock)
+
+    result = asyncio.run(run())
+    assert result.added == 2
+    assert result.summary() == (
+        "2 new plays; 2 records refused: duration_ms out of range (1), date in the future (1)"
+    )
+    names = {row[0] for row in archive.read("SELECT name FROM tracks")}
+    assert "Half \ufffd moon" in names

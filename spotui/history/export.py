@@ -38,15 +38,13 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
 from spotui.history.db import ACCOUNT, EXTENDED, MUSIC, PODCAST, Batch, Builder
 
 HISTORY_NAMES = ("Streaming_History_Audio_*.json", "StreamingHistory*.json")
 MAX_FILE = 128 * 2**20  # bytes a history file may hold; Spotify's own are about 12 MB
 MAX_RECORD = 2**20  # bytes one record may take; Spotify's take under 1 KB
 CHUNK = 2**16
-EARLIEST_MS = 1_136_073_600_000  # 2006-01-01: no Spotify play is older
-SKEW_MS = 86_400_000  # a clock a day ahead is still believed
-DAY_MS = 86_400_000  # no stream lasts longer
 
 
 class BadFile(Exception):
@@ -344,13 +342,6 @@ def _dated(ended: int | None, latest: int) -> str | None:
     if ended > latest:
         return "date in the future"
     return None
-
-
-def refusals(refused: Counter[str]) -> str:
-    """``3 records refused: ms_played out of range (2), date in the future (1)``."""
-    total = refused.total()
-    reasons = ", ".join(f"{why} ({count:,})" for why, count in refused.most_common())
-    return f"{total:,} record{'' if total == 1 else 's'} refused: {reasons}"
 
 
 def _when(text: object, form: str | None = None) -> int | None:

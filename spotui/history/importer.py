@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
+from spotui.history.checks import refusals
 from spotui.history.db import Archive, Batch, Gap
-from spotui.history.export import HISTORY_NAMES, BadFile, ExportFile, collect, parse, refusals
+from spotui.history.export import HISTORY_NAMES, BadFile, ExportFile, collect, parse
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 AHEAD = 2  # files parsed ahead, each in its own process
