@@ -144,8 +144,10 @@ def _import(archive: Archive, args: argparse.Namespace, _services: Services) -> 
     from spotui.history.importer import import_paths
 
     bar = _Bar(sys.stderr)
-    result = import_paths(archive, args.paths, progress=bar.show)
-    bar.end()
+    try:
+        result = import_paths(archive, args.paths, progress=bar.show)
+    finally:
+        bar.end()  # on Ctrl-C too: "Interrupted." gets a line of its own
     for line in (*result.problems, *result.notes):
         print(line, file=sys.stderr)
     out(result.summary())
