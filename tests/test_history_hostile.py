@@ -107,7 +107,9 @@ def _hostile_folder(folder: Path) -> int:
         json.dumps([surrogate]), encoding="utf-8"
     )  # json.dumps writes it as the escape \\ud800: valid JSON, no valid string
     (folder / "StreamingHistory_music_9.json").write_text(ACCOUNT)
-    return good + 2 * len(HOSTILE) + 1 + 1
+    ahead = _record(NOW + timedelta(hours=12), "From a clock ahead")  # kept: within a day
+    (folder / "Streaming_History_Audio_2026_9.json").write_text(json.dumps([ahead]))
+    return good + 2 * len(HOSTILE) + 1 + 1 + 1
 
 
 def _import(env: dict[str, str], *paths: Path, **options) -> subprocess.CompletedProcess[str]:
@@ -126,7 +128,7 @@ def _archive(env: dict[str, str]) -> Path:
     return Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
 
 
-def _check_hostile_import(result: subprocess.CompletedProcess[str], kept: int, env) -> None:
+def _check_hostile_import(result: subprocess.CompletedProcess[str], kept: int, env, served) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "unexpected error" not in result.stderr
     lines = result.stderr.splitlines()
@@ -142,20 +144,48 @@ def _check_hostile_import(result: subprocess.CompletedProcess[str], kept: int, e
         names = {row[0] for row in db.execute("SELECT name FROM tracks")}
         newest = db.execute("SELECT max(played_at) FROM plays").fetchone()[0]
     assert "Lone \ufffd half" in names  # the record is kept, its name mended
-    assert newest <= NOW.timestamp() * 1000
+    assert newest > time.time() * 1000  # the play from a clock 12 hours ahead
+    # A sync afterwards asks Spotify for what is new since now, not since that play.
+    fake, _ = served
+    asked: list[str | None] = []
+    handle = fake.handle
+
+    async def spying(request):
+        if request.url.path.endswith("/recently-played"):
+            asked.append(request.url.params.get("after"))
+        return await handle(request)
+
+    fake.handle = spying
+    try:
+        before = time.time()
+        synced = subprocess.run(
+            [sys.executable, "-m", "spotui", "history", "sync"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+    finally:
+        del fake.handle
+    assert synced.returncode == 0, synced.stderr
+    assert len(asked) == 1 and asked[0] is not None
+    assert before * 1000 - 60_000 <= int(asked[0]) <= time.time() * 1000
 
 
-def test_a_folder_of_hostile_files_refuses_each_bad_record_and_imports_the_rest(env, tmp_path):
+def test_a_folder_of_hostile_files_refuses_each_bad_record_and_imports_the_rest(
+    env, served, tmp_path
+):
     folder = tmp_path / "export"
     folder.mkdir()
     kept = _hostile_folder(folder)
     os.mkfifo(folder / "Streaming_History_Audio_2099_0.json")  # never ends: must not be read
     result = _import(env, folder)
-    _check_hostile_import(result, kept, env)
+    _check_hostile_import(result, kept, env, served)
     assert "Streaming_History_Audio_2099_0.json: not a regular file; skipped" in result.stderr
 
 
-def test_a_zip_of_hostile_files_refuses_each_bad_record_and_imports_the_rest(env, tmp_path):
+def test_a_zip_of_hostile_files_refuses_each_bad_record_and_imports_the_rest(env, served, tmp_path):
     folder = tmp_path / "export"
     folder.mkdir()
     kept = _hostile_folder(folder)
@@ -163,7 +193,7 @@ def test_a_zip_of_hostile_files_refuses_each_bad_record_and_imports_the_rest(env
     with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*.json")):
             archive.write(path, f"my_spotify_data/{path.relative_to(folder)}")
-    _check_hostile_import(_import(env, zipped), kept, env)
+    _check_hostile_import(_import(env, zipped), kept, env, served)
 
 
 def _bomb(path: Path, megabytes: int) -> None:
