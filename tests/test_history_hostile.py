@@ -449,3 +449,22 @@ def test_a_folder_that_cannot_be_read_is_named_and_the_rest_imports(tmp_path, mo
     result = import_paths(Archive(None), [folder])
     assert f"{locked}: folder cannot be read (Permission denied); skipped" in result.problems
     assert result.added == good
+
+
+def test_names_that_are_not_utf8_are_no_crash(env, tmp_path):
+    """A file whose name is not UTF-8 imports; a zip whose names claim UTF-8 and are not
+    is one line."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    record = _record(NOW - timedelta(days=3), "Named oddly")
+    with open(bytes(folder) + b"/Streaming_History_Audio_\xff.json", "w") as out:
+        json.dump([record], out)
+    zipped = tmp_path / "odd.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("Streaming_History_Audio_é.json", json.dumps([record]))
+    zipped.write_bytes(zipped.read_bytes().replace("é".encode(), b"\xff\xff"))
+    result = _import(env, folder, zipped)
+    assert result.returncode == 0, result.stderr
+    assert "1 play added" in result.stdout
+    assert f"{zipped}: not a readable zip" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -30,6 +30,7 @@ import re
 import stat
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,11 +41,17 @@ from typing import IO, Any
 
 from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
 from spotui.history.db import ACCOUNT, EXTENDED, MUSIC, PODCAST, Batch, Builder
+from spotui.text import clean
 
 HISTORY_NAMES = ("Streaming_History_Audio_*.json", "StreamingHistory*.json")
 MAX_FILE = 128 * 2**20  # bytes a history file may hold; Spotify's own are about 12 MB
 MAX_RECORD = 2**20  # bytes one record may take; Spotify's take under 1 KB
 CHUNK = 2**16
+
+
+# What a damaged or unusual zip raises as it is read: a bad header, an encrypted
+# member, a compression zipfile does not know, deflated data that does not inflate.
+ZIP_ERRORS = (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, zlib.error)
 
 
 class BadFile(Exception):
@@ -115,7 +122,7 @@ def collect(path: Path) -> list[Callable[[], ExportFile | BadFile]]:
                 (info for info in archive.infolist() if is_history_name(info.filename)),
                 key=lambda info: info.filename,
             )
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (*ZIP_ERRORS, OSError, ValueError) as exc:  # ValueError: a name not UTF-8
         return [partial(BadFile, f"{path}: not a readable zip ({exc})")]
     found: list[Callable[[], ExportFile | BadFile]] = []
     for info in members:
@@ -165,6 +172,7 @@ def _too_big(name: str) -> str:
 
 def _load(path: Path, member: str | None, name: str) -> ExportFile | BadFile:
     """The file, known by its SHA-256 (read as a stream, up to :data:`MAX_FILE`)."""
+    name = clean(name)  # a file name need not be UTF-8; the archive keeps it as text
     digest = hashlib.sha256()
     size = 0
     file = ExportFile(name, path, member, "")
@@ -179,7 +187,7 @@ def _load(path: Path, member: str | None, name: str) -> ExportFile | BadFile:
         return BadFile(f"{name}: no such file")
     except OSError as exc:
         return BadFile(f"{name}: cannot be read ({exc.strerror or exc})")
-    except (zipfile.BadZipFile, EOFError, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         return BadFile(f"{name}: cannot be read from the zip ({exc})")
     return ExportFile(name, path, member, digest.hexdigest())
 
@@ -277,7 +285,7 @@ def parse(file: ExportFile, now_ms: int | None = None) -> Parsed:
             return _parse(records(stream), latest)
         except OSError as exc:
             raise BadFile(f"cannot be read ({exc.strerror or exc})") from None
-        except (zipfile.BadZipFile, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             raise BadFile(f"cannot be read from the zip ({exc})") from None
 
 
