@@ -468,3 +468,15 @@ def test_names_that_are_not_utf8_are_no_crash(env, tmp_path):
     assert "1 play added" in result.stdout
     assert f"{zipped}: not a readable zip" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_file_cut_short_says_where_in_plain_words(tmp_path):
+    from spotui.history.importer import import_paths
+
+    path = tmp_path / "Streaming_History_Audio_2024_0.json"
+    whole = json.dumps([_record(NOW - timedelta(days=3, minutes=n), f"T{n}") for n in range(9)])
+    path.write_text(whole.replace("}, {", "},\n{")[:-40])
+    result = import_paths(Archive(None), [path])
+    assert result.problems == [
+        f"{path}: not valid JSON, or cut short (Unterminated string starting at line 9)"
+    ]
