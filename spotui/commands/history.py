@@ -151,7 +151,7 @@ def _import(archive: Archive, args: argparse.Namespace, _services: Services) -> 
     for line in (*result.problems, *result.notes):
         print(line, file=sys.stderr)
     out(result.summary())
-    return EXIT_ERROR if result.problems and not result.files else EXIT_OK
+    return EXIT_ERROR if not result.files and (result.problems or not result.found) else EXIT_OK
 
 
 class _Bar:

@@ -33,12 +33,13 @@ def _count(number: int, thing: str) -> str:
 
 @dataclass
 class ImportResult:
+    found: int = 0  # history files found (imported or not)
     files: int = 0
     added: int = 0
     duplicates: int = 0
     problems: list[str] = field(default_factory=list)  # one line for each file not imported
     refused: Counter[str] = field(default_factory=Counter)  # records refused, by reason
-    notes: list[str] = field(default_factory=list)  # one line for each file with some refused
+    notes: list[str] = field(default_factory=list)  # records refused, or nothing found
     gaps: list[Gap] = field(default_factory=list)  # those still open afterwards
 
     def summary(self) -> str:
@@ -73,9 +74,10 @@ def import_paths(
     files: list[Callable[[], ExportFile | BadFile]] = []
     for path in paths:
         files.extend(collect(path))
+    result.found = len(files)
     if not files:
         looked = ", ".join(map(str, paths))
-        result.problems.append(
+        result.notes.append(
             f"No Spotify history files in {looked}: spotui looks for "
             f"{' and '.join(HISTORY_NAMES)} (the zip Spotify sends, its folder, or the files)."
         )
