@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import select
 import sys
 from pathlib import Path
 
 from spotui import __version__
-from spotui.commands import EXIT_ERROR, EXIT_USAGE
+from spotui.__main__ import interrupted
+from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
@@ -114,6 +116,41 @@ def _relative_values(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run spotui. Ctrl-C at any moment is one line and status 130; output cut short by
+    a closed pipe (``| head``) ends quietly with status 0, as a Unix tool does."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # short output meets the closed pipe only here
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _quiet_closed_pipes()
+        return EXIT_OK
+    except Exception as exc:
+        if not interrupted(exc):
+            raise
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    return code
+
+
+def _quiet_closed_pipes() -> None:
+    """Send what is left for a closed stdout (or stderr) to /dev/null, so that nothing is
+    said when Python flushes it on the way out."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            poller = select.poll()
+            poller.register(stream.fileno(), select.POLLERR)
+            if poller.poll(0):
+                os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            continue
+    os.close(devnull)
+
+
+def _main(argv: list[str] | None) -> int:
     _plain_streams()
     words = _relative_values(_bare_log(sys.argv[1:] if argv is None else argv))
     args, rest = build_parser(commands=False).parse_known_args(words)
@@ -183,10 +220,11 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command in COMMANDS:
             return asyncio.run(run(args.command, args, demo=args.demo))
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
+    except BrokenPipeError:
+        raise  # not a bug: whoever read the output has gone (see main)
     except Exception as exc:  # the last guard: one line and a redacted report
+        if interrupted(exc):
+            raise KeyboardInterrupt from None
         from spotui.crash import crash_line, write_report
 
         print(crash_line(exc, write_report(exc)), file=sys.stderr)

@@ -47,6 +47,13 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+def kept_by_spotui(path: Path) -> bool:
+    """Is ``path`` in one of spotui's own folders (the archive, the config, a cache, a log)?"""
+    target = path.expanduser().resolve()
+    folders = (config_dir(), cache_dir(), state_dir(), log_dir(), data_dir())
+    return any(target.is_relative_to(folder.expanduser().resolve()) for folder in folders)
+
+
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` atomically, readable by the user alone (mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,10 @@ def database(env: dict[str, str]) -> Path:
 
 def test_import_says_what_it_did_in_one_line_and_again_adds_nothing(env, zipped):
     first = ok(spotui(env, "history", "import", str(zipped)))
-    assert first.strip() == "1 file · 1,200 plays added · 0 duplicates skipped · 0 gaps"
+    assert first.strip() == (
+        "1 file · 1,200 plays added · 0 duplicates skipped · 0 gaps"
+        " · 3 records refused: date unreadable (2), not a record (1)"
+    )
     again = ok(spotui(env, "history", "import", str(zipped)))
     assert again.strip() == "1 file · 0 plays added · 1,200 duplicates skipped · 0 gaps"
     assert stat.S_IMODE(os.stat(database(env)).st_mode) == 0o600

@@ -30,6 +30,7 @@ UI_FREE = (
     "spotui.core.browse",
     "spotui.core.services",
     "spotui.history.db",
+    "spotui.history.checks",
     "spotui.history.export",
     "spotui.history.importer",
     "spotui.history.sync",

@@ -144,12 +144,14 @@ def _import(archive: Archive, args: argparse.Namespace, _services: Services) -> 
     from spotui.history.importer import import_paths
 
     bar = _Bar(sys.stderr)
-    result = import_paths(archive, args.paths, progress=bar.show)
-    bar.end()
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
+    try:
+        result = import_paths(archive, args.paths, progress=bar.show)
+    finally:
+        bar.end()  # on Ctrl-C too: "Interrupted." gets a line of its own
+    for line in (*result.problems, *result.notes):
+        print(line, file=sys.stderr)
     out(result.summary())
-    return EXIT_ERROR if result.problems and not result.files else EXIT_OK
+    return EXIT_ERROR if not result.files and (result.problems or not result.found) else EXIT_OK
 
 
 class _Bar:
@@ -286,6 +288,10 @@ def stats_lines(stats: Stats) -> list[str]:
 
 def _export(archive: Archive, args: argparse.Namespace, _services: Services) -> int:
     target = _checked_output(args.output) if args.output else None
+    if target is not None and paths.kept_by_spotui(target):
+        raise Failure(
+            f"{target} is a file spotui keeps; write the export somewhere else.", EXIT_USAGE
+        )
     rows = archive.read(
         "SELECT p.played_at, t.name, a.name, al.name, t.uri, t.kind, p.ms_played, p.skipped, "
         "p.reason_start, p.reason_end, p.shuffle, p.source FROM plays p "

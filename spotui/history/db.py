@@ -23,12 +23,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 1
+from spotui.text import clean
+
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 15_000
 
 # Where a play came from. Only plays of different sources are matched by time.
@@ -125,6 +127,24 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ),
 }
+
+
+# Plays dated before Spotify (2006) or more than a day after the archive is opened,
+# kept by a spotui that did not check dates, are removed: a sync asks for plays after
+# the newest one, so one play stamped 2100 hid every new play. Every sum is made again
+# (at the next import or stats), and so is the day each artist was first heard.
+_IMPOSSIBLE = (
+    "played_at < 1136073600000 "
+    "OR played_at > (CAST(strftime('%s', 'now') AS INTEGER) + 86400) * 1000"
+)
+DROP_IMPOSSIBLE_DATES = (
+    f"UPDATE artists SET first_day = NULL WHERE EXISTS (SELECT 1 FROM plays WHERE {_IMPOSSIBLE})",
+    "INSERT OR REPLACE INTO meta (key, value) SELECT 'unsettled', span FROM "
+    "(SELECT min(day) || ',' || max(day) AS span FROM plays) "
+    f"WHERE span IS NOT NULL AND EXISTS (SELECT 1 FROM plays WHERE {_IMPOSSIBLE})",
+    f"DELETE FROM plays WHERE {_IMPOSSIBLE}",
+)
+MIGRATIONS[2] = DROP_IMPOSSIBLE_DATES
 
 
 class ArchiveError(Exception):
@@ -227,11 +247,21 @@ class Builder:
         )
 
     def batch(self) -> Batch:
+        """The plays in time order; a lone surrogate in a name becomes U+FFFD (no UTF-8
+        file or database can hold one), once for each track and word."""
+        tracks = [
+            Track._make(clean(v) if type(v) is str and not v.isascii() else v for v in track)
+            for track in self.tracks
+        ]
         if not self.rows:
-            return Batch(self.tracks, *([] for _ in range(9)))
+            return Batch(tracks, *([] for _ in range(9)))
         self.rows.sort(key=itemgetter(0))
         played_at, track, *rest = zip(*self.rows, strict=True)
-        return Batch(self.tracks, track, played_at, *rest)
+        odd = {word: clean(word) for word in self.words if clean(word) != word}
+        if odd:  # reason_start and reason_end
+            for at in (4, 5):
+                rest[at] = tuple(odd.get(word, word) for word in rest[at])
+        return Batch(tracks, track, played_at, *rest)
 
 
 def gather(plays: Iterable[PlayRecord]) -> Batch:
@@ -751,5 +781,16 @@ def _matched(times: list[int] | None, played_at: int, ms: int, source: int) -> b
     return False
 
 
+_Y2K = datetime(2000, 1, 1, tzinfo=UTC)
+_Y2K_MS = 946_684_800_000
+_400_YEARS_MS = 146_097 * 86_400_000  # the Gregorian calendar repeats after this
+
+
 def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2024-01-31T22:04:05Z`` for any stored moment, the year always in four digits
+    (ISO 8601's signed, longer year past 9999 or before year 0)."""
+    eras, within = divmod(ms - _Y2K_MS, _400_YEARS_MS)
+    moment = _Y2K + timedelta(milliseconds=within)
+    year = moment.year + 400 * eras
+    written = f"{year:04d}" if 0 <= year <= 9999 else f"{year:+05d}"
+    return f"{written}-{moment:%m-%dT%H:%M:%S}Z"

@@ -11,27 +11,47 @@ Two kinds of file hold listening history (see ``spotify-notes.md``):
   and the older ``StreamingHistory*.json``: ``endTime`` (UTC, to the minute),
   ``artistName``/``trackName`` or ``podcastName``/``episodeName``, ``msPlayed``.
 
-Each file is read whole and checked for its shape; a file that is not one of
-these gets one plain line, and the others still import.
+Each file is read as a stream, one record at a time, so memory stays small
+whatever a file holds; a file larger than any Spotify writes is refused before it
+is read. A file that is not one of these gets one plain line, a record whose
+values cannot be right (a date before Spotify or in the future, a number out of
+range) is refused and counted, and the rest still import.
 """
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import functools
 import hashlib
 import json
+import os
+import re
+import stat
+import time
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
+from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
 from spotui.history.db import ACCOUNT, EXTENDED, MUSIC, PODCAST, Batch, Builder
+from spotui.text import clean
 
 HISTORY_NAMES = ("Streaming_History_Audio_*.json", "StreamingHistory*.json")
+MAX_FILE = 128 * 2**20  # bytes a history file may hold; Spotify's own are about 12 MB
+MAX_RECORD = 2**20  # bytes one record may take; Spotify's take under 1 KB
+CHUNK = 2**16
+
+
+# What a damaged or unusual zip raises as it is read: a bad header, an encrypted
+# member, a compression zipfile does not know, deflated data that does not inflate.
+ZIP_ERRORS = (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, zlib.error)
 
 
 class BadFile(Exception):
@@ -40,16 +60,23 @@ class BadFile(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ExportFile:
-    """One file of an export: its name (as the user would recognise it), its bytes and
-    their SHA-256."""
+    """One file of an export: its name (as the user would recognise it), where it is
+    (a path, and a member when the path is a zip) and the SHA-256 of its bytes."""
 
     name: str
-    data: bytes
+    path: Path
+    member: str | None
     digest: str
 
-    @classmethod
-    def of(cls, name: str, data: bytes) -> ExportFile:
-        return cls(name, data, hashlib.sha256(data).hexdigest())
+    def open(self) -> IO[bytes]:
+        """Its bytes as a stream, never more than :data:`MAX_FILE` of them."""
+        if self.member is None:
+            return open(self.path, "rb")
+        archive = zipfile.ZipFile(self.path)
+        try:
+            return archive.open(self.member)
+        finally:
+            archive.close()  # the member's stream keeps the file open until it closes
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +85,8 @@ class Parsed:
 
     plays: Batch
     source: int
-    skipped: int  # records with no title (and, in extended history, audiobooks and video)
+    skipped: int  # records with no title (audiobooks and video, in extended history)
+    refused: Counter[str] = field(default_factory=Counter)  # why, and how many
 
 
 def is_history_name(name: str) -> bool:
@@ -69,74 +97,233 @@ def is_history_name(name: str) -> bool:
 def collect(path: Path) -> list[Callable[[], ExportFile | BadFile]]:
     """Loaders for the history files in ``path``: a zip or a folder (only the history
     files in it, at any depth), or a single file (taken as it is). Each loader reads
-    its file when called (a ten-year export is a few hundred MB); an unreadable file
-    loads as :class:`BadFile`."""
-    if path.is_dir():
-        return [
-            partial(_read, found)
-            for found in sorted(path.rglob("*.json"))
-            if is_history_name(found.name)
-        ]
+    its file when called, to know its SHA-256; what cannot be read, or is not a
+    regular file (a FIFO never ends), loads as :class:`BadFile`, and so does a folder
+    that cannot be read."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return [partial(BadFile, f"{path}: no such file")]
+    except OSError as exc:
+        return [partial(BadFile, f"{path}: cannot be read ({exc.strerror})")]
+    if stat.S_ISDIR(mode):
+        return _folder(path)
+    if not stat.S_ISREG(mode):
+        return [partial(BadFile, f"{path}: not a regular file; skipped")]
     try:
         zipped = zipfile.is_zipfile(path)
     except OSError:
         zipped = False
     if not zipped:
-        return [partial(_read, path)]
+        return [partial(_load, path, None, str(path))]
     try:
         with zipfile.ZipFile(path) as archive:
-            names = sorted(n for n in archive.namelist() if is_history_name(n))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            members = sorted(
+                (info for info in archive.infolist() if is_history_name(info.filename)),
+                key=lambda info: info.filename,
+            )
+    except (*ZIP_ERRORS, OSError, ValueError) as exc:  # ValueError: a name not UTF-8
         return [partial(BadFile, f"{path}: not a readable zip ({exc})")]
-    return [partial(_member, path, name) for name in names]
+    found: list[Callable[[], ExportFile | BadFile]] = []
+    for info in members:
+        name = f"{path.name}:{info.filename}"
+        if info.is_dir():
+            continue
+        if info.file_size > MAX_FILE:
+            found.append(partial(BadFile, _too_big(name)))
+        else:
+            found.append(partial(_load, path, info.filename, name))
+    return found
 
 
-def _member(path: Path, name: str) -> ExportFile | BadFile:
+def _folder(path: Path) -> list[Callable[[], ExportFile | BadFile]]:
+    """The history files under a folder; each folder that cannot be read is named."""
+    found: list[Callable[[], ExportFile | BadFile]] = []
+    unreadable: list[str] = []
+
+    def said(exc: OSError) -> None:
+        unreadable.append(f"{exc.filename}: folder cannot be read ({exc.strerror}); skipped")
+
+    files = [
+        Path(folder, name)
+        for folder, _, names in os.walk(path, onerror=said)
+        for name in names
+        if is_history_name(name)
+    ]
+    for file in sorted(files):
+        try:
+            regular = stat.S_ISREG(file.stat().st_mode)
+        except OSError as exc:
+            found.append(partial(BadFile, f"{file}: cannot be read ({exc.strerror})"))
+            continue
+        if regular:
+            found.append(partial(_load, file, None, str(file)))
+        else:
+            found.append(partial(BadFile, f"{file}: not a regular file; skipped"))
+    return [*(partial(BadFile, line) for line in sorted(unreadable)), *found]
+
+
+def _too_big(name: str) -> str:
+    return (
+        f"{name}: larger than {MAX_FILE // 2**20} MB, more than any Spotify history file; "
+        "not imported"
+    )
+
+
+def _load(path: Path, member: str | None, name: str) -> ExportFile | BadFile:
+    """The file, known by its SHA-256 (read as a stream, up to :data:`MAX_FILE`)."""
+    name = clean(name)  # a file name need not be UTF-8; the archive keeps it as text
+    digest = hashlib.sha256()
+    size = 0
+    file = ExportFile(name, path, member, "")
     try:
-        with zipfile.ZipFile(path) as archive:
-            return ExportFile.of(f"{path.name}:{name}", archive.read(name))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return BadFile(f"{path.name}:{name}: cannot be read from the zip ({exc})")
-
-
-def _read(path: Path) -> ExportFile | BadFile:
-    try:
-        return ExportFile.of(str(path), path.read_bytes())
+        with file.open() as stream:
+            while chunk := stream.read(CHUNK * 16):
+                size += len(chunk)
+                if size > MAX_FILE:
+                    return BadFile(_too_big(name))
+                digest.update(chunk)
     except FileNotFoundError:
-        return BadFile(f"{path}: no such file")
+        return BadFile(f"{name}: no such file")
     except OSError as exc:
-        return BadFile(f"{path}: cannot be read ({exc.strerror})")
+        return BadFile(f"{name}: cannot be read ({exc.strerror or exc})")
+    except ZIP_ERRORS as exc:
+        return BadFile(f"{name}: cannot be read from the zip ({exc})")
+    return ExportFile(name, path, member, digest.hexdigest())
 
 
-def parse(file: ExportFile) -> Parsed:
-    """The plays in one file, or :class:`BadFile` saying why there are none."""
+def _whole_int(text: str) -> int | float:
+    """A JSON integer; one too long to be any count is read as infinity (refused later)."""
+    return int(text) if len(text) < 20 else float("inf")
+
+
+_DECODER = json.JSONDecoder(parse_int=_whole_int)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def records(stream: IO[bytes]) -> Iterator[Any]:
+    """The values of the JSON list in ``stream``, one at a time: no more than a chunk
+    and one record is held. :class:`BadFile` when it is not a list, or is cut short."""
+    decode = codecs.getincrementaldecoder("utf-8-sig")().decode
+    buffer, at, ended, read, lines = "", 0, False, 0, 1  # lines: those before the buffer
+
+    def more() -> bool:
+        nonlocal buffer, at, ended, read, lines
+        if ended:
+            return False
+        chunk = stream.read(CHUNK)
+        read += len(chunk)
+        if read > MAX_FILE:
+            raise BadFile(f"larger than {MAX_FILE // 2**20} MB, more than any Spotify file")
+        try:
+            text = decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            raise BadFile("not text (is it a Spotify export file?)") from None
+        ended = not chunk
+        lines += buffer.count("\n", 0, at)
+        buffer, at = buffer[at:] + text, 0
+        return True
+
+    def next_mark() -> str:
+        """The next character that is not white space ('' at the end)."""
+        nonlocal at
+        while True:
+            at = _SPACE.match(buffer, at).end()  # type: ignore[union-attr]
+            if at < len(buffer):
+                return buffer[at]
+            if not more():
+                return ""
+
+    first = next_mark()
+    if first != "[":
+        if first and first in '{"-0123456789':  # JSON, but not a list
+            raise BadFile("not a list of streams: not a Spotify streaming history file")
+        raise BadFile("not valid JSON, or cut short (no list of streams at its start)")
+    at += 1
+    if next_mark() == "]":
+        at += 1
+    else:
+        while True:
+            next_mark()
+            try:
+                value, end = _DECODER.raw_decode(buffer, at)
+            except json.JSONDecodeError as exc:
+                if len(buffer) - at > MAX_RECORD:
+                    raise BadFile("a record larger than 1 MB: not a Spotify history file") from None
+                if more():
+                    continue
+                line = lines + buffer.count("\n", 0, exc.pos)
+                at_line = f"{'' if exc.msg.endswith(' at') else ' at'} line {line}"
+                raise BadFile(f"not valid JSON, or cut short ({exc.msg}{at_line})") from None
+            except RecursionError:
+                raise BadFile("nested too deeply to read") from None
+            if end == len(buffer) and more():
+                continue  # a number may go on in the next chunk
+            at = end
+            yield value
+            mark = next_mark()
+            if mark == "]":
+                at += 1
+                break
+            if mark != ",":
+                raise BadFile("not valid JSON, or cut short (a list that does not go on)")
+            at += 1
+    if next_mark():
+        raise BadFile("not valid JSON (more after the list)")
+
+
+def parse(file: ExportFile, now_ms: int | None = None) -> Parsed:
+    """The plays in one file, or :class:`BadFile` saying why there are none; records
+    dated after ``now_ms`` (and a day of clock skew) are refused."""
+    latest = (now_ms if now_ms is not None else int(time.time() * 1000)) + SKEW_MS
     try:
-        records = json.loads(file.data)
-    except UnicodeDecodeError:
-        raise BadFile("not text (is it a Spotify export file?)") from None
-    except json.JSONDecodeError as exc:
-        raise BadFile(f"not valid JSON, or cut short ({exc.msg} at line {exc.lineno})") from None
-    except RecursionError:
-        raise BadFile("nested too deeply to read") from None
-    if not isinstance(records, list):
-        raise BadFile("not a list of streams: not a Spotify streaming history file")
-    if not records:
-        return Parsed(Builder().batch(), EXTENDED, 0)
-    first = next((r for r in records if isinstance(r, dict)), None)
-    if first is not None and "ts" in first and "ms_played" in first:
-        return _records(records, _extended, EXTENDED)
-    if first is not None and "endTime" in first and "msPlayed" in first:
-        return _records(records, _account, ACCOUNT)
-    raise BadFile("not a Spotify streaming history file (no ts/ms_played or endTime/msPlayed)")
+        stream = file.open()
+    except OSError as exc:
+        raise BadFile(f"cannot be read ({exc.strerror or exc})") from None
+    with stream:
+        try:
+            return _parse(records(stream), latest)
+        except OSError as exc:
+            raise BadFile(f"cannot be read ({exc.strerror or exc})") from None
+        except ZIP_ERRORS as exc:
+            raise BadFile(f"cannot be read from the zip ({exc})") from None
 
 
-def _records(records: list[Any], read: Any, source: int) -> Parsed:
-    """The file's plays as a :class:`~spotui.history.db.Batch`."""
+def _parse(found: Iterator[Any], latest: int) -> Parsed:
     builder = Builder()
-    skipped = sum(1 for record in records if not read(record, builder))
-    if skipped == len(records):
-        raise BadFile(f"none of its {skipped:,} records could be read")
-    return Parsed(builder.batch(), source, skipped)
+    refused: Counter[str] = Counter()
+    skipped = 0
+    read: Callable[[Any, Builder, int], str | None] | None = None
+    source = EXTENDED
+    for record in found:
+        if read is None:
+            if type(record) is not dict:
+                refused[NOT_A_RECORD] += 1
+                continue
+            if "ts" in record and "ms_played" in record:
+                read = _extended
+            elif "endTime" in record and "msPlayed" in record:
+                read, source = _account, ACCOUNT
+            else:
+                raise BadFile(
+                    "not a Spotify streaming history file (no ts/ms_played or endTime/msPlayed)"
+                )
+        why = read(record, builder, latest)
+        if why is None:
+            continue
+        if why:
+            refused[why] += 1
+        else:
+            skipped += 1
+    plays = builder.batch()
+    if (skipped or refused) and not plays.played_at:
+        why = f": {refusals(refused)}" if refused else ""
+        raise BadFile(f"none of its {skipped + refused.total():,} records could be read{why}")
+    return Parsed(plays, source, skipped, refused)
+
+
+NOT_A_RECORD = "not a record"
+NO_TITLE = ""  # not refused: an audiobook chapter, a video, or a blank stream
 
 
 def _text(record: dict[str, Any], key: str) -> str | None:
@@ -144,11 +331,25 @@ def _text(record: dict[str, Any], key: str) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _ms(record: dict[str, Any], key: str) -> int | None:
+def _ms(record: dict[str, Any], key: str) -> int | str:
+    """Milliseconds played, or why the record is refused."""
     value = record.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        return None
-    return max(0, min(int(value), 86_400_000))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{key} not a number"
+    if not 0 <= value <= DAY_MS:  # NaN, infinity and the huge fail this too
+        return f"{key} out of range"
+    return int(value)
+
+
+def _dated(ended: int | None, latest: int) -> str | None:
+    """Why a play that ended at ``ended`` is refused, or None."""
+    if ended is None:
+        return "date unreadable"
+    if ended < EARLIEST_MS:
+        return "date before 2006"
+    if ended > latest:
+        return "date in the future"
+    return None
 
 
 def _when(text: object, form: str | None = None) -> int | None:
@@ -182,17 +383,20 @@ def _hour_ms(text: str) -> int | None:
     return (int(moment.timestamp()) + hour * 3600) * 1000 if 0 <= hour < 24 else None
 
 
-def _extended(record: Any, out: Builder) -> bool:
-    """One stream of the extended history, if it can be read; IP, user agent, user name
-    and country are not read. (Written for speed: ten years hold 300,000 of these.)"""
+def _extended(record: Any, out: Builder, latest: int) -> str | None:
+    """One stream of the extended history, or why not (:data:`NO_TITLE` when it is
+    not music or a podcast); IP, user agent, user name and country are not read.
+    (Written for speed: ten years hold 300,000 of these.)"""
     if type(record) is not dict:
-        return False
+        return NOT_A_RECORD
     ended = _when(record.get("ts"))
+    if ended is None or not EARLIEST_MS <= ended <= latest:
+        return _dated(ended, latest)
     ms = record.get("ms_played")
-    if ended is None or type(ms) is not int:
+    if type(ms) is not int or not 0 <= ms <= DAY_MS:
         ms = _ms(record, "ms_played")
-        if ended is None or ms is None:
-            return False
+        if isinstance(ms, str):
+            return ms
     title = record.get("master_metadata_track_name")
     if type(title) is str and title:
         uri = record.get("spotify_track_uri")
@@ -204,7 +408,7 @@ def _extended(record: Any, out: Builder) -> bool:
     else:
         title = record.get("episode_name")
         if type(title) is not str or not title:
-            return False  # no title: an audiobook chapter, a video, or a blank stream
+            return NO_TITLE
         uri = record.get("spotify_episode_uri")
         artist = record.get("episode_show_name")
         album = None
@@ -227,18 +431,21 @@ def _extended(record: Any, out: Builder) -> bool:
     out.add(
         track, ended, ms, get("skipped"), get("reason_start"), get("reason_end"), get("shuffle")
     )
-    return True
+    return None
 
 
-def _account(record: Any, out: Builder) -> bool:
-    """One stream of the account data, if it can be read: names only, the end to the
-    minute."""
+def _account(record: Any, out: Builder, latest: int) -> str | None:
+    """One stream of the account data (names only, the end to the minute), or why not."""
     if type(record) is not dict:
-        return False
+        return NOT_A_RECORD
     ended = _when(record.get("endTime"), "%Y-%m-%d %H:%M")
+    why = _dated(ended, latest)
+    if why is not None:
+        return why
+    assert ended is not None
     ms = _ms(record, "msPlayed")
-    if ended is None or ms is None:
-        return False
+    if isinstance(ms, str):
+        return ms
     for title, by, kind in (
         ("trackName", "artistName", MUSIC),
         ("episodeName", "podcastName", PODCAST),
@@ -250,5 +457,5 @@ def _account(record: Any, out: Builder) -> bool:
                 ended,
                 ms,
             )
-            return True
-    return False
+            return None
+    return NO_TITLE

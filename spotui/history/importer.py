@@ -8,60 +8,83 @@ imported file covers it.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
-from collections import deque
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+import signal
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 
+from spotui.history.checks import refusals
 from spotui.history.db import Archive, Batch, Gap
-from spotui.history.export import BadFile, ExportFile, Parsed, collect, parse
+from spotui.history.export import HISTORY_NAMES, BadFile, ExportFile, collect, parse
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 AHEAD = 2  # files parsed ahead, each in its own process
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number:,} {thing}{'' if number == 1 else 's'}"
+
+
 @dataclass
 class ImportResult:
+    found: int = 0  # history files found (imported or not)
     files: int = 0
     added: int = 0
     duplicates: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line for each file not imported
+    refused: Counter[str] = field(default_factory=Counter)  # records refused, by reason
+    notes: list[str] = field(default_factory=list)  # records refused, or nothing found
     gaps: list[Gap] = field(default_factory=list)  # those still open afterwards
 
     def summary(self) -> str:
-        files = f"{self.files:,} file{'' if self.files == 1 else 's'}"
-        gaps = len(self.gaps)
         parts = [
-            files,
-            f"{self.added:,} plays added",
-            f"{self.duplicates:,} duplicates skipped",
-            f"{gaps} gap{'' if gaps == 1 else 's'}",
+            _count(self.files, "file"),
+            f"{_count(self.added, 'play')} added",
+            f"{_count(self.duplicates, 'duplicate')} skipped",
+            _count(len(self.gaps), "gap"),
         ]
+        if self.refused:
+            parts.append(refusals(self.refused))
         if self.problems:
-            parts.append(
-                f"{len(self.problems)} file{'' if len(self.problems) == 1 else 's'} not imported"
-            )
+            parts.append(f"{_count(len(self.problems), 'file')} not imported")
         return " · ".join(parts)
 
 
 def import_paths(
-    archive: Archive, paths: Iterable[Path], progress: Progress | None = None
+    archive: Archive,
+    paths: Iterable[Path],
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> ImportResult:
     """Import every history file found in ``paths``; problems are kept, one line each.
 
     On a machine with more than one core, the next files are read and parsed in
-    other processes while the archive takes the one before.
+    other processes while the archive takes the one before. Ctrl-C stops the other
+    processes at once and leaves them silent; the file being written is rolled back.
     """
     result = ImportResult()
+    now_ms = int(clock() * 1000)
+    paths = list(paths)
     files: list[Callable[[], ExportFile | BadFile]] = []
     for path in paths:
         files.extend(collect(path))
+    result.found = len(files)
+    if not files:
+        looked = ", ".join(map(str, paths))
+        result.notes.append(
+            f"No Spotify history files in {looked}: spotui looks for "
+            f"{' and '.join(HISTORY_NAMES)} (the zip Spotify sends, its folder, or the files)."
+        )
     workers = min(AHEAD, (os.cpu_count() or 1), len(files) - 1)
-    pool = ProcessPoolExecutor(workers) if workers > 0 else None
     upcoming = iter(files)
-    queued: deque[tuple[ExportFile | BadFile, Future[Packed | BadFile] | None]] = deque()
+    queued: deque[tuple[ExportFile | BadFile, AsyncResult[Packed | BadFile] | None]] = deque()
+    pool: Pool | None = None
 
     def queue_next() -> None:
         load = next(upcoming, None)
@@ -71,9 +94,12 @@ def import_paths(
         if pool is None or isinstance(item, BadFile) or archive.imported(item.digest):
             queued.append((item, None))
         else:
-            queued.append((item, pool.submit(_parse_packed, item)))
+            queued.append((item, pool.apply_async(_parse_packed, (item, now_ms))))
 
     try:
+        if workers > 0:
+            with _sigint_held():  # a worker must not see Ctrl-C before it can ignore it
+                pool = multiprocessing.Pool(workers, initializer=_leave_sigint)
         for _ in range(workers + 1):
             queue_next()
         for done in range(len(files)):
@@ -84,11 +110,11 @@ def import_paths(
             if isinstance(item, BadFile):
                 result.problems.append(str(item))
                 continue
-            parsed = ahead.result() if ahead is not None else None
-            import_file(archive, item, result, parsed)
+            parsed = ahead.get() if ahead is not None else None
+            import_file(archive, item, result, parsed, now_ms)
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.terminate()  # at once: on Ctrl-C a worker may be half-way through a file
     archive.settle()  # the sums, once for every file
     if progress is not None:
         progress(len(files), len(files))
@@ -96,22 +122,34 @@ def import_paths(
     return result
 
 
-def parse_or_bad(file: ExportFile) -> Parsed | BadFile:
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT waits (for this thread) until the workers are started."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return parse(file)
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _leave_sigint() -> None:
+    """In a worker: Ctrl-C reaches the whole process group, and the main process alone
+    answers it (it ends the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+Packed = tuple[Batch, int, int, Counter[str]]
+
+
+def _parse_packed(file: ExportFile, now_ms: int) -> Packed | BadFile:
+    """Parse (in another process, perhaps): a :class:`Batch`, its source, the records
+    skipped and those refused."""
+    try:
+        parsed = parse(file, now_ms)
     except BadFile as exc:
         return exc
-
-
-Packed = tuple[Batch, int, int]
-
-
-def _parse_packed(file: ExportFile) -> Packed | BadFile:
-    """Parse in another process, and hand back a :class:`Batch` and its source."""
-    parsed = parse_or_bad(file)
-    if isinstance(parsed, BadFile):
-        return parsed
-    return parsed.plays, parsed.source, parsed.skipped
+    return parsed.plays, parsed.source, parsed.skipped, parsed.refused
 
 
 def import_file(
@@ -119,6 +157,7 @@ def import_file(
     file: ExportFile,
     result: ImportResult,
     parsed: Packed | BadFile | None = None,
+    now_ms: int | None = None,
 ) -> None:
     """Import one file in one transaction (``parsed``: its columns, when read already)."""
     before = archive.imported(file.digest)
@@ -127,11 +166,11 @@ def import_file(
         result.duplicates += before[0]
         return
     if parsed is None:
-        parsed = _parse_packed(file)
+        parsed = _parse_packed(file, now_ms if now_ms is not None else int(time.time() * 1000))
     if isinstance(parsed, BadFile):
         result.problems.append(f"{file.name}: {parsed}")
         return
-    plays, source, _ = parsed
+    plays, source, _, refused = parsed
     with archive.write() as writer:
         added = writer.add(plays, source, later=True)
         if plays.played_at:  # the file covers this span: a gap inside it is closed
@@ -141,3 +180,6 @@ def import_file(
     result.files += 1
     result.added += added.added
     result.duplicates += added.duplicates
+    if refused:
+        result.refused += refused
+        result.notes.append(f"{file.name}: {refusals(refused)}")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
 from spotui.history.db import API, MUSIC, Archive, ArchiveError, Gap, PlayRecord
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, SpotifyError
@@ -29,25 +31,36 @@ class SyncResult:
     fetched: int
     added: int
     gap: Gap | None = None
+    refused: Counter[str] = field(default_factory=Counter)  # plays refused, by reason
 
     def summary(self) -> str:
         line = f"{self.added} new play{'' if self.added == 1 else 's'}"
         if self.fetched != self.added:
             line += f" ({self.fetched - self.added} already kept)"
+        if self.refused:
+            line += f"; {refusals(self.refused)}"
         if self.gap is not None:
             line += "; Spotify keeps only the last 50, so some plays before those may be missing"
         return line
 
 
-def record(entry: PlayHistory) -> PlayRecord | None:
-    """A recently-played item as a play (its end is ``played_at``)."""
+def record(entry: PlayHistory, now_ms: int) -> PlayRecord | str | None:
+    """A recently-played item as a play (its end is ``played_at``): None when it has no
+    name or time, and why it is refused when a value cannot be right."""
     track = entry.track
     if entry.played_at is None or not track.name:
         return None
+    played_at = int(entry.played_at.timestamp() * 1000)
+    if played_at < EARLIEST_MS:
+        return "date before 2006"
+    if played_at > now_ms + SKEW_MS:
+        return "date in the future"
+    if not 0 <= track.duration_ms <= DAY_MS:
+        return "duration_ms out of range"
     first = track.artists[0] if track.artists else None
     album = track.album
     return PlayRecord(
-        played_at=int(entry.played_at.timestamp() * 1000),
+        played_at=played_at,
         name=track.name,
         artist=first.name if first else "",
         album=album.name if album else None,
@@ -62,10 +75,16 @@ def record(entry: PlayHistory) -> PlayRecord | None:
 async def sync(
     spotify: SpotifyClient, archive: Archive, clock: Callable[[], float] = time.time
 ) -> SyncResult:
-    """Fetch what is newer than the archive's newest play and keep it."""
+    """Fetch what is newer than the archive's newest play (never asking from a moment
+    after now) and keep it."""
+    now_ms = int(clock() * 1000)
     newest = await asyncio.to_thread(archive.newest_ms)
+    if newest is not None:
+        newest = min(newest, now_ms)
     page = await spotify.recently_played(limit=LIMIT, after=newest)
-    plays = [play for play in map(record, page.items) if play is not None]
+    read = [record(item, now_ms) for item in page.items]
+    plays = [play for play in read if isinstance(play, PlayRecord)]
+    refused = Counter(why for why in read if isinstance(why, str))
     if newest is not None:
         plays = [play for play in plays if play.played_at > newest]
 
@@ -79,7 +98,7 @@ async def sync(
                     gap = Gap(newest, oldest)
                     writer.gap(gap, int(clock() * 1000))
             writer.set_meta("synced_at", str(int(clock())))
-        return SyncResult(len(plays), added.added, gap)
+        return SyncResult(len(plays), added.added, gap, refused)
 
     return await asyncio.to_thread(keep)
 

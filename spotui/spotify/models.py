@@ -12,6 +12,7 @@ nothing for them and JSON output prints ``null``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,17 +47,16 @@ def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
 
 
 def _int(data: Mapping[str, Any], key: str, default: int = 0) -> int:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return default
-    return int(value)
+    value = _opt_int(data, key)
+    return default if value is None else value
 
 
 def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
+    """A whole number, or None (also for NaN and infinity, which JSON lets through)."""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return int(value)
+    return int(value) if math.isfinite(value) else None
 
 
 def _bool(data: Mapping[str, Any], key: str, default: bool = False) -> bool:
