@@ -47,9 +47,24 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` and each missing folder above it, open to the user alone (0700)
+    whatever the umask. A folder that already exists is left as it is."""
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:  # another spotui made it meanwhile
+            continue
+        os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
+
+
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` atomically, readable by the user alone (mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:

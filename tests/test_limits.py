@@ -1,0 +1,94 @@
+"""Bounds on what comes from outside (issue 26): pages that never end, long 429s,
+answers that make no sense, and the folders spotui leaves on disk."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from spotui.fake import DEMO_CLIENT_ID
+
+from .helpers import ROOT
+
+
+def run_app(env: dict[str, str], lists: Path) -> None:
+    """The app on a pty: once it shows the playing track, press 2 (top tracks); once
+    that list is kept on disk, SIGTERM (as q)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execvpe(sys.executable, [sys.executable, "-m", "spotui"], env)
+    seen, deadline = b"", time.monotonic() + 30
+    try:
+        while b"Cherish" not in seen and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.1)[0]:
+                seen += os.read(fd, 65536)
+        os.write(fd, b"2")
+        while not lists.exists() and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.1)[0]:
+                os.read(fd, 65536)
+        os.kill(pid, signal.SIGTERM)
+        while select.select([fd], [], [], 0.1)[0] and time.monotonic() < deadline:
+            if not os.read(fd, 65536):
+                break
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
+
+
+# --- folders ----------------------------------------------------------------------------
+
+
+def test_every_folder_spotui_makes_is_0700_under_umask_022(env, tmp_path):
+    env = {**env, "SPOTIFY_CLIENT_ID": DEMO_CLIENT_ID, "TERM": "xterm-256color"}
+    # The Client ID comes from the environment and the tokens from the keyring file, so
+    # spotui makes every folder it needs itself.
+    shutil.rmtree(tmp_path / "state")
+    before = {path for path in tmp_path.rglob("*") if path.is_dir()}
+    commands = [
+        ["now"],
+        ["top", "tracks"],
+        ["recent"],
+        ["playlists"],
+        ["library", "--json", "-o", str(tmp_path / "library.json")],
+        ["history", "sync"],
+        ["--log", "now"],
+        ["doctor"],
+    ]
+    previous = os.umask(0o022)
+    try:
+        for args in commands:
+            subprocess.run(
+                [sys.executable, "-m", "spotui", *args],
+                capture_output=True,
+                env=env,
+                cwd=ROOT,
+                timeout=60,
+            )
+        # The app: the top tracks tab (kept in the list cache), then ended as q does.
+        run_app(env, lists=tmp_path / "cache" / "spotui" / "lists")
+    finally:
+        os.umask(previous)
+    made = {path for path in tmp_path.rglob("*") if path.is_dir()} - before
+    names = {path.relative_to(tmp_path).as_posix() for path in made}
+    for expected in ("cache/spotui", "cache/spotui/lists", "state/spotui", "data/spotui"):
+        assert expected in names, sorted(names)
+    assert any(name.startswith("state/spotui/log") for name in names), sorted(names)
+    modes = {
+        path.relative_to(tmp_path).as_posix(): oct(path.stat().st_mode & 0o777) for path in made
+    }
+    assert all(mode == "0o700" for mode in modes.values()), modes
+    assert all(
+        path.stat().st_mode & 0o077 == 0
+        for path in Path(tmp_path).rglob("*")
+        if path.is_file() and path.parent in made
+    )
