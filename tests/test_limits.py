@@ -13,9 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from spotui.fake import DEMO_CLIENT_ID
+import pytest
 
-from .helpers import ROOT
+from spotui.fake import DEMO_CLIENT_ID
+from spotui.fake.knobs import BAD_PAGES
+
+from .helpers import EXIT_ERROR, ROOT, spotui
 
 
 def run_app(env: dict[str, str], lists: Path) -> None:
@@ -92,3 +95,37 @@ def test_every_folder_spotui_makes_is_0700_under_umask_022(env, tmp_path):
         for path in Path(tmp_path).rglob("*")
         if path.is_file() and path.parent in made
     )
+
+
+# --- pages ------------------------------------------------------------------------------
+
+PAGED = {  # every command that follows pages, and the path whose pages it follows
+    "playlists": (["playlists"], "/v1/me/playlists"),
+    "playlist add": (["playlist", "add", "Road", "spotify:track:x"], "/v1/me/playlists"),
+    "playlist": (["playlist", "{id}"], "/v1/playlists/"),
+    "library": (["library"], "/v1/me/tracks"),
+    "library -o": (["library", "--csv", "-o", "{out}"], "/v1/me/tracks"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_PAGES)
+@pytest.mark.parametrize("name", PAGED)
+def test_every_paged_command_ends_with_a_line_on_pages_that_make_no_sense(
+    env, served, tmp_path, name, kind
+):
+    fake, _ = served
+    owned = next(iter(fake.account.playlist_items))
+    out = tmp_path / "library.csv"
+    out.write_text("kept\n")
+    args, path = PAGED[name]
+    args = [a.format(id=owned, out=out) for a in args]
+    fake.set(bad_pages=kind, bad_pages_path=path)
+    before = sum(n for p, n in fake.requests.items() if p.startswith(path))
+    started = time.monotonic()
+    result = spotui(env, *args)
+    asked = sum(n for p, n in fake.requests.items() if p.startswith(path)) - before
+    assert result.returncode == EXIT_ERROR, (result.stdout, result.stderr)
+    assert "spotui stopped there" in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert asked <= 12 and time.monotonic() - started < 10
+    assert out.read_text() == "kept\n"  # a read that stopped writes no export
