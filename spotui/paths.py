@@ -74,3 +74,16 @@ def write_private(path: Path, text: str) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_export(path: Path, text: str) -> None:
+    """An export, written whole or not at all: a regular file (or the one a link points
+    to) is replaced by a temporary file beside it, renamed over it once written (mode
+    0600), so a failure leaves the old file as it was. A device or a pipe is written to
+    as it is."""
+    target = path.resolve() if path.is_symlink() else path
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        write_private(target, text)

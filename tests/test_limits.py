@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from spotui import paths
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.fake.knobs import BAD_PAGES
 
@@ -129,3 +130,23 @@ def test_every_paged_command_ends_with_a_line_on_pages_that_make_no_sense(
     assert "Traceback" not in result.stderr
     assert asked <= 12 and time.monotonic() - started < 10
     assert out.read_text() == "kept\n"  # a read that stopped writes no export
+
+
+# --- exports ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_an_export_that_fails_halfway_leaves_the_old_file_whole(tmp_path, linked):
+    old = tmp_path / "library.csv"
+    old.write_text("the export of last week\n")
+    path = old
+    if linked:  # `-o ~/exports/latest.csv`, a link to the real file
+        path = tmp_path / "latest.csv"
+        path.symlink_to(old)
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate cannot be written as UTF-8
+        paths.write_export(path, "title\n" * 10_000 + "\ud800\n")
+    assert old.read_text() == "the export of last week\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({old.name, path.name})
+    paths.write_export(path, "new\n")
+    assert old.read_text() == "new\n" and path.is_symlink() == linked
+    assert old.stat().st_mode & 0o777 == 0o600

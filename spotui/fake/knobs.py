@@ -61,7 +61,7 @@ class Knobs:
     bad_pages_path: str = ""
 
 
-BAD_PAGES = ("endless", "self", "repeat", "negative", "empty")
+BAD_PAGES = ("endless", "self", "repeat", "negative", "empty", "not_a_page")
 
 
 def injected_fault(knobs: Knobs) -> httpx.Response | None:
@@ -127,7 +127,8 @@ def bad_page(knobs: Knobs, request: httpx.Request, response: httpx.Response) -> 
     - ``self``: the first page, whatever offset was asked, with a ``next`` to the second;
     - ``repeat``: the same ``next`` on every page, and more items than there are;
     - ``negative``: ``"limit": -50, "next": "x"``, as an adversarial run sent;
-    - ``empty``: no items, and a ``next`` and a total that say more follow.
+    - ``empty``: no items, and a ``next`` and a total that say more follow;
+    - ``not_a_page``: a 200 whose body is no paging object at all.
     """
     if (
         knobs.bad_pages not in BAD_PAGES
@@ -154,4 +155,6 @@ def bad_page(knobs: Knobs, request: httpx.Request, response: httpx.Response) -> 
             body.update(limit=-50, next="x")
         case "empty":
             body.update(items=[], total=10 * limit, next=f"{base}?offset={offset + limit}")
+        case "not_a_page":
+            body = {"message": "not a page"}
     return json_response(200, body)

@@ -121,12 +121,15 @@ def checked_page(page: Paging[T], data: Any, offset: int, page_size: int, what: 
     """The page at ``offset``, if it is one a read can go on from; else a ProtocolError
     that says what was wrong and that the read stopped there.
 
-    Refused: a limit below 1, a page at another offset than asked (a ``next`` that does
-    not move), an empty page that says more follow, and a total past MAX_PAGES pages."""
+    Refused: an answer that is not a page, a limit below 1, a page at another offset
+    than asked (a ``next`` that does not move), an empty page that says more follow,
+    and a total past MAX_PAGES pages."""
 
     def stop(why: str) -> ProtocolError:
         return ProtocolError(f"Spotify sent {why} while listing {what}; spotui stopped there.")
 
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise stop("an answer that is not a page")
     if page.limit < 1:
         raise stop(f"a page with limit {page.limit}")
     if page.offset != offset:
