@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -150,3 +152,44 @@ def test_an_export_that_fails_halfway_leaves_the_old_file_whole(tmp_path, linked
     paths.write_export(path, "new\n")
     assert old.read_text() == "new\n" and path.is_symlink() == linked
     assert old.stat().st_mode & 0o777 == 0o600
+
+
+# --- 429s -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "wait"), [("5", "5 s"), ("0", "2 s"), ("abc", "5 s"), ("3600", "1 h")]
+)
+@pytest.mark.parametrize("args", [["now"], ["pause"]])
+def test_a_quick_command_under_429s_ends_within_ten_seconds_and_says_when_to_try_again(
+    env, served, args, header, wait
+):
+    fake, _ = served
+    fake.set(rate_limit=1000, retry_after_header=header)
+    started = time.monotonic()
+    result = spotui(env, *args)
+    took = time.monotonic() - started
+    assert took < 10, f"{args} took {took:.1f} s"
+    assert result.returncode == EXIT_ERROR and result.stdout == ""
+    line = re.fullmatch(
+        r"Spotify asks to wait (.+); try again after (\d\d):(\d\d):(\d\d)\n", result.stderr
+    )
+    assert line is not None, result.stderr
+    assert line[1] == wait
+    at = datetime.now().replace(hour=int(line[2]), minute=int(line[3]), second=int(line[4]))
+    seconds = {"5 s": 5, "2 s": 2, "1 h": 3600}[wait]
+    assert abs((at - datetime.now()).total_seconds() % 86_400 - seconds) < 5
+    if header == "3600":  # the long wait is kept: the next command sends nothing at all
+        asked = sum(fake.requests.values())
+        again = spotui(env, *args)
+        assert again.returncode == EXIT_ERROR and "try again after" in again.stderr
+        assert sum(fake.requests.values()) == asked
+
+
+def test_doctor_under_429s_ends_within_ten_seconds_and_says_when_to_try_again(env, served):
+    served[0].set(rate_limit=1000, retry_after_header="5")
+    started = time.monotonic()
+    result = spotui(env, "doctor")
+    assert time.monotonic() - started < 10 and result.returncode == EXIT_ERROR
+    assert "✗ Rate limit: Spotify asks to wait 5 s; try again after" in result.stdout
+    assert "retrying" not in result.stdout + result.stderr

@@ -32,6 +32,7 @@ class Knobs:
     latency_ms: int = 0
     rate_limit: int = 0
     retry_after: float = 1.0
+    retry_after_header: str = ""  # sent as it is instead of ``retry_after`` (say "abc")
     server_errors: int = 0
     server_error_status: int = 500
     timeouts: int = 0
@@ -77,7 +78,9 @@ def injected_fault(knobs: Knobs) -> httpx.Response | None:
         return json_response(
             429,
             {"error": {"status": 429, "message": "API rate limit exceeded"}},
-            retry_after(knobs.retry_after),
+            {"Retry-After": knobs.retry_after_header}
+            if knobs.retry_after_header
+            else retry_after(knobs.retry_after),
         )
     if knobs.server_errors > 0:
         knobs.server_errors -= 1
