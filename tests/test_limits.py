@@ -21,7 +21,8 @@ from spotui import paths
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.fake.knobs import BAD_PAGES
 
-from .helpers import EXIT_ERROR, ROOT, spotui
+from .helpers import EXIT_ERROR, ROOT, spotui, until
+from .test_app import demo, fake_of, started
 
 
 def run_app(env: dict[str, str], lists: Path) -> None:
@@ -193,3 +194,17 @@ def test_doctor_under_429s_ends_within_ten_seconds_and_says_when_to_try_again(en
     assert time.monotonic() - started < 10 and result.returncode == EXIT_ERROR
     assert "✗ Rate limit: Spotify asks to wait 5 s; try again after" in result.stdout
     assert "retrying" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("kind", ["endless", "self", "negative"])
+async def test_the_library_and_playlists_tabs_end_bad_pages_with_a_line(kind):
+    app = demo(bad_pages=kind)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        for key, view in (("5", "LibraryView"), ("7", "#playlists-view")):
+            await pilot.press(key)
+            await until(pilot, lambda v=view: bool(app.screen.query(v)))
+            caption = app.screen.query_one(view).query_one(".caption")
+            await until(pilot, lambda c=caption: "spotui stopped there" in str(c.content))
+        assert fake.requests["/v1/me/tracks"] + fake.requests["/v1/me/playlists"] <= 12
