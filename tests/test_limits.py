@@ -19,10 +19,13 @@ import pytest
 
 from spotui import paths
 from spotui.fake import DEMO_CLIENT_ID
+from spotui.fake.catalog import TRACKS
 from spotui.fake.knobs import BAD_PAGES
+from spotui.screens.pages import ArtistScreen
+from spotui.widgets.table import RowsTable
 
 from .helpers import EXIT_ERROR, ROOT, spotui, until
-from .test_app import demo, fake_of, started
+from .test_app import demo, fake_of, started, title
 
 
 def run_app(env: dict[str, str], lists: Path) -> None:
@@ -208,3 +211,30 @@ async def test_the_library_and_playlists_tabs_end_bad_pages_with_a_line(kind):
             caption = app.screen.query_one(view).query_one(".caption")
             await until(pilot, lambda c=caption: "spotui stopped there" in str(c.content))
         assert fake.requests["/v1/me/tracks"] + fake.requests["/v1/me/playlists"] <= 12
+
+
+async def test_an_empty_page_ends_an_artists_albums_however_often_the_end_is_reached():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        fake.account.play({"uris": [TRACKS[10].uri]})  # an artist with 14 albums
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: title(app) == TRACKS[10].name)
+        await pilot.press("O")
+        await until(pilot, lambda: isinstance(app.screen, ArtistScreen))
+        albums = app.screen.query_one("#artist-albums RowsTable", RowsTable)
+        await until(pilot, lambda: albums.row_count == 10)
+        fake.set(bad_pages="empty", bad_pages_path="/v1/artists/")
+
+        def asked() -> int:
+            return sum(n for path, n in fake.requests.items() if path.endswith("/albums"))
+
+        before = asked()
+        albums.focus()
+        await pilot.press("end")
+        await until(pilot, lambda: asked() == before + 1)
+        for _ in range(5):
+            await pilot.press("up", "end")
+            await pilot.pause(0.05)
+        assert asked() == before + 1 and albums.row_count == 10
