@@ -81,9 +81,8 @@ def write_export(path: Path, text: str) -> None:
     to) is replaced by a temporary file beside it, renamed over it once written (mode
     0600), so a failure leaves the old file as it was. A device or a pipe is written to
     as it is."""
-    target = path.resolve() if path.is_symlink() else path
-    if target.exists() and not target.is_file():
-        with open(target, "w", encoding="utf-8") as out:
+    if path.exists() and not path.is_file():  # through any link: /dev/stdout, a fifo
+        with open(path, "w", encoding="utf-8") as out:
             out.write(text)
     else:
-        write_private(target, text)
+        write_private(path.resolve() if path.is_symlink() else path, text)
