@@ -6,11 +6,13 @@ Textual's driver does not expect that. Its writer thread dies on the first faile
 write, and the next 30 writes then block the app for ever; its SIGCONT handler
 starts application mode again on the dead terminal, with a second writer thread.
 This driver writes through a file that swallows the failure and ends the app as
-``q`` does, and does not resume on a terminal that is gone.
+``q`` does, does not resume on a terminal that is gone, and ends the app when its
+input hangs up (where Textual's input thread would read EOF over and over).
 """
 
 from __future__ import annotations
 
+import select
 import termios
 import threading
 from collections.abc import Callable
@@ -56,8 +58,27 @@ class TerminalDriver(LinuxDriver):
     def __init__(self, app: Any, **options: Any) -> None:
         super().__init__(app, **options)
         self._ended = threading.Event()
+        self._watching = False
         assert self._file is not None
         self._file = _Guarded(self._file, self.terminal_lost)  # type: ignore[assignment]
+
+    def start_application_mode(self) -> None:
+        super().start_application_mode()
+        if not self._watching:
+            self._watching = True
+            threading.Thread(target=self._watch_hang_up, name="spotui-hang-up", daemon=True).start()
+
+    def _watch_hang_up(self) -> None:
+        """Wait, without waking, for the terminal's input to hang up (POLLHUP, which
+        poll reports unasked), then end the app."""
+        poller = select.poll()
+        poller.register(self.fileno, 0)
+        try:
+            while not poller.poll():
+                pass
+        except (OSError, ValueError):  # the descriptor went away: so did the terminal
+            pass
+        self.terminal_lost()
 
     def terminal_lost(self) -> None:
         """From any thread or a signal handler: end the app as ``q`` does, once."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pty
 import select
 import signal
 import sys
+import threading
 import time
 
 import pytest
+
+from spotui.terminal import TerminalDriver
 
 from .helpers import ROOT
 
@@ -58,3 +62,27 @@ def test_closing_the_terminal_ends_the_first_run_wizard(env, tmp_path, delay):
     (tmp_path / "state" / "spotui" / "account.json").unlink()  # no Client ID: the wizard
     took = close_terminal_after(delay, {**env, "TERM": "xterm-256color"})
     assert took is not None and took < 2
+
+
+async def test_a_hang_up_on_the_input_alone_ends_the_app():
+    """No SIGHUP, nothing written: the input's hang-up (where a read gives EOF) is
+    enough."""
+    ended = asyncio.Event()
+
+    class App:
+        exit = ended.set
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTSTP, signal.SIGCONT)}
+    master, slave = pty.openpty()
+    try:
+        driver = TerminalDriver(App(), debug=False, mouse=False, size=(80, 24))
+        driver.fileno = slave
+        threading.Thread(target=driver._watch_hang_up, daemon=True).start()
+        await asyncio.sleep(0.2)
+        assert not ended.is_set()  # a terminal that is there is left alone
+        os.close(master)
+        await asyncio.wait_for(ended.wait(), 2)
+    finally:
+        os.close(slave)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
