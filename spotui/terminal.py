@@ -70,15 +70,17 @@ class TerminalDriver(LinuxDriver):
 
     def _watch_hang_up(self) -> None:
         """Wait, without waking, for the terminal's input to hang up (POLLHUP, which
-        poll reports unasked), then end the app."""
+        poll reports unasked), then end the app. Where poll cannot watch a terminal
+        (macOS answers POLLNVAL), the other ways of noticing are left to do it."""
         poller = select.poll()
         poller.register(self.fileno, 0)
         try:
-            while not poller.poll():
+            while not (events := poller.poll()):
                 pass
-        except (OSError, ValueError):  # the descriptor went away: so did the terminal
-            pass
-        self.terminal_lost()
+        except (OSError, ValueError):
+            return
+        if any(revents & select.POLLHUP for _, revents in events):
+            self.terminal_lost()
 
     def terminal_lost(self) -> None:
         """From any thread or a signal handler: end the app as ``q`` does, once."""
