@@ -22,6 +22,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.driver import Driver
 from textual.screen import Screen
 
 from spotui import keymap, paths
@@ -85,6 +86,17 @@ class SpotuiApp(App):
     def services(self) -> Services:
         assert self._services is not None, "the services are built after the first frame"
         return self._services
+
+    def get_driver_class(self) -> type[Driver]:
+        """On Linux and macOS, a driver that ends the app when the terminal goes away."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from spotui.terminal import TerminalDriver
+
+            return TerminalDriver
+        return driver
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands, plus every player action on the main screen."""

@@ -48,7 +48,7 @@ def default_log_file() -> Path:
 def start_logging(path: Path | None) -> Path:
     """Log spotui's debug messages to ``path`` (mode 0600), or to the platform log folder."""
     path = path or default_log_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    paths.private_folder(path.parent)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.close(descriptor)
     handler = logging.FileHandler(path, encoding="utf-8")

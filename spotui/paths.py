@@ -54,9 +54,24 @@ def kept_by_spotui(path: Path) -> bool:
     return any(target.is_relative_to(folder.expanduser().resolve()) for folder in folders)
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` and each missing folder above it, open to the user alone (0700)
+    whatever the umask. A folder that already exists is left as it is."""
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:  # another spotui made it meanwhile
+            continue
+        os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
+
+
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` atomically, readable by the user alone (mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -66,3 +81,15 @@ def write_private(path: Path, text: str) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_export(path: Path, text: str) -> None:
+    """An export, written whole or not at all: a regular file (or the one a link points
+    to) is replaced by a temporary file beside it, renamed over it once written (mode
+    0600), so a failure leaves the old file as it was. A device or a pipe is written to
+    as it is."""
+    if path.exists() and not path.is_file():  # through any link: /dev/stdout, a fifo
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        write_private(path.resolve() if path.is_symlink() else path, text)

@@ -25,7 +25,7 @@ from .test_app import demo, fake_of, screen_text, started
 ALLOWLIST = "User not registered in the Developer Dashboard"
 WAY_OUT = "add your account under User Management in your app's dashboard"
 QUOTA = re.compile(
-    r"^Spotify's request quota for your app is used up; spotui will try again at (\d\d:\d\d)\n$"
+    r"^Spotify's request quota for your app is used up; try again after (\d\d:\d\d):\d\d\n$"
 )
 
 

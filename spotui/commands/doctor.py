@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 from spotui.commands import EXIT_ERROR, EXIT_OK
 from spotui.commands.output import to_json
+from spotui.commands.table import QUICK
 from spotui.core.services import Services
 from spotui.spotify.auth import SCOPES
 from spotui.spotify.client import SpotifyClient
@@ -131,7 +132,7 @@ async def _account_checks(spotify: SpotifyClient) -> list[Check]:
 async def diagnose(services: Services, port: int | None) -> list[Check]:
     """Every check, in order; a failure stops only the checks that depend on it."""
     checks: list[Check] = []
-    spotify = services.connect()
+    spotify = services.connect(**QUICK)
     if spotify is None:
         checks.append(
             Check(
@@ -152,7 +153,7 @@ async def diagnose(services: Services, port: int | None) -> list[Check]:
                 raise RateLimited(spotify.rate_limited_for, quota=spotify.quota_used_up)
             checks.extend(await _account_checks(spotify))
         except RateLimited as exc:
-            checks.append(Check("Rate limit", False, exc.message))
+            checks.append(Check("Rate limit", False, exc.try_again))
             return checks
         except AuthError as exc:
             checks.append(Check("Refresh", False, exc.message, "run `spotui auth` again"))

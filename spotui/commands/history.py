@@ -17,7 +17,7 @@ from typing import Any
 
 from spotui import paths
 from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
-from spotui.commands.lists import _checked_output, _write_export
+from spotui.commands.lists import _checked_output
 from spotui.commands.output import to_json
 from spotui.commands.table import Failure, out, with_client
 from spotui.core.services import Services
@@ -327,7 +327,7 @@ def _export(archive: Archive, args: argparse.Namespace, _services: Services) -> 
         sys.stdout.flush()
         return EXIT_OK
     try:
-        _write_export(target, buffer.getvalue())
+        paths.write_export(target, buffer.getvalue())
     except OSError as exc:
         raise Failure(f"Cannot write {target}: {exc.strerror or type(exc).__name__}.") from None
     print(f"Wrote {len(records):,} plays to {target}", file=sys.stderr)

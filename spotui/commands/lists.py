@@ -125,16 +125,6 @@ def _checked_output(path: Path) -> Path | None:
     return path
 
 
-def _write_export(path: Path, text: str) -> None:
-    """A regular file is replaced whole (mode 0600); a device, pipe or link is written to
-    as it is, never replaced."""
-    if path.exists() and (path.is_symlink() or not path.is_file()):
-        with open(path, "w", encoding="utf-8") as out:
-            out.write(text)
-    else:
-        paths.write_private(path, text)
-
-
 @command(
     "library",
     "export your saved tracks",
@@ -169,7 +159,7 @@ async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
             buffer.write(f"{row['title']} — {', '.join(row['artists'])}\n")
     if target is not None:
         try:
-            _write_export(target, buffer.getvalue())
+            paths.write_export(target, buffer.getvalue())
         except OSError as exc:
             raise Failure(f"Cannot write {target}: {exc.strerror or type(exc).__name__}.") from None
         print(f"Wrote {len(rows):,} saved tracks to {target}", file=sys.stderr)

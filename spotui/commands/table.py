@@ -15,12 +15,13 @@ from typing import Any
 from spotui.commands import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT
 from spotui.core.services import Services
 from spotui.spotify.client import SpotifyClient
-from spotui.spotify.errors import AuthError, NoActiveDevice, SpotifyError
+from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
 
 SIGN_IN_HINT = "Run `spotui auth` to sign in."
 # One-shot commands give up within about ten seconds when Spotify does not answer
-# (a status bar must not hang); a patient command (the library export) retries as usual.
-QUICK = {"timeout": 4.0, "retries": 1}
+# (a status bar must not hang): one retry, and under a 429 one short wait at most, then
+# they say when to try again. A patient command (the library export) retries as usual.
+QUICK = {"timeout": 4.0, "retries": 1, "max_wait": 3.0, "rate_limit_retries": 1}
 
 Run = Callable[[SpotifyClient, argparse.Namespace], Awaitable[int]]
 
@@ -117,6 +118,9 @@ async def with_client(
     except NoActiveDevice as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_NOTHING_PLAYING
+    except RateLimited as exc:
+        print(exc.try_again, file=sys.stderr)
+        return EXIT_ERROR
     except SpotifyError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_ERROR

@@ -15,7 +15,6 @@ from spotui.spotify.errors import Forbidden
 from spotui.spotify.models import Album, Artist, Item, Paging, Playlist, SearchResults, Track
 
 SEARCH_PAUSE_S = 0.3  # typing: ask once the user pauses this long
-PLAYLIST_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +113,9 @@ class Browse:
         if playlist.id is None:
             return PlaylistPage(playlist, hidden=True)
         items: list[Item] = []
-        offset = 0
         try:
-            while True:
-                page = await self.spotify.playlist_items(
-                    playlist.id, limit=PLAYLIST_PAGE, offset=offset
-                )
+            async for page in self.spotify.all_playlist_items(playlist.id):
                 items.extend(page.items)
-                offset += page.limit or PLAYLIST_PAGE
-                if page.next is None or offset >= page.total:
-                    return PlaylistPage(playlist, tuple(items))
         except Forbidden:
             return PlaylistPage(playlist, hidden=True)
+        return PlaylistPage(playlist, tuple(items))

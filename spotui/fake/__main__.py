@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
         flag = "--" + knob.name.replace("_", "-")
         if knob.type in ("bool", bool):
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+        elif knob.type in ("str", str):
+            parser.add_argument(flag, default=None, metavar="TEXT")
         else:
             kind = float if knob.type in ("float", float) else int
             parser.add_argument(flag, type=kind, default=None, metavar=kind.__name__.upper())

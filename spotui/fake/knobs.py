@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -30,6 +32,7 @@ class Knobs:
     latency_ms: int = 0
     rate_limit: int = 0
     retry_after: float = 1.0
+    retry_after_header: str = ""  # sent as it is instead of ``retry_after`` (say "abc")
     server_errors: int = 0
     server_error_status: int = 500
     timeouts: int = 0
@@ -53,6 +56,13 @@ class Knobs:
     quota_exceeded: bool = False  # every /v1 call answers 429 QUOTA_EXCEEDED
     quota_retry_after: float = 7200.0
     plain_text_errors: bool = False  # error bodies in plain text, not JSON
+    # Paged answers that make no sense (one of BAD_PAGES), on paths that start with
+    # ``bad_pages_path`` (every paged answer when empty).
+    bad_pages: str = ""
+    bad_pages_path: str = ""
+
+
+BAD_PAGES = ("endless", "self", "repeat", "negative", "empty", "not_a_page")
 
 
 def injected_fault(knobs: Knobs) -> httpx.Response | None:
@@ -68,7 +78,9 @@ def injected_fault(knobs: Knobs) -> httpx.Response | None:
         return json_response(
             429,
             {"error": {"status": 429, "message": "API rate limit exceeded"}},
-            retry_after(knobs.retry_after),
+            {"Retry-After": knobs.retry_after_header}
+            if knobs.retry_after_header
+            else retry_after(knobs.retry_after),
         )
     if knobs.server_errors > 0:
         knobs.server_errors -= 1
@@ -109,3 +121,43 @@ def truncated(knobs: Knobs, response: httpx.Response) -> httpx.Response:
             response.status_code, content=cut, headers={"Content-Type": "application/json"}
         )
     return response
+
+
+def bad_page(knobs: Knobs, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    """A paged answer made wrong as ``bad_pages`` says:
+
+    - ``endless``: a billion items, and always a ``next``;
+    - ``self``: the first page, whatever offset was asked, with a ``next`` to the second;
+    - ``repeat``: the same ``next`` on every page, and more items than there are;
+    - ``negative``: ``"limit": -50, "next": "x"``, as an adversarial run sent;
+    - ``empty``: no items, and a ``next`` and a total that say more follow;
+    - ``not_a_page``: a 200 whose body is no paging object at all.
+    """
+    if (
+        knobs.bad_pages not in BAD_PAGES
+        or response.status_code != 200
+        or not request.url.path.startswith(knobs.bad_pages_path)
+    ):
+        return response
+    try:
+        body: Any = json.loads(response.content)
+    except ValueError:
+        return response
+    if not (isinstance(body, dict) and isinstance(body.get("items"), list) and "next" in body):
+        return response
+    base = str(request.url.copy_with(query=None))
+    offset, limit = body.get("offset", 0), body.get("limit", 50)
+    match knobs.bad_pages:
+        case "endless":
+            body.update(total=10**9, next=f"{base}?offset={offset + limit}&limit={limit}")
+        case "self":
+            body.update(offset=0, total=10 * limit, next=f"{base}?offset={limit}&limit={limit}")
+        case "repeat":
+            body.update(total=body.get("total", 0) + 10 * limit, next=f"{base}?offset=x")
+        case "negative":
+            body.update(limit=-50, next="x")
+        case "empty":
+            body.update(items=[], total=10 * limit, next=f"{base}?offset={offset + limit}")
+        case "not_a_page":
+            body = {"message": "not a page"}
+    return json_response(200, body)

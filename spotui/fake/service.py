@@ -29,6 +29,7 @@ from spotui.fake.knobs import (
     FakeDisconnect,
     FakeTimeout,
     Knobs,
+    bad_page,
     development_mode_refusal,
     injected_fault,
     truncated,
@@ -152,7 +153,7 @@ class FakeSpotify:
                 response = text(exc.status, exc.message)
             else:
                 response = json_response(exc.status, exc.body())
-        return truncated(self.knobs, response)
+        return truncated(self.knobs, bad_page(self.knobs, request, response))
 
     @staticmethod
     def _cover(path: str) -> httpx.Response:

@@ -28,6 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from spotui import paths
 from spotui.text import clean
 
 SCHEMA_VERSION = 2
@@ -391,7 +392,7 @@ class Archive:
     def _open_file(self) -> sqlite3.Connection:
         assert self.path is not None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            paths.private_folder(self.path.parent)
             # Created private before SQLite sees it; its -wal and -shm files follow its mode.
             os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             os.chmod(self.path, 0o600)

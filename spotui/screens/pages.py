@@ -181,7 +181,7 @@ class ArtistScreen(PageScreen):
         table = section.table
         rows = lists.album_rows(found, 1 if fresh else table.row_count + 1)
         (table.replace_rows if fresh else table.add_rows)(rows, found)
-        table.more = table.row_count < total
+        table.more = bool(found) and table.row_count < total  # an empty page ends it
         section.caption(f"Albums and singles · {table.row_count} of {total} · o opens one")
 
     def _tracks(self, found: tuple[Track, ...], total: int, *, fresh: bool = False) -> None:
@@ -189,7 +189,7 @@ class ArtistScreen(PageScreen):
         table = section.table
         rows = lists.track_rows(found, 1 if fresh else table.row_count + 1)
         (table.replace_rows if fresh else table.add_rows)(rows, [Entry.of(t) for t in found])
-        table.more = table.row_count < total
+        table.more = bool(found) and table.row_count < total
         section.caption(f"Tracks (a search for {self.artist.name}) · {table.row_count} of {total}")
 
     @on(RowsTable.WantsMore)

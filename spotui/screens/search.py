@@ -128,7 +128,7 @@ class SearchScreen(PageScreen):
         table = section.table
         start = 1 if fresh else table.row_count + 1
         (table.replace_rows if fresh else table.add_rows)(rows(start), items)
-        table.more = table.row_count < page.total
+        table.more = bool(items) and table.row_count < page.total  # an empty page ends it
         section.caption(f"{TITLES[kind]} · {table.row_count} of {page.total:,}")
 
     @on(RowsTable.WantsMore)

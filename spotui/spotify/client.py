@@ -66,6 +66,7 @@ DEFAULT_RETRY_AFTER_S: Final = 5.0
 MAX_BACKOFF_S: Final = 64.0
 MAX_WAIT_S: Final = 3 * 3600.0
 REMEMBER_WAIT_S: Final = 60.0  # a wait this long is kept for the next spotui process too
+MAX_PAGES: Final = 10_000  # the most pages one read follows
 
 # What each endpoint is for, so that a 403 can say which feature is unavailable.
 FEATURES: Final = (
@@ -108,6 +109,36 @@ NOT_MODIFIED: Final = NotModified()
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _raw_count(data: Any) -> int:
+    """How many entries a page's JSON holds, before the ones spotui cannot use are dropped."""
+    items = data.get("items") if isinstance(data, dict) else None
+    return len(items) if isinstance(items, list) else 0
+
+
+def checked_page(page: Paging[T], data: Any, offset: int, page_size: int, what: str) -> Paging[T]:
+    """The page at ``offset``, if it is one a read can go on from; else a ProtocolError
+    that says what was wrong and that the read stopped there.
+
+    Refused: an answer that is not a page, a limit below 1, a page at another offset
+    than asked (a ``next`` that does not move), an empty page that says more follow,
+    and a total past MAX_PAGES pages."""
+
+    def stop(why: str) -> ProtocolError:
+        return ProtocolError(f"Spotify sent {why} while listing {what}; spotui stopped there.")
+
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise stop("an answer that is not a page")
+    if page.limit < 1:
+        raise stop(f"a page with limit {page.limit}")
+    if page.offset != offset:
+        raise stop(f"the page at {page.offset} when asked for the one at {offset}")
+    if _raw_count(data) == 0 and page.next is not None and page.total > offset:
+        raise stop("an empty page that says more follow")
+    if page.total > MAX_PAGES * page_size:
+        raise stop(f"a total of {page.total:,}: more than {MAX_PAGES:,} pages")
+    return page
 
 
 def _header_seconds(value: str | None, now: float) -> float:
@@ -378,6 +409,37 @@ class SpotifyClient:
             return NOT_MODIFIED
         return self._json(response), response.headers.get("ETag")
 
+    async def pages(
+        self,
+        path: str,
+        parse: Callable[[Any], T | None],
+        what: str,
+        *,
+        page_size: int = 50,
+        **params: Any,
+    ) -> AsyncIterator[Paging[T]]:
+        """Every page of an offset-paged list, one after another, each checked by
+        :func:`checked_page`; a ``next`` seen before, or more than MAX_PAGES pages, also
+        ends the read with a ProtocolError."""
+        offset = 0
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            data = await self._get(path, **params, limit=page_size, offset=offset)
+            page = checked_page(Paging.from_json(data, parse), data, offset, page_size, what)
+            yield page
+            offset += min(page.limit, page_size)
+            if page.next is None or offset >= page.total or _raw_count(data) == 0:
+                return
+            if page.next in seen:
+                raise ProtocolError(
+                    f"Spotify sent a page that points back to an earlier one while listing "
+                    f"{what}; spotui stopped there."
+                )
+            seen.add(page.next)
+        raise ProtocolError(
+            f"Spotify sent more than {MAX_PAGES:,} pages of {what}; spotui stopped there."
+        )
+
     # --- the player ---------------------------------------------------------------
 
     async def playback(self) -> Playback | None:
@@ -527,8 +589,15 @@ class SpotifyClient:
         """Every saved track, page by page: the first page first, then the rest
         fetched by ``concurrency`` workers and yielded as they arrive (each page
         knows its ``offset``). At most ``concurrency`` pages wait at a time, so
-        a library of any size is never held in memory here."""
-        first = await self.saved_tracks(limit=page_size)
+        a library of any size is never held in memory here. Each page is checked
+        as :func:`checked_page` says, so a read that makes no sense stops."""
+
+        async def page_at(offset: int) -> Paging[SavedTrack]:
+            data = await self._get("/me/tracks", limit=page_size, offset=offset)
+            page = Paging.from_json(data, SavedTrack.from_json)
+            return checked_page(page, data, offset, page_size, "your saved tracks")
+
+        first = await page_at(0)
         yield first
         offsets = iter(range(page_size, first.total, page_size))
         ready: asyncio.Queue[Paging[SavedTrack] | BaseException] = asyncio.Queue(
@@ -538,7 +607,7 @@ class SpotifyClient:
         async def worker() -> None:
             for offset in offsets:  # shared: each offset goes to one worker
                 try:
-                    page = await self.saved_tracks(limit=page_size, offset=offset)
+                    page = await page_at(offset)
                 except Exception as exc:  # handed to the reader, who raises it
                     await ready.put(exc)
                     return
@@ -647,15 +716,9 @@ class SpotifyClient:
     async def my_playlists(self) -> tuple[Playlist, ...]:
         """Every playlist in the user's library: owned, collaborative and followed."""
         found: list[Playlist] = []
-        offset = 0
-        while True:
-            page = Paging.from_json(
-                await self._get("/me/playlists", limit=50, offset=offset), Playlist.from_json
-            )
+        async for page in self.pages("/me/playlists", Playlist.from_json, "your playlists"):
             found.extend(page.items)
-            offset += page.limit or 50
-            if page.next is None or offset >= page.total:
-                return tuple(found)
+        return tuple(found)
 
     async def playlist_items(
         self, playlist_id: str, *, limit: int = 50, offset: int = 0
@@ -664,6 +727,12 @@ class SpotifyClient:
         (``Forbidden``) for a playlist the user neither owns nor collaborates on."""
         data = await self._get(f"/playlists/{playlist_id}/items", limit=limit, offset=offset)
         return Paging.from_json(data, parse_playlist_entry)
+
+    def all_playlist_items(self, playlist_id: str) -> AsyncIterator[Paging[Item]]:
+        """Every page of a playlist's items (``Forbidden`` as for :meth:`playlist_items`)."""
+        return self.pages(
+            f"/playlists/{playlist_id}/items", parse_playlist_entry, "a playlist's items"
+        )
 
     async def add_to_playlist(self, playlist_id: str, uris: Sequence[str]) -> None:
         """Add tracks or episodes at the end of a playlist you own or collaborate on."""

@@ -6,6 +6,7 @@ token, a code or a client secret: only what Spotify said and what to do.
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -135,6 +136,17 @@ class RateLimited(SpotifyError):
         super().__init__(message, status=429, reason="QUOTA_EXCEEDED" if quota else None)
         self.retry_after = retry_after
         self.quota = quota
+        self.until = until  # wall-clock time the wait ends
+
+    @property
+    def try_again(self) -> str:
+        """The sentence for a command that ends rather than waits: when to try again."""
+        at = time.strftime("%H:%M:%S", time.localtime(self.until))
+        if self.quota:
+            return f"Spotify's request quota for your app is used up; try again after {at}"
+        return (
+            f"Spotify asks to wait {wait_text(math.ceil(self.retry_after))}; try again after {at}"
+        )
 
 
 class ServerError(SpotifyError):
