@@ -445,7 +445,8 @@ class Archive:
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # Ctrl-C can land before BEGIN or after COMMIT
+                connection.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
