@@ -253,7 +253,7 @@ async def test_plus_adds_the_highlighted_track_to_a_playlist_picked_by_typing():
         await pilot.press("down", "plus")
         await until(pilot, lambda: isinstance(app.screen, PlaylistPicker))
         options = app.screen.query_one(OptionList)
-        await until(pilot, lambda: options.option_count == 3)  # yours and the collaborative
+        await until(pilot, lambda: options.option_count == 4)  # yours and the collaborative
         await pilot.press(*"road", "enter")
         road = next(p for p in fake.account.playlists if p.name == "Road Trip 2026")
         uri = table.items[1].uri
