@@ -3,11 +3,18 @@ playlists and the queue, in the 2026 posture."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from spotui.fake.catalog import ARTISTS, TRACKS
-from spotui.fake.discography import DISCOGRAPHY
+from spotui.fake.discography import ALBUMS, BOX_SET, DISCOGRAPHY
 from spotui.spotify.errors import Forbidden, PremiumRequired, SpotifyError
+from spotui.spotify.models import Episode, parse_playlist_entry
+
+DATA = Path(__file__).parent / "data"
 
 
 async def test_search_sections_filters_and_the_ten_cap(client):
@@ -54,6 +61,7 @@ async def test_playlists_you_own_show_items_followed_ones_answer_403(client):
         "Friday Night (with Sam)": True,  # collaborative
         "Deep Focus": False,
         "Today's Top Hits": False,
+        "Sunday Papers": True,  # collaborative, by a listener with no display name
     }
     road = next(p for p in playlists if p.name == "Road Trip 2026")
     items = await client.playlist_items(road.id or "")
@@ -98,3 +106,45 @@ async def test_the_album_of_a_made_up_library_track_opens_and_plays(client, fake
     assert album.name == saved.album.name and saved.uri in [t.uri for t in tracks]
     await client.play(context_uri=album.uri, offset=saved.uri)
     assert fake.account.player.uri == saved.uri
+
+
+async def test_the_fakes_box_set_is_paged_past_its_first_50_tracks(client, fake):
+    box = next(a for a in ALBUMS.values() if a.name == BOX_SET)
+    before = dict(fake.requests)
+    album, tracks = await client.album(box.id)
+    assert album.total_tracks == len(tracks) == 60
+    assert [t.uri for t in tracks] == [t.uri for t in box.tracks]
+    asked = {path: n - before.get(path, 0) for path, n in fake.requests.items()}
+    assert asked[f"/v1/albums/{box.id}"] == 1 and asked[f"/v1/albums/{box.id}/tracks"] == 1
+
+
+def _keys(value: Any) -> Any:
+    """The shape of a JSON value: its keys, all the way down (a list: its first item)."""
+    if isinstance(value, dict):
+        return {key: _keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_keys(value[0])] if value else []
+    return None
+
+
+async def test_the_fake_sends_an_episode_in_a_playlist_in_both_shapes(client, fake):
+    papers = next(p for p in fake.account.playlists if p.name == "Sunday Papers")
+    items = await client.playlist_items(papers.id)  # asks with additional_types=episode
+    episode = items.items[1]
+    assert isinstance(episode, Episode) and episode.show and episode.show.name == "The Command Line"
+    bare = await client._get(f"/playlists/{papers.id}/items")  # as an older client asks
+    shaped = bare["items"][1]["item"]
+    recorded = json.loads((DATA / "playlist_items_episode_as_track.json").read_text())
+    assert _keys(shaped) == _keys(recorded["items"][0]["track"])
+    again = parse_playlist_entry(bare["items"][1])
+    assert isinstance(again, Episode) and again.show and again.show.name == "The Command Line"
+
+
+async def test_the_fake_has_an_owner_without_a_display_name(client, fake):
+    playlists = {p.name: p for p in await client.my_playlists()}
+    papers = playlists["Sunday Papers"]
+    assert papers.owner_name is None and papers.owner == "w7r2kq1xnameless"
+    bare = await client._get("/me/playlists", limit=50)
+    owner = next(p["owner"] for p in bare["items"] if p["name"] == "Sunday Papers")
+    recorded = json.loads((DATA / "search_owner_without_name.json").read_text())
+    assert owner.keys() == recorded["playlists"]["items"][0]["owner"].keys()

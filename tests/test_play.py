@@ -9,6 +9,7 @@ from textual.widgets import OptionList, TabbedContent
 
 from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.fake.catalog import TRACKS
+from spotui.fake.discography import ALBUMS, BOX_SET
 from spotui.screens.confirm import Confirm
 from spotui.screens.devices import DevicePicker
 from spotui.screens.pages import AlbumScreen, ArtistScreen, PlaylistScreen
@@ -193,6 +194,33 @@ async def test_an_album_plays_from_the_chosen_track_and_escape_goes_back():
         assert app.screen is search and app.focused is albums
 
 
+async def test_a_60_track_album_scrolls_to_track_55_and_plays_it_in_the_album():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        box = next(a for a in ALBUMS.values() if a.name == BOX_SET)
+        await pilot.press("slash", *"Tango Completo")
+        albums = app.screen.query_one("#found-album RowsTable", RowsTable)
+        await until(pilot, lambda: albums.row_count == 1)
+        assert albums.rows[0][5] == "60"  # as listed: the album's own count
+        albums.focus()
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
+        tracks = app.screen.query_one(RowsTable)
+        await until(pilot, lambda: tracks.row_count == 60)
+        assert "60 tracks" in str(app.screen.query_one(".caption").content)
+        await pilot.press("pagedown")
+        while tracks.cursor_row != 54:
+            await pilot.press("down" if tracks.cursor_row < 54 else "up")
+        assert tracks.rows[54][0] == "55" and tracks.items[54].uri == box.tracks[54].uri
+        await pilot.press("enter")
+        await until(pilot, lambda: fake.account.player.uri == box.tracks[54].uri)
+        assert fake.account.player.context_uri == box.uri
+        await pilot.press("n")  # on within the album
+        await until(pilot, lambda: fake.account.player.uri == box.tracks[55].uri)
+
+
 async def test_an_artist_page_from_the_playing_track_pages_its_albums():
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -253,7 +281,7 @@ async def test_plus_adds_the_highlighted_track_to_a_playlist_picked_by_typing():
         await pilot.press("down", "plus")
         await until(pilot, lambda: isinstance(app.screen, PlaylistPicker))
         options = app.screen.query_one(OptionList)
-        await until(pilot, lambda: options.option_count == 3)  # yours and the collaborative
+        await until(pilot, lambda: options.option_count == 4)  # yours and the collaborative
         await pilot.press(*"road", "enter")
         road = next(p for p in fake.account.playlists if p.name == "Road Trip 2026")
         uri = table.items[1].uri

@@ -13,9 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
+from spotui.cli import build_parser
+from spotui.commands.headless import COMMANDS
 from spotui.commands.output import human_line, now_json
+from spotui.fake import DEMO_CLIENT_ID
 from spotui.fake.posture import without_deprecated
-from spotui.spotify.client import _error_from
+from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient
+from spotui.spotify.client import ALBUM_TRACKS_MAX, _error_from
 from spotui.spotify.errors import (
     AuthExpired,
     Forbidden,
@@ -30,11 +34,15 @@ from spotui.spotify.models import (
     Playback,
     PlayHistory,
     SavedTrack,
+    SearchResults,
     Track,
     User,
     parse_devices,
+    parse_playlist_entry,
 )
 from spotui.widgets.lists import top_artist_table, top_track_table
+
+from .conftest import signed_in_store
 
 DATA = Path(__file__).parent / "data"
 
@@ -191,3 +199,185 @@ def test_error_bodies_become_plain_words():
     assert isinstance(allowlist, NotAllowlisted)
     assert "User not registered in the Developer Dashboard" in allowlist.message
     assert "User Management" in allowlist.message
+
+
+# --- issue 27: episodes in playlists, albums past one page, owners without names -------
+
+
+def _replay(answers: dict[str, Any], asked: list[httpx.URL]) -> httpx.MockTransport:
+    """Answers each path from ``answers`` (a body, or a function of the request)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url)
+        found = answers.get(request.url.path.removeprefix("/v1"))
+        if found is None:
+            return httpx.Response(404, json={"error": {"status": 404, "message": "Not found"}})
+        return httpx.Response(200, json=found(request) if callable(found) else found)
+
+    return httpx.MockTransport(answer)
+
+
+@pytest.fixture
+def replay(fake, clock):
+    """A client whose every request is answered from recorded bodies, and what it asked."""
+    asked: list[httpx.URL] = []
+
+    def make(answers: dict[str, Any]) -> SpotifyClient:
+        session = Session(
+            ClientCredentials(DEMO_CLIENT_ID),
+            signed_in_store(fake, clock),
+            endpoints=Endpoints(),
+            clock=clock,
+        )
+        return SpotifyClient(
+            session, transport=_replay(answers, asked), sleep=clock.sleep, clock=clock
+        )
+
+    return make, asked
+
+
+async def _cli(client: SpotifyClient, capsys, *words: str) -> str:
+    """A headless command run on ``client``, as `spotui WORDS` parses it; its stdout."""
+    args = build_parser().parse_args(list(words))
+    assert await COMMANDS[args.command].run(client, args) == 0
+    return capsys.readouterr().out
+
+
+EPISODE_PLAYLIST = "4MAcblnU4nwtIZ267YI24a"  # the playlist of rspotify #525
+
+
+def _episode_answers() -> dict[str, Any]:
+    # /me/playlists is not part of the recording: one entry naming its playlist, so
+    # that `spotui playlist ID` finds it; the items are the recorded body itself.
+    mine = {"items": [{"id": EPISODE_PLAYLIST, "name": "recorded", "type": "playlist"}]}
+    return {
+        "/me/playlists": {**mine, "limit": 50, "offset": 0, "next": None, "total": 1},
+        f"/playlists/{EPISODE_PLAYLIST}/items": body("playlist_items_episode_as_track.json"),
+    }
+
+
+def test_an_episode_shaped_as_a_track_keeps_its_show():
+    page = Paging.from_json(body("playlist_items_episode_as_track.json"), parse_playlist_entry)
+    (episode,) = page.items
+    assert isinstance(episode, Episode) and episode.uri == "spotify:episode:4IBGQd8aV4j6WGqGOjdJmE"
+    assert episode.name == "ITS BEGINNING TO LOOK A LOT LIKE CHRISTMAS (Mac Demarco)"
+    assert episode.show is not None and episode.show.name == "REALPODCASTNOTMUSIC123"
+    assert episode.show.uri == "spotify:show:4C53FwIBO9tEhJ0dkMN3GN"
+    assert episode.duration_ms == 119257 and episode.images[0].width == 64
+
+
+async def test_a_playlist_with_an_episode_through_the_client_and_the_cli(replay, capsys):
+    make, asked = replay
+    async with make(_episode_answers()) as client:
+        items = await client.playlist_items(EPISODE_PLAYLIST)
+        assert asked[-1].params["additional_types"] == "episode"
+        assert isinstance(items.items[0], Episode) and items.items[0].show
+        data = json.loads(await _cli(client, capsys, "playlist", EPISODE_PLAYLIST, "--json"))
+        assert data["items"] == [
+            {
+                "title": "ITS BEGINNING TO LOOK A LOT LIKE CHRISTMAS (Mac Demarco)",
+                "show": "REALPODCASTNOTMUSIC123",
+                "uri": "spotify:episode:4IBGQd8aV4j6WGqGOjdJmE",
+            }
+        ]
+        text = await _cli(client, capsys, "playlist", EPISODE_PLAYLIST)
+        assert text.splitlines()[1] == (
+            "   1. ITS BEGINNING TO LOOK A LOT LIKE CHRISTMAS (Mac Demarco) — "
+            "REALPODCASTNOTMUSIC123"
+        )
+        assert "Podcast" not in text
+
+
+ALBUM = "0sNOF9WDwhWunNAHPD3Baj"  # zmb3/spotify's recorded album (13 tracks)
+
+
+async def test_an_album_in_one_page_costs_one_request(replay):
+    make, asked = replay
+    async with make({f"/albums/{ALBUM}": body("album.json")}) as client:
+        album, tracks = await client.album(ALBUM)
+    assert album.name == "She's So Unusual" and len(tracks) == 13
+    assert [url.path for url in asked] == [f"/v1/albums/{ALBUM}"]
+
+
+async def test_an_album_past_its_first_page_is_paged_to_its_end(replay):
+    """The album as published, its embedded page the one published for ``limit=1``
+    (whose ``next`` points on): the client asks for the rest, and gets the album's
+    other 12 published tracks."""
+    published = body("album.json")
+    rest = published["tracks"]["items"][1:]
+
+    def tracks(request: httpx.Request) -> dict[str, Any]:
+        offset = int(request.url.params["offset"])
+        return {"items": rest[offset - 1 :], "offset": offset, "next": None, "total": 13}
+
+    make, asked = replay
+    answers = {
+        f"/albums/{ALBUM}": {**published, "tracks": body("album_tracks_page.json")},
+        f"/albums/{ALBUM}/tracks": tracks,
+    }
+    async with make(answers) as client:
+        album, found = await client.album(ALBUM)
+    assert [t.name for t in found] == [t["name"] for t in published["tracks"]["items"]]
+    assert all(track.album == album for track in found)
+    assert [url.params.get("offset") for url in asked] == [None, "1"]
+
+
+@pytest.mark.parametrize("data", both("search_owner_without_name.json"))
+def test_an_owner_without_a_display_name_is_named_by_id(data):
+    results = SearchResults.from_json(data)
+    assert results.playlists is not None
+    owners = [(p.owner_name, p.owner) for p in results.playlists.items]
+    assert owners == [(None, "myplay.com"), (None, "128899670")]
+
+
+async def test_search_text_names_an_owner_by_id(replay, capsys):
+    make, _ = replay
+    async with make({"/search": body("search_owner_without_name.json")}) as client:
+        text = await _cli(client, capsys, "search", "holiday", "--type", "playlist")
+        assert "(by ?)" not in text
+        frozen = next(line for line in text.splitlines() if "Frozen Soundtrack" in line)
+        assert frozen.startswith("  Frozen Soundtrack + Disney Holiday Favorites (by 128899670)")
+        data = json.loads(await _cli(client, capsys, "search", "holiday", "--json"))
+        assert [p["owner"] for p in data["playlists"]] == ["myplay.com", "128899670"]
+
+
+def _paged_album(tracks: Any) -> dict[str, Any]:
+    """The published album with the published ``limit=1`` page embedded (``next`` on),
+    and ``tracks`` answering the rest."""
+    return {
+        f"/albums/{ALBUM}": {**body("album.json"), "tracks": body("album_tracks_page.json")},
+        f"/albums/{ALBUM}/tracks": tracks,
+    }
+
+
+async def test_album_paging_stops_at_a_next_that_does_not_move(replay):
+    make, asked = replay
+    stuck = body("album_tracks_page.json")  # answers offset 0 and the same next, always
+    async with make(_paged_album(stuck)) as client:
+        _, tracks = await client.album(ALBUM)
+    assert len(tracks) == 1 and len(asked) == 2
+
+
+async def test_album_paging_stops_at_an_empty_page(replay):
+    def empty(request: httpx.Request) -> dict[str, Any]:
+        offset = int(request.url.params["offset"])
+        return {"items": [], "offset": offset, "next": f"{request.url}&more", "total": 13}
+
+    make, asked = replay
+    async with make(_paged_album(empty)) as client:
+        _, tracks = await client.album(ALBUM)
+    assert len(tracks) == 1 and len(asked) == 2
+
+
+async def test_album_paging_stops_at_its_cap(replay):
+    track = body("album_tracks_page.json")["items"][0]
+
+    def endless(request: httpx.Request) -> dict[str, Any]:
+        offset = int(request.url.params["offset"])
+        more = f"https://api.spotify.com/v1/albums/{ALBUM}/tracks?offset={offset + 50}"
+        return {"items": [track] * 50, "limit": 50, "offset": offset, "next": more}
+
+    make, asked = replay
+    async with make(_paged_album(endless)) as client:
+        _, tracks = await client.album(ALBUM)
+    assert len(tracks) == ALBUM_TRACKS_MAX and len(asked) == 21  # the album, 20 pages

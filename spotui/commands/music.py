@@ -164,7 +164,7 @@ async def search(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         ("Tracks", results.tracks, lambda t: f"{t.name} — {t.artist_names}"),
         ("Artists", results.artists, lambda a: a.name),
         ("Albums", results.albums, lambda a: f"{a.name} — {a.artist_names} {a.year}".rstrip()),
-        ("Playlists", results.playlists, lambda p: f"{p.name} (by {p.owner_name or '?'})"),
+        ("Playlists", results.playlists, lambda p: f"{p.name} (by {p.owner or '?'})"),
     )
     for title, page, line in sections:
         if page is None:

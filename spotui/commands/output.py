@@ -223,7 +223,7 @@ def playlist_json(playlist: Playlist) -> dict[str, Any]:
         "name": playlist.name,
         "id": playlist.id,
         "uri": playlist.uri,
-        "owner": playlist.owner_name or playlist.owner_id,
+        "owner": playlist.owner,
         "collaborative": playlist.collaborative,
         "items": playlist.total,
         "url": playlist.url,

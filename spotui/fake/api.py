@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import httpx
 
 from spotui.fake.account import FakeAccount, FakeApiError, iso
-from spotui.fake.catalog import ALL_ARTISTS
+from spotui.fake.catalog import ALL_ARTISTS, EPISODE_URI, episode_as_track
 from spotui.fake.discography import ALBUMS_PAGE_MAX, DISCOGRAPHY, FakeAlbum, FakePlaylist
 from spotui.fake.knobs import Knobs
 from spotui.fake.posture import without_deprecated
@@ -469,19 +469,26 @@ class WebApi:
         return playlist.owner == self.account.user_id or playlist.collaborative
 
     def playlist_items(self, call: Call) -> httpx.Response:
-        """Items of a playlist you own or collaborate on; a bare 403 for the others."""
+        """Items of a playlist you own or collaborate on; a bare 403 for the others.
+        Without ``additional_types=episode`` an episode comes shaped as a track."""
         playlist = self._playlist(call)
         if not self._editable(playlist):
             raise FakeApiError(403, "Forbidden")
         limit = int_param(call.params, "limit", 20, 1, 50)
         offset = int_param(call.params, "offset", 0, 0, 100_000)
         entries = self.account.playlist_items[playlist.id]
+        episodes = "episode" in call.params.get("additional_types", "").split(",")
+
+        def item(uri: str) -> dict[str, Any]:
+            found = self.account.item_json(uri)
+            return found if episodes or uri != EPISODE_URI else episode_as_track(found)
+
         items = [
             {
                 "added_at": iso(at).split(".")[0] + "Z",
                 "added_by": {"id": by, "type": "user", "uri": f"spotify:user:{by}"},
                 "is_local": uri.startswith("spotify:local:"),
-                "item": self.account.item_json(uri),
+                "item": item(uri),
             }
             for uri, at, by in entries[offset : offset + limit]
         ]

@@ -239,6 +239,57 @@ EPISODE: dict[str, Any] = {
 }
 EPISODE_URI: str = EPISODE["uri"]
 
+
+def episode_as_track(episode: dict[str, Any]) -> dict[str, Any]:
+    """An episode as playlist items send it without ``additional_types=episode``:
+    shaped as a track, its show under ``album`` and as a nameless artist (the shape
+    recorded in rspotify #525, spotify-player #494 and home-assistant #130170)."""
+    show = episode["show"]
+    as_artist = {
+        "external_urls": {"spotify": f"{OPEN}/show/{show['id']}"},
+        "href": show["href"],
+        "id": show["id"],
+        "name": None,
+        "type": show["name"],
+        "uri": show["uri"],
+    }
+    return {
+        "preview_url": None,
+        "available_markets": show["available_markets"],
+        "explicit": episode["explicit"],
+        "type": "episode",
+        "episode": False,
+        "track": True,
+        "album": {
+            "available_markets": show["available_markets"],
+            "type": "show",
+            "album_type": "compilation",
+            "href": show["href"],
+            "id": show["id"],
+            "images": show["images"],
+            "name": show["name"],
+            "release_date": None,
+            "release_date_precision": None,
+            "uri": show["uri"],
+            "artists": [as_artist],
+            "external_urls": {"spotify": f"{OPEN}/album/{show['id']}"},
+            "total_tracks": 1,
+        },
+        "artists": [as_artist],
+        "disc_number": 0,
+        "track_number": 0,
+        "duration_ms": episode["duration_ms"],
+        "external_ids": {"spotify": episode["external_urls"]["spotify"]},
+        "external_urls": episode["external_urls"],
+        "href": episode["href"],
+        "id": episode["id"],
+        "name": episode["name"],
+        "popularity": 0,
+        "uri": episode["uri"],
+        "is_local": False,
+    }
+
+
 # Word lists for the generated library.
 _ADJ = (
     "Golden",

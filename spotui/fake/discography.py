@@ -1,7 +1,8 @@
 """What the fake can play beyond the catalogue: albums, artists' discographies, playlists.
 
 Each of the catalogue's artists has albums and singles (Nightshift Collective has
-more than ten, so its albums come in two pages). An album holds its catalogue
+more than ten, so its albums come in two pages; Orquesta Brisa del Sur has a box set
+of 60 tracks, more than one page of an album's tracks). An album holds its catalogue
 tracks and made-up ones around them. Playlists come in the three kinds Spotify
 treats differently in 2026: owned, collaborative and followed (items refused).
 """
@@ -16,6 +17,7 @@ from spotui.fake.catalog import (
     ALL_ARTISTS,
     API,
     ARTISTS,
+    EPISODE_URI,
     OPEN,
     TRACKS,
     FakeArtist,
@@ -26,6 +28,8 @@ from spotui.fake.catalog import (
 )
 
 ALBUMS_PAGE_MAX = 10  # /artists/{id}/albums gives 10 a page at most in 2026
+BOX_SET = "Tango Completo (Box Set)"
+BOX_SET_TRACKS = 60
 _WORDS = ("Lanterns", "Undertow", "Blue Hour", "Paper Moon", "Afterglow", "Tidal", "Ember")
 _SINGLES = (
     "Aurora Borealis",
@@ -77,8 +81,8 @@ class FakeAlbum:
 @dataclass(frozen=True)
 class FakePlaylist:
     name: str
-    owner: str  # a user id: the demo user's, or "spotify"
-    owner_name: str
+    owner: str  # a user id: the demo user's, "spotify", or another listener's
+    owner_name: str | None  # None: Spotify sends no display name, only the id
     uris: tuple[str, ...]
     collaborative: bool = False
     description: str = ""
@@ -102,7 +106,7 @@ class FakePlaylist:
             "images": images("playlist:" + self.name),
             "name": self.name,
             "owner": {
-                "display_name": self.owner_name,
+                **({} if self.owner_name is None else {"display_name": self.owner_name}),
                 "external_urls": {"spotify": f"{OPEN}/user/{self.owner}"},
                 "href": f"{API}/users/{self.owner}",
                 "id": self.owner,
@@ -157,6 +161,8 @@ def _discography() -> dict[str, tuple[FakeAlbum, ...]]:
     for index, artist in enumerate(ALL_ARTISTS[len(ARTISTS) :]):  # one album each
         year = 2016 + index
         by_artist[artist.id].append(_album(artist, f"{artist.name} ({year})", year, 5))
+    brisa = ARTISTS[8]  # a box set longer than one page of an album's tracks (50)
+    by_artist[brisa.id].append(_album(brisa, BOX_SET, 2019, BOX_SET_TRACKS))
     nightshift = ARTISTS[9]
     for volume in range(1, 14):  # with "Vol. 4" from the catalogue: 14 albums, two pages
         if volume != 4:
@@ -179,7 +185,8 @@ ALBUM_TRACKS: dict[str, FakeTrack] = {
 
 
 def demo_playlists(user_id: str, user_name: str, mix: list[str]) -> list[FakePlaylist]:
-    """The demo user's playlists: two owned, one collaborative, two followed."""
+    """The demo user's playlists: two owned, two collaborative (one by a listener with
+    no display name, holding a podcast episode), two followed."""
     road = [t.uri for t in (TRACKS[4], TRACKS[5], TRACKS[11], TRACKS[1], TRACKS[9])]
     focus = [TRACKS[10].uri, *(library_track(i).uri for i in range(0, 40, 3))]
     return [
@@ -196,4 +203,11 @@ def demo_playlists(user_id: str, user_name: str, mix: list[str]) -> list[FakePla
             "Deep Focus", "spotify", "Spotify", tuple(focus), description="Keep calm and focus."
         ),
         FakePlaylist("Today's Top Hits", "spotify", "Spotify", tuple(t.uri for t in TRACKS[:10])),
+        FakePlaylist(
+            "Sunday Papers",
+            "w7r2kq1xnameless",
+            None,
+            (TRACKS[3].uri, EPISODE_URI, TRACKS[8].uri, TRACKS[6].uri),
+            collaborative=True,
+        ),
     ]

@@ -137,8 +137,10 @@ class AlbumScreen(PageScreen):
             return
         self.album = album = page.album
         year = f" · {album.year}" if album.year else ""
-        count = len(page.tracks)
+        count, total = len(page.tracks), album.total_tracks or 0
         tracks = f"{count} track" if count == 1 else f"{count} tracks"
+        if total > count:  # past spotui's bound: say that more exist
+            tracks = f"the first {count} of {total} tracks"
         section.caption(f"{album.artist_names}{year} · {tracks} · Enter plays")
         section.table.replace_rows(
             lists.track_rows(page.tracks), [Entry.of(t) for t in page.tracks]
@@ -226,7 +228,7 @@ class PlaylistScreen(PageScreen):
         except SpotifyError as exc:
             section.caption(exc.message)
             return
-        owner = self.playlist.owner_name or self.playlist.owner_id or "someone"
+        owner = self.playlist.owner or "someone"
         if page.hidden:
             section.caption(
                 f"By {owner}. Spotify shows the items only of playlists you own or "

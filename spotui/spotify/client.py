@@ -55,6 +55,8 @@ log = logging.getLogger("spotui.http")
 URIS_PER_LIBRARY_CALL: Final = 40
 SEARCH_LIMIT: Final = 10  # results a type per search request, at most (2026)
 ALBUMS_PAGE: Final = 10  # an artist's albums a request, at most (2026)
+ALBUM_TRACKS_PAGE: Final = 50  # an album's tracks a request, at most
+ALBUM_TRACKS_MAX: Final = 1000  # an album's tracks read, at most (20 requests)
 SearchType = Literal["track", "artist", "album", "playlist"]
 SEARCH_TYPES: Final[tuple[SearchType, ...]] = ("track", "artist", "album", "playlist")
 _IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
@@ -692,12 +694,34 @@ class SpotifyClient:
         return SearchResults.from_json(data)
 
     async def album(self, album_id: str) -> tuple[Album, tuple[Track, ...]]:
-        """An album and its tracks (the first 50; each track knows its album)."""
+        """An album and its tracks, each knowing its album. ``GET /albums/{id}`` embeds
+        the first page (50); the rest are paged from ``/albums/{id}/tracks``, up to
+        ``ALBUM_TRACKS_MAX``. Paging stops at an empty page or a ``next`` that does not
+        move, so a wrong answer costs a request, not a loop."""
         answer = await self._get(f"/albums/{album_id}")
         data = answer if isinstance(answer, dict) else {}
         album = Album.from_json(data) or Album(name="Unknown album", id=album_id)
-        tracks = Paging.from_json(data.get("tracks"), Track.from_json).items
-        return album, tuple(replace(track, album=album) for track in tracks)
+        page = Paging.from_json(data.get("tracks"), Track.from_json)
+        tracks = list(page.items)
+        while page.next and page.items and len(tracks) < ALBUM_TRACKS_MAX:
+            offset = page.offset + max(page.limit, len(page.items))
+            following = await self.album_tracks(album_id, offset=offset)
+            if following.offset != offset or following.next == page.next:
+                break
+            tracks.extend(following.items)
+            page = following
+        return album, tuple(replace(track, album=album) for track in tracks[:ALBUM_TRACKS_MAX])
+
+    async def album_tracks(
+        self, album_id: str, *, limit: int = ALBUM_TRACKS_PAGE, offset: int = 0
+    ) -> Paging[Track]:
+        """One page of an album's tracks (50 at most; they carry no album)."""
+        data = await self._get(
+            f"/albums/{album_id}/tracks",
+            limit=min(max(limit, 1), ALBUM_TRACKS_PAGE),
+            offset=max(offset, 0),
+        )
+        return Paging.from_json(data, Track.from_json)
 
     async def artist_albums(
         self, artist_id: str, *, limit: int = ALBUMS_PAGE, offset: int = 0
@@ -725,7 +749,12 @@ class SpotifyClient:
     ) -> Paging[Item]:
         """One page of a playlist's tracks and episodes. Spotify answers 403
         (``Forbidden``) for a playlist the user neither owns nor collaborates on."""
-        data = await self._get(f"/playlists/{playlist_id}/items", limit=limit, offset=offset)
+        data = await self._get(
+            f"/playlists/{playlist_id}/items",
+            limit=limit,
+            offset=offset,
+            additional_types="episode",  # without it an episode comes shaped as a track
+        )
         return Paging.from_json(data, parse_playlist_entry)
 
     def all_playlist_items(self, playlist_id: str) -> AsyncIterator[Paging[Item]]:

@@ -272,10 +272,15 @@ class Episode:
 
     @classmethod
     def from_json(cls, data: Any) -> Episode | None:
+        """A proper episode, or the track-like shape Spotify sends in playlist items
+        asked for without ``additional_types=episode``: its show under ``album``."""
         data = _obj(data)
         if not data:
             return None
         show = Show.from_json(data.get("show"))
+        album = _obj(data.get("album"))
+        if show is None and album.get("type") == "show":
+            show = Show.from_json(album)
         images = _list(data, "images", Image.from_json) or (show.images if show else ())
         return cls(
             name=_str(data, "name", "Unknown episode"),
@@ -293,11 +298,11 @@ Item = Track | Episode
 
 
 def parse_item(data: Any) -> Item | None:
-    """A track or an episode, told apart by ``type`` (a track when it is missing)."""
+    """A track or an episode, told apart by ``type`` or the URI (a track otherwise)."""
     data = _obj(data)
     if not data:
         return None
-    if data.get("type") == "episode":
+    if data.get("type") == "episode" or _str(data, "uri").startswith("spotify:episode:"):
         return Episode.from_json(data)
     return Track.from_json(data)
 
@@ -542,6 +547,11 @@ class Playlist:
             description=_opt_str(data, "description"),
             images=_list(data, "images", Image.from_json),
         )
+
+    @property
+    def owner(self) -> str | None:
+        """Who owns it, as shown: the display name, or the id when Spotify sent no name."""
+        return self.owner_name or self.owner_id
 
     def editable_by(self, user_id: str | None) -> bool:
         """Can this user read its items and add to it? Owned or collaborative only."""

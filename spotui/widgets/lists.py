@@ -134,7 +134,7 @@ def playlist_rows(playlists: Iterable[Playlist], me: str | None, start: int = 1)
         else:
             kind = "Followed"
         count = "" if playlist.total is None else str(playlist.total)
-        owner = playlist.owner_name or playlist.owner_id or ""
+        owner = playlist.owner or ""
         rows.append((str(number), playlist.name, owner, count, kind))
     return rows
 
