@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from spotui.core.controller import PlayerController, Trouble, first_poll
 from spotui.core.player import PlayerState
-from spotui.core.services import Services
+from spotui.services import Services
 
 
 async def test_it_polls_tells_listeners_and_reverts_a_refused_command():

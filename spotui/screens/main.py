@@ -33,9 +33,9 @@ from spotui.core.playing import (
     request_for,
     skips_to,
 )
-from spotui.core.services import Services
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.screens.closing import WorkerScreen
+from spotui.services import Services
 from spotui.spotify.client import SearchType, SpotifyClient
 from spotui.spotify.errors import (
     AuthError,

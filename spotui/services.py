@@ -1,18 +1,18 @@
-"""What the app needs from the outside world, in one object.
+"""The wiring: what every face needs from the outside world, in one object.
 
-The Textual layer asks this for a client, a sign-in attempt, or the time; it
-never sees a transport, a keyring or an environment variable. ``--demo`` and
-the tests build one around the in-package fake Spotify.
+It sits above ``core/`` and the subscribers. A face (the TUI, the CLI) asks it for a
+client, a sign-in attempt, the time, or the hub with every subscriber attached
+(:meth:`Services.player`); it never sees a transport, a keyring or an environment
+variable. ``--demo`` and the tests build one around the in-package fake Spotify.
 """
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -58,6 +58,8 @@ class Services:
             from spotui.history.db import Archive
 
             if self.demo:
+                from spotui.fake.seeding import demo_archive
+
                 self._archive = demo_archive(self.clock())
             else:
                 self._archive = Archive(self.history_path or paths.history_file())
@@ -165,57 +167,3 @@ class Services:
         from spotui.spotify.signin import SignIn  # only for a sign-in, not at start-up
 
         return SignIn(client, port=port, endpoints=self.endpoints, transport=self.transport)
-
-
-DEMO_YEARS_OF_PLAYS = 22_000  # about three years, at 25 plays a listening day
-
-
-def demo_archive(now: float) -> Archive:
-    """A fresh in-memory archive holding the demo's listening, up to the day before
-    ``now`` (the fake's recently played brings the rest at the first sync)."""
-    from spotui.history.db import Archive
-
-    archive = Archive(None)
-    _demo_template(int(now // 86_400)).db.backup(archive.db)
-    return archive
-
-
-@functools.lru_cache(maxsize=1)
-def _demo_template(day: int) -> Archive:
-    """Built once a process for a given day (tests start many demo apps)."""
-    from datetime import UTC, datetime
-
-    from spotui.fake.export import streams
-    from spotui.history.db import EXTENDED, MUSIC, PODCAST, Archive, PlayRecord
-
-    end = datetime.fromtimestamp(day * 86_400, UTC)
-    plays = []
-    for stream in streams(DEMO_YEARS_OF_PLAYS, end, per_day=25, tracks=400):
-        track, episode = stream.track, stream.episode
-        at = int(stream.ended.timestamp() * 1000)
-        common: dict[str, Any] = {
-            "played_at": at,
-            "ms_played": stream.ms_played,
-            "skipped": stream.skipped,
-            "reason_start": stream.reason_start,
-            "reason_end": stream.reason_end,
-            "shuffle": stream.shuffle,
-        }
-        if track is not None:
-            plays.append(
-                PlayRecord(
-                    name=track.name,
-                    artist=track.artists[0].name,
-                    album=track.album,
-                    uri=track.uri,
-                    duration_ms=track.duration_ms,
-                    kind=MUSIC,
-                    **common,
-                )
-            )
-        elif episode is not None:
-            plays.append(PlayRecord(name=episode[1], artist=episode[0], kind=PODCAST, **common))
-    template = Archive(None)
-    with template.write() as writer:
-        writer.add(plays, EXTENDED)
-    return template
