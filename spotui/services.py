@@ -9,7 +9,7 @@ variable. ``--demo`` and the tests build one around the in-package fake Spotify.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,12 +18,15 @@ import httpx
 
 from spotui import paths
 from spotui.cache import ListCache
+from spotui.core.controller import Listener, PlayerController
+from spotui.core.player import PlayerState
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
 from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:
     from spotui.history.db import Archive
+    from spotui.history.sync import SyncResult
     from spotui.spotify.signin import SignIn
 
 
@@ -167,3 +170,35 @@ class Services:
         from spotui.spotify.signin import SignIn  # only for a sign-in, not at start-up
 
         return SignIn(client, port=port, endpoints=self.endpoints, transport=self.transport)
+
+    def player(
+        self,
+        spotify: SpotifyClient,
+        *,
+        interval: float,
+        first: Awaitable[PlayerState] | None = None,
+        history_after: float = 0.0,
+        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+    ) -> PlayerController:
+        """The hub for one face, with every subscriber attached, once: the history
+        keeper syncs ``history_after`` seconds after the first poll, then on its
+        schedule, and tells ``on_history`` how each sync went. The face subscribes
+        itself to what plays."""
+        controller = PlayerController(
+            spotify, interval=interval, monotonic=self.monotonic, first=first
+        )
+
+        async def keep_history() -> None:
+            from spotui.history.sync import Keeper  # at the first poll, not at start-up
+
+            keeper = Keeper(
+                spotify,
+                self.history,
+                clock=self.clock,
+                first_after=history_after,
+                on_result=on_history,
+            )
+            await keeper.run()
+
+        controller.subscribe(Listener(chore=keep_history))
+        return controller
