@@ -29,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from spotui.app import SpotuiApp  # noqa: E402
 from spotui.config import Config  # noqa: E402
-from spotui.core.services import Services  # noqa: E402
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify  # noqa: E402
 from spotui.fake.server import FakeServer  # noqa: E402
 from spotui.screens.main import MainScreen  # noqa: E402
+from spotui.services import Services  # noqa: E402
 from spotui.spotify import ClientCredentials, Endpoints, MemoryTokenStore, TokenSet  # noqa: E402
 from spotui.widgets.now_playing import NowPlaying  # noqa: E402
 

@@ -29,7 +29,7 @@ POLLS_A_MINUTE = 12
 async def measure(polls: int) -> float:
     """Seconds of main-thread CPU per poll (after five to warm the connection)."""
     from spotui.core.player import PlayerState
-    from spotui.core.services import Services
+    from spotui.services import Services
 
     spotify = Services.real().connect()
     assert spotify is not None, "the fake's sign-in was not found"

@@ -21,8 +21,8 @@ from textual.pilot import Pilot
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
-from spotui.core.services import Services
 from spotui.fake import FakeSpotify
+from spotui.services import Services
 from spotui.widgets.table import RowsTable
 
 Action = Callable[[Pilot], Awaitable[None]]

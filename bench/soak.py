@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
-from spotui.core.services import Services
+from spotui.services import Services
 
 TARGET_MB_PER_HOUR = 1.0
 TABS = 7  # now, top tracks, top artists, recent, library, queue, playlists

@@ -34,8 +34,8 @@ from spotui.widgets.art import enable_graphics
 
 if TYPE_CHECKING:
     from spotui.core.player import PlayerState
-    from spotui.core.services import Services
     from spotui.screens.main import MainScreen
+    from spotui.services import Services
     from spotui.spotify.client import SpotifyClient
 
 
@@ -292,7 +292,7 @@ def run(*, demo: bool = False, config_path: Path | None = None) -> int:
         enable_graphics()
 
     def services() -> Services:
-        from spotui.core.services import Services
+        from spotui.services import Services
 
         return Services.demo_mode() if demo else Services.real()
 

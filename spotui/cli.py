@@ -199,7 +199,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "doctor":
             from spotui.commands.doctor import doctor
             from spotui.config import load_config
-            from spotui.core.services import Services
+            from spotui.services import Services
 
             config, _ = load_config(args.config)
             services = Services.demo_mode() if args.demo else Services.real()

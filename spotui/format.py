@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 DEVICE_ICONS = {
     "Computer": "💻",
@@ -25,6 +25,7 @@ TIME_RANGE_LABELS = {
     "long_term": "all time",
 }
 TIME_RANGE_SHORT = {"short_term": "4 wk", "medium_term": "6 mo", "long_term": "all"}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def mmss(ms: int) -> str:
@@ -77,3 +78,10 @@ def listening_time(ms: int) -> str:
     if hours >= 100:
         return f"{hours:,} h"
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def day_label(moment: date, bucket: str) -> str:
+    """A chart's label for a day: ``Mar 3``, or ``Mar 2026`` for a month."""
+    if bucket == "month":
+        return moment.strftime("%b %Y")
+    return f"{moment.strftime('%b')} {moment.day}"

@@ -19,8 +19,8 @@ from textual.widgets import Input
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
-from spotui.core.services import Services
 from spotui.history.db import _local_hour
+from spotui.services import Services
 from spotui.widgets.table import RowsTable
 
 SIZE = (120, 40)

@@ -13,12 +13,12 @@ from spotui import paths
 from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.core import snapshot
-from spotui.core.services import Services
 from spotui.core.snapshot import Snapshot
 from spotui.fake import FakeSpotify
 from spotui.fake.catalog import TRACKS
 from spotui.screens.devices import DevicePicker
 from spotui.screens.main import MainScreen
+from spotui.services import Services
 from spotui.widgets.art import AlbumArt
 from spotui.widgets.lists import LibraryView, ListView
 from spotui.widgets.now_playing import TimeBar, changed_runs

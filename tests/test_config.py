@@ -7,8 +7,8 @@ import pytest
 from spotui import paths
 from spotui.app import SpotuiApp
 from spotui.config import Config, load_config, parse_config
-from spotui.core.services import Services
 from spotui.screens.main import MainScreen
+from spotui.services import Services
 
 from .test_app import notices, until
 

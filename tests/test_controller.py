@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 
-from spotui.core.controller import PlayerController, Trouble, first_poll
+from spotui.core.controller import Listener, PlayerController, Trouble, first_poll
 from spotui.core.player import PlayerState
-from spotui.core.services import Services
+from spotui.services import Services
+
+
+async def _until(condition, timeout: float = 10.0) -> None:
+    """Wait for ``condition``; fail (not hang) when it does not come."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
 
 
 async def test_it_polls_tells_listeners_and_reverts_a_refused_command():
@@ -16,16 +24,15 @@ async def test_it_polls_tells_listeners_and_reverts_a_refused_command():
     assert spotify is not None
     states: list[PlayerState] = []
     troubles: list[Trouble | None] = []
-    controller = PlayerController(
-        spotify, interval=0.2, on_state=states.append, on_trouble=troubles.append
-    )
+    controller = PlayerController(spotify, interval=0.2)
+    controller.subscribe(Listener(state=states.append, trouble=troubles.append))
     polling = asyncio.ensure_future(controller.run())
     try:
         while not states:
             await asyncio.sleep(0.01)
         first = states[-1]
         assert first.playback is not None and first.playback.is_playing
-        assert troubles[-1] is None
+        assert troubles == []  # no trouble to tell of
         services.fake.set(premium=False)  # type: ignore[attr-defined]
         refusal = await controller.send(lambda c: c.pause(), first.toggled(first.received_at))
         assert refusal is not None and "Premium" in refusal.message
@@ -33,9 +40,15 @@ async def test_it_polls_tells_listeners_and_reverts_a_refused_command():
         assert states[-1].playback.is_playing is True  # … and back when Spotify said no
         services.fake.set(server_errors=100)  # type: ignore[attr-defined]
         controller.poll_soon(0)
-        while troubles[-1] is None:
+        while not troubles:
             await asyncio.sleep(0.05)
+        assert troubles[-1] is not None
         assert troubles[-1].retry_in >= 2 and "trouble" in troubles[-1].message
+        services.fake.set(server_errors=0)  # type: ignore[attr-defined]
+        controller.poll_soon(0)
+        while troubles[-1] is not None:
+            await asyncio.sleep(0.05)
+        assert troubles.count(None) == 1  # the end of the trouble, told once
     finally:
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)
@@ -47,7 +60,8 @@ async def test_it_ends_when_the_sign_in_ends():
     spotify = services.connect()
     assert spotify is not None
     ended: list[str] = []
-    controller = PlayerController(spotify, on_signed_out=ended.append)
+    controller = PlayerController(spotify)
+    controller.subscribe(Listener(signed_out=ended.append))
     services.fake.oauth.access_tokens.clear()  # type: ignore[attr-defined]
     await asyncio.wait_for(controller.run(), 10)
     assert ended and "sign" in ended[0].lower()
@@ -63,13 +77,84 @@ async def test_an_answer_asked_for_at_start_up_is_the_first_poll_and_is_not_aske
     await asyncio.sleep(0.05)
     asked = fake.player_requests()  # type: ignore[attr-defined]
     states: list[PlayerState] = []
-    controller = PlayerController(spotify, interval=30, on_state=states.append, first=sent)
+    controller = PlayerController(spotify, interval=30, first=sent)
+    controller.subscribe(Listener(state=states.append))
     polling = asyncio.ensure_future(controller.run())
     try:
         while not states:
             await asyncio.sleep(0.01)
         assert states[0].playback is not None and states[0].playback.item is not None
         assert fake.player_requests() == asked  # type: ignore[attr-defined]
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()
+
+
+async def test_every_listener_hears_every_state_and_a_failing_one_stops_nothing(caplog):
+    """A subscriber that raises (a bug in one of them) is logged; the others still hear
+    each state, and the loop goes on polling."""
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    fake = services.fake
+
+    def broken(_: object) -> None:
+        raise RuntimeError("a subscriber's bug")
+
+    async def broken_chore() -> None:
+        raise RuntimeError("a chore's bug")
+
+    controller = PlayerController(spotify, interval=0.05)
+    heard: list[PlayerState] = []
+    later: list[PlayerState] = []
+    controller.subscribe(Listener(state=broken, chore=broken_chore))
+    controller.subscribe(Listener(state=heard.append))
+    gone = controller.subscribe(Listener(state=later.append))
+    controller.unsubscribe(gone)
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        with caplog.at_level(logging.ERROR, logger="spotui.player"):
+            await _until(lambda: len(heard) >= 3)  # a poll each, the broken one told first
+            polls = fake.player_requests()  # type: ignore[attr-defined]
+            await _until(lambda: fake.player_requests() >= polls + 2)  # type: ignore[attr-defined]
+            first = heard[-1]
+            shown = first.toggled(first.received_at)
+            assert await controller.send(lambda c: c.pause(), shown) is None
+            assert heard[-1] is shown  # the command, shown at once, is a state too
+            await _until(lambda: heard[-1] is not shown)  # and the poll after it
+        assert not polling.done()
+        assert heard[-1].playback is not None and heard[-1].playback.is_playing is False
+        assert later == []  # unsubscribed: told nothing
+        failures = [record.getMessage() for record in caplog.records]
+        assert any("a listener failed on state" in line for line in failures)
+        assert any("chore failed" in line for line in failures)
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()
+
+
+async def test_the_wiring_attaches_one_history_keeper_that_keeps_the_plays():
+    """Every face gets its hub from the wiring, the history keeper already attached:
+    one sync, and the fake's recently played lands in the archive."""
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    fake = services.fake
+    synced: list[object] = []
+    controller = services.player(spotify, interval=30, on_history=synced.append)
+    states: list[PlayerState] = []
+    controller.subscribe(Listener(state=states.append))  # as a face does
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        await _until(lambda: bool(synced))
+        await asyncio.sleep(0.3)  # a second keeper would have asked by now
+        assert fake.requests["/v1/me/player/recently-played"] == 1  # type: ignore[attr-defined]
+        assert len(synced) == 1 and getattr(synced[0], "added", 0) > 0
+        newest = max(at for _, at, _ in fake.account.history)  # type: ignore[attr-defined]
+        assert (services.history().newest_ms() or 0) // 1000 == int(newest)
+        assert states  # the face heard the player too
     finally:
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)

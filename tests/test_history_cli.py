@@ -122,7 +122,7 @@ def test_the_demo_has_years_of_history():
     assert (datetime.now() - since).days > 2 * 365
 
 
-def test_now_watch_keeps_the_history_too(env):
+def test_now_watch_keeps_the_history_too(env, served):
     import signal
     import time
 
@@ -138,7 +138,10 @@ def test_now_watch_keeps_the_history_too(env):
             time.sleep(0.2)
         first = watching.stdout.readline()
         assert json.loads(first)["state"] in ("playing", "paused")
+        time.sleep(0.5)  # a second keeper would have asked by now
     finally:
         watching.send_signal(signal.SIGINT)
         watching.communicate(timeout=20)
     assert Archive(path).count() == 30
+    fake, _ = served
+    assert fake.requests["/v1/me/player/recently-played"] == 1  # one keeper, from the wiring

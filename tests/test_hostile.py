@@ -215,8 +215,8 @@ async def test_the_wizard_checks_the_keyring_before_the_browser(isolated):
     from textual.widgets import Input, Static
 
     from spotui.app import SpotuiApp
-    from spotui.core.services import Services
     from spotui.screens.wizard import WizardScreen
+    from spotui.services import Services
 
     from .helpers import until
 

@@ -18,12 +18,12 @@ import spotui.widgets
 from spotui import cli, keymap
 from spotui.app import SpotuiApp
 from spotui.config import load_config, parse_config
-from spotui.core.services import Services
 from spotui.fake.catalog import TRACKS
 from spotui.screens.devices import DevicePicker
 from spotui.screens.keys import clashes, rows
 from spotui.screens.pages import AlbumScreen, PlaylistScreen
 from spotui.screens.search import SearchScreen
+from spotui.services import Services
 from spotui.widgets.table import RowsTable
 
 from .helpers import until

@@ -28,7 +28,6 @@ UI_FREE = (
     "spotui.core.lists",
     "spotui.core.playing",
     "spotui.core.browse",
-    "spotui.core.services",
     "spotui.history.db",
     "spotui.history.checks",
     "spotui.history.export",
@@ -53,11 +52,13 @@ UI_FREE = (
     "spotui.paths",
     "spotui.text",
     "spotui.cli",
+    "spotui.services",
     "spotui.fake.service",
     "spotui.fake.api",
     "spotui.fake.oauth",
     "spotui.fake.server",
     "spotui.fake.export",
+    "spotui.fake.seeding",
 )
 FORBIDDEN = ("textual", "rich", "spotui.app", "spotui.screens", "spotui.widgets")
 

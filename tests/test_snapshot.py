@@ -16,10 +16,10 @@ from spotui import paths
 from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.core import snapshot
-from spotui.core.services import Services
 from spotui.core.snapshot import Cover, Snapshot
 from spotui.screens.main import MainScreen
 from spotui.screens.start import StartScreen
+from spotui.services import Services
 from spotui.widgets.art import AlbumArt
 from spotui.widgets.now_playing import NowPlaying
 from spotui.widgets.title_bar import TitleBar

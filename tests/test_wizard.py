@@ -11,11 +11,11 @@ from textual.widgets import Input, Static
 
 from spotui.account import Account, known_client_id, load_account, save_account
 from spotui.app import SpotuiApp
-from spotui.core.services import Services
 from spotui.credentials import SERVICE
 from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
 from spotui.screens.main import MainScreen
 from spotui.screens.wizard import WizardScreen
+from spotui.services import Services
 
 from .helpers import free_port, until
 

@@ -150,7 +150,7 @@ async def sign_in(
 
 async def _account_refusal() -> str | None:
     """Spotify's words when it refuses this account the app (not on the allowlist)."""
-    from spotui.core.services import Services
+    from spotui.services import Services
 
     spotify = Services.real().connect()
     if spotify is None:

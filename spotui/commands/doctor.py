@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from spotui.commands import EXIT_ERROR, EXIT_OK
 from spotui.commands.output import to_json
 from spotui.commands.table import QUICK
-from spotui.core.services import Services
+from spotui.services import Services
 from spotui.spotify.auth import SCOPES
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import (

@@ -20,10 +20,10 @@ from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from spotui.commands.lists import _checked_output
 from spotui.commands.output import to_json
 from spotui.commands.table import Failure, out, with_client
-from spotui.core.services import Services
 from spotui.format import listening_time
 from spotui.history.db import SOURCE_NAMES, Archive, ArchiveError, iso
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today
+from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
 
 KINDS = ("artists", "tracks", "albums")

@@ -8,6 +8,7 @@ import contextlib
 import select
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from spotui.commands import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE
 from spotui.commands.output import (
@@ -22,12 +23,14 @@ from spotui.commands.output import (
     watch_key,
 )
 from spotui.commands.table import Failure, arg, command, out
-from spotui.core.controller import PlayerController, Trouble
+from spotui.core.controller import Listener, Trouble
 from spotui.core.player import PlayerState
-from spotui.history.sync import Keeper, SyncResult
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthExpired
 from spotui.spotify.models import Playback
+
+if TYPE_CHECKING:
+    from spotui.history.sync import SyncResult
 
 OFFLINE = ("offline",)  # what --watch last printed, when it was the offline line
 
@@ -127,20 +130,8 @@ async def _watch(spotify: SpotifyClient, args: argparse.Namespace) -> int:
             print(result, file=sys.stderr)
 
     history_said: list[str] = []
-    services = getattr(args, "services", None)
-    chores = (
-        (Keeper(spotify, services.history, clock=services.clock, on_result=kept).run,)
-        if services is not None
-        else ()
-    )
-    controller = PlayerController(
-        spotify,
-        interval=5.0,
-        on_state=changed,
-        on_trouble=trouble,
-        on_signed_out=ended,
-        chores=chores,
-    )
+    controller = args.services.player(spotify, interval=5.0, on_history=kept)
+    controller.subscribe(Listener(state=changed, trouble=trouble, signed_out=ended))
     polling = asyncio.ensure_future(controller.run())
     try:
         while not stop.is_set():

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spotui.commands import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT
-from spotui.core.services import Services
+from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
 

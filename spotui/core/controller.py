@@ -1,18 +1,24 @@
-"""The one poll loop and the optimistic commands, shared by the app and `spotui now --watch`.
+"""The hub: the one poll loop and the optimistic commands, shared by every face.
 
 No UI here. The controller asks Spotify for the player state on the plan in
 :mod:`spotui.core.player`, backs off on failures, honours rate-limit waits, and runs
 commands in the order they were given, showing their result at once and going
-back if Spotify refuses. It tells its listeners what changed through three plain
-callbacks: the state, trouble (with the seconds to the next try), and the end of
-the sign-in.
+back if Spotify refuses.
+
+How to attach: build a :class:`Listener` with the callbacks you need and pass it to
+:meth:`PlayerController.subscribe` (:meth:`~PlayerController.unsubscribe` detaches it).
+A face subscribes itself; every other subscriber (the history keeper, and the desktop,
+lyrics and scrobbling to come) is attached once, for every face, by the wiring in
+:mod:`spotui.services`. Callbacks run on the event loop, so keep them short; one that
+raises is logged, and the other listeners and the loop go on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
@@ -21,6 +27,8 @@ from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyE
 
 Command = Callable[[SpotifyClient], Awaitable[object]]
 Chore = Callable[[], Awaitable[None]]  # runs beside the loop, on its own schedule
+
+log = logging.getLogger("spotui.player")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,23 @@ def _ignore(_: object) -> None:
     return None
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Listener:
+    """What one subscriber wants to be told; leave out what it does not need.
+
+    ``state``: each new state (a poll's answer, a command shown at once, or its undoing).
+    ``trouble``: a poll failed (each failure, with its own countdown), or worked again
+    (None, once). ``signed_out``: the sign-in ended, with why; the loop then stops.
+    ``chore``: work of its own beside the loop (the history sync), started after the
+    first poll and cancelled when the loop ends.
+    """
+
+    state: Callable[[PlayerState], None] = _ignore
+    trouble: Callable[[Trouble | None], None] = _ignore
+    signed_out: Callable[[str], None] = _ignore
+    chore: Chore | None = None
+
+
 class PlayerController:
     """Polls while :meth:`run` runs; :meth:`send` runs a command optimistically."""
 
@@ -61,10 +86,6 @@ class PlayerController:
         *,
         interval: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
-        on_state: Callable[[PlayerState], None] = _ignore,
-        on_trouble: Callable[[Trouble | None], None] = _ignore,
-        on_signed_out: Callable[[str], None] = _ignore,
-        chores: Sequence[Chore] = (),
         first: Awaitable[PlayerState] | None = None,
     ):
         """``first``: the first poll, asked for already at start-up (see
@@ -72,38 +93,87 @@ class PlayerController:
         self.spotify = spotify
         self.interval = interval
         self.monotonic = monotonic
-        self.on_state = on_state
-        self.on_trouble = on_trouble
-        self.on_signed_out = on_signed_out
         self.state = PlayerState()
+        self.trouble: Trouble | None = None
+        self._listeners: list[Listener] = []
+        self._chores: dict[Listener, asyncio.Task[None]] = {}  # while the loop runs
+        self._polled = False  # the loop has polled once: chores may start
         self._wake = asyncio.Event()
         self._soon = AFTER_COMMAND_S  # how soon to poll after a wake-up
         self._commands = asyncio.Lock()
         self._generation = 0  # bumped by each command: older poll answers are stale
-        self.chores = tuple(chores)
         self._first = first
 
     def __repr__(self) -> str:
         return f"PlayerController(interval={self.interval})"
 
+    # --- listeners ------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Listener:
+        """Tell ``listener`` of every change from now on (and start its chore, if the
+        loop has polled already); returns it, for :meth:`unsubscribe`."""
+        self._listeners.append(listener)
+        if self._polled:
+            self._start_chores()
+        return listener
+
+    def unsubscribe(self, listener: Listener) -> None:
+        """Tell ``listener`` nothing more, and cancel its chore."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+        task = self._chores.pop(listener, None)
+        if task is not None:
+            task.cancel()
+
+    def _tell(self, what: str, call: Callable[[Listener], None]) -> None:
+        for listener in tuple(self._listeners):
+            try:
+                call(listener)
+            except Exception:
+                log.exception("a listener failed on %s: %r", what, listener)
+
     def _show(self, state: PlayerState) -> None:
         self.state = state
-        self.on_state(state)
+        self._tell("state", lambda listener: listener.state(state))
+
+    def _troubled(self, trouble: Trouble | None) -> None:
+        if trouble is None and self.trouble is None:
+            return  # said once, when the polls worked again
+        self.trouble = trouble
+        self._tell("trouble", lambda listener: listener.trouble(trouble))
+
+    def _signed_out(self, reason: str) -> None:
+        self._tell("signed out", lambda listener: listener.signed_out(reason))
+
+    def _start_chores(self) -> None:
+        for listener in self._listeners:
+            if listener.chore is not None and listener not in self._chores:
+                self._chores[listener] = asyncio.ensure_future(self._chore(listener))
+
+    @staticmethod
+    async def _chore(listener: Listener) -> None:
+        assert listener.chore is not None
+        try:
+            await listener.chore()
+        except Exception:
+            log.exception("a listener's chore failed: %r", listener)
 
     # --- the poll loop --------------------------------------------------------------
 
     async def run(self) -> None:
         """Ask for the player state until cancelled, or until the sign-in ends; the
-        chores (the history sync) start after the first answer and end with the loop."""
-        chores: list[asyncio.Task[None]] = []
+        listeners' chores start after the first poll and end with the loop."""
         try:
-            await self._poll(chores)
+            await self._poll()
         finally:
+            self._polled = False
+            chores = list(self._chores.values())
+            self._chores.clear()
             for task in chores:
                 task.cancel()
             await asyncio.gather(*chores, return_exceptions=True)
 
-    async def _poll(self, chores: list[asyncio.Task[None]]) -> None:
+    async def _poll(self) -> None:
         failures = 0
         while True:
             generation = self._generation
@@ -117,24 +187,25 @@ class PlayerController:
                 delay = exc.retry_after
                 # The quota's sentence has the clock time of the next try: no countdown.
                 words = exc.message if exc.quota else "Spotify is rate limiting spotui"
-                self.on_trouble(Trouble(words, 0 if exc.quota else delay))
+                self._troubled(Trouble(words, 0 if exc.quota else delay))
             except AuthError as exc:
-                self.on_signed_out(exc.message)
+                self._signed_out(exc.message)
                 return
             except SpotifyError as exc:
                 failures += 1
                 delay = backoff_delay(failures, self.interval)
                 offline = isinstance(exc, NetworkError)
                 words = "Offline" if offline else exc.message
-                self.on_trouble(Trouble(words, delay, offline=offline))
+                self._troubled(Trouble(words, delay, offline=offline))
             else:
                 failures = 0
-                self.on_trouble(None)
+                self._troubled(None)
                 if generation == self._generation:  # no command raced this answer
                     self._show(state.steadied(self.state))
                 delay = poll_delay(self.state, self.monotonic(), self.interval)
-            if not chores and self.chores:
-                chores.extend(asyncio.ensure_future(chore()) for chore in self.chores)
+            if not self._polled:
+                self._polled = True
+                self._start_chores()
             await self._sleep(delay)
 
     def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
@@ -166,7 +237,7 @@ class PlayerController:
             try:
                 await command(self.spotify)
             except AuthError as exc:
-                self.on_signed_out(exc.message)
+                self._signed_out(exc.message)
                 return exc
             except SpotifyError as exc:
                 if before is not None:

@@ -22,7 +22,7 @@ from spotui import keymap
 from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.browse import Browse
-from spotui.core.controller import Command, PlayerController, Trouble, answered
+from spotui.core.controller import Command, Listener, Trouble, answered
 from spotui.core.lists import ListsService, TopKind
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, next_repeat
 from spotui.core.playing import (
@@ -33,9 +33,9 @@ from spotui.core.playing import (
     request_for,
     skips_to,
 )
-from spotui.core.services import Services
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.screens.closing import WorkerScreen
+from spotui.services import Services
 from spotui.spotify.client import SearchType, SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
@@ -245,15 +245,15 @@ class MainScreen(WorkerScreen[None]):
         self.config = config
         self.spotify = spotify
         self.lists = ListsService(spotify, services.list_cache)
-        self.controller = PlayerController(
+        self.controller = services.player(
             spotify,
             interval=config.poll_interval,
-            monotonic=services.monotonic,
-            on_state=self._received,
-            on_trouble=self._trouble,
-            on_signed_out=self._signed_out,
-            chores=(self._keep_history,),
             first=first,
+            history_after=HISTORY_AFTER_START_S,
+            on_history=self._synced_history,
+        )
+        self.controller.subscribe(
+            Listener(state=self._received, trouble=self._trouble, signed_out=self._signed_out)
         )
         self._first = first
         self._loaded: set[str] = set()
@@ -968,20 +968,6 @@ class MainScreen(WorkerScreen[None]):
         view.caption(f"Your {len(found)} playlists · Enter plays · o opens · + adds a track")
 
     # --- stats ----------------------------------------------------------------------------
-
-    async def _keep_history(self) -> None:
-        """The history sync, beside the poll loop (imported then: not at start-up)."""
-        from spotui.history.sync import Keeper
-
-        services = self.services
-        keeper = Keeper(
-            self.spotify,
-            services.history,
-            clock=services.clock,
-            first_after=HISTORY_AFTER_START_S,
-            on_result=self._synced_history,
-        )
-        await keeper.run()
 
     def _synced_history(self, result: SyncResult | str) -> None:
         """A sync ended: say what went wrong (once), and show new plays in the Stats tab."""

@@ -25,7 +25,7 @@ from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, is_client_id, r
 from spotui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from spotui.core.services import Services
+    from spotui.services import Services
     from spotui.spotify.auth import ClientCredentials
     from spotui.spotify.signin import SignIn
 

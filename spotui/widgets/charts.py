@@ -9,9 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
+from spotui.format import WEEKDAYS, day_label
 from spotui.history.db import local_day_hour
-from spotui.history.stats import Stats, bucket_start
-from spotui.widgets.stats import DAYS, day_label
+from spotui.history.stats import Stats, bucket_start, date_of
 
 
 class Chart(PlotextPlot):
@@ -54,7 +54,9 @@ def listening(chart: Chart, stats: Stats) -> None:
         marks = [top if start in gap_days else 0 for start in starts]
         plt.bar(positions, marks, width=0.8, color="gray", label="gap (not recorded)")
     ticks = _ticks(len(starts))
-    plt.xticks([float(i) for i in ticks], [day_label(starts[i], stats.bucket) for i in ticks])
+    plt.xticks(
+        [float(i) for i in ticks], [day_label(date_of(starts[i]), stats.bucket) for i in ticks]
+    )
     plt.title(f"Hours listened per {stats.bucket}")
     chart.replot()
 
@@ -68,7 +70,7 @@ def heatmap(chart: Chart, stats: Stats) -> None:
     plt.matrix_plot([[_shade(ms / top) for ms in row] for row in stats.heatmap])
     plt.xlabel("")
     plt.ylabel("")
-    plt.yticks([6.0 - day for day in range(7)], list(DAYS))  # plotext puts row 0 on top
+    plt.yticks([6.0 - day for day in range(7)], list(WEEKDAYS))  # plotext puts row 0 on top
     plt.xticks([0.0, 6.0, 12.0, 18.0, 23.0], ["0h", "6h", "12h", "18h", "23h"])
     plt.title("When you listen (brighter: more)")
     chart.replot()

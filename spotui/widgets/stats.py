@@ -13,12 +13,10 @@ from textual.reactive import var
 from textual.widgets import Label
 
 from spotui.core.playing import Entry
-from spotui.format import listening_time
+from spotui.format import day_label, listening_time
 from spotui.history.stats import Ranked, Stats, date_of
 from spotui.spotify.models import Album, Artist
 from spotui.widgets.table import RowsTable, column
-
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _top_columns(what: str) -> tuple:
@@ -28,14 +26,6 @@ def _top_columns(what: str) -> tuple:
         column("Plays", 6, "right"),
         column("Time", 9, "right"),
     )
-
-
-def day_label(day: int, bucket: str) -> str:
-    """A chart's label for a day: ``Mar 3``, or ``Mar 2026`` for a month."""
-    moment = date_of(day)
-    if bucket == "month":
-        return moment.strftime("%b %Y")
-    return f"{moment.strftime('%b')} {moment.day}"
 
 
 def item_of(kind: str, row: Ranked) -> object:
@@ -147,7 +137,7 @@ class StatsView(VerticalScroll):
         if days:
             parts.append(
                 f"longest streak {days} day{'s' if days > 1 else ''} "
-                f"({day_label(first, 'day')} – {day_label(last, 'day')})"
+                f"({day_label(date_of(first), 'day')} – {day_label(date_of(last), 'day')})"
             )
         return " · ".join(parts)
 

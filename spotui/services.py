@@ -1,29 +1,32 @@
-"""What the app needs from the outside world, in one object.
+"""The wiring: what every face needs from the outside world, in one object.
 
-The Textual layer asks this for a client, a sign-in attempt, or the time; it
-never sees a transport, a keyring or an environment variable. ``--demo`` and
-the tests build one around the in-package fake Spotify.
+It sits above ``core/`` and the subscribers. A face (the TUI, the CLI) asks it for a
+client, a sign-in attempt, the time, or the hub with every subscriber attached
+(:meth:`Services.player`); it never sees a transport, a keyring or an environment
+variable. ``--demo`` and the tests build one around the in-package fake Spotify.
 """
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from spotui import paths
 from spotui.cache import ListCache
+from spotui.core.controller import Listener, PlayerController
+from spotui.core.player import PlayerState
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
 from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:
     from spotui.history.db import Archive
+    from spotui.history.sync import SyncResult
     from spotui.spotify.signin import SignIn
 
 
@@ -58,6 +61,8 @@ class Services:
             from spotui.history.db import Archive
 
             if self.demo:
+                from spotui.fake.seeding import demo_archive
+
                 self._archive = demo_archive(self.clock())
             else:
                 self._archive = Archive(self.history_path or paths.history_file())
@@ -166,56 +171,34 @@ class Services:
 
         return SignIn(client, port=port, endpoints=self.endpoints, transport=self.transport)
 
+    def player(
+        self,
+        spotify: SpotifyClient,
+        *,
+        interval: float,
+        first: Awaitable[PlayerState] | None = None,
+        history_after: float = 0.0,
+        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+    ) -> PlayerController:
+        """The hub for one face, with every subscriber attached, once: the history
+        keeper syncs ``history_after`` seconds after the first poll, then on its
+        schedule, and tells ``on_history`` how each sync went. The face subscribes
+        itself to what plays."""
+        controller = PlayerController(
+            spotify, interval=interval, monotonic=self.monotonic, first=first
+        )
 
-DEMO_YEARS_OF_PLAYS = 22_000  # about three years, at 25 plays a listening day
+        async def keep_history() -> None:
+            from spotui.history.sync import Keeper  # at the first poll, not at start-up
 
-
-def demo_archive(now: float) -> Archive:
-    """A fresh in-memory archive holding the demo's listening, up to the day before
-    ``now`` (the fake's recently played brings the rest at the first sync)."""
-    from spotui.history.db import Archive
-
-    archive = Archive(None)
-    _demo_template(int(now // 86_400)).db.backup(archive.db)
-    return archive
-
-
-@functools.lru_cache(maxsize=1)
-def _demo_template(day: int) -> Archive:
-    """Built once a process for a given day (tests start many demo apps)."""
-    from datetime import UTC, datetime
-
-    from spotui.fake.export import streams
-    from spotui.history.db import EXTENDED, MUSIC, PODCAST, Archive, PlayRecord
-
-    end = datetime.fromtimestamp(day * 86_400, UTC)
-    plays = []
-    for stream in streams(DEMO_YEARS_OF_PLAYS, end, per_day=25, tracks=400):
-        track, episode = stream.track, stream.episode
-        at = int(stream.ended.timestamp() * 1000)
-        common: dict[str, Any] = {
-            "played_at": at,
-            "ms_played": stream.ms_played,
-            "skipped": stream.skipped,
-            "reason_start": stream.reason_start,
-            "reason_end": stream.reason_end,
-            "shuffle": stream.shuffle,
-        }
-        if track is not None:
-            plays.append(
-                PlayRecord(
-                    name=track.name,
-                    artist=track.artists[0].name,
-                    album=track.album,
-                    uri=track.uri,
-                    duration_ms=track.duration_ms,
-                    kind=MUSIC,
-                    **common,
-                )
+            keeper = Keeper(
+                spotify,
+                self.history,
+                clock=self.clock,
+                first_after=history_after,
+                on_result=on_history,
             )
-        elif episode is not None:
-            plays.append(PlayRecord(name=episode[1], artist=episode[0], kind=PODCAST, **common))
-    template = Archive(None)
-    with template.write() as writer:
-        writer.add(plays, EXTENDED)
-    return template
+            await keeper.run()
+
+        controller.subscribe(Listener(chore=keep_history))
+        return controller
