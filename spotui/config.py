@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from spotui import paths
 from spotui.spotify.ports import PORTS
+from spotui.text import clean
 
 AlbumArt = Literal["auto", "blocks", "off"]
 
@@ -48,7 +49,7 @@ def _choice(*options: str) -> Callable[[Any], Any]:
 def _text(value: Any) -> Any:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
-    return value.strip()
+    return clean(value.strip())
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {
@@ -83,7 +84,7 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
         check = _CHECKS.get(key)
         if check is None:
             known = ", ".join(f.name for f in fields(Config))
-            problems.append(f"{source}: unknown key '{key}' ignored (known keys: {known})")
+            problems.append(f"{source}: unknown key '{clean(key)}' ignored (known keys: {known})")
             continue
         try:
             values[key] = check(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 import sys
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from spotui.spotify.models import (
     Track,
     pick_image,
 )
+from spotui.text import unfiltered
 
 NOW_SCHEMA_VERSION = 1
 
@@ -56,7 +58,23 @@ def to_json(value: Any, *, indent: int | None = None, ascii_only: bool | None = 
     if ascii_only is None:
         encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower()
         ascii_only = encoding.replace("-", "").replace("_", "") != "utf8"
-    return json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    return _C1.sub(_escaped, json.dumps(value, ensure_ascii=ascii_only, indent=indent))
+
+
+# json.dumps leaves DEL and the C1 controls raw when it may write non-ASCII.
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def write_data(text: str) -> None:
+    """CSV on stdout: the true string for a pipe or a file, the printable one
+    for a terminal (see :class:`spotui.text.PrintableStream`)."""
+    stream = sys.stdout if sys.stdout.isatty() else unfiltered(sys.stdout)
+    stream.write(text)
+    stream.flush()
 
 
 def state_of(playback: Playback | None) -> str:

@@ -30,6 +30,7 @@ from spotui.fake.knobs import (
     FakeTimeout,
     Knobs,
     development_mode_refusal,
+    hostile,
     injected_fault,
     truncated,
 )
@@ -152,7 +153,7 @@ class FakeSpotify:
                 response = text(exc.status, exc.message)
             else:
                 response = json_response(exc.status, exc.body())
-        return truncated(self.knobs, response)
+        return truncated(self.knobs, hostile(self.knobs, response))
 
     @staticmethod
     def _cover(path: str) -> httpx.Response:
