@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import io
 import sys
 from datetime import date
@@ -18,7 +17,7 @@ from typing import Any
 from spotui import paths
 from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from spotui.commands.lists import _checked_output, _write_export
-from spotui.commands.output import to_json, write_data
+from spotui.commands.output import to_json, write_csv, write_data
 from spotui.commands.table import Failure, out, with_client
 from spotui.core.services import Services
 from spotui.format import listening_time
@@ -312,9 +311,7 @@ def _export(archive: Archive, args: argparse.Namespace, _services: Services) -> 
     ]
     buffer = io.StringIO()
     if args.csv:
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+        write_csv(buffer, EXPORT_FIELDS, records)
     else:
         buffer.write(to_json(records, indent=1, ascii_only=target is None) + "\n")
     if target is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import os
 import sys
@@ -12,7 +11,14 @@ from typing import TextIO
 
 from spotui import paths
 from spotui.commands import EXIT_OK, EXIT_USAGE
-from spotui.commands.output import LIBRARY_FIELDS, item_json, saved_row, to_json, write_data
+from spotui.commands.output import (
+    LIBRARY_FIELDS,
+    item_json,
+    saved_row,
+    to_json,
+    write_csv,
+    write_data,
+)
 from spotui.commands.table import Failure, arg, command, out
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
@@ -159,10 +165,7 @@ async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     rows = [saved_row(entry) for offset in sorted(pages) for entry in pages[offset].items]
     buffer = io.StringIO()
     if args.csv:
-        writer = csv.DictWriter(buffer, fieldnames=LIBRARY_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "artists": "; ".join(row["artists"])})
+        write_csv(buffer, LIBRARY_FIELDS, ({**r, "artists": "; ".join(r["artists"])} for r in rows))
     elif args.json:
         buffer.write(to_json(rows, indent=1, ascii_only=target is None) + "\n")
     else:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import string
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from spotui.format import mmss
@@ -67,6 +69,19 @@ _C1 = re.compile("[\x7f-\x9f]")
 
 def _escaped(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+def write_csv(
+    buffer: io.StringIO, fields: Sequence[str], rows: Iterable[Mapping[str, Any]]
+) -> None:
+    """``rows`` as CSV lines ending in ``\n``. A row with a CR in a field is quoted whole:
+    with that line end, ``csv`` would leave a CR unquoted and the file could not be read."""
+    plain = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    quoted = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writeheader()
+    for row in rows:
+        carriage = any(isinstance(value, str) and "\r" in value for value in row.values())
+        (quoted if carriage else plain).writerow(row)
 
 
 def write_data(text: str) -> None:
