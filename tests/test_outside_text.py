@@ -13,7 +13,8 @@ import time
 import zipfile
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
+from textual_plotext import PlotextPlot
 
 from spotui import paths
 from spotui.app import SpotuiApp
@@ -21,14 +22,18 @@ from spotui.commands.headless import COMMANDS
 from spotui.config import Config, parse_config
 from spotui.core import snapshot
 from spotui.core.services import Services
+from spotui.fake.catalog import TRACKS
+from spotui.fake.discography import FakePlaylist
 from spotui.fake.knobs import HOSTILE
+from spotui.screens.dates import DatesPicker
 from spotui.screens.playlist_picker import PlaylistPicker
 from spotui.screens.start import StartScreen
 from spotui.text import clean, printable
+from spotui.widgets.stats import StatsView
 from spotui.widgets.table import RowsTable
 
-from .helpers import EXIT_OK, ROOT, ok, until
-from .test_app import notices, screen_text, started, title
+from .helpers import EXIT_OK, EXIT_USAGE, ROOT, ok, until
+from .test_app import demo, notices, screen_text, started, title
 from .test_hostile import run_in_pty, terminal_env
 
 # Anything a terminal could act on: C0 but tab and newline, DEL, C1; and lone surrogates.
@@ -272,3 +277,74 @@ def test_a_good_snapshot_is_still_used(tmp_path):
     path = tmp_path / "now-playing.json"
     path.write_text(GOOD.replace("AT", "1780000000"), encoding="utf-8")
     assert snapshot.load(path) is not None
+
+
+# --- the small ones -------------------------------------------------------------------
+
+
+def test_a_name_several_playlists_share_lists_them_with_their_ids(env, served):
+    fake, _ = served
+    account = fake.account
+    for name in ("Mix", "mix", "MIX"):
+        playlist = FakePlaylist(name, account.user_id, account.display_name, ())
+        account.playlists.append(playlist)
+        account.playlist_items[playlist.id] = []
+    result = run(env, "playlist", "add", "Mix")
+    assert result.returncode == EXIT_USAGE
+    ids = [p.id for p in account.playlists[-3:]]
+    assert all(f"({id_})" in result.stderr for id_ in ids), result.stderr
+    assert "Give the id instead" in result.stderr
+    ok(run(env, "playlist", "add", ids[1], TRACKS[3].uri))  # and the id then works
+    assert account.playlist_items[ids[1]][-1][0] == TRACKS[3].uri
+
+
+def test_an_old_user_playlist_link_is_taken(env, served):
+    fake, _ = served
+    road = next(p for p in fake.account.playlists if p.name == "Road Trip 2026")
+    for old in (
+        f"https://open.spotify.com/user/spotui-demo/playlist/{road.id}?si=x",
+        f"spotify:user:spotui-demo:playlist:{road.id}",
+    ):
+        ok(run(env, "play", old))
+        assert fake.account.player.context_uri == road.uri
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", ""],
+        ["search", "   "],
+        ["play", "--search", ""],
+        ["queue", "add", "--search", " "],
+    ],
+)
+def test_an_empty_search_is_a_usage_error_and_nothing_is_sent(env, served, args):
+    fake, _ = served
+    result = run(env, *args)
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr == "Give some words to search for.\n"
+    assert fake.requests["/v1/search"] == 0
+
+
+async def test_an_empty_stats_window_draws_no_negative_hours_and_no_heatmap_cells():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("8")
+        await until(pilot, lambda: bool(app.screen.query(StatsView)), timeout=10)
+        view = app.screen.query_one(StatsView)
+        await pilot.press("W")
+        await until(pilot, lambda: isinstance(app.screen, DatesPicker))
+        app.screen.query_one("#dates-since", Input).value = "2001-01-01"
+        app.screen.query_one("#dates-until", Input).value = "2001-01-31"
+        await pilot.press("enter")
+        await until(pilot, lambda: view.stats is not None and view.stats.plays == 0, 10)
+        await until(pilot, lambda: len(view.query(PlotextPlot)) == 2)
+        listening = view.query_one("#stats-listening", PlotextPlot)
+        heatmap = view.query_one("#stats-heatmap", PlotextPlot)
+        await until(pilot, lambda: "Jan 1" in str(listening.render()))
+        await until(pilot, lambda: "When you listen" in str(heatmap.render()))
+        hours = str(listening.render())
+        assert "0.00┤" in hours and "-0." not in hours and "-1." not in hours
+        assert "█" not in str(heatmap.render())
+        assert "nothing played" in str(heatmap.render())

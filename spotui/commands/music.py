@@ -79,6 +79,8 @@ _TYPE = arg("--type", choices=SEARCH_TYPES, default="track", help="what --search
 async def play(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     uri, query = getattr(args, "uri", None), getattr(args, "search", None)
     device = getattr(args, "device", None)
+    if query is not None:
+        searchable(query)  # an empty --search would resume what was playing
     if uri and query:
         raise Failure("Give a URI or --search, not both.", EXIT_USAGE)
     if not uri and not query:
@@ -108,6 +110,8 @@ async def play(spotify: SpotifyClient, args: argparse.Namespace) -> int:
 )
 async def queue(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     words = list(args.words)
+    if args.search is not None:
+        searchable(args.search)
     if words and words[0] == "add":
         if len(words) > 2 or (len(words) == 2) == bool(args.search):
             raise Failure("Use `spotui queue add URI` or `spotui queue add --search QUERY`.", 2)
