@@ -125,6 +125,8 @@ def test_every_command_shows_hostile_names_as_text_and_json_keeps_them(env, serv
         assert result.returncode == EXIT_OK, result.stderr
         safe(result.stdout + result.stderr)
     assert SHOWN in run(env, "history", "top", "tracks").stdout
+    doctor = run(env, "doctor")  # not in the table: the account's name, the checks
+    safe(doctor.stdout + doctor.stderr)
     plays = json.loads(ok(run(env, "history", "export", "--json")))
     assert plays and all(p["track"].startswith(STORED) for p in plays)
     safe(run(env, "history", "export", "--json").stdout)
@@ -348,3 +350,24 @@ async def test_an_empty_stats_window_draws_no_negative_hours_and_no_heatmap_cell
         assert "0.00┤" in hours and "-0." not in hours and "-1." not in hours
         assert "█" not in str(heatmap.render())
         assert "nothing played" in str(heatmap.render())
+
+
+def test_an_export_holding_a_lone_surrogate_and_controls_imports_and_shows_safely(env, tmp_path):
+    stream = {
+        "ts": "2024-01-31T22:04:05Z",
+        "ms_played": 200_000,
+        "master_metadata_track_name": "Bad \ud800 Song",
+        "master_metadata_album_artist_name": "\x1b]0;PWNED\x07[/bold]",
+        "master_metadata_album_album_name": "Album",
+        "spotify_track_uri": "spotify:track:" + "1" * 22,
+    }
+    export = tmp_path / "Streaming_History_Audio_2024.json"
+    export.write_text(json.dumps([stream]), encoding="utf-8")  # the surrogate as \\ud800
+    result = run(env, "history", "import", str(export))
+    assert result.returncode == EXIT_OK, result.stderr
+    top = ok(run(env, "history", "top", "tracks", "--window", "all"))
+    safe(top)
+    assert "Bad \ufffd Song — ^[]0;PWNED^G[/bold]" in top
+    plays = json.loads(ok(run(env, "history", "export", "--json")))
+    assert plays[0]["track"] == "Bad \ufffd Song"
+    assert plays[0]["artist"] == "\x1b]0;PWNED\x07[/bold]"  # kept as received

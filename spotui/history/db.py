@@ -28,6 +28,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from spotui.text import clean
+
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 15_000
 
@@ -194,7 +196,8 @@ class Builder:
         found = self.index.get(key)
         if found is None:
             found = self.index[key] = len(self.tracks)
-            self.tracks.append(Track._make(key))
+            # No database can hold a lone surrogate: cleaned once a track, as parsed.
+            self.tracks.append(Track._make(clean(v) if type(v) is str else v for v in key))
         return found
 
     def add(
