@@ -74,8 +74,9 @@ def _escaped(match: re.Match[str]) -> str:
 def write_csv(
     buffer: io.StringIO, fields: Sequence[str], rows: Iterable[Mapping[str, Any]]
 ) -> None:
-    """``rows`` as CSV lines ending in ``\n``. A row with a CR in a field is quoted whole:
-    with that line end, ``csv`` would leave a CR unquoted and the file could not be read."""
+    """``rows`` as CSV, one line each, ending in a newline alone. A row with a CR in a field
+    is quoted whole: with that line end ``csv`` would leave the CR unquoted, and the file
+    could not be read back."""
     plain = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     quoted = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_ALL)
     plain.writeheader()

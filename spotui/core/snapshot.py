@@ -14,7 +14,7 @@ import binascii
 import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from spotui.paths import write_private
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
@@ -209,7 +209,7 @@ def load(path: Path | None) -> Snapshot | None:
     )
 
 
-def _no_constant(name: str) -> None:
+def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number")  # NaN, Infinity: a damaged file
 
 
