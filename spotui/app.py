@@ -23,6 +23,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from spotui import keymap, paths
@@ -30,6 +31,7 @@ from spotui.account import known_client_id
 from spotui.config import Config, load_config
 from spotui.crash import crash_line, write_report
 from spotui.spotify import tls
+from spotui.text import printable
 from spotui.widgets.art import enable_graphics
 
 if TYPE_CHECKING:
@@ -97,6 +99,25 @@ class SpotuiApp(App):
 
             return TerminalDriver
         return driver
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice is plain text: a name in it is shown as typed, never as markup,
+        and no control character in it reaches the terminal (``markup`` is ignored)."""
+        super().notify(
+            printable(message, one_line=False),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands, plus every player action on the main screen."""
@@ -281,7 +302,7 @@ class SpotuiApp(App):
         """Instead of Textual's traceback, whose local variables can hold tokens."""
         self.bell()
         line = getattr(self, "_crash_line", "spotui stopped on an unexpected error.")
-        self._exit_renderables.append(Text(line))
+        self._exit_renderables.append(Text(printable(line, one_line=False)))
         self._close_messages_no_wait()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from spotui import paths
+from spotui.text import clean
 
 
 def _looks_like_a_list(data: Any) -> bool:
@@ -61,9 +62,11 @@ class ListCache:
 
     def save(self, name: str, data: Any, etag: str | None) -> None:
         payload = {"etag": etag, "saved_at": time.time(), "data": data}
-        # A cache that cannot be written only costs a slower next start.
+        # A cache that cannot be written only costs a slower next start. No UTF-8 file
+        # can hold a lone surrogate from an answer: it is kept as U+FFFD, as parsed.
         with contextlib.suppress(OSError):
-            paths.write_private(self._file(name), json.dumps(payload, ensure_ascii=False))
+            text = clean(json.dumps(payload, ensure_ascii=False))
+            paths.write_private(self._file(name), text)
 
 
 class GateFile:

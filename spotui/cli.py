@@ -10,11 +10,13 @@ import asyncio
 import os
 import select
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from spotui import __version__
 from spotui.__main__ import interrupted
 from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from spotui.text import printable_output
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
@@ -167,6 +169,9 @@ def _main(argv: list[str] | None) -> int:
             where = args.log or "the log folder"
             print(f"spotui: cannot write the log to {where}: {exc.strerror}.", file=sys.stderr)
             return EXIT_USAGE
+    streams = ExitStack()
+    if args.command is not None:  # names from outside never reach the terminal raw
+        streams.enter_context(printable_output())
     try:
         if args.command is None:
             problem = _terminal_problem()
@@ -229,5 +234,7 @@ def _main(argv: list[str] | None) -> int:
 
         print(crash_line(exc, write_report(exc)), file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        streams.close()
     build_parser().print_help()
     return EXIT_USAGE

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from spotui import keymap, paths
 from spotui.spotify.ports import PORTS
+from spotui.text import clean
 
 AlbumArt = Literal["auto", "blocks", "off"]
 
@@ -55,7 +56,7 @@ def _choice(*options: str) -> Callable[[Any], Any]:
 def _text(value: Any) -> Any:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
-    return value.strip()
+    return clean(value.strip())
 
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {
@@ -93,7 +94,7 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
         check = _CHECKS.get(key)
         if check is None:
             known = ", ".join([*_CHECKS, "keys"])
-            problems.append(f"{source}: unknown key '{key}' ignored (known keys: {known})")
+            problems.append(f"{source}: unknown key '{clean(key)}' ignored (known keys: {known})")
             continue
         try:
             values[key] = check(raw)

@@ -8,6 +8,10 @@ on a terminal, on its way out (``printable``). JSON output keeps the true string
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO, cast
 
 REPLACEMENT = "\ufffd"
 
@@ -41,3 +45,41 @@ def printable(text: str, *, one_line: bool = True) -> str:
     """
     pattern = _CONTROLS_ONE_LINE if one_line else _CONTROLS
     return pattern.sub(_stand_in, clean(text))
+
+
+class PrintableStream:
+    """A text stream whose every write goes through :func:`printable` (tab and newline
+    kept): the headless commands print through it, so no name they show can reach the
+    terminal as a control sequence, whichever command prints it."""
+
+    def __init__(self, raw: TextIO):
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(printable(text, one_line=False))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+def unfiltered(stream: TextIO) -> TextIO:
+    """The stream under a :class:`PrintableStream`: for spotui's own control characters
+    (a progress bar's ``\\r``) and for data (CSV) written to a pipe or file."""
+    return stream.raw if isinstance(stream, PrintableStream) else stream
+
+
+@contextmanager
+def printable_output() -> Iterator[None]:
+    """Within the block, stdout and stderr are :class:`PrintableStream` s."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, PrintableStream(sys.stdout))
+    sys.stderr = cast(TextIO, PrintableStream(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

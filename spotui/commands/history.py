@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import io
 import sys
 from datetime import date
@@ -18,13 +17,14 @@ from typing import Any
 from spotui import paths
 from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from spotui.commands.lists import _checked_output
-from spotui.commands.output import to_json
+from spotui.commands.output import to_json, write_csv, write_data
 from spotui.commands.table import Failure, out, with_client
 from spotui.format import listening_time
 from spotui.history.db import SOURCE_NAMES, Archive, ArchiveError, iso
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today
 from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
+from spotui.text import unfiltered
 
 KINDS = ("artists", "tracks", "albums")
 EXPORT_FIELDS = (
@@ -158,7 +158,7 @@ class _Bar:
     """A progress bar on stderr, only when it is a terminal."""
 
     def __init__(self, stream: Any):
-        self.stream = stream
+        self.stream = unfiltered(stream)  # its own \r, and numbers only
         self.enabled = stream.isatty()
 
     def show(self, done: int, total: int) -> None:
@@ -317,14 +317,11 @@ def _export(archive: Archive, args: argparse.Namespace, _services: Services) -> 
     ]
     buffer = io.StringIO()
     if args.csv:
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+        write_csv(buffer, EXPORT_FIELDS, records)
     else:
         buffer.write(to_json(records, indent=1, ascii_only=target is None) + "\n")
     if target is None:
-        sys.stdout.write(buffer.getvalue())
-        sys.stdout.flush()
+        write_data(buffer.getvalue())
         return EXIT_OK
     try:
         paths.write_export(target, buffer.getvalue())

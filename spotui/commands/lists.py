@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import os
 import sys
@@ -12,10 +11,18 @@ from typing import TextIO
 
 from spotui import paths
 from spotui.commands import EXIT_OK, EXIT_USAGE
-from spotui.commands.output import LIBRARY_FIELDS, item_json, saved_row, to_json
+from spotui.commands.output import (
+    LIBRARY_FIELDS,
+    item_json,
+    saved_row,
+    to_json,
+    write_csv,
+    write_data,
+)
 from spotui.commands.table import Failure, arg, command, out
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
+from spotui.text import unfiltered
 
 RANGES: dict[str, TimeRange] = {
     "short": "short_term",
@@ -89,7 +96,7 @@ class _Progress:
     """A bar on stderr, only when stderr is a terminal."""
 
     def __init__(self, stream: TextIO):
-        self.stream = stream
+        self.stream = unfiltered(stream)  # its own \r, and numbers only
         self.enabled = stream.isatty()
 
     def show(self, done: int, total: int) -> None:
@@ -148,10 +155,7 @@ async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     rows = [saved_row(entry) for offset in sorted(pages) for entry in pages[offset].items]
     buffer = io.StringIO()
     if args.csv:
-        writer = csv.DictWriter(buffer, fieldnames=LIBRARY_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "artists": "; ".join(row["artists"])})
+        write_csv(buffer, LIBRARY_FIELDS, ({**r, "artists": "; ".join(r["artists"])} for r in rows))
     elif args.json:
         buffer.write(to_json(rows, indent=1, ascii_only=target is None) + "\n")
     else:
@@ -163,7 +167,9 @@ async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         except OSError as exc:
             raise Failure(f"Cannot write {target}: {exc.strerror or type(exc).__name__}.") from None
         print(f"Wrote {len(rows):,} saved tracks to {target}", file=sys.stderr)
-    else:
+    elif args.csv:
+        write_data(buffer.getvalue())
+    else:  # a title per line is text, for the terminal
         sys.stdout.write(buffer.getvalue())
         sys.stdout.flush()
     return EXIT_OK

@@ -16,8 +16,11 @@ from spotui.spotify.models import Album, Artist, Item, Playlist, SearchResults, 
 
 KINDS = ("track", "album", "artist", "playlist", "show", "episode")
 CONTEXT_KINDS = ("album", "artist", "playlist", "show")
-_URL = re.compile(r"^https?://open\.spotify\.com/(?:intl-[a-z-]+/)?([a-z]+)/([0-9A-Za-z]+)")
-_URI = re.compile(r"^spotify:([a-z]+):([0-9A-Za-z]{22})$")
+# An old link or URI names the playlist's owner first: …/user/NAME/playlist/ID.
+_URL = re.compile(
+    r"^https?://open\.spotify\.com/(?:intl-[a-z-]+/)?(?:user/[^/?#]+/)?([a-z]+)/([0-9A-Za-z]+)"
+)
+_URI = re.compile(r"^spotify:(?:user:[^:]+:)?([a-z]+):([0-9A-Za-z]{22})$")
 
 
 def parse_uri(text: str) -> tuple[str, str]:
@@ -33,7 +36,13 @@ def parse_uri(text: str) -> tuple[str, str]:
             "https://open.spotify.com/track/…).",
             EXIT_USAGE,
         )
-    return found[1], text
+    return found[1], f"spotify:{found[1]}:{found[2]}"
+
+
+def searchable(query: str) -> None:
+    """A usage error for a query with no words: Spotify would only refuse it."""
+    if not query.strip():
+        raise Failure("Give some words to search for.", EXIT_USAGE)
 
 
 def _name(item: Track | Album | Artist | Playlist) -> str:
@@ -42,6 +51,7 @@ def _name(item: Track | Album | Artist | Playlist) -> str:
 
 async def first_hit(spotify: SpotifyClient, query: str, kind: SearchType) -> Any:
     """The first search result of ``kind``, or a one-line failure."""
+    searchable(query)
     results = await spotify.search(query, (kind,), limit=1)
     page = {
         "track": results.tracks,
@@ -69,6 +79,8 @@ _TYPE = arg("--type", choices=SEARCH_TYPES, default="track", help="what --search
 async def play(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     uri, query = getattr(args, "uri", None), getattr(args, "search", None)
     device = getattr(args, "device", None)
+    if query is not None:
+        searchable(query)  # an empty --search would resume what was playing
     if uri and query:
         raise Failure("Give a URI or --search, not both.", EXIT_USAGE)
     if not uri and not query:
@@ -98,6 +110,8 @@ async def play(spotify: SpotifyClient, args: argparse.Namespace) -> int:
 )
 async def queue(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     words = list(args.words)
+    if args.search is not None:
+        searchable(args.search)
     if words and words[0] == "add":
         if len(words) > 2 or (len(words) == 2) == bool(args.search):
             raise Failure("Use `spotui queue add URI` or `spotui queue add --search QUERY`.", 2)
@@ -156,6 +170,7 @@ def _line(item: Item) -> str:
 )
 async def search(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     kinds = tuple(dict.fromkeys(args.type or SEARCH_TYPES))
+    searchable(args.query)
     results = await spotify.search(args.query, kinds, limit=args.limit)
     if args.json:
         out(to_json(search_json(results)))
@@ -229,8 +244,10 @@ async def find_playlist(spotify: SpotifyClient, name: str) -> Playlist:
     if len(starts) == 1 and not exact:
         return starts[0]
     if exact or starts:
-        names = ", ".join(p.name for p in (exact or starts))
-        raise Failure(f"{name!r} matches several playlists: {names}.", EXIT_USAGE)
+        names = "; ".join(f"“{p.name}” ({p.id or 'no id'})" for p in (exact or starts))
+        raise Failure(
+            f"{name!r} matches several playlists: {names}. Give the id instead.", EXIT_USAGE
+        )
     raise Failure(f"No playlist of yours is called {name!r}. See `spotui playlists`.", EXIT_USAGE)
 
 

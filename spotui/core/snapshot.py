@@ -14,10 +14,11 @@ import binascii
 import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from spotui.paths import write_private
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
+from spotui.text import clean
 
 if TYPE_CHECKING:
     from spotui.core.player import PlayerState
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 VERSION = 1
 COVER_SIZE = 32  # pixels a side: enough for the half-block cover, about 4 KB
+TEXT_FIELDS = ("title", "artists", "album", "device")
+MAX_MS = 2**31 - 1  # 24 days: longer than any track or episode
+MAX_AT = 2**32  # wall-clock seconds, the year 2106: a larger one is a damaged file
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,16 +191,26 @@ def load(path: Path | None) -> Snapshot | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
         if data.get("version") != VERSION:
             return None
         fields = data["snapshot"]
         cover = fields.pop("cover", None)
         snapshot = Snapshot(**fields, cover=_cover(cover))
         _check(snapshot)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
-    return snapshot
+    return replace(
+        snapshot,
+        title=clean(snapshot.title),
+        artists=clean(snapshot.artists),
+        album=clean(snapshot.album),
+        device=clean(snapshot.device),
+    )
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a number")  # NaN, Infinity: a damaged file
 
 
 def _cover(data: object) -> Cover | None:
@@ -213,16 +227,17 @@ def _cover(data: object) -> Cover | None:
 
 def _check(snapshot: Snapshot) -> None:
     """Refuse a snapshot whose fields have the wrong types (a hand-edited file)."""
-    for name in ("title", "artists", "album", "device"):
+    for name in TEXT_FIELDS:
         if not isinstance(getattr(snapshot, name), str):
             raise TypeError(name)
     if not isinstance(snapshot.is_playing, bool):
         raise TypeError("is_playing")
     for name in ("progress_ms", "duration_ms"):
         value = getattr(snapshot, name)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MS:
             raise TypeError(name)
-    if isinstance(snapshot.at, bool) or not isinstance(snapshot.at, int | float):
-        raise TypeError("at")
+    at = snapshot.at
+    if isinstance(at, bool) or not isinstance(at, int | float) or not 0 <= at <= MAX_AT:
+        raise TypeError("at")  # also NaN, which no comparison holds for
     if snapshot.cover_url is not None and not isinstance(snapshot.cover_url, str):
         raise TypeError("cover_url")

@@ -12,6 +12,16 @@ from spotui.fake.responses import html, json_response, retry_after, text
 
 ALLOWLIST_403 = "User not registered in the Developer Dashboard"
 
+HOSTILE = (
+    "\x1b]0;PWNED\x07"  # OSC: sets the terminal's title
+    "\x1b[2J\x1b[H"  # CSI: clears the screen
+    "\x9b31m"  # C1 CSI
+    "\x1b]8;;https://example.invalid/\x1b\\link\x1b]8;;\x1b\\"  # OSC 8 hyperlink
+    "Evil\rOver"  # CR: back to the line's start
+    " [/] [/bold] x [bold]M[/bold] \ud800 "  # Rich markup, a lone surrogate
+)
+"""What ``hostile_names`` puts before every name: controls, markup, a lone surrogate."""
+
 
 class FakeTimeout(Exception):
     """The request should hang past the client's timeout."""
@@ -60,6 +70,7 @@ class Knobs:
     # ``bad_pages_path`` (every paged answer when empty).
     bad_pages: str = ""
     bad_pages_path: str = ""
+    hostile_names: bool = False  # every name in every answer starts with HOSTILE
 
 
 BAD_PAGES = ("endless", "self", "repeat", "negative", "empty", "not_a_page")
@@ -161,3 +172,33 @@ def bad_page(knobs: Knobs, request: httpx.Request, response: httpx.Response) -> 
         case "not_a_page":
             body = {"message": "not a page"}
     return json_response(200, body)
+
+
+def hostile(knobs: Knobs, response: httpx.Response) -> httpx.Response:
+    """The answer with :data:`HOSTILE` before every name, while ``hostile_names`` is on."""
+    if not knobs.hostile_names or not response.headers.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return response  # a truncated answer stays truncated
+    return httpx.Response(
+        response.status_code,
+        content=json.dumps(_renamed(body)).encode(),  # ASCII: a lone surrogate escaped
+        headers={k: v for k, v in response.headers.items() if k.lower() != "content-length"},
+    )
+
+
+def _renamed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: HOSTILE + item
+            if key in ("name", "display_name") and isinstance(item, str)
+            else _renamed(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_renamed(item) for item in value]
+    return value

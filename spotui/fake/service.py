@@ -31,6 +31,7 @@ from spotui.fake.knobs import (
     Knobs,
     bad_page,
     development_mode_refusal,
+    hostile,
     injected_fault,
     truncated,
 )
@@ -153,7 +154,7 @@ class FakeSpotify:
                 response = text(exc.status, exc.message)
             else:
                 response = json_response(exc.status, exc.body())
-        return truncated(self.knobs, bad_page(self.knobs, request, response))
+        return truncated(self.knobs, hostile(self.knobs, bad_page(self.knobs, request, response)))
 
     @staticmethod
     def _cover(path: str) -> httpx.Response:

@@ -215,7 +215,8 @@ class Builder:
         found = self.index.get(key)
         if found is None:
             found = self.index[key] = len(self.tracks)
-            self.tracks.append(Track._make(key))
+            # No database can hold a lone surrogate: cleaned once a track, as parsed.
+            self.tracks.append(Track._make(clean(v) if type(v) is str else v for v in key))
         return found
 
     def add(

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from spotui.widgets.plain import plain
+
 
 class Confirm(ModalScreen[bool]):
     """Asks ``question``; dismisses with True for yes, False for no or Escape."""
@@ -25,7 +27,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Label(self.question, id="confirm-question")
+            yield Label(plain(self.question, one_line=False), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.yes, variant="primary", id="yes")
                 yield Button(self.no, id="no")

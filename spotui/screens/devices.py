@@ -15,6 +15,7 @@ from spotui.screens.closing import WorkerScreen
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Device
+from spotui.widgets.plain import plain
 
 
 class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
@@ -42,7 +43,7 @@ class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
         try:
             self.devices = await self.spotify.devices()
         except SpotifyError as exc:
-            note.update(exc.message)
+            note.update(plain(exc.message, one_line=False))
             return
         options = self.query_one(OptionList)
         for index, device in enumerate(self.devices):
@@ -51,7 +52,9 @@ class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
                 marks += " · cannot be controlled"
             text = f"{device_icon(device.type)}  {device.name} ({device.type}){marks}"
             options.add_option(
-                Option(text, id=str(index), disabled=device.id is None or device.is_restricted)
+                Option(
+                    plain(text), id=str(index), disabled=device.id is None or device.is_restricted
+                )
             )
         note.update(
             "Enter to play there, Esc to close."

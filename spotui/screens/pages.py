@@ -20,6 +20,7 @@ from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
 from spotui.widgets import lists
 from spotui.widgets.lists import ListView
+from spotui.widgets.plain import plain
 from spotui.widgets.table import RowsTable
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class PageScreen(WorkerScreen[None]):
         self.page_title = title
 
     def compose(self) -> ComposeResult:
-        yield Label(self.page_title, id="page-title")
+        yield Label(plain(self.page_title), id="page-title")
         yield from self.sections()
         yield Footer()
 

@@ -14,6 +14,7 @@ from spotui.core.browse import Browse
 from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Playlist
+from spotui.widgets.plain import plain
 
 
 class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]):
@@ -29,7 +30,7 @@ class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(f"Add “{self.track}” to which playlist?", id="picker-title")
+            yield Label(plain(f"Add “{self.track}” to which playlist?"), id="picker-title")
             yield Input(placeholder="Type to filter", id="playlist-filter")
             yield OptionList(id="playlist-list")
             yield Label("Loading your playlists…", id="picker-note")
@@ -44,7 +45,7 @@ class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]
             found = await self.browse.playlists()
             me = await self.browse.me()
         except SpotifyError as exc:
-            note.update(exc.message)
+            note.update(plain(exc.message, one_line=False))
             return
         self.playlists = tuple(p for p in found if p.editable_by(me) and p.id)
         self.show("")
@@ -65,7 +66,7 @@ class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]
         for index, playlist in enumerate(self.playlists):
             if wanted in playlist.name.casefold():
                 count = "" if playlist.total is None else f" · {playlist.total} items"
-                options.add_option(Option(f"{playlist.name}{count}", id=str(index)))
+                options.add_option(Option(plain(f"{playlist.name}{count}"), id=str(index)))
         if options.option_count:
             options.highlighted = 0
 

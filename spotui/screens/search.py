@@ -24,6 +24,7 @@ from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Paging, SearchResults
 from spotui.widgets import lists
 from spotui.widgets.lists import ListView, Row
+from spotui.widgets.plain import plain
 from spotui.widgets.table import RowsTable
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class SearchScreen(PageScreen):
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
-        yield Label(self.page_title, id="page-title")
+        yield Label(plain(self.page_title), id="page-title")
         yield Input(placeholder='Search: words, artist:"Name", album:, year:1990-1999', id="q")
         yield ListView(lists.TRACK_COLUMNS, id="found-track")
         yield ListView(lists.ARTIST_COLUMNS, id="found-artist")

@@ -22,6 +22,7 @@ from spotui.browser import can_open_browser, open_browser
 from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
 from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, is_client_id, redirect_uri
+from spotui.widgets.plain import plain
 from spotui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ class WizardScreen(WorkerScreen[None]):
         with VerticalScroll(id="wizard"):
             yield Static("Sign in to Spotify", id="wizard-title")
             if self.reason:
-                yield Static(self.reason, id="wizard-reason", classes="problem")
+                yield Static(
+                    plain(self.reason, one_line=False), id="wizard-reason", classes="problem"
+                )
             problem = Static(self._problem(), id="keyring-problem", classes="problem")
             problem.display = bool(self._problem())
             yield problem
@@ -150,7 +153,7 @@ class WizardScreen(WorkerScreen[None]):
 
     def say(self, text: str, *, problem: bool = True) -> None:
         message = self.query_one("#message", Static)
-        message.update(text)
+        message.update(plain(text, one_line=False))
         message.set_class(problem, "problem")
 
     # --- step 2: the Client ID ------------------------------------------------------------

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
+from spotui.text import clean
+
 T = TypeVar("T")
 
 RepeatMode = Literal["off", "track", "context"]
@@ -38,12 +40,12 @@ def _obj(value: Any) -> Mapping[str, Any]:
 
 def _str(data: Mapping[str, Any], key: str, default: str = "") -> str:
     value = data.get(key)
-    return value if isinstance(value, str) else default
+    return clean(value) if isinstance(value, str) else default
 
 
 def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
-    return value if isinstance(value, str) and value else None
+    return clean(value) if isinstance(value, str) and value else None
 
 
 def _int(data: Mapping[str, Any], key: str, default: int = 0) -> int:
@@ -139,7 +141,7 @@ class Artist:
             id=_opt_str(data, "id"),
             uri=_opt_str(data, "uri"),
             url=_url(data),
-            genres=_list(data, "genres", lambda g: g if isinstance(g, str) else None)
+            genres=_list(data, "genres", lambda g: clean(g) if isinstance(g, str) else None)
             if isinstance(genres, list)
             else None,
             popularity=_opt_int(data, "popularity") if "popularity" in data else None,

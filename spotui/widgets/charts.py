@@ -57,6 +57,7 @@ def listening(chart: Chart, stats: Stats) -> None:
     plt.xticks(
         [float(i) for i in ticks], [day_label(date_of(starts[i]), stats.bucket) for i in ticks]
     )
+    plt.ylim(0, max(hours, default=0) or 1)  # no hour below zero, even with nothing played
     plt.title(f"Hours listened per {stats.bucket}")
     chart.replot()
 
@@ -66,7 +67,11 @@ def heatmap(chart: Chart, stats: Stats) -> None:
     plt = chart.plt
     plt.clear_data()
     plt.clear_figure()
-    top = max((ms for row in stats.heatmap for ms in row), default=0) or 1
+    top = max((ms for row in stats.heatmap for ms in row), default=0)
+    if not top:  # nothing played: no cell drawn, rather than a grid of equal ones
+        plt.title("When you listen: nothing played in this window")
+        chart.replot()
+        return
     plt.matrix_plot([[_shade(ms / top) for ms in row] for row in stats.heatmap])
     plt.xlabel("")
     plt.ylabel("")

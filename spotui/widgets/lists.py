@@ -12,6 +12,7 @@ from textual.widgets import Label, ProgressBar
 
 from spotui.format import ago, followers, mmss
 from spotui.spotify.models import Album, Artist, Item, PlayHistory, Playlist, SavedTrack, Track
+from spotui.widgets.plain import plain
 from spotui.widgets.table import Column, RowsTable, column
 
 Row = tuple[str, ...]
@@ -215,7 +216,7 @@ class ListView(Vertical):
         return self.query_one(RowsTable)
 
     def caption(self, text: str) -> None:
-        self.query_one(".caption", Label).update(text)
+        self.query_one(".caption", Label).update(plain(text, one_line=False))
 
 
 class LibraryView(ListView):

@@ -21,6 +21,7 @@ from spotui.core.snapshot import Snapshot, item_lines
 from spotui.format import device_icon, mmss
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
 from spotui.widgets.art import AlbumArt
+from spotui.widgets.plain import plain
 
 if TYPE_CHECKING:  # the models are imported after the first frame (the start screen)
     from spotui.spotify.models import Playback
@@ -288,7 +289,7 @@ class NowPlaying(Vertical):
         costs no repaint."""
         if self._shown.get(widget_id) != text:
             self._shown[widget_id] = text
-            self.query_one(f"#{widget_id}", Static).update(text)
+            self.query_one(f"#{widget_id}", Static).update(plain(text))
 
     def watch_liked(self, liked: bool | None) -> None:
         text = {True: "♥ In your library", False: "♡ Not in your library", None: ""}[liked]

@@ -16,6 +16,7 @@ from spotui.core.playing import Entry
 from spotui.format import day_label, listening_time
 from spotui.history.stats import Ranked, Stats, date_of
 from spotui.spotify.models import Album, Artist
+from spotui.widgets.plain import plain
 from spotui.widgets.table import RowsTable, column
 
 
@@ -68,7 +69,7 @@ class StatsView(VerticalScroll):
         self.set_class(self.size.width < 110, "-narrow")
 
     def caption(self, text: str) -> None:
-        self.query_one("#stats-caption", Label).update(text)
+        self.query_one("#stats-caption", Label).update(plain(text, one_line=False))
 
     def show(self, stats: Stats) -> None:
         """The numbers and the top lists at once; the charts just after they are on
@@ -81,11 +82,13 @@ class StatsView(VerticalScroll):
             self.call_after_refresh(self._charts, stats)
         new = stats.new_artists
         self.query_one("#stats-new", Label).update(
-            f"First heard in this window: {len(new)} artists — "
-            + ", ".join(row.name for row in new[:8])
-            + ("…" if len(new) > 8 else "")
-            if new
-            else "No artist heard for the first time in this window."
+            plain(
+                f"First heard in this window: {len(new)} artists — "
+                + ", ".join(row.name for row in new[:8])
+                + ("…" if len(new) > 8 else "")
+                if new
+                else "No artist heard for the first time in this window."
+            )
         )
         gaps = stats.gaps
         self.query_one("#stats-gaps", Label).update(

@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from spotui.text import printable
+
 Justify = Literal["left", "right"]
 Column = tuple[str, int | float, Justify]  # (label, cells or share of the rest, justify)
 
@@ -164,7 +166,7 @@ class RowsTable(ScrollView, can_focus=True):
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
         text = Text(style=style, no_wrap=True, end="")
         for cell, width, (_, _, justify) in zip(cells, self._widths, self.spec, strict=False):
-            piece = Text(cell, no_wrap=True, overflow="ellipsis", end="")
+            piece = Text(printable(cell), no_wrap=True, overflow="ellipsis", end="")
             piece.truncate(width, overflow="ellipsis")
             pad = " " * max(width - cell_len(piece.plain), 0)
             text.append(pad if justify == "right" else "")
