@@ -181,7 +181,9 @@ async def test_the_app_shows_hostile_names_as_typed_in_every_place_and_keeps_run
         await pilot.press("down", "plus")  # add to a playlist: the picker, its title, its names
         await until(pilot, lambda: isinstance(app.screen, PlaylistPicker))
         options = app.screen.query_one(OptionList)
-        await until(pilot, lambda: options.option_count == 3)
+        await until(
+            pilot, lambda: options.option_count == 4
+        )  # the fake's four playlists you can add to
         assert "Add “^[]0;PWNED^G" in screen_text(app)
         safe(screen_text(app))
         await pilot.press(*"road", "enter")
