@@ -90,8 +90,9 @@ def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(
     extended = import_paths(archive, [folder / "e"])
     assert account.added > 0
     assert account.added + extended.added == 1_500
-    # The tracks first known by name got their URIs from the extended history.
-    assert archive.read("SELECT count(*) FROM tracks WHERE uri IS NULL AND kind = 0")[0][0] == 0
+    # Each play first known by name is now the extended history's, with its URI.
+    unnamed = "SELECT count(*) FROM plays p JOIN tracks t ON t.id = p.track_id WHERE t.uri IS NULL"
+    assert archive.read(unnamed + " AND t.kind = 0")[0][0] == 0
 
 
 def test_privacy_fields_never_reach_the_database(tmp_path, archive):
