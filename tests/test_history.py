@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import sqlite3
 import stat
 import time
@@ -93,6 +94,40 @@ def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(
     # Each play first known by name is now the extended history's, with its URI.
     unnamed = "SELECT count(*) FROM plays p JOIN tracks t ON t.id = p.track_id WHERE t.uri IS NULL"
     assert archive.read(unnamed + " AND t.kind = 0")[0][0] == 0
+
+
+def test_an_archive_with_doubled_listens_is_mended_on_open(tmp_path):
+    """The fixture was written by spotui at 8cd3e2a (see tests/data/SOURCES.md): seven
+    listens of one song under two URIs, the account data imported before the extended
+    history, and three listens stored twice."""
+    path = tmp_path / "history.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "data" / "history-v1-doubles.sqlite3", path)
+    old = sqlite3.connect(path)
+    assert old.execute("SELECT count(*) FROM plays").fetchone()[0] == 10
+    old.close()
+
+    archive = Archive(path)
+    stored = archive.read(
+        "SELECT p.played_at, t.uri, p.ms_played, p.skipped, p.source FROM plays p "
+        "JOIN tracks t ON t.id = p.track_id ORDER BY p.played_at"
+    )
+    assert archive.notice is not None and "3 listens were counted twice" in archive.notice
+    start = 1_767_225_600_000  # each listen once: the three doubles kept their richer record
+    assert stored == [
+        (start + 10 * 60_000, "spotify:track:letoA", 200_000, None, ACCOUNT),
+        (start + 20 * 60_000 + 17_000, "spotify:track:letoB", 200_000, 0, EXTENDED),
+        (start + 30 * 60_000, "spotify:track:letoA", 12_000, None, ACCOUNT),
+        (start + 40 * 60_000 + 17_000, "spotify:track:letoB", 200_000, 0, EXTENDED),
+        (start + 50 * 60_000 + 17_000, "spotify:track:letoB", 95_000, 1, EXTENDED),
+        (start + 60 * 60_000, "spotify:track:letoA", 200_000, None, ACCOUNT),
+        (start + 70 * 60_000, "spotify:track:letoA", 150_000, None, ACCOUNT),
+    ]
+    everything = compute(archive, Window("All", None, day_of(date(2026, 1, 2))))
+    assert (everything.plays, everything.streams) == (6, 7)
+    assert everything.ms == 200_000 * 4 + 12_000 + 95_000 + 150_000
+    archive.close()
+    again = Archive(path)  # mended once: nothing more to say
+    assert again.count() == 7 and again.notice is None
 
 
 def test_privacy_fields_never_reach_the_database(tmp_path, archive):
