@@ -6,6 +6,7 @@ file names and fields; days are counted in UTC here (``utc`` fixture).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -128,6 +129,52 @@ def test_an_archive_with_doubled_listens_is_mended_on_open(tmp_path):
     archive.close()
     again = Archive(path)  # mended once: nothing more to say
     assert again.count() == 7 and again.notice is None
+
+
+def test_the_skip_data_is_kept_whichever_source_came_first(tmp_path, fake, clock):
+    """The account data usually comes days before the extended history; recently played
+    may have brought the last plays before either."""
+    streams = fake_export.streams(1_500, END, tracks=120)
+    account = fake_export.write(fake_export.account_files(streams, END), tmp_path / "a")
+    extended = fake_export.write(fake_export.extended_files(streams), tmp_path / "e")
+    fake.account.history = [  # recently played: the export's last 40 songs, newest first
+        (stream.track.uri, stream.ended.timestamp(), None)
+        for stream in reversed(streams)
+        if stream.track is not None
+    ][:40]
+
+    def synced(archive: Archive) -> None:
+        async def run():
+            async with make_client(fake, clock) as spotify:
+                return await sync(spotify, archive, clock)
+
+        asyncio.run(run())
+
+    found = []
+    for n, steps in enumerate(
+        (
+            [account, extended],
+            [extended, account],
+            [synced, account, extended],
+            [account, synced, extended],
+        )
+    ):
+        archive = Archive(tmp_path / f"{n}.sqlite3")
+        for step in steps:
+            if isinstance(step, Path):
+                assert import_paths(archive, [step]).problems == []
+            else:
+                step(archive)
+        year = compute(archive, Window.named("1y", day_of(END.date())))
+        rows = archive.read(
+            "SELECT p.played_at, t.uri, p.ms_played, p.skipped, p.reason_start, p.reason_end, "
+            "p.shuffle, p.source FROM plays p JOIN tracks t ON t.id = p.track_id "
+            "ORDER BY p.played_at, t.uri"
+        )
+        found.append((year.skip_rate, year.with_skip_data, year.plays, rows))
+    assert found[0][1] > 1_000  # the skip data of the last year's streams
+    assert len(found[0][3]) == 1_500
+    assert all(result == found[0] for result in found[1:])
 
 
 def test_privacy_fields_never_reach_the_database(tmp_path, archive):
