@@ -59,6 +59,8 @@ class Services:
 
             if self.demo:
                 self._archive = demo_archive(self.clock())
+                if self.fake is not None:
+                    _recently_played(self._archive, self.fake)
             else:
                 self._archive = Archive(self.history_path or paths.history_file())
         return self._archive
@@ -170,9 +172,27 @@ class Services:
 DEMO_YEARS_OF_PLAYS = 22_000  # about three years, at 25 plays a listening day
 
 
+def _recently_played(archive: Archive, fake: Any) -> None:
+    """Keep what the fake's recently played holds, as a sync would: so that every face
+    of the demo (the Stats tab after its first sync, ``history stats``) counts the same."""
+    from spotui.fake.account import iso
+    from spotui.history.db import API
+    from spotui.history.sync import record
+    from spotui.spotify.models import PlayHistory
+
+    account = fake.account
+    entries = (
+        PlayHistory.from_json({"track": account.item_json(uri), "played_at": iso(at)})
+        for uri, at, _ in account.history
+    )
+    plays = [play for play in map(record, filter(None, entries)) if play is not None]
+    with archive.write() as writer:
+        writer.add(plays, API)
+
+
 def demo_archive(now: float) -> Archive:
     """A fresh in-memory archive holding the demo's listening, up to the day before
-    ``now`` (the fake's recently played brings the rest at the first sync)."""
+    ``now`` (the demo's services add the fake's recently played)."""
     from spotui.history.db import Archive
 
     archive = Archive(None)

@@ -7,9 +7,10 @@ open). It keeps what the stats need and nothing else: no token, no IP address, n
 country, no user name.
 
 A play is identified by its track and the moment it ended (``played_at``, UTC
-ms): the same play written twice is ignored. A play that reaches the archive
-from two sources (the API and an export, or both kinds of export) is matched by
-track and a time tolerance, and counted once.
+ms): the same play written twice is ignored. A listen that reaches the archive
+from two sources (the API and an export, or both kinds of export) is one row,
+whatever the order: matched by URI, else by artist and title, with ends that can
+meet; the richer record is kept (see :meth:`Writer.store`).
 """
 
 from __future__ import annotations
@@ -745,10 +746,11 @@ class Writer:
         span = (*day_span(d0, d1), d0, d1)
         run = self.db.execute
         run("DELETE FROM days WHERE day BETWEEN ? AND ?", (d0, d1))
-        run(
-            f"INSERT INTO days SELECT day, sum(ms_played >= {PLAY_MS}), count(*), "
-            "sum(ms_played), count(CASE WHEN skipped = 1 THEN 1 END), count(skipped) "
-            "FROM plays WHERE played_at BETWEEN ? AND ? AND day BETWEEN ? AND ? GROUP BY day",
+        run(  # plays: music, 30 s or more (as the top lists count); streams: everything
+            f"INSERT INTO days SELECT p.day, sum(p.ms_played >= {PLAY_MS} AND t.kind = {MUSIC}), "
+            "count(*), sum(p.ms_played), count(CASE WHEN p.skipped = 1 THEN 1 END), "
+            "count(p.skipped) FROM plays p JOIN tracks t ON t.id = p.track_id "
+            "WHERE p.played_at BETWEEN ? AND ? AND p.day BETWEEN ? AND ? GROUP BY p.day",
             span,
         )
         run("DELETE FROM block_tracks WHERE block BETWEEN ? AND ?", (b0, b1))
@@ -758,7 +760,14 @@ class Writer:
             f"WHERE {IN_DAYS} GROUP BY day / {BLOCK}, track_id",
             span,
         )
-        run(  # the day each artist was first heard (for a play of 30 s or more)
+        # The day each artist was first heard (for a play of 30 s or more): found again
+        # for those first heard in these days (a play there may have been replaced).
+        again = [
+            row[0]
+            for row in run("SELECT id FROM artists WHERE first_day BETWEEN ? AND ?", (d0, d1))
+        ]
+        run("UPDATE artists SET first_day = NULL WHERE first_day BETWEEN ? AND ?", (d0, d1))
+        run(
             "UPDATE artists SET first_day = min(coalesce(first_day, heard.day), heard.day) "
             "FROM (SELECT t.artist_id AS artist, min(p.day) AS day FROM plays p "
             "JOIN tracks t ON t.id = p.track_id WHERE p.played_at BETWEEN ? AND ? "
@@ -767,6 +776,14 @@ class Writer:
             "GROUP BY t.artist_id) AS heard WHERE artists.id = heard.artist",
             span,
         )
+        for artist_id in again:  # not heard in these days any more: maybe later
+            run(
+                "UPDATE artists SET first_day = (SELECT min(p.day) FROM plays p "
+                "JOIN tracks t ON t.id = p.track_id WHERE t.artist_id = ? AND p.played_at > ? "
+                f"AND p.ms_played >= {PLAY_MS} AND t.kind = {MUSIC}) "
+                "WHERE id = ? AND first_day IS NULL",
+                (artist_id, span[1], artist_id),
+            )
         run("DELETE FROM block_hours WHERE block BETWEEN ? AND ?", (b0, b1))
         run(
             f"INSERT INTO block_hours SELECT day / {BLOCK}, hour, sum(ms_played) FROM plays "
