@@ -13,6 +13,7 @@ import random
 import shutil
 import sqlite3
 import stat
+import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -77,6 +78,24 @@ def test_both_kinds_of_export_count_each_play_once(tmp_path, archive):
     assert result.duplicates > 0  # the account data's plays, matched to the extended ones
     names = {row[0] for row in archive.read("SELECT name FROM imports")}
     assert any("StreamingHistory_music_0.json" in name for name in names)
+
+
+def test_a_heavy_listeners_export_counts_each_listen_once():
+    """A busy export (100 plays a day, 5,000 songs): the account data's plays, to the
+    minute, each find their own twin, even among plays of one song minutes apart."""
+    files = fake_export.export(30_000, END, tracks=5_000, per_day=100, account_data=True)
+    archive = Archive(None)
+    with tempfile.TemporaryDirectory() as folder:
+        result = import_paths(archive, [fake_export.write(files, Path(folder) / "e.zip")])
+    # Each listen once; the generator writes one pair of plays of a song ending in the
+    # same second, which the archive (a play is its track and its end) keeps as one.
+    listens = {
+        (record["ts"], record["spotify_track_uri"] or record["spotify_episode_uri"])
+        for name, data in files.items()
+        if "Audio" in name
+        for record in json.loads(data)
+    }
+    assert result.added >= len(listens) == archive.count()
 
 
 def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(tmp_path, archive):

@@ -841,13 +841,15 @@ def _nearest(
 ) -> Stored | None:
     """The stored play that is the same listen as ``row``, not matched already: of those
     whose end can meet its end (asked of both: so which came first never matters), the
-    one that played as long (two sources that both know it agree), then the nearest."""
+    one that played as long (two sources that both know it agree), then the nearest
+    (the middle of the minute, for the account data)."""
     if candidates is None:
         return None
     at, ms = row[1], row[4]
     reach = SLACK_MS + max(ms, LONGEST_MS)
     start = bisect.bisect_left(candidates.times, at - reach)
     end = bisect.bisect_right(candidates.times, at + reach)
+    middle = sum(_ends(at, source))  # twice the middle of when it may have ended
     best: Stored | None = None
     best_score = (True, 0)
     for play in candidates.plays[start:end]:
@@ -855,7 +857,7 @@ def _nearest(
             continue
         if not _same(row, source, play, play[9]):
             continue
-        score = (play[4] != ms, abs(play[1] - at))
+        score = (play[4] != ms, abs(sum(_ends(play[1], play[9])) - middle))
         if best is None or score < best_score:
             best, best_score = play, score
     return best
