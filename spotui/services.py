@@ -61,9 +61,11 @@ class Services:
             from spotui.history.db import Archive
 
             if self.demo:
-                from spotui.fake.seeding import demo_archive
+                from spotui.fake.seeding import demo_archive, recently_played
 
                 self._archive = demo_archive(self.clock())
+                if self.fake is not None:
+                    recently_played(self._archive, self.fake)
             else:
                 self._archive = Archive(self.history_path or paths.history_file())
         return self._archive

@@ -6,11 +6,14 @@ file names and fields; days are counted in UTC here (``utc`` fixture).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
+import shutil
 import sqlite3
 import stat
+import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,7 +22,7 @@ import pytest
 
 from spotui.fake import export as fake_export
 from spotui.history import db as history_db
-from spotui.history.db import ACCOUNT, API, EXTENDED, Archive, PlayRecord
+from spotui.history.db import ACCOUNT, API, EXTENDED, MUSIC, Archive, PlayRecord
 from spotui.history.importer import import_paths
 from spotui.history.stats import Window, compute, day_of
 from spotui.history.sync import sync
@@ -77,6 +80,24 @@ def test_both_kinds_of_export_count_each_play_once(tmp_path, archive):
     assert any("StreamingHistory_music_0.json" in name for name in names)
 
 
+def test_a_heavy_listeners_export_counts_each_listen_once():
+    """A busy export (100 plays a day, 5,000 songs): the account data's plays, to the
+    minute, each find their own twin, even among plays of one song minutes apart."""
+    files = fake_export.export(30_000, END, tracks=5_000, per_day=100, account_data=True)
+    archive = Archive(None)
+    with tempfile.TemporaryDirectory() as folder:
+        result = import_paths(archive, [fake_export.write(files, Path(folder) / "e.zip")])
+    # Each listen once; the generator writes one pair of plays of a song ending in the
+    # same second, which the archive (a play is its track and its end) keeps as one.
+    listens = {
+        (record["ts"], record["spotify_track_uri"] or record["spotify_episode_uri"])
+        for name, data in files.items()
+        if "Audio" in name
+        for record in json.loads(data)
+    }
+    assert result.added >= len(listens) == archive.count()
+
+
 def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(tmp_path, archive):
     files = fake_export.export(1_500, END, tracks=120, account_data=True)
     folder = tmp_path / "export"
@@ -90,8 +111,89 @@ def test_the_account_data_alone_then_the_extended_history_adds_only_what_is_new(
     extended = import_paths(archive, [folder / "e"])
     assert account.added > 0
     assert account.added + extended.added == 1_500
-    # The tracks first known by name got their URIs from the extended history.
-    assert archive.read("SELECT count(*) FROM tracks WHERE uri IS NULL AND kind = 0")[0][0] == 0
+    # Each play first known by name is now the extended history's, with its URI.
+    unnamed = "SELECT count(*) FROM plays p JOIN tracks t ON t.id = p.track_id WHERE t.uri IS NULL"
+    assert archive.read(unnamed + " AND t.kind = 0")[0][0] == 0
+
+
+def test_an_archive_with_doubled_listens_is_mended_on_open(tmp_path):
+    """The fixture was written by spotui at 8cd3e2a (see tests/data/SOURCES.md): seven
+    listens of one song under two URIs, the account data imported before the extended
+    history, and three listens stored twice."""
+    path = tmp_path / "history.sqlite3"
+    shutil.copyfile(Path(__file__).parent / "data" / "history-v1-doubles.sqlite3", path)
+    old = sqlite3.connect(path)
+    assert old.execute("SELECT count(*) FROM plays").fetchone()[0] == 10
+    old.close()
+
+    archive = Archive(path)
+    stored = archive.read(
+        "SELECT p.played_at, t.uri, p.ms_played, p.skipped, p.source FROM plays p "
+        "JOIN tracks t ON t.id = p.track_id ORDER BY p.played_at"
+    )
+    assert archive.notice is not None and "3 listens were counted twice" in archive.notice
+    start = 1_767_225_600_000  # each listen once: the three doubles kept their richer record
+    assert stored == [
+        (start + 10 * 60_000, "spotify:track:letoA", 200_000, None, ACCOUNT),
+        (start + 20 * 60_000 + 17_000, "spotify:track:letoB", 200_000, 0, EXTENDED),
+        (start + 30 * 60_000, "spotify:track:letoA", 12_000, None, ACCOUNT),
+        (start + 40 * 60_000 + 17_000, "spotify:track:letoB", 200_000, 0, EXTENDED),
+        (start + 50 * 60_000 + 17_000, "spotify:track:letoB", 95_000, 1, EXTENDED),
+        (start + 60 * 60_000, "spotify:track:letoA", 200_000, None, ACCOUNT),
+        (start + 70 * 60_000, "spotify:track:letoA", 150_000, None, ACCOUNT),
+    ]
+    everything = compute(archive, Window("All", None, day_of(date(2026, 1, 2))))
+    assert (everything.plays, everything.streams) == (6, 7)
+    assert everything.ms == 200_000 * 4 + 12_000 + 95_000 + 150_000
+    archive.close()
+    again = Archive(path)  # mended once: nothing more to say
+    assert again.count() == 7 and again.notice is None
+
+
+def test_the_skip_data_is_kept_whichever_source_came_first(tmp_path, fake, clock):
+    """The account data usually comes days before the extended history; recently played
+    may have brought the last plays before either."""
+    streams = fake_export.streams(1_500, END, tracks=120)
+    account = fake_export.write(fake_export.account_files(streams, END), tmp_path / "a")
+    extended = fake_export.write(fake_export.extended_files(streams), tmp_path / "e")
+    fake.account.history = [  # recently played: the export's last 40 songs, newest first
+        (stream.track.uri, stream.ended.timestamp(), None)
+        for stream in reversed(streams)
+        if stream.track is not None
+    ][:40]
+
+    def synced(archive: Archive) -> None:
+        async def run():
+            async with make_client(fake, clock) as spotify:
+                return await sync(spotify, archive, clock)
+
+        asyncio.run(run())
+
+    found = []
+    for n, steps in enumerate(
+        (
+            [account, extended],
+            [extended, account],
+            [synced, account, extended],
+            [account, synced, extended],
+        )
+    ):
+        archive = Archive(tmp_path / f"{n}.sqlite3")
+        for step in steps:
+            if isinstance(step, Path):
+                assert import_paths(archive, [step]).problems == []
+            else:
+                step(archive)
+        year = compute(archive, Window.named("1y", day_of(END.date())))
+        rows = archive.read(
+            "SELECT p.played_at, t.uri, p.ms_played, p.skipped, p.reason_start, p.reason_end, "
+            "p.shuffle, p.source FROM plays p JOIN tracks t ON t.id = p.track_id "
+            "ORDER BY p.played_at, t.uri"
+        )
+        found.append((year.skip_rate, year.with_skip_data, year.plays, rows))
+    assert found[0][1] > 1_000  # the skip data of the last year's streams
+    assert len(found[0][3]) == 1_500
+    assert all(result == found[0] for result in found[1:])
 
 
 def test_privacy_fields_never_reach_the_database(tmp_path, archive):
@@ -430,7 +532,7 @@ def test_any_window_from_the_sums_equals_counting_every_play(tmp_path, archive):
         stats = compute(archive, Window("custom", a, b), limit=5)
         inside = [r for r in raw if a <= r[0] <= b]
         assert stats.ms == sum(r[2] for r in inside)
-        assert stats.plays == sum(1 for r in inside if r[2] >= 30_000)
+        assert stats.plays == sum(1 for r in inside if r[2] >= 30_000 and r[4] == MUSIC)
         assert sum(map(sum, stats.heatmap)) == sum(r[2] for r in inside)
         by_track: dict[int, int] = {}
         for r in inside:

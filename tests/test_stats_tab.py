@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from textual.widgets import Input, Label, TabbedContent
 from textual.widgets._footer import FooterKey
 from textual_plotext import PlotextPlot
 
+from spotui.format import listening_time
+from spotui.history.stats import WINDOWS
 from spotui.history.sync import Keeper, SyncResult
 from spotui.screens.dates import DatesPicker
 from spotui.widgets.stats import StatsView
 from spotui.widgets.table import RowsTable
 
 from .conftest import make_client
-from .helpers import until
+from .helpers import ok, spotui, subprocess_env, until
 from .test_app import demo, fake_of, started
 
 
@@ -120,7 +123,8 @@ async def test_the_app_syncs_the_history_when_it_starts():
         archive = app.services.history()
         fake = fake_of(app)
         newest = max(at for _, at, _ in fake.account.history) * 1000
-        await until(pilot, lambda: (archive.newest_ms() or 0) >= int(newest) - 1000, timeout=10)
+        await until(pilot, lambda: fake.requests["/v1/me/player/recently-played"] >= 1, timeout=10)
+        assert (archive.newest_ms() or 0) >= int(newest) - 1000
         await pilot.pause(0.3)  # a second keeper would have asked by now
         assert fake.requests["/v1/me/player/recently-played"] == 1  # one keeper, from the wiring
 
@@ -171,3 +175,29 @@ async def test_the_stats_keys_show_in_the_footer_on_the_stats_tab_only():
         await until(pilot, lambda: {"Window", "Dates", "By"} <= footer())
         await pilot.press("1")
         await until(pilot, lambda: "Window" not in footer())
+
+
+async def test_the_tab_and_history_stats_json_say_the_same_for_every_window(tmp_path):
+    """The tab after its first sync, and `spotui --demo history stats --json` in
+    another process: the same plays (music, 30 s or more), streams and time."""
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        view = await _stats(pilot)
+        env = subprocess_env(tmp_path, "http://127.0.0.1:9", "http://127.0.0.1:9")
+        for name in ("4w", "6m", "1y", "all", "today", "7d"):  # the order w goes in
+            label, _ = WINDOWS[name]
+            await until(pilot, lambda label=label: caption(view).startswith(f"{label} ·"))
+            assert view.stats is not None
+            cli = json.loads(
+                ok(spotui(env, "--demo", "history", "stats", "--window", name, "--json"))
+            )
+            totals = str(view.query_one("#stats-totals", Label).content)
+            assert (
+                f"{listening_time(cli['ms'])} · {cli['plays']:,} plays ({cli['streams']:,} streams)"
+                in totals
+            ), (name, totals, cli["plays"], cli["streams"])
+            if cli["skip_rate"] is not None:
+                assert f"skipped {cli['skip_rate']:.0%}" in totals
+            assert (view.stats.plays, view.stats.streams) == (cli["plays"], cli["streams"])
+            await pilot.press("w")

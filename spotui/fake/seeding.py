@@ -12,9 +12,32 @@ from spotui.history.db import EXTENDED, MUSIC, PODCAST, Archive, PlayRecord
 DEMO_YEARS_OF_PLAYS = 22_000  # about three years, at 25 plays a listening day
 
 
+def recently_played(archive: Archive, fake: Any) -> None:
+    """Keep what the fake's recently played holds, as a sync would: so that every face
+    of the demo (the Stats tab after its first sync, ``history stats``) counts the same."""
+    from spotui.fake.account import iso
+    from spotui.history.db import API
+    from spotui.history.sync import record
+    from spotui.spotify.models import PlayHistory
+
+    account = fake.account
+    entries = (
+        PlayHistory.from_json({"track": account.item_json(uri), "played_at": iso(at)})
+        for uri, at, _ in account.history
+    )
+    now_ms = int(fake.clock() * 1000)
+    plays = [
+        play
+        for play in (record(entry, now_ms) for entry in entries if entry is not None)
+        if isinstance(play, PlayRecord)
+    ]
+    with archive.write() as writer:
+        writer.add(plays, API)
+
+
 def demo_archive(now: float) -> Archive:
     """A fresh in-memory archive holding the demo's listening, up to the day before
-    ``now`` (the fake's recently played brings the rest at the first sync)."""
+    ``now`` (the demo's services add the fake's recently played)."""
     archive = Archive(None)
     _demo_template(int(now // 86_400)).db.backup(archive.db)
     return archive

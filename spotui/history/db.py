@@ -7,16 +7,17 @@ open). It keeps what the stats need and nothing else: no token, no IP address, n
 country, no user name.
 
 A play is identified by its track and the moment it ended (``played_at``, UTC
-ms): the same play written twice is ignored. A play that reaches the archive
-from two sources (the API and an export, or both kinds of export) is matched by
-track and a time tolerance, and counted once.
+ms): the same play written twice is ignored. A listen that reaches the archive
+from two sources (the API and an export, or both kinds of export) is one row,
+whatever the order: matched by URI, else by artist and title, with ends that can
+meet; the richer record is kept (see :meth:`Writer.store`).
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
-import itertools
 import os
 import sqlite3
 import threading
@@ -40,10 +41,22 @@ SOURCE_NAMES = {API: "api", EXTENDED: "export", ACCOUNT: "account data"}
 MUSIC, PODCAST = 0, 1
 # Spotify counts a stream as a play from 30 seconds on; shorter ones still add time.
 PLAY_MS = 30_000
-# How far apart the same play may be stamped by two sources (the account data has
-# minutes only): the window runs from the start of the play to this after its end.
-SLACK_MS = 90_000
+# How far apart two sources' clocks may put the end of one play.
+SLACK_MS = 30_000
 BLOCK = 28  # days summed together in block_tracks and block_hours
+# When one listen reaches the archive from two sources, the richer record is kept.
+RANK = {API: 1, ACCOUNT: 2, EXTENDED: 3}
+# How long a stored play is taken to last at most, when looking for the same listen
+# (a play's own span is asked too: see _nearest).
+LONGEST_MS = 4 * 3_600_000
+INSERT_PLAY = (
+    "INSERT OR IGNORE INTO plays (track_id, played_at, day, hour, ms_played, skipped, "
+    "reason_start, reason_end, shuffle, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# A play as stored, but its source: (track_id, played_at, day, hour, ms_played, skipped,
+# reason_start, reason_end, shuffle); Stored adds its source and its track's key.
+Row = tuple[Any, ...]
+Stored = tuple[Any, ...]
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -145,6 +158,7 @@ DROP_IMPOSSIBLE_DATES = (
     f"WHERE span IS NOT NULL AND EXISTS (SELECT 1 FROM plays WHERE {_IMPOSSIBLE})",
     f"DELETE FROM plays WHERE {_IMPOSSIBLE}",
 )
+# Schema 2: impossible dates go first, then one listen, one row (merge_doubles, in _migrate).
 MIGRATIONS[2] = DROP_IMPOSSIBLE_DATES
 
 
@@ -316,6 +330,11 @@ def normal(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def track_key(track: Track) -> str:
+    """What plays of one song share, whatever its URI: artist, title and kind."""
+    return f"{normal(track.artist)}\x1f{normal(track.name)}\x1f{track.kind}"
+
+
 def local_day_hour(ms: int) -> tuple[int, int]:
     """The local calendar day (days since 1970-01-01) and hour of the week (Monday 0h = 0)."""
     seconds = ms // 1000
@@ -443,12 +462,19 @@ class Archive:
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[step]:
                     connection.execute(statement)
+            merged = merge_doubles(connection) if version == 1 else 0
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:  # Ctrl-C can land before BEGIN or after COMMIT
                 connection.execute("ROLLBACK")
             raise
+        if merged:
+            self.notice = (
+                f"The history database was mended: {merged:,} "
+                f"listen{' was' if merged == 1 else 's were'} counted twice (once from each "
+                "of two sources); each is now kept once, with the richer record."
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -534,8 +560,9 @@ class Names:
 
     def __init__(self) -> None:
         self.tracks: dict[str, tuple[int, int | None, int | None]] = {}
-        self.artists: dict[str, int] = {}
-        self.albums: dict[str, int] = {}
+        # (id, whether its URI is known, whether its name is the catalogue's)
+        self.artists: dict[str, tuple[int, bool, bool]] = {}
+        self.albums: dict[str, tuple[int, bool, bool]] = {}
 
 
 class Writer:
@@ -559,68 +586,69 @@ class Writer:
 
     # --- names ---------------------------------------------------------------------------
 
-    def _artist(self, name: str, uri: str | None) -> int:
-        return self._named("artists", normal(name), {"name": name}, uri)
+    def _artist(self, name: str, uri: str | None, spelled: bool) -> int:
+        return self._named("artists", normal(name), {"name": name}, uri, spelled)
 
-    def _album(self, name: str, artist_key: str, artist_id: int, uri: str | None) -> int:
+    def _album(
+        self, name: str, artist_key: str, artist_id: int, uri: str | None, spelled: bool
+    ) -> int:
         key = f"{artist_key}\x1f{normal(name)}"
-        return self._named("albums", key, {"name": name, "artist_id": artist_id}, uri)
+        return self._named("albums", key, {"name": name, "artist_id": artist_id}, uri, spelled)
 
-    def _named(self, table: str, key: str, values: dict[str, object], uri: str | None) -> int:
-        """The id of the artist or album with ``key``, added when new; a URI learned
-        later is kept."""
-        cache: dict[str, Any] = getattr(self.names, table)
-        found: int | None = cache.get(key)
-        if found is not None:
-            return found
-        row = self.db.execute(f"SELECT id, uri FROM {table} WHERE key = ?", (key,)).fetchone()
+    def _named(
+        self, table: str, key: str, values: dict[str, object], uri: str | None, spelled: bool
+    ) -> int:
+        """The id of the artist or album with ``key``, added when new. A URI learned
+        later is kept; a name ``spelled`` by Spotify's catalogue (a record with a track
+        URI) replaces one from a name-only record, so that it never depends on which
+        source came first."""
+        cache: dict[str, tuple[int, bool, bool]] = getattr(self.names, table)
+        cached = cache.get(key)
+        if cached is not None and (cached[1] or not uri) and (cached[2] or not spelled):
+            return cached[0]
+        row = self.db.execute(f"SELECT id, uri, name FROM {table} WHERE key = ?", (key,)).fetchone()
         if row is None:
             columns = ", ".join(["key", "uri", *values])
             marks = ", ".join("?" * (len(values) + 2))
             found = self.db.execute(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})", (key, uri, *values.values())
             ).lastrowid
+            assert found is not None
+            known = (found, bool(uri), spelled)
         else:
             found = row[0]
             if uri and not row[1]:
                 self.db.execute(f"UPDATE {table} SET uri = ? WHERE id = ?", (uri, found))
-        assert found is not None
-        self._remember(cache, key, found)
+            if spelled and row[2] != values["name"]:
+                self.db.execute(
+                    f"UPDATE {table} SET name = ? WHERE id = ?", (values["name"], found)
+                )
+            known = (found, bool(uri or row[1]), spelled or bool(cached and cached[2]))
+        self._remember(cache, key, known)
         return found
 
     def track(self, play: Track) -> tuple[int, int | None, int | None]:
-        """(track, artist, album) ids for a track; names are matched when there is no URI."""
-        if play.uri:
-            cached = self.names.tracks.get(play.uri)
-            if cached is not None:
-                return cached
-        key = f"{normal(play.artist)}\x1f{normal(play.name)}\x1f{play.kind}"
-        if not play.uri:
-            cached = self.names.tracks.get(key)
-            if cached is not None:
-                return cached
-        artist_id = self._artist(play.artist, play.artist_uri) if play.artist else None
+        """(track, artist, album) ids for a track: by its URI, or, with none, the one row
+        of its name that has no URI (so that where a play is filed never depends on
+        what the archive held before)."""
+        # The artist and the album first: a URI one source knows is learned whatever
+        # source named the track first.
+        spelled = bool(play.uri)
+        artist_id = self._artist(play.artist, play.artist_uri, spelled) if play.artist else None
         album_id = None
         if play.album and artist_id is not None:
-            album_id = self._album(play.album, normal(play.artist), artist_id, play.album_uri)
-        row = None
+            album_id = self._album(
+                play.album, normal(play.artist), artist_id, play.album_uri, spelled
+            )
+        key = track_key(play)
+        cached = self.names.tracks.get(play.uri or key)
+        if cached is not None:
+            return cached
         if play.uri:
             row = self.db.execute("SELECT id FROM tracks WHERE uri = ?", (play.uri,)).fetchone()
-            if row is None:  # a track first known by name (account data) gets its URI
-                row = self.db.execute(
-                    "SELECT id FROM tracks INDEXED BY tracks_key WHERE key = ? AND uri IS NULL",
-                    (key,),
-                ).fetchone()
-                if row is not None:
-                    self.db.execute(
-                        "UPDATE tracks SET uri = ?, album_id = coalesce(album_id, ?), "
-                        "duration_ms = coalesce(duration_ms, ?) WHERE id = ?",
-                        (play.uri, album_id, play.duration_ms, row[0]),
-                    )
-        else:
+        else:  # a track known by name only has one row of its own, whatever URIs come later
             row = self.db.execute(
-                "SELECT id FROM tracks INDEXED BY tracks_key WHERE key = ? "
-                "ORDER BY uri IS NULL LIMIT 1",
+                "SELECT id FROM tracks INDEXED BY tracks_key WHERE key = ? AND uri IS NULL",
                 (key,),
             ).fetchone()
         if row is None:
@@ -642,44 +670,67 @@ class Writer:
         self, plays: Sequence[PlayRecord] | Batch, source: int, *, later: bool = False
     ) -> Added:
         """Add plays from one source (records, or a :class:`Batch`). A play already stored
-        is skipped: the same one from this source exactly, or from another source within
-        the tolerance. ``later``: the sums are brought up to date by
-        :meth:`Archive.settle` (an import settles once, after its last file)."""
+        is not stored again: the same one from this source exactly, or the same listen
+        from another source (see :meth:`store`). ``later``: the sums are brought up to
+        date by :meth:`Archive.settle` (an import settles once, after its last file)."""
         batch = plays if isinstance(plays, Batch) else gather(plays)
         count = len(batch.played_at)
         if not count:
             return Added()
         ids = [self.track(track)[0] for track in batch.tracks]
-        track_ids = [ids[index] for index in batch.track]
-        rows: Iterable[tuple[Any, ...]] = zip(
-            track_ids,
-            batch.played_at,
-            batch.day,
-            batch.hour,
-            batch.ms,
-            batch.skipped,
-            batch.reason_start,
-            batch.reason_end,
-            batch.shuffle,
-            itertools.repeat(source),
+        keys = [track_key(track) for track in batch.tracks]
+        rows = list(
+            zip(
+                [ids[index] for index in batch.track],
+                batch.played_at,
+                batch.day,
+                batch.hour,
+                batch.ms,
+                batch.skipped,
+                batch.reason_start,
+                batch.reason_end,
+                batch.shuffle,
+                strict=True,
+            )
         )
-        keep = self._new(track_ids, batch.played_at, batch.ms, source)
-        if keep is not None:
-            rows = itertools.compress(rows, keep)
-        before = self.db.total_changes
-        self.db.executemany(  # in time order: each page of the table is written once
-            "INSERT OR IGNORE INTO plays (track_id, played_at, day, hour, ms_played, skipped, "
-            "reason_start, reason_end, shuffle, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        added = self.db.total_changes - before
-        if added:
-            first, last = min(batch.day), max(batch.day)
+        added, days = self.store(rows, [keys[index] for index in batch.track], source)
+        if days is not None:
             if later:
-                self.unsettled(first, last)
+                self.unsettled(*days)
             else:
-                self.refresh_sums(first, last)
+                self.refresh_sums(*days)
         return Added(added, count - added)
+
+    def store(
+        self, rows: Sequence[Row], keys: Sequence[str], source: int
+    ) -> tuple[int, tuple[int, int] | None]:
+        """Store plays of one source, in time order (``keys``: each one's track key).
+
+        A play that another source stored already (see :func:`_nearest`) is one listen:
+        the richer record of the two is kept (see :func:`_richer`). Gives the plays
+        added, and the first and last day changed (None: none).
+        """
+        matches = self._matches(rows, keys, source)
+        new = (
+            rows
+            if matches is None
+            else [r for r, m in zip(rows, matches, strict=True) if m is None]
+        )
+        before = self.db.total_changes
+        self.db.executemany(INSERT_PLAY, [(*row, source) for row in new])
+        added = self.db.total_changes - before
+        days = [new[0][2], new[-1][2]] if added else []
+        for row, stored in zip(rows, matches or (), strict=False):
+            kept = None if stored is None else _richer(row, source, stored)
+            if kept is not None:
+                assert stored is not None
+                self.db.execute(
+                    "DELETE FROM plays WHERE played_at = ? AND track_id = ?",
+                    (stored[1], stored[0]),
+                )
+                self.db.execute(INSERT_PLAY, kept)
+                days += (stored[2], kept[2])
+        return added, (min(days), max(days)) if days else None
 
     def unsettled(self, first: int, last: int) -> None:
         """Note days whose sums are behind their plays (kept in the same transaction, so
@@ -690,26 +741,36 @@ class Writer:
             first, last = min(first, low), max(last, high)
         self.set_meta("unsettled", f"{first},{last}")
 
-    def _new(
-        self, track_ids: list[int], played_at: Sequence[int], ms: Sequence[int], source: int
-    ) -> list[bool] | None:
-        """Which plays no other source has stored already (within the tolerance); None:
-        all of them."""
-        longest = max(ms)
-        low = min(played_at) - SLACK_MS - longest
-        high = max(played_at) + SLACK_MS + longest
-        others: dict[int, list[int]] = {}
-        for track_id, at in self.db.execute(
-            "SELECT track_id, played_at FROM plays WHERE played_at BETWEEN ? AND ? AND source != ?",
-            (low, high, source),
+    def _matches(
+        self, rows: Sequence[Row], keys: Sequence[str], source: int
+    ) -> list[Stored | None] | None:
+        """The stored play from another source that each play is (None: a new listen);
+        None: none is."""
+        reach = SLACK_MS + max(max(row[4] for row in rows), LONGEST_MS)
+        by_track: dict[int, Candidates] = {}
+        by_key: dict[str, Candidates] = {}
+        for play in self.db.execute(
+            "SELECT p.track_id, p.played_at, p.day, p.hour, p.ms_played, p.skipped, "
+            "p.reason_start, p.reason_end, p.shuffle, p.source, t.key FROM plays p "
+            "JOIN tracks t ON t.id = p.track_id "
+            "WHERE p.played_at BETWEEN ? AND ? AND p.source != ? ORDER BY p.played_at",
+            (rows[0][1] - reach, rows[-1][1] + reach, source),
         ):
-            others.setdefault(track_id, []).append(at)
-        if not others:
+            by_track.setdefault(play[0], Candidates()).add(play)
+            by_key.setdefault(play[10], Candidates()).add(play)
+        if not by_track:
             return None
-        return [
-            not _matched(others.get(track_id), at, length, source)
-            for track_id, at, length in zip(track_ids, played_at, ms, strict=True)
-        ]
+        taken: set[tuple[int, int]] = set()
+        found: list[Stored | None] = []
+        for row, key in zip(rows, keys, strict=True):
+            # By the URI first (the same track row), then by artist and title.
+            match = _nearest(row, source, by_track.get(row[0]), taken) or _nearest(
+                row, source, by_key.get(key), taken
+            )
+            if match is not None:
+                taken.add((match[1], match[0]))
+            found.append(match)
+        return found
 
     def refresh_sums(self, first: int, last: int) -> None:
         """Sum again the days ``first``..``last`` and the blocks they touch, from the plays."""
@@ -718,10 +779,11 @@ class Writer:
         span = (*day_span(d0, d1), d0, d1)
         run = self.db.execute
         run("DELETE FROM days WHERE day BETWEEN ? AND ?", (d0, d1))
-        run(
-            f"INSERT INTO days SELECT day, sum(ms_played >= {PLAY_MS}), count(*), "
-            "sum(ms_played), count(CASE WHEN skipped = 1 THEN 1 END), count(skipped) "
-            "FROM plays WHERE played_at BETWEEN ? AND ? AND day BETWEEN ? AND ? GROUP BY day",
+        run(  # plays: music, 30 s or more (as the top lists count); streams: everything
+            f"INSERT INTO days SELECT p.day, sum(p.ms_played >= {PLAY_MS} AND t.kind = {MUSIC}), "
+            "count(*), sum(p.ms_played), count(CASE WHEN p.skipped = 1 THEN 1 END), "
+            "count(p.skipped) FROM plays p JOIN tracks t ON t.id = p.track_id "
+            "WHERE p.played_at BETWEEN ? AND ? AND p.day BETWEEN ? AND ? GROUP BY p.day",
             span,
         )
         run("DELETE FROM block_tracks WHERE block BETWEEN ? AND ?", (b0, b1))
@@ -731,7 +793,14 @@ class Writer:
             f"WHERE {IN_DAYS} GROUP BY day / {BLOCK}, track_id",
             span,
         )
-        run(  # the day each artist was first heard (for a play of 30 s or more)
+        # The day each artist was first heard (for a play of 30 s or more): found again
+        # for those first heard in these days (a play there may have been replaced).
+        again = [
+            row[0]
+            for row in run("SELECT id FROM artists WHERE first_day BETWEEN ? AND ?", (d0, d1))
+        ]
+        run("UPDATE artists SET first_day = NULL WHERE first_day BETWEEN ? AND ?", (d0, d1))
+        run(
             "UPDATE artists SET first_day = min(coalesce(first_day, heard.day), heard.day) "
             "FROM (SELECT t.artist_id AS artist, min(p.day) AS day FROM plays p "
             "JOIN tracks t ON t.id = p.track_id WHERE p.played_at BETWEEN ? AND ? "
@@ -740,6 +809,14 @@ class Writer:
             "GROUP BY t.artist_id) AS heard WHERE artists.id = heard.artist",
             span,
         )
+        for artist_id in again:  # not heard in these days any more: maybe later
+            run(
+                "UPDATE artists SET first_day = (SELECT min(p.day) FROM plays p "
+                "JOIN tracks t ON t.id = p.track_id WHERE t.artist_id = ? AND p.played_at > ? "
+                f"AND p.ms_played >= {PLAY_MS} AND t.kind = {MUSIC}) "
+                "WHERE id = ? AND first_day IS NULL",
+                (artist_id, span[1], artist_id),
+            )
         run("DELETE FROM block_hours WHERE block BETWEEN ? AND ?", (b0, b1))
         run(
             f"INSERT INTO block_hours SELECT day / {BLOCK}, hour, sum(ms_played) FROM plays "
@@ -764,24 +841,95 @@ class Writer:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
-def _matched(times: list[int] | None, played_at: int, ms: int, source: int) -> bool:
-    """Is there a play of this track from another source that is this one?
+class Candidates:
+    """Stored plays of one track (or one name), in time order."""
 
-    Sources stamp a play differently (the export: when it ended, to the second or to
-    the minute; the API: ``played_at``), so any stamp from the play's start to a
-    little after its end matches; the API's side looks forward by the same span.
+    def __init__(self) -> None:
+        self.times: list[int] = []
+        self.plays: list[Stored] = []
+
+    def add(self, play: Stored) -> None:
+        self.times.append(play[1])
+        self.plays.append(play)
+
+
+def _ends(at: int, source: int) -> tuple[int, int]:
+    """When a play stamped ``at`` by ``source`` may have ended: the extended history and
+    the API (``played_at``) stamp the end to the second, the account data to the
+    minute (cut down)."""
+    if source == ACCOUNT:
+        return at, at + 60_000
+    return at, at + 1000
+
+
+def _same(a: Stored | Row, a_source: int, b: Stored | Row, b_source: int) -> bool:
+    """Can plays ``a`` and ``b`` (of one song) be one listen? (Their ends can meet.)"""
+    a0, a1 = _ends(a[1], a_source)
+    b0, b1 = _ends(b[1], b_source)
+    return a0 - SLACK_MS <= b1 and b0 - SLACK_MS <= a1
+
+
+def _nearest(
+    row: Row, source: int, candidates: Candidates | None, taken: set[tuple[int, int]]
+) -> Stored | None:
+    """The stored play that is the same listen as ``row``, not matched already: of those
+    whose end can meet its end (asked of both: so which came first never matters), the
+    one that played as long (two sources that both know it agree), then the nearest
+    (the middle of the minute, for the account data)."""
+    if candidates is None:
+        return None
+    at, ms = row[1], row[4]
+    reach = SLACK_MS + max(ms, LONGEST_MS)
+    start = bisect.bisect_left(candidates.times, at - reach)
+    end = bisect.bisect_right(candidates.times, at + reach)
+    middle = sum(_ends(at, source))  # twice the middle of when it may have ended
+    best: Stored | None = None
+    best_score = (True, 0)
+    for play in candidates.plays[start:end]:
+        if (play[1], play[0]) in taken:
+            continue
+        if not _same(row, source, play, play[9]):
+            continue
+        score = (play[4] != ms, abs(sum(_ends(play[1], play[9])) - middle))
+        if best is None or score < best_score:
+            best, best_score = play, score
+    return best
+
+
+def _richer(row: Row, source: int, stored: Stored) -> tuple[Any, ...] | None:
+    """The play to store in place of ``stored`` when ``row`` (from ``source``) is the
+    same listen, with its source; None: ``stored`` stays as it is.
+
+    The extended history has every field (URI, skip, shuffle, reasons, the time
+    played); the account data knows the time played, which the API only guesses (the
+    track's length). The richer record wins whole, whichever came first. (A sync asks
+    only for plays newer than the newest kept, so the API's record must lose to the
+    account data's for the archive not to depend on the order.)
     """
-    if not times:
-        return False
-    if source == API:
-        low, high = played_at - SLACK_MS, played_at + ms + SLACK_MS
-    else:
-        low, high = played_at - ms - SLACK_MS, played_at + SLACK_MS
-    for at in times:
-        if low <= at <= high:
-            times.remove(at)  # one play matches one play
-            return True
-    return False
+    if RANK[source] > RANK[stored[9]]:
+        return (*row, source)
+    return None
+
+
+def merge_doubles(connection: sqlite3.Connection) -> int:
+    """Find the listens an older spotui stored twice (from two sources), by the rule
+    :meth:`Writer.store` follows, and keep each once; gives how many rows went."""
+    rows = connection.execute(
+        "SELECT p.track_id, p.played_at, p.day, p.hour, p.ms_played, p.skipped, "
+        "p.reason_start, p.reason_end, p.shuffle, p.source, t.key FROM plays p "
+        "JOIN tracks t ON t.id = p.track_id ORDER BY p.played_at"
+    ).fetchall()
+    if not rows:
+        return 0
+    connection.execute("DELETE FROM plays")
+    writer = Writer(connection, Names())
+    for source in (EXTENDED, API, ACCOUNT):  # any order gives the same: this one is quickest
+        mine = [row for row in rows if row[9] == source]
+        if mine:
+            writer.store([row[:9] for row in mine], [row[10] for row in mine], source)
+    left = connection.execute("SELECT count(*) FROM plays").fetchone()[0]
+    writer.refresh_sums(min(row[2] for row in rows), max(row[2] for row in rows))
+    return len(rows) - int(left)
 
 
 _Y2K = datetime(2000, 1, 1, tzinfo=UTC)

@@ -185,7 +185,8 @@ def compute(archive: Archive, window: Window, limit: int = 10) -> Stats:
     for kind in kinds:
         top.update(_top(archive, kind, by[kind], limit))
     new = archive.read(
-        "SELECT id, name, uri FROM artists WHERE first_day BETWEEN ? AND ? ORDER BY first_day",
+        "SELECT id, name, uri FROM artists WHERE first_day BETWEEN ? AND ? "
+        "ORDER BY first_day, name, uri",
         span,
     )
     heard = by["artists"]
@@ -297,19 +298,41 @@ def _track_info(archive: Archive, ids: list[int]) -> dict[int, tuple[int, int | 
 def _top(
     archive: Archive, kind: Kind, totals: dict[int, list[int]], limit: int
 ) -> dict[str, tuple[Ranked, ...]]:
-    """The top ``limit`` by plays and by time."""
-    by_plays = heapq.nlargest(limit, totals.items(), key=lambda row: (row[1][0], row[1][1]))
-    by_time = heapq.nlargest(limit, totals.items(), key=lambda row: (row[1][1], row[1][0]))
-    names = _names(archive, kind, sorted({key for key, _ in (*by_plays, *by_time)}))
+    """The top ``limit`` by plays and by time; ties by name, so that the list never
+    depends on the order the archive was filled in."""
+    orders: dict[str, Any] = {
+        "plays": lambda item: (item[1][0], item[1][1]),
+        "time": lambda item: (item[1][1], item[1][0]),
+    }
+    found: dict[str, list[tuple[int, list[int]]]] = {}
+    for by, order in orders.items():
+        best = heapq.nlargest(limit, totals.items(), key=order)
+        if len(best) == limit:  # the last place's ties, every one of them
+            last = order(best[-1])
+            best = [item for item in best if order(item) > last]
+            best += [item for item in totals.items() if order(item) == last]
+        found[by] = best
+    names = _names(archive, kind, sorted({key for rows in found.values() for key, _ in rows}))
 
     def ranked(key: int, plays: int, ms: int) -> Ranked:
         name, artist, uri, artist_uri = names[key]
         return Ranked(name, artist, plays, ms, uri, artist_uri)
 
-    return {
-        f"{kind}-plays": tuple(ranked(key, *sums) for key, sums in by_plays if sums[0]),
-        f"{kind}-time": tuple(ranked(key, *sums) for key, sums in by_time if sums[1]),
-    }
+    top = {}
+    for by, order in orders.items():
+        rows = [ranked(key, *sums) for key, sums in found[by]]
+        rows.sort(
+            key=lambda row: (
+                *(-value for value in order((0, (row.plays, row.ms)))),
+                row.name,
+                row.artist,
+                row.uri or "",
+            )
+        )
+        top[f"{kind}-{by}"] = tuple(
+            row for row in rows[:limit] if (row.plays if by == "plays" else row.ms)
+        )
+    return top
 
 
 def _names(

@@ -133,7 +133,7 @@ class StatsView(VerticalScroll):
                 "No plays kept for this window yet. spotui keeps what you play from now "
                 "on; `spotui history import` adds your Spotify data export."
             )
-        parts = [f"{listening_time(stats.ms)} · {stats.plays:,} plays"]
+        parts = [f"{listening_time(stats.ms)} · {stats.plays:,} plays ({stats.streams:,} streams)"]
         if stats.skip_rate is not None:
             parts.append(f"skipped {stats.skip_rate:.0%}")
         days, first, last = stats.streak
