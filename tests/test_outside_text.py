@@ -258,6 +258,9 @@ DAMAGED = {
     "wrong-type": GOOD.replace("AT", "1").replace('"Old Song"', '["Old Song"]'),
     "not-an-object": GOOD.replace("AT", "1").replace('"snapshot": {', '"snapshot": [{', 1)[:-1]
     + "]}",
+    "cover-past-a-float": GOOD.replace("AT", "1").replace(
+        '"cover": null', '"cover": {"width": 1e400, "height": 1, "rgb": "AAAA"}'
+    ),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -191,14 +192,24 @@ def load(path: Path | None) -> Snapshot | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+        data = json.loads(
+            path.read_text(encoding="utf-8"), parse_constant=_no_constant, parse_float=_finite
+        )
         if data.get("version") != VERSION:
             return None
         fields = data["snapshot"]
         cover = fields.pop("cover", None)
         snapshot = Snapshot(**fields, cover=_cover(cover))
         _check(snapshot)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+    except (
+        OSError,
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+        OverflowError,
+    ):
         return None
     return replace(
         snapshot,
@@ -213,12 +224,20 @@ def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a number")  # NaN, Infinity: a damaged file
 
 
+def _finite(text: str) -> float:
+    """A JSON number, refused when it is too large for a float (``1e400`` reads as inf)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is out of range")
+    return value
+
+
 def _cover(data: object) -> Cover | None:
     if not isinstance(data, dict):
         return None
     try:
         cover = Cover(int(data["width"]), int(data["height"]), base64.b64decode(data["rgb"]))
-    except (KeyError, TypeError, ValueError, binascii.Error):
+    except (KeyError, TypeError, ValueError, OverflowError, binascii.Error):
         return None
     if not (0 < cover.width <= 256 and 0 < cover.height <= 256):
         return None
