@@ -335,7 +335,7 @@ def test_export_o_never_writes_over_the_archive_or_a_file_spotui_keeps(env, tmp_
             timeout=60,
         )
         assert result.returncode == 2, result.stderr
-        assert "is a file spotui keeps" in result.stderr
+        assert "is in a folder spotui keeps" in result.stderr
     assert path.read_bytes() == before
     assert Archive(path).count() == 600
 

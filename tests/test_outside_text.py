@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList
@@ -376,3 +377,25 @@ def test_an_export_holding_a_lone_surrogate_and_controls_imports_and_shows_safel
     plays = json.loads(ok(run(env, "history", "export", "--json")))
     assert plays[0]["track"] == "Bad \ufffd Song"
     assert plays[0]["artist"] == "\x1b]0;PWNED\x07[/bold]"  # kept as received
+
+
+def test_a_library_written_to_a_file_as_text_holds_no_control_sequence(env, served, tmp_path):
+    """Text is for a terminal wherever it goes: ``cat`` of the file must not set the title."""
+    fake, _ = served
+    fake.set(hostile_names=True)
+    target = tmp_path / "library.txt"
+    ok(run(env, "library", "-o", str(target)))
+    written = target.read_text(encoding="utf-8")
+    safe(written)
+    assert SHOWN in written
+
+
+def test_no_export_writes_over_a_file_spotui_keeps(env, served):
+    archive = Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    archive.write_bytes(b"the archive")
+    for args in (["library"], ["history", "export", "--csv"]):
+        result = run(env, *args, "-o", str(archive))
+        assert result.returncode == EXIT_USAGE, result.stderr
+        assert "is in a folder spotui keeps" in result.stderr
+    assert archive.read_bytes() == b"the archive"

@@ -288,10 +288,6 @@ def stats_lines(stats: Stats) -> list[str]:
 
 def _export(archive: Archive, args: argparse.Namespace, _services: Services) -> int:
     target = _checked_output(args.output) if args.output else None
-    if target is not None and paths.kept_by_spotui(target):
-        raise Failure(
-            f"{target} is a file spotui keeps; write the export somewhere else.", EXIT_USAGE
-        )
     rows = archive.read(
         "SELECT p.played_at, t.name, a.name, al.name, t.uri, t.kind, p.ms_played, p.skipped, "
         "p.reason_start, p.reason_end, p.shuffle, p.source FROM plays p "

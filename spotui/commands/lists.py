@@ -22,7 +22,7 @@ from spotui.commands.output import (
 from spotui.commands.table import Failure, arg, command, out
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
-from spotui.text import unfiltered
+from spotui.text import printable, unfiltered
 
 RANGES: dict[str, TimeRange] = {
     "short": "short_term",
@@ -114,10 +114,17 @@ class _Progress:
 
 
 def _checked_output(path: Path) -> Path | None:
-    """Where the export goes: None for stdout (``-``). A path that cannot be written is
-    refused before anything is downloaded; no folder is created."""
+    """Where the export goes: None for stdout (``-``). A path that cannot be written, or
+    one in spotui's own folders, is refused before anything is downloaded; no folder is
+    created."""
     if str(path) == "-":
         return None
+    if paths.kept_by_spotui(path):
+        raise Failure(
+            f"{path} is in a folder spotui keeps (its archive, config, cache and logs); "
+            "write the export somewhere else.",
+            EXIT_USAGE,
+        )
     if path.is_dir():
         raise Failure(f"{path} is a folder; name a file.", EXIT_USAGE)
     if path.exists() or path.is_symlink():
@@ -160,7 +167,7 @@ async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         buffer.write(to_json(rows, indent=1, ascii_only=target is None) + "\n")
     else:
         for row in rows:
-            buffer.write(f"{row['title']} — {', '.join(row['artists'])}\n")
+            buffer.write(printable(f"{row['title']} — {', '.join(row['artists'])}") + "\n")
     if target is not None:
         try:
             paths.write_export(target, buffer.getvalue())
