@@ -33,12 +33,13 @@ class Clash:
     key: str
     others: dict[tuple[str, bool], list[str]]  # (other binding, keeps the key): where
 
-    def line(self) -> str:
+    def line(self, source: str) -> str:
+        """The notice, beginning like every problem with the config: its file."""
         others = ", ".join(
             f"{other}, which {'keeps' if keeps else 'loses'} it ({', '.join(where)})"
             for (other, keeps), where in self.others.items()
         )
-        return f"config: [keys] {keymap.shown(self.key)} for {self.entry} clashes with {others}"
+        return f"{source}: [keys] {keymap.shown(self.key)} for {self.entry} clashes with {others}"
 
     def names(self) -> set[tuple[str, str]]:
         """Each binding in the clash, with the key: what is already told."""
@@ -151,8 +152,11 @@ def rows(keys: Mapping[str, str]) -> list[Row]:
     for place in places():
         for node in dict.fromkeys(n for chain in place.chains for n in chain):
             bindings = node._merge_bindings()
+            # an id whose every key went to another binding stays, with no keys
+            by_id: dict[str, list[str]] = {
+                b.id: [] for listed in bindings.key_to_bindings.values() for b in listed if b.id
+            }
             bindings.apply_keymap(keys)
-            by_id: dict[str, list[str]] = {}
             for key, listed in bindings.key_to_bindings.items():
                 for binding in listed:
                     if binding.id:
