@@ -143,7 +143,7 @@ class SpotuiApp(App):
         if self.config.keymap:
             from spotui.screens.keys import clashes
 
-            for clash in clashes(self.config.keymap):
+            for clash in clashes(self.config.keymap, dict(self.config.keys)):
                 self.problems.append(clash.line(self.config.keys_source))
                 self._clashes |= clash.names()
         for problem in self.problems:  # plain text: "[keys]" is no markup

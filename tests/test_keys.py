@@ -321,6 +321,11 @@ def test_spotui_keys_gives_your_key_over_the_presets(capsys, tmp_path):
     (line,) = _row(out, "cursor_up")
     assert _cells(line)[1] == "up"
     assert err == ""
+    out, err = _keys_command(capsys, tmp_path, '[keys]\npreset = "vim"\ncursor_down = "up"\n')
+    (line,) = _row(out, "cursor_up")
+    assert _cells(line)[1] == "k"  # the preset's own key stays; up, a default key, is told
+    assert err.startswith(f"{tmp_path / 'config.toml'}: [keys] up for cursor_down clashes with ")
+    assert "cursor_up, which loses it" in err and len(err.splitlines()) == 1
 
 
 def test_spotui_keys_json_and_its_clashes(capsys, tmp_path):

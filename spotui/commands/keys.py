@@ -29,7 +29,8 @@ def run(args: argparse.Namespace, config_path: Path | None) -> int:
     config, problems = load_config(config_path)
     keymap = config.keymap
     found = rows(keymap)
-    problems += [clash.line(config.keys_source) for clash in clashes(keymap)]
+    told = clashes(keymap, dict(config.keys))
+    problems += [clash.line(config.keys_source) for clash in told]
     if args.json:
         print(
             to_json(

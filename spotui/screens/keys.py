@@ -114,9 +114,12 @@ def name(binding: Binding) -> str:
     return binding.id or f"the built-in {binding.description or binding.action}"
 
 
-def clashes(keys: Mapping[str, str]) -> list[Clash]:
+def clashes(keys: Mapping[str, str], own: Mapping[str, str] | None = None) -> list[Clash]:
     """Each key that ``keys`` gives to a binding where another binding had it or keeps
-    it: the key, the bindings, and where."""
+    it: the key, the bindings, and where. ``own`` are the user's entries (all of ``keys``
+    when None): only they move a default key away; a preset keeps every default key, so
+    one its id lost was taken."""
+    own = keys if own is None else own
     found: dict[tuple[str, str], dict[tuple[str, bool], list[str]]] = {}
 
     def note(entry: str, key: str, other: str, keeps: bool, place: str) -> None:
@@ -135,7 +138,7 @@ def clashes(keys: Mapping[str, str]) -> list[Clash]:
             }
             for key, old in before.items():  # a key the keymap took from its binding
                 new = after.get(key)
-                moved = old.id is not None and key not in keys.get(old.id, key).split(",")
+                moved = key not in own.get(old.id or "", key).split(",")
                 if new is not None and new.id != old.id and not moved:
                     note(name(new), key, name(old), False, place.name)
             for entry, listed in keys.items():  # a key the keymap gave, that another keeps
