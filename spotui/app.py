@@ -143,8 +143,8 @@ class SpotuiApp(App):
         if self.config.keymap:
             from spotui.screens.keys import clashes
 
-            for clash in clashes(self.config.keymap):
-                self.problems.append(clash.line())
+            for clash in clashes(self.config.keymap, dict(self.config.keys)):
+                self.problems.append(clash.line(self.config.keys_source))
                 self._clashes |= clash.names()
         for problem in self.problems:  # plain text: "[keys]" is no markup
             self.notify(problem, title="Config", severity="warning", timeout=12, markup=False)
@@ -163,7 +163,8 @@ class SpotuiApp(App):
             if told not in self._clashes:
                 self._clashes.add(told)
                 self.notify(
-                    f"config: [keys] took {keymap.shown(binding.key)} from {told[0]}",
+                    f"{self.config.keys_source}: [keys] took {keymap.shown(binding.key)} "
+                    f"from {told[0]}",
                     title="Config",
                     severity="warning",
                     timeout=12,

@@ -26,11 +26,20 @@ class Config:
     callback_port: int = 8888
     keys_preset: str = ""  # a name in keymap.PRESETS, from [keys] preset
     keys: tuple[tuple[str, str], ...] = ()  # (id, "key,key") from [keys]
+    keys_source: str = "config.toml"  # the file [keys] was read from, for its notices
 
     @property
     def keymap(self) -> dict[str, str]:
-        """Binding id to its keys: the preset's, then the user's own entries."""
-        return {**keymap.PRESETS.get(self.keys_preset, {}), **dict(self.keys)}
+        """Binding id to its keys: the preset's, then the user's own entries over it. A
+        key of your own leaves the preset's id that had it (not a clash: you chose)."""
+        own = dict(self.keys)
+        taken = {key for keys in own.values() for key in keys.split(",")}
+        preset: dict[str, str] = {}
+        for id_, keys in keymap.PRESETS.get(self.keys_preset, {}).items():
+            kept = [key for key in keys.split(",") if key not in taken]
+            if id_ not in own and kept:
+                preset[id_] = ",".join(kept)
+        return {**preset, **own}
 
 
 def _number(low: float, high: float, whole: bool) -> Callable[[Any], Any]:
@@ -90,6 +99,7 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
     for key, raw in data.items():
         if key == "keys":
             values["keys_preset"], values["keys"] = _keys(raw, source, problems)
+            values["keys_source"] = source
             continue
         check = _CHECKS.get(key)
         if check is None:

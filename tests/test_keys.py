@@ -123,6 +123,24 @@ async def test_the_vim_preset_moves_in_a_list_with_j_k_g_and_G(tmp_path):
         assert config_notices(app) == []
 
 
+async def test_your_own_key_applies_over_the_presets_without_a_clash(tmp_path):
+    app = app_with(tmp_path, '[keys]\npreset = "vim"\ncursor_down = "k"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("7")
+        table = app.screen.query_one("#playlists-view RowsTable", RowsTable)
+        await until(pilot, lambda: table.row_count > 2)
+        await pilot.press("end")
+        last = table.row_count - 1
+        assert table.cursor_row == last
+        await pilot.press("k")  # yours: down, so at the bottom it stays there
+        await pilot.pause(0.1)
+        assert table.cursor_row == last
+        await pilot.press("up", "up", "k")  # up keeps its arrow; k goes down
+        assert table.cursor_row == last - 1
+        assert config_notices(app) == []
+
+
 async def test_a_clash_and_a_bad_entry_are_each_told_once(tmp_path):
     app = app_with(tmp_path, '[keys]\nnext = "space"\nshufle = "z"\nlike = "ctrl+"\nrepeat = "R"\n')
     async with app.run_test(size=(120, 40)) as pilot:
@@ -136,7 +154,8 @@ async def test_a_clash_and_a_bad_entry_are_each_told_once(tmp_path):
         await until(pilot, lambda: account.player.repeat != "off")  # the good entry stands
         told = config_notices(app)
         assert len(told) == 3, told
-        assert sum("space for next clashes with play_pause, which loses it" in n for n in told) == 1
+        clash = f"{tmp_path / 'config.toml'}: [keys] space for next clashes with play_pause"
+        assert sum(n.startswith(f"{clash}, which loses it") for n in told) == 1
         assert sum("unknown id 'shufle' ignored" in n for n in told) == 1
         assert sum("'like': 'ctrl+' is not a key" in n for n in told) == 1
         assert "Config" in notices(app)
@@ -230,6 +249,11 @@ def test_key_names_are_textuals():
         ('next = ["x", "?"]', {"next": "x,question_mark"}, None),
         ('preset = "vim"', keymap.PRESETS["vim"], None),
         ('preset = "vim"\ncursor_down = "j"', {**keymap.PRESETS["vim"], "cursor_down": "j"}, None),
+        (
+            'preset = "vim"\ncursor_down = "k"',  # yours over the preset's: up loses k
+            {**keymap.PRESETS["vim"], "cursor_up": "up", "cursor_down": "k"},
+            None,
+        ),
         ('preset = "emacs"', {}, "'preset' must be one of \"vim\" (got 'emacs'); ignored"),
         ('nxt = "x"', {}, "unknown id 'nxt' ignored"),
         ('next = ""', {}, "'next' must be a key or keys"),
@@ -271,6 +295,11 @@ def _row(out: str, id_: str) -> list[str]:
     return [line for line in out.splitlines() if line.split("  ")[0].strip() == id_]
 
 
+def _cells(line: str) -> list[str]:
+    """A row of ``spotui keys``: id, keys, where, what it does."""
+    return [cell.strip() for cell in line.split("  ") if cell.strip()]
+
+
 def test_spotui_keys_prints_the_keymap_in_effect(capsys, tmp_path):
     out, err = _keys_command(capsys, tmp_path, "")
     assert out.splitlines()[0].split() == ["ID", "KEYS", "WHERE", "WHAT", "IT", "DOES"]
@@ -285,15 +314,33 @@ def test_spotui_keys_prints_the_keymap_in_effect(capsys, tmp_path):
     assert "unknown id 'nope' ignored" in err and len(err.splitlines()) == 1
 
 
+def test_spotui_keys_gives_your_key_over_the_presets(capsys, tmp_path):
+    out, err = _keys_command(capsys, tmp_path, '[keys]\npreset = "vim"\ncursor_down = "k"\n')
+    (line,) = _row(out, "cursor_down")
+    assert _cells(line)[1] == "k"
+    (line,) = _row(out, "cursor_up")
+    assert _cells(line)[1] == "up"
+    assert err == ""
+    out, err = _keys_command(capsys, tmp_path, '[keys]\npreset = "vim"\ncursor_down = "up"\n')
+    (line,) = _row(out, "cursor_up")
+    assert _cells(line)[1] == "k"  # the preset's own key stays; up, a default key, is told
+    assert err.startswith(f"{tmp_path / 'config.toml'}: [keys] up for cursor_down clashes with ")
+    assert "cursor_up, which loses it" in err and len(err.splitlines()) == 1
+
+
 def test_spotui_keys_json_and_its_clashes(capsys, tmp_path):
     out, err = _keys_command(capsys, tmp_path, '[keys]\nnext = "space"\n', "--json")
     found = json.loads(out)
     assert found["preset"] is None
     by_id = {(k["id"], tuple(k["where"])): k for k in found["keys"]}
     assert by_id[("next", ("main screen", "pages", "search"))]["keys"] == ["space"]
-    assert ("play_pause", ("main screen", "pages", "search")) not in by_id  # Textual dropped it
+    assert by_id[("play_pause", ("main screen", "pages", "search"))]["keys"] == []
     assert found["problems"] == [
-        "config: [keys] space for next clashes with play_pause, which loses it "
-        "(main screen, pages, search)"
+        f"{tmp_path / 'config.toml'}: [keys] space for next clashes with play_pause, "
+        "which loses it (main screen, pages, search)"
     ]
     assert err == ""
+    out, err = _keys_command(capsys, tmp_path, '[keys]\nnext = "space"\n')
+    (line,) = _row(out, "play_pause")
+    assert _cells(line)[:3] == ["play_pause", "—", "main screen, pages, search"]
+    assert err.startswith(f"{tmp_path / 'config.toml'}: [keys] space for next clashes")

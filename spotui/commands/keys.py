@@ -29,7 +29,8 @@ def run(args: argparse.Namespace, config_path: Path | None) -> int:
     config, problems = load_config(config_path)
     keymap = config.keymap
     found = rows(keymap)
-    problems += [clash.line() for clash in clashes(keymap)]
+    told = clashes(keymap, dict(config.keys))
+    problems += [clash.line(config.keys_source) for clash in told]
     if args.json:
         print(
             to_json(
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace, config_path: Path | None) -> int:
         )
     else:
         table = [("ID", "KEYS", "WHERE", "WHAT IT DOES")]
-        table += [(r.id, ", ".join(r.keys), ", ".join(r.places), r.does) for r in found]
+        table += [(r.id, ", ".join(r.keys) or "—", ", ".join(r.places), r.does) for r in found]
         widths = [max(len(row[i]) for row in table) for i in range(3)]
         for *cells, does in table:
             print("  ".join([*(c.ljust(w) for c, w in zip(cells, widths, strict=True)), does]))

@@ -33,12 +33,13 @@ class Clash:
     key: str
     others: dict[tuple[str, bool], list[str]]  # (other binding, keeps the key): where
 
-    def line(self) -> str:
+    def line(self, source: str) -> str:
+        """The notice, beginning like every problem with the config: its file."""
         others = ", ".join(
             f"{other}, which {'keeps' if keeps else 'loses'} it ({', '.join(where)})"
             for (other, keeps), where in self.others.items()
         )
-        return f"config: [keys] {keymap.shown(self.key)} for {self.entry} clashes with {others}"
+        return f"{source}: [keys] {keymap.shown(self.key)} for {self.entry} clashes with {others}"
 
     def names(self) -> set[tuple[str, str]]:
         """Each binding in the clash, with the key: what is already told."""
@@ -113,9 +114,12 @@ def name(binding: Binding) -> str:
     return binding.id or f"the built-in {binding.description or binding.action}"
 
 
-def clashes(keys: Mapping[str, str]) -> list[Clash]:
+def clashes(keys: Mapping[str, str], own: Mapping[str, str] | None = None) -> list[Clash]:
     """Each key that ``keys`` gives to a binding where another binding had it or keeps
-    it: the key, the bindings, and where."""
+    it: the key, the bindings, and where. ``own`` are the user's entries (all of ``keys``
+    when None): only they move a default key away; a preset keeps every default key, so
+    one its id lost was taken."""
+    own = keys if own is None else own
     found: dict[tuple[str, str], dict[tuple[str, bool], list[str]]] = {}
 
     def note(entry: str, key: str, other: str, keeps: bool, place: str) -> None:
@@ -134,7 +138,7 @@ def clashes(keys: Mapping[str, str]) -> list[Clash]:
             }
             for key, old in before.items():  # a key the keymap took from its binding
                 new = after.get(key)
-                moved = old.id is not None and key not in keys.get(old.id, key).split(",")
+                moved = key not in own.get(old.id or "", key).split(",")
                 if new is not None and new.id != old.id and not moved:
                     note(name(new), key, name(old), False, place.name)
             for entry, listed in keys.items():  # a key the keymap gave, that another keeps
@@ -151,8 +155,11 @@ def rows(keys: Mapping[str, str]) -> list[Row]:
     for place in places():
         for node in dict.fromkeys(n for chain in place.chains for n in chain):
             bindings = node._merge_bindings()
+            # an id whose every key went to another binding stays, with no keys
+            by_id: dict[str, list[str]] = {
+                b.id: [] for listed in bindings.key_to_bindings.values() for b in listed if b.id
+            }
             bindings.apply_keymap(keys)
-            by_id: dict[str, list[str]] = {}
             for key, listed in bindings.key_to_bindings.items():
                 for binding in listed:
                     if binding.id:
