@@ -137,11 +137,13 @@ async def test_every_listener_hears_every_state_and_a_failing_one_stops_nothing(
 
 async def test_the_wiring_attaches_one_history_keeper_that_keeps_the_plays():
     """Every face gets its hub from the wiring, the history keeper already attached:
-    one sync, and the fake's recently played lands in the archive."""
+    one sync, and the plays made meanwhile on another device land in the archive."""
     services = Services.demo_mode()
     spotify = services.connect()
     assert spotify is not None
     fake = services.fake
+    services.history()  # the demo's archive, already holding the fake's recently played
+    fake.account.listened(3)  # type: ignore[attr-defined]  # then plays on another device
     synced: list[object] = []
     controller = services.player(spotify, interval=30, on_history=synced.append)
     states: list[PlayerState] = []
@@ -151,7 +153,7 @@ async def test_the_wiring_attaches_one_history_keeper_that_keeps_the_plays():
         await _until(lambda: bool(synced))
         await asyncio.sleep(0.3)  # a second keeper would have asked by now
         assert fake.requests["/v1/me/player/recently-played"] == 1  # type: ignore[attr-defined]
-        assert len(synced) == 1 and getattr(synced[0], "added", 0) > 0
+        assert len(synced) == 1 and getattr(synced[0], "added", 0) == 3
         newest = max(at for _, at, _ in fake.account.history)  # type: ignore[attr-defined]
         assert (services.history().newest_ms() or 0) // 1000 == int(newest)
         assert states  # the face heard the player too
