@@ -351,11 +351,14 @@ def test_ctrl_c_at_any_moment_of_an_import_ends_it_in_one_line(env, tmp_path):
     assert _import(whole, zipped).returncode == 0
     took = time.monotonic() - started
     expected = Archive(_archive(whole)).count()
+    # From when Python itself has started (its site module, measured now, under this
+    # machine's load, with a margin): no program can answer Ctrl-C before that.
+    begun = time.monotonic()
+    subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+    first = max(0.1, 2 * (time.monotonic() - begun))
     interrupted = 0
     for n in range(20):
-        # From 0.1 s: before that Python itself is starting (its site module), and no
-        # program can answer Ctrl-C there.
-        moment = 0.1 + (took * 0.9 - 0.1) * n / 19
+        moment = first + (took * 0.9 - first) * n / 19
         process = subprocess.Popen(
             [sys.executable, "-m", "spotui", "history", "import", str(zipped)],
             stdout=subprocess.PIPE,
