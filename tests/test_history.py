@@ -407,6 +407,54 @@ def test_an_import_killed_part_way_leaves_a_consistent_archive(tmp_path, env):
     assert Archive(database).count() == 45_000
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_the_workers_of_an_import_killed_part_way_end_with_it(tmp_path, env):
+    """A killed import cannot tell its workers: they end by themselves, within seconds,
+    rather than sit on the archive's files for ever."""
+    import signal
+    import subprocess
+    import sys
+
+    zipped = exported(tmp_path, 45_000, per_file=500)  # 90 files
+    command = [sys.executable, "-m", "spotui", "history", "import", str(zipped)]
+    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    database = Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
+    deadline = time.time() + 30
+    while time.time() < deadline:  # kill it once the first file is in
+        if database.exists() and _committed_files(database) >= 1:
+            break
+        time.sleep(0.02)
+    workers = _children(first.pid)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    assert workers  # the import had workers when it was killed
+    deadline = time.time() + 5
+    while (left := [pid for pid in workers if _running(pid)]) and time.time() < deadline:
+        time.sleep(0.05)
+    assert left == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Still there and not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _committed_files(database: Path) -> int:
     try:
         connection = sqlite3.connect(database, timeout=2)

@@ -12,11 +12,14 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from spotui.history.checks import refusals
@@ -25,6 +28,13 @@ from spotui.history.export import HISTORY_NAMES, BadFile, ExportFile, collect, p
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 AHEAD = 2  # files parsed ahead, each in its own process
+# Started so that a worker's parent is the importer itself (forkserver's would not be);
+# fork is unsafe on macOS.
+PROCESSES = (
+    multiprocessing.get_context("fork")
+    if sys.platform == "linux"
+    else multiprocessing.get_context("spawn")
+)
 
 
 def _count(number: int, thing: str) -> str:
@@ -83,23 +93,27 @@ def import_paths(
         )
     workers = min(AHEAD, (os.cpu_count() or 1), len(files) - 1)
     upcoming = iter(files)
-    queued: deque[tuple[ExportFile | BadFile, AsyncResult[Packed | BadFile] | None]] = deque()
-    pool: Pool | None = None
+    queued: deque[tuple[ExportFile | BadFile, _Reader | None]] = deque()
+    readers: list[_Reader] = []
+    sent = 0
 
     def queue_next() -> None:
+        nonlocal sent
         load = next(upcoming, None)
         if load is None:
             return
         item = load()
-        if pool is None or isinstance(item, BadFile) or archive.imported(item.digest):
+        if not readers or isinstance(item, BadFile) or archive.imported(item.digest):
             queued.append((item, None))
         else:
-            queued.append((item, pool.apply_async(_parse_packed, (item, now_ms))))
+            reader = readers[sent % len(readers)]  # each answers in the order it was asked
+            sent += 1
+            reader.ask(item, now_ms)
+            queued.append((item, reader))
 
     try:
-        if workers > 0:
-            with _sigint_held():  # a worker must not see Ctrl-C before it can ignore it
-                pool = multiprocessing.Pool(workers, initializer=_leave_sigint)
+        with _sigint_held():  # a worker must not see Ctrl-C before it can ignore it
+            readers.extend(_Reader() for _ in range(workers))
         for _ in range(workers + 1):
             queue_next()
         for done in range(len(files)):
@@ -110,11 +124,11 @@ def import_paths(
             if isinstance(item, BadFile):
                 result.problems.append(str(item))
                 continue
-            parsed = ahead.get() if ahead is not None else None
+            parsed = ahead.answer() if ahead is not None else None
             import_file(archive, item, result, parsed, now_ms)
     finally:
-        if pool is not None:
-            pool.terminate()  # at once: on Ctrl-C a worker may be half-way through a file
+        for reader in readers:
+            reader.end()
     archive.settle()  # the sums, once for every file
     if progress is not None:
         progress(len(files), len(files))
@@ -132,14 +146,63 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def _leave_sigint() -> None:
-    """In a worker: Ctrl-C reaches the whole process group, and the main process alone
-    answers it (it ends the workers)."""
+Packed = tuple[Batch, int, int, Counter[str]]
+
+
+class _Reader:
+    """A worker process parsing the files it is asked for, in turn, over two pipes of
+    its own. Nothing is shared with another process (unlike a multiprocessing.Pool's
+    queues, whose locks a worker killed half-way through sending would hold for
+    ever), so ending it at any moment is safe."""
+
+    def __init__(self) -> None:
+        tasks, self._tasks = PROCESSES.Pipe(duplex=False)
+        self._answers, answers = PROCESSES.Pipe(duplex=False)
+        self._process: BaseProcess = PROCESSES.Process(
+            target=_read_files, args=(tasks, answers, os.getpid()), daemon=True
+        )
+        self._process.start()
+        tasks.close()  # the worker's ends: a worker that dies is then an end of file here
+        answers.close()
+
+    def ask(self, file: ExportFile, now_ms: int) -> None:
+        with contextlib.suppress(OSError):  # the worker is gone: its answer will say so
+            self._tasks.send((file, now_ms))
+
+    def answer(self) -> Packed | BadFile | None:
+        """The next file asked for, parsed (None: the worker is gone, parse it here)."""
+        try:
+            parsed: Packed | BadFile = self._answers.recv()
+        except (EOFError, OSError):
+            return None
+        return parsed
+
+    def end(self) -> None:
+        """At once: on Ctrl-C it may be half-way through a file."""
+        self._process.kill()
+        self._process.join()
+        self._tasks.close()
+        self._answers.close()
+
+
+def _read_files(tasks: Connection, answers: Connection, parent: int) -> None:
+    """In a worker: parse each file asked for until the main process goes. Ctrl-C
+    reaches the whole process group, and the main process alone answers it (it ends
+    the workers)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+    while True:
+        file, now_ms = tasks.recv()
+        answers.send(_parse_packed(file, now_ms))
 
 
-Packed = tuple[Batch, int, int, Counter[str]]
+def _end_with(parent: int) -> None:
+    """In a worker: end it when the main process is gone (killed, it could not say
+    so), rather than wait for ever for a file."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _parse_packed(file: ExportFile, now_ms: int) -> Packed | BadFile:
