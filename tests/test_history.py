@@ -11,8 +11,11 @@ import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -380,21 +383,7 @@ def _write_in_batches(path: str, plays: list[PlayRecord], seed: int, start) -> N
 
 
 def test_an_import_killed_part_way_leaves_a_consistent_archive(tmp_path, env):
-    import signal
-    import subprocess
-    import sys
-
-    zipped = exported(tmp_path, 45_000, per_file=500)  # 90 files
-    command = [sys.executable, "-m", "spotui", "history", "import", str(zipped)]
-    first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    database = Path(env["XDG_DATA_HOME"]) / "spotui" / "history.sqlite3"
-    deadline = time.time() + 30
-    while time.time() < deadline:  # kill it once the first file is in
-        if database.exists() and _committed_files(database) >= 1:
-            break
-        time.sleep(0.02)
-    first.send_signal(signal.SIGKILL)
-    first.wait(10)
+    command, database = _import_killed_after_its_first_file(tmp_path, env, [])
     partial = Archive(database)
     assert partial.read("PRAGMA integrity_check")[0][0] == "ok"
     files_in = len(partial.read("SELECT * FROM imports"))
@@ -411,10 +400,20 @@ def test_an_import_killed_part_way_leaves_a_consistent_archive(tmp_path, env):
 def test_the_workers_of_an_import_killed_part_way_end_with_it(tmp_path, env):
     """A killed import cannot tell its workers: they end by themselves, within seconds,
     rather than sit on the archive's files for ever."""
-    import signal
-    import subprocess
-    import sys
+    workers: list[int] = []
+    _import_killed_after_its_first_file(tmp_path, env, workers)
+    assert workers  # the import had workers when it was killed
+    deadline = time.time() + 5
+    while (left := [pid for pid in workers if _running(pid)]) and time.time() < deadline:
+        time.sleep(0.05)
+    assert left == []
 
+
+def _import_killed_after_its_first_file(
+    tmp_path: Path, env: dict[str, str], workers: list[int]
+) -> tuple[list[str], Path]:
+    """An import of 90 files, killed (SIGKILL) once its first file is committed; its
+    child processes at that moment go into ``workers``."""
     zipped = exported(tmp_path, 45_000, per_file=500)  # 90 files
     command = [sys.executable, "-m", "spotui", "history", "import", str(zipped)]
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -424,14 +423,10 @@ def test_the_workers_of_an_import_killed_part_way_end_with_it(tmp_path, env):
         if database.exists() and _committed_files(database) >= 1:
             break
         time.sleep(0.02)
-    workers = _children(first.pid)
+    workers.extend(_children(first.pid))
     first.send_signal(signal.SIGKILL)
     first.wait(10)
-    assert workers  # the import had workers when it was killed
-    deadline = time.time() + 5
-    while (left := [pid for pid in workers if _running(pid)]) and time.time() < deadline:
-        time.sleep(0.05)
-    assert left == []
+    return command, database
 
 
 def _children(pid: int) -> list[int]:
