@@ -340,6 +340,12 @@ def test_export_o_never_writes_over_the_archive_or_a_file_spotui_keeps(env, tmp_
     assert Archive(path).count() == 600
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal's foreground job has it: a job started in the background by a
+    script (as CI's second job is) inherits SIGINT ignored, and Python then keeps it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_at_any_moment_of_an_import_ends_it_in_one_line(env, tmp_path):
     """SIGINT to the process group, as a terminal sends it, at 20 moments from spotui's
     start-up to the last file: each run ends within 2 s with "Interrupted." alone and status 130,
@@ -367,6 +373,7 @@ def test_ctrl_c_at_any_moment_of_an_import_ends_it_in_one_line(env, tmp_path):
             env=(run := {**env, "XDG_DATA_HOME": str(tmp_path / f"run{n}")}),
             cwd=ROOT,
             start_new_session=True,  # its own group: the signal reaches it and its workers
+            preexec_fn=_as_in_a_terminal,
         )
         time.sleep(moment)
         with contextlib.suppress(ProcessLookupError):
