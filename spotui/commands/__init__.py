@@ -1,7 +1,21 @@
-"""What the ``spotui`` subcommands do, one module per family; no Textual here."""
+"""What the ``spotui`` subcommands do, one module per family; no Textual here.
+
+This module stays light (no HTTP, no models): ``history stats`` and ``top`` start from it."""
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_NOTHING_PLAYING = 3
 EXIT_SIGNED_OUT = 4
+
+
+class Failure(Exception):
+    """A command cannot go on: one line for stderr and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+def out(line: str = "") -> None:
+    print(line, flush=True)

@@ -7,24 +7,25 @@ or fill the local archive. Every failure is one line on stderr and an exit code.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import sys
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spotui import paths
-from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
-from spotui.commands.lists import _checked_output
+from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.commands.output import to_json, write_csv, write_data
-from spotui.commands.table import Failure, out, with_client
 from spotui.format import listening_time
 from spotui.history.db import SOURCE_NAMES, Archive, ArchiveError, iso
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today
-from spotui.services import Services
-from spotui.spotify.client import SpotifyClient
 from spotui.text import unfiltered
+
+if TYPE_CHECKING:
+    from spotui.services import Services
+    from spotui.spotify.client import SpotifyClient
 
 KINDS = ("artists", "tracks", "albums")
 EXPORT_FIELDS = (
@@ -107,14 +108,25 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, *, demo: bool) -> int:
-    """Run ``spotui history ACTION``."""
-    services = Services.demo_mode() if demo else Services.real()
+    """Run ``spotui history ACTION``. Only ``sync`` needs the sign-in (keyring, HTTP);
+    the others open the archive alone, so that ``stats`` and ``top`` start quickly."""
     try:
-        archive = services.history()
-        if args.action == "sync":
-            return asyncio.run(with_client(services, _syncer(services, archive), args))
+        clock: Callable[[], float] = time.time
+        if demo or args.action == "sync":
+            from spotui.services import Services
+
+            services = Services.demo_mode() if demo else Services.real()
+            archive, clock = services.history(), services.clock
+            if args.action == "sync":
+                import asyncio
+
+                from spotui.commands.table import with_client
+
+                return asyncio.run(with_client(services, _syncer(services, archive), args))
+        else:
+            archive = Archive(paths.history_file())
         status = {"import": _import, "stats": _stats, "top": _top, "export": _export}[args.action](
-            archive, args, services
+            archive, args, clock
         )
         if archive.notice:
             print(archive.notice, file=sys.stderr)
@@ -140,7 +152,7 @@ def _syncer(services: Services, archive: Archive) -> Any:
     return sync
 
 
-def _import(archive: Archive, args: argparse.Namespace, _services: Services) -> int:
+def _import(archive: Archive, args: argparse.Namespace, _clock: Callable[[], float]) -> int:
     from spotui.history.importer import import_paths
 
     bar = _Bar(sys.stderr)
@@ -172,8 +184,8 @@ class _Bar:
             self.stream.write("\n")
 
 
-def _window(args: argparse.Namespace, services: Services) -> Window:
-    now = today(int(services.clock() * 1000))
+def _window(args: argparse.Namespace, clock: Callable[[], float]) -> Window:
+    now = today(int(clock() * 1000))
     if args.since or args.until:
         try:
             return Window.between(args.since, args.until, now)
@@ -182,8 +194,8 @@ def _window(args: argparse.Namespace, services: Services) -> Window:
     return Window.named(args.window, now)
 
 
-def _stats(archive: Archive, args: argparse.Namespace, services: Services) -> int:
-    stats = compute(archive, _window(args, services), limit=5)
+def _stats(archive: Archive, args: argparse.Namespace, clock: Callable[[], float]) -> int:
+    stats = compute(archive, _window(args, clock), limit=5)
     if args.json:
         out(to_json(stats_json(stats), indent=1))
         return EXIT_OK
@@ -192,8 +204,8 @@ def _stats(archive: Archive, args: argparse.Namespace, services: Services) -> in
     return EXIT_OK
 
 
-def _top(archive: Archive, args: argparse.Namespace, services: Services) -> int:
-    stats = compute(archive, _window(args, services), limit=args.limit)
+def _top(archive: Archive, args: argparse.Namespace, clock: Callable[[], float]) -> int:
+    stats = compute(archive, _window(args, clock), limit=args.limit)
     rows = stats.top[f"{args.kind}-{args.by}"]
     if args.json:
         out(to_json({"window": _window_json(stats), args.kind: [_ranked(r) for r in rows]}))
@@ -286,7 +298,9 @@ def stats_lines(stats: Stats) -> list[str]:
     return lines
 
 
-def _export(archive: Archive, args: argparse.Namespace, _services: Services) -> int:
+def _export(archive: Archive, args: argparse.Namespace, _clock: Callable[[], float]) -> int:
+    from spotui.commands.lists import _checked_output
+
     target = _checked_output(args.output) if args.output else None
     rows = archive.read(
         "SELECT p.played_at, t.name, a.name, al.name, t.uri, t.kind, p.ms_played, p.skipped, "

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from spotui import paths
-from spotui.commands import EXIT_OK, EXIT_USAGE
+from spotui.commands import EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.commands.output import (
     LIBRARY_FIELDS,
     item_json,
@@ -19,7 +19,7 @@ from spotui.commands.output import (
     write_csv,
     write_data,
 )
-from spotui.commands.table import Failure, arg, command, out
+from spotui.commands.table import arg, command
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
 from spotui.text import printable, unfiltered

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spotui.commands import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT
+from spotui.commands import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
 from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
@@ -24,14 +24,6 @@ SIGN_IN_HINT = "Run `spotui auth` to sign in."
 QUICK = {"timeout": 4.0, "retries": 1, "max_wait": 3.0, "rate_limit_retries": 1}
 
 Run = Callable[[SpotifyClient, argparse.Namespace], Awaitable[int]]
-
-
-class Failure(Exception):
-    """A command cannot go on: one line for stderr and an exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_ERROR):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +76,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                     groups[argument.group] = parser.add_mutually_exclusive_group()
                 target = groups[argument.group]
             target.add_argument(*argument.names, **argument.options)
-
-
-def out(line: str = "") -> None:
-    print(line, flush=True)
 
 
 async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
