@@ -19,9 +19,11 @@ from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from spotui.text import printable_output
 
 
-def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; without ``commands``, the app's options alone (the app
-    starts without importing the headless commands)."""
+    starts without importing the headless commands). With ``only="history"``, the one
+    command whose word came first: its parse, help and errors are the same, and
+    ``history stats`` starts without the Spotify client's imports."""
     parser = argparse.ArgumentParser(
         prog="spotui",
         description="What you are playing on Spotify, in your terminal. "
@@ -41,9 +43,14 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     if not commands:
         return parser
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if only == "history":
+        from spotui.commands import history
+
+        history.add_parser(subparsers)
+        return parser
     from spotui.commands.headless import add_commands
 
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     auth = subparsers.add_parser(
         "auth",
         help="sign in to Spotify without the UI (SSH, scripts)",
@@ -158,7 +165,7 @@ def _main(argv: list[str] | None) -> int:
     args, rest = build_parser(commands=False).parse_known_args(words)
     args.command = None
     if rest:  # a command, --help, or a mistake: the whole command line reads them
-        parser = build_parser()
+        parser = build_parser(only="history" if rest[0] == "history" else None)
         args = parser.parse_args(words)
     if args.log is not None:
         from spotui.logs import start_logging
