@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from spotui import paths
 from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.commands.output import to_json, write_csv, write_data
+from spotui.commands.data import to_json, write_csv, write_data
 from spotui.format import listening_time
 from spotui.history.db import SOURCE_NAMES, Archive, ArchiveError, iso
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 import string
-import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+from spotui.commands.data import to_json as to_json  # where every command finds them
+from spotui.commands.data import write_csv as write_csv
+from spotui.commands.data import write_data as write_data
 from spotui.format import mmss
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
 from spotui.spotify.models import (
@@ -23,7 +21,6 @@ from spotui.spotify.models import (
     Track,
     pick_image,
 )
-from spotui.text import unfiltered
 
 NOW_SCHEMA_VERSION = 1
 
@@ -52,45 +49,6 @@ FORMAT_FIELDS: dict[str, str] = {
 
 class FormatError(ValueError):
     """A --format template names a field that does not exist, or does not parse."""
-
-
-def to_json(value: Any, *, indent: int | None = None, ascii_only: bool | None = None) -> str:
-    """JSON that any terminal or pipe can carry: non-ASCII is escaped unless stdout is UTF-8
-    (``ascii_only`` decides for output that goes elsewhere)."""
-    if ascii_only is None:
-        encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower()
-        ascii_only = encoding.replace("-", "").replace("_", "") != "utf8"
-    return _C1.sub(_escaped, json.dumps(value, ensure_ascii=ascii_only, indent=indent))
-
-
-# json.dumps leaves DEL and the C1 controls raw when it may write non-ASCII.
-_C1 = re.compile("[\x7f-\x9f]")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
-def write_csv(
-    buffer: io.StringIO, fields: Sequence[str], rows: Iterable[Mapping[str, Any]]
-) -> None:
-    """``rows`` as CSV, one line each, ending in a newline alone. A row with a CR in a field
-    is quoted whole: with that line end ``csv`` would leave the CR unquoted, and the file
-    could not be read back."""
-    plain = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    quoted = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    plain.writeheader()
-    for row in rows:
-        carriage = any(isinstance(value, str) and "\r" in value for value in row.values())
-        (quoted if carriage else plain).writerow(row)
-
-
-def write_data(text: str) -> None:
-    """CSV on stdout: the true string for a pipe or a file, the printable one
-    for a terminal (see :class:`spotui.text.PrintableStream`)."""
-    stream = sys.stdout if sys.stdout.isatty() else unfiltered(sys.stdout)
-    stream.write(text)
-    stream.flush()
 
 
 def state_of(playback: Playback | None) -> str:
