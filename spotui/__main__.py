@@ -21,7 +21,7 @@ def interrupted(error: BaseException | None) -> bool:
 def run() -> None:
     """Run spotui and exit with its status."""
     try:
-        from spotui.cli import main
+        from spotui.cli.main import main
     except BaseException as exc:  # Ctrl-C while spotui is still loading
         if not interrupted(exc):
             raise

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from spotui.commands.output import FORMAT_FIELDS
+from spotui.cli.output import FORMAT_FIELDS
 from spotui.fake.catalog import TRACKS
 
 from .helpers import (

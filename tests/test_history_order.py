@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spotui.commands.history import stats_json
+from spotui.cli.history import stats_json
 from spotui.history import db as history_db
 from spotui.history.db import ACCOUNT, API, EXTENDED, PLAY_MS, Archive
 from spotui.history.importer import import_paths

@@ -15,8 +15,9 @@ from textual.widgets import TabbedContent
 
 import spotui.screens
 import spotui.widgets
-from spotui import cli, keymap
+from spotui import keymap
 from spotui.app import SpotuiApp
+from spotui.cli import main as cli
 from spotui.config import load_config, parse_config
 from spotui.fake.catalog import TRACKS
 from spotui.screens.devices import DevicePicker

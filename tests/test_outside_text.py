@@ -19,7 +19,7 @@ from textual_plotext import PlotextPlot
 
 from spotui import paths
 from spotui.app import SpotuiApp
-from spotui.commands.headless import COMMANDS
+from spotui.cli.headless import COMMANDS
 from spotui.config import Config, parse_config
 from spotui.core import snapshot
 from spotui.fake.catalog import TRACKS

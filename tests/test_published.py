@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from spotui.cli import build_parser
-from spotui.commands.headless import COMMANDS
-from spotui.commands.output import human_line, now_json
+from spotui.cli.headless import COMMANDS
+from spotui.cli.main import build_parser
+from spotui.cli.output import human_line, now_json
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.fake.posture import without_deprecated
 from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient

@@ -1,4 +1,5 @@
-"""What the ``spotui`` subcommands do, one module per family; no Textual here.
+"""The command-line face: ``main`` parses (:mod:`spotui.cli.main`), the command table
+(:mod:`spotui.cli.table`), then one module per family; no Textual here.
 
 This module stays light (no HTTP, no models): ``history stats`` and ``top`` start from it."""
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from spotui import paths
-from spotui.commands import EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.commands.output import (
+from spotui.cli import EXIT_OK, EXIT_USAGE, Failure, out
+from spotui.cli.output import (
     LIBRARY_FIELDS,
     item_json,
     saved_row,
@@ -19,7 +19,7 @@ from spotui.commands.output import (
     write_csv,
     write_data,
 )
-from spotui.commands.table import arg, command
+from spotui.cli.table import arg, command
 from spotui.spotify.client import NotModified, SpotifyClient
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
 from spotui.text import printable, unfiltered

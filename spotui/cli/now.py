@@ -10,8 +10,8 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from spotui.commands import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.commands.output import (
+from spotui.cli import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
+from spotui.cli.output import (
     FormatError,
     check_template,
     format_fields,
@@ -22,7 +22,7 @@ from spotui.commands.output import (
     to_json,
     watch_key,
 )
-from spotui.commands.table import arg, command
+from spotui.cli.table import arg, command
 from spotui.core.controller import Listener, Trouble
 from spotui.core.player import PlayerState
 from spotui.spotify.client import SpotifyClient

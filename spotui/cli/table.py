@@ -1,5 +1,5 @@
 """The one command table: each headless command declares its name, help, arguments and
-function once, with :func:`command`; ``cli.py`` builds its parsers from the table.
+function once, with :func:`command`; ``cli.main`` builds its parsers from the table.
 
 Every failure is one line on stderr and an exit code (see the README).
 """
@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from spotui.commands import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
+from spotui.cli import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
 from spotui.services import Services
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError

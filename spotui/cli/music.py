@@ -7,9 +7,9 @@ import argparse
 import re
 from typing import Any
 
-from spotui.commands import EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.commands.output import item_json, playlist_json, to_json
-from spotui.commands.table import arg, command
+from spotui.cli import EXIT_OK, EXIT_USAGE, Failure, out
+from spotui.cli.output import item_json, playlist_json, to_json
+from spotui.cli.table import arg, command
 from spotui.core.browse import Browse
 from spotui.spotify.client import SEARCH_LIMIT, SEARCH_TYPES, SearchType, SpotifyClient
 from spotui.spotify.models import Album, Artist, Item, Playlist, SearchResults, Track

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import re
 
-from spotui.commands import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.commands.output import device_json, to_json
-from spotui.commands.table import COMMANDS, arg, command
+from spotui.cli import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
+from spotui.cli.output import device_json, to_json
+from spotui.cli.table import COMMANDS, arg, command
 from spotui.format import mmss
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import no_device_hint

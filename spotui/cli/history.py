@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spotui import paths
-from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.commands.data import to_json, write_csv, write_data
+from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
+from spotui.cli.data import to_json, write_csv, write_data
 from spotui.format import listening_time
 from spotui.history.db import SOURCE_NAMES, Archive, ArchiveError, iso
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
             if args.action == "sync":
                 import asyncio
 
-                from spotui.commands.table import with_client
+                from spotui.cli.table import with_client
 
                 return asyncio.run(with_client(services, _syncer(services, archive), args))
         else:
@@ -299,7 +299,7 @@ def stats_lines(stats: Stats) -> list[str]:
 
 
 def _export(archive: Archive, args: argparse.Namespace, _clock: Callable[[], float]) -> int:
-    from spotui.commands.lists import _checked_output
+    from spotui.cli.lists import _checked_output
 
     target = _checked_output(args.output) if args.output else None
     rows = archive.read(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import socket
 from dataclasses import asdict, dataclass
 
-from spotui.commands import EXIT_ERROR, EXIT_OK
-from spotui.commands.output import to_json
-from spotui.commands.table import QUICK
+from spotui.cli import EXIT_ERROR, EXIT_OK
+from spotui.cli.output import to_json
+from spotui.cli.table import QUICK
 from spotui.services import Services
 from spotui.spotify.auth import SCOPES
 from spotui.spotify.client import SpotifyClient
