@@ -19,7 +19,7 @@ from textual.widgets import Input
 
 from spotui.app import SpotuiApp
 from spotui.config import Config
-from spotui.history.db import _local_hour
+from spotui.history.days import zone_changed
 from spotui.services import Services
 from spotui.widgets.table import RowsTable
 
@@ -32,7 +32,7 @@ def frozen_app(*, signed_in: bool = True) -> SpotuiApp:
     if os.environ.get("TZ") != "UTC":
         os.environ["TZ"] = "UTC"
         time.tzset()
-        _local_hour.cache_clear()
+        zone_changed()
     services = Services.demo_mode(
         clock=lambda: FROZEN_AT,
         monotonic=lambda: 1000.0,

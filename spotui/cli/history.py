@@ -19,7 +19,9 @@ from spotui import paths
 from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.cli.data import to_json, write_csv, write_data
 from spotui.format import listening_time
-from spotui.history.db import SOURCE_NAMES, Archive, ArchiveError, iso
+from spotui.history.days import iso
+from spotui.history.db import Archive, ArchiveError
+from spotui.history.records import SOURCE_NAMES
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today
 from spotui.text import unfiltered
 
