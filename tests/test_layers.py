@@ -33,6 +33,7 @@ UI_FREE = (
     "spotui.history.records",
     "spotui.history.days",
     "spotui.history.writer",
+    "spotui.history.queries",
     "spotui.history.checks",
     "spotui.history.export",
     "spotui.history.importer",

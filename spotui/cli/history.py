@@ -21,7 +21,7 @@ from spotui.cli.data import to_json, write_csv, write_data
 from spotui.format import listening_time
 from spotui.history.days import iso
 from spotui.history.db import Archive, ArchiveError
-from spotui.history.records import SOURCE_NAMES
+from spotui.history.queries import EXPORT_FIELDS, every_play
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today
 from spotui.text import unfiltered
 
@@ -30,20 +30,6 @@ if TYPE_CHECKING:
     from spotui.spotify.client import SpotifyClient
 
 KINDS = ("artists", "tracks", "albums")
-EXPORT_FIELDS = (
-    "played_at",
-    "track",
-    "artist",
-    "album",
-    "uri",
-    "kind",
-    "ms_played",
-    "skipped",
-    "reason_start",
-    "reason_end",
-    "shuffle",
-    "source",
-)
 
 
 def _date(text: str) -> date:
@@ -304,29 +290,7 @@ def _export(archive: Archive, args: argparse.Namespace, _clock: Callable[[], flo
     from spotui.cli.lists import _checked_output
 
     target = _checked_output(args.output) if args.output else None
-    rows = archive.read(
-        "SELECT p.played_at, t.name, a.name, al.name, t.uri, t.kind, p.ms_played, p.skipped, "
-        "p.reason_start, p.reason_end, p.shuffle, p.source FROM plays p "
-        "JOIN tracks t ON t.id = p.track_id LEFT JOIN artists a ON a.id = t.artist_id "
-        "LEFT JOIN albums al ON al.id = t.album_id ORDER BY p.played_at"
-    )
-    records = [
-        {
-            "played_at": iso(row[0]),
-            "track": row[1],
-            "artist": row[2],
-            "album": row[3],
-            "uri": row[4],
-            "kind": "episode" if row[5] else "track",
-            "ms_played": row[6],
-            "skipped": None if row[7] is None else bool(row[7]),
-            "reason_start": row[8],
-            "reason_end": row[9],
-            "shuffle": None if row[10] is None else bool(row[10]),
-            "source": SOURCE_NAMES.get(row[11], "?"),
-        }
-        for row in rows
-    ]
+    records = every_play(archive)
     buffer = io.StringIO()
     if args.csv:
         write_csv(buffer, EXPORT_FIELDS, records)
