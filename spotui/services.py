@@ -21,7 +21,8 @@ from spotui.cache import ListCache
 from spotui.core.controller import Listener, PlayerController
 from spotui.core.player import PlayerState
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
-from spotui.spotify.client import GateStore, SpotifyClient
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.http import GateStore
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:

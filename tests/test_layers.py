@@ -17,6 +17,7 @@ from .helpers import ROOT
 UI_FREE = (
     "spotui.spotify.auth",
     "spotui.spotify.client",
+    "spotui.spotify.http",
     "spotui.spotify.errors",
     "spotui.spotify.models",
     "spotui.spotify.session",

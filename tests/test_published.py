@@ -19,13 +19,14 @@ from spotui.cli.output import human_line, now_json
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.fake.posture import without_deprecated
 from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient
-from spotui.spotify.client import ALBUM_TRACKS_MAX, _error_from
+from spotui.spotify.client import ALBUM_TRACKS_MAX
 from spotui.spotify.errors import (
     AuthExpired,
     Forbidden,
     NoActiveDevice,
     NotAllowlisted,
 )
+from spotui.spotify.http import _error_from
 from spotui.spotify.models import (
     Artist,
     CursorPage,

@@ -20,7 +20,8 @@ from spotui.cli.output import (
     write_data,
 )
 from spotui.cli.table import arg, command
-from spotui.spotify.client import NotModified, SpotifyClient
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.http import NotModified
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
 from spotui.text import printable, unfiltered
 
