@@ -185,7 +185,8 @@ class Services:
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
-        schedule, and tells ``on_history`` how each sync went. The face subscribes
+        schedule, and tells ``on_history`` how each sync went; after a sync it takes
+        the day's snapshot, if none was. The face subscribes
         itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
@@ -200,6 +201,7 @@ class Services:
                 clock=self.clock,
                 first_after=history_after,
                 on_result=on_history,
+                cache=self.list_cache,
             )
             await keeper.run()
 

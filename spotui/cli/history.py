@@ -68,7 +68,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = history.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser(
         "sync",
-        help="keep the plays Spotify has seen since the last sync (one request)",
+        help="keep the plays Spotify has seen since the last sync (one request), and "
+        "the day's top lists and library changes once a day",
         description="Fetch recently played, newer than the newest kept play. Run it "
         "every couple of hours (cron or a systemd timer): Spotify keeps only 50 plays.",
     )
@@ -129,12 +130,15 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
 
 def _syncer(services: Services, archive: Archive) -> Any:
     async def sync(spotify: SpotifyClient, _args: argparse.Namespace) -> int:
+        from spotui.history.daily import take
         from spotui.history.sync import sync as fetch
 
         result = await fetch(spotify, archive, services.clock)
         if archive.notice:
             print(archive.notice, file=sys.stderr)
         out(f"History: {result.summary()}.")
+        daily = await take(spotify, archive, services.list_cache, services.clock)
+        out(f"Daily snapshot: {daily if isinstance(daily, str) else daily.summary()}.")
         return EXIT_OK
 
     return sync

@@ -1,0 +1,182 @@
+"""The daily snapshot: top lists and the library kept day by day, against the fake and its
+clock over simulated days."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from spotui.cache import ListCache
+from spotui.fake import FakeSpotify
+from spotui.history import daily
+from spotui.history.daily import DailyResult, take
+from spotui.history.db import Archive
+from tests.conftest import ManualClock, make_client
+
+DAY = 86_400
+
+
+@pytest.fixture
+def archive(tmp_path) -> Archive:
+    return Archive(tmp_path / "data" / "history.sqlite3")
+
+
+@pytest.fixture
+def cache(tmp_path) -> ListCache:
+    return ListCache(tmp_path / "lists")
+
+
+def snap(fake: FakeSpotify, clock: ManualClock, archive: Archive, cache: ListCache):
+    async def go():
+        async with make_client(fake, clock) as spotify:
+            return await take(spotify, archive, cache, clock)
+
+    return asyncio.run(go())
+
+
+def requests(fake: FakeSpotify) -> int:
+    return sum(
+        n for path, n in fake.requests.items() if path.startswith(("/v1/me/top", "/v1/me/tracks"))
+    )
+
+
+def rows(archive: Archive, sql: str) -> list[tuple]:
+    return archive.read(sql)
+
+
+def test_a_schema_2_archive_gains_the_snapshot_tables_and_keeps_its_plays(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    Archive(path).db.execute("INSERT INTO meta VALUES ('synced_at', '1')")
+    old = sqlite3.connect(path)
+    for table in ("snapshot_days", "top_lists", "top_ranks", "library", "library_changes"):
+        old.execute(f"DROP TABLE {table}")
+    old.execute("PRAGMA user_version = 2")
+    old.commit()
+    old.close()
+    archive = Archive(path)
+    assert archive.meta("synced_at") == "1"
+    assert archive.read("SELECT count(*) FROM snapshot_days") == [(0,)]
+
+
+def test_ranks_are_stored_daily_and_only_the_lists_that_changed(clock, archive, cache):
+    fake = FakeSpotify(clock=clock, library_size=120, daily_top=True)
+    first = snap(fake, clock, archive, cache)
+    assert isinstance(first, DailyResult) and first.lists_changed == 6
+    sizes = rows(archive, "SELECT kind, size FROM top_lists ORDER BY kind, span")
+    assert [size for kind, size in sizes if kind == 0] == [50, 50, 50]  # the fake knows 20 artists
+    assert rows(archive, "SELECT count(*) FROM top_ranks") == [(sum(s for _, s in sizes),)]
+    clock.advance(DAY)
+    second = snap(fake, clock, archive, cache)
+    # The 4-week lists moved by a place; the 6-month and year lists did not.
+    assert isinstance(second, DailyResult) and second.lists_changed == 2
+    kept = rows(
+        archive,
+        "SELECT day, kind, span FROM top_lists "
+        "WHERE day = (SELECT max(day) FROM top_lists) ORDER BY kind",
+    )
+    assert [(kind, span) for _, kind, span in kept] == [(0, 0), (1, 0)]
+    # Ranks point at the archive's own rows: today's number one was yesterday's second.
+    ranks = rows(
+        archive,
+        "SELECT r.day, r.rank, a.name FROM top_ranks r JOIN artists a ON a.id = r.item "
+        "WHERE r.kind = 1 AND r.span = 0 AND r.rank <= 2 ORDER BY r.day, r.rank",
+    )
+    assert ranks[2][1] == 1 and ranks[2][2] == ranks[1][2] and ranks[2][0] > ranks[1][0]
+
+
+def test_an_unchanged_day_stores_nothing_new_and_costs_seven_requests(clock, fake, archive, cache):
+    snap(fake, clock, archive, cache)
+    before = rows(archive, "SELECT count(*) FROM top_ranks")
+    clock.advance(DAY)
+    spent = requests(fake)
+    result = snap(fake, clock, archive, cache)
+    assert isinstance(result, DailyResult)
+    assert (result.lists_changed, result.added, result.removed) == (0, 0, 0)
+    assert requests(fake) - spent == 7  # 6 top lists and the library's newest page
+    assert rows(archive, "SELECT count(*) FROM top_ranks") == before
+    assert rows(archive, "SELECT count(*) FROM snapshot_days") == [(2,)]
+
+
+def test_a_second_snapshot_the_same_day_asks_nothing(clock, fake, archive, cache):
+    snap(fake, clock, archive, cache)
+    spent = requests(fake)
+    clock.advance(3_600)
+    assert snap(fake, clock, archive, cache) == "already taken today"
+    assert requests(fake) == spent
+
+
+def test_a_track_removed_from_a_10000_track_library_on_day_3_is_removed_on_day_3(
+    clock, archive, cache
+):
+    fake = FakeSpotify(clock=clock, library_size=10_000)
+    first = snap(fake, clock, archive, cache)
+    assert isinstance(first, DailyResult) and first.whole
+    assert rows(archive, "SELECT count(*) FROM library") == [(10_004,)]
+    clock.advance(DAY)
+    spent = requests(fake)
+    assert not snap(fake, clock, archive, cache).whole  # type: ignore[union-attr]
+    assert requests(fake) - spent == 7
+    clock.advance(DAY)
+    gone = fake.account.saved[5_000][0]
+    fake.account.remove(gone)
+    spent = requests(fake)
+    third = snap(fake, clock, archive, cache)
+    assert isinstance(third, DailyResult) and (third.added, third.removed) == (0, 1)
+    # The newest page, then the other 200 pages (10,003 tracks), each revalidated.
+    assert requests(fake) - spent == 6 + 1 + 200
+    assert rows(
+        archive,
+        "SELECT c.day, t.uri FROM library_changes c JOIN tracks t ON t.id = c.track_id "
+        "WHERE c.change = -1",
+    ) == [(third.day, gone)]
+    clock.advance(DAY)
+    fake.account.save(gone)  # saved again: one add, on the day it was saved
+    spent = requests(fake)
+    fourth = snap(fake, clock, archive, cache)
+    assert isinstance(fourth, DailyResult) and (fourth.added, fourth.removed) == (1, 0)
+    assert requests(fake) - spent == 7
+
+
+def test_two_writers_record_a_day_once(clock, fake, tmp_path, cache):
+    path = tmp_path / "history.sqlite3"
+    one, two = Archive(path), Archive(path)
+
+    async def both():
+        async with make_client(fake, clock) as a, make_client(fake, clock) as b:
+            return await asyncio.gather(take(a, one, cache, clock), take(b, two, cache, clock))
+
+    results = asyncio.run(both())
+    assert sorted(isinstance(result, str) for result in results) == [False, True]
+    assert "already taken today" in results
+    assert one.read("SELECT count(*) FROM snapshot_days") == [(1,)]
+    assert one.read("SELECT count(*) FROM top_lists") == [(6,)]
+
+
+def test_a_crash_halfway_keeps_nothing_and_the_day_is_taken_later(
+    clock, fake, archive, cache, monkeypatch
+):
+    def crash(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(daily, "keep_library", crash)
+    with pytest.raises(KeyboardInterrupt):
+        snap(fake, clock, archive, cache)
+    assert archive.read("SELECT count(*) FROM top_lists") == [(0,)]
+    assert archive.read("SELECT count(*) FROM snapshot_days") == [(0,)]
+    monkeypatch.undo()
+    result = snap(fake, clock, archive, cache)
+    assert isinstance(result, DailyResult) and result.lists_changed == 6
+
+
+def test_a_clock_moved_back_records_no_earlier_day(clock, fake, archive, cache):
+    snap(fake, clock, archive, cache)
+    clock.advance(DAY)
+    snap(fake, clock, archive, cache)
+    clock.advance(-3 * DAY)
+    spent = requests(fake)
+    why = snap(fake, clock, archive, cache)
+    assert isinstance(why, str) and "clock is behind" in why
+    assert requests(fake) == spent
+    assert archive.read("SELECT count(*) FROM snapshot_days") == [(2,)]
