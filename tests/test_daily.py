@@ -4,6 +4,7 @@ clock over simulated days."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 
 import pytest
@@ -180,3 +181,75 @@ def test_a_clock_moved_back_records_no_earlier_day(clock, fake, archive, cache):
     assert isinstance(why, str) and "clock is behind" in why
     assert requests(fake) == spent
     assert archive.read("SELECT count(*) FROM snapshot_days") == [(2,)]
+
+
+# --- the command line: top --as-of, library --changes ------------------------------------
+
+
+def run_cli(services, *argv: str) -> int:
+    from spotui.cli import lists
+    from spotui.cli.main import build_parser
+    from spotui.cli.table import with_client
+
+    args = build_parser().parse_args(list(argv))
+    return asyncio.run(with_client(services, getattr(lists, args.command), args))
+
+
+@pytest.fixture
+def kept(clock, tmp_path):
+    """A demo wiring whose archive is a file, with snapshots of two days: the 4-week
+    lists moved between them."""
+    from spotui.services import Services
+
+    services = Services.demo_mode(clock=clock, daily_top=True, hostile_names=True)
+    services._archive = Archive(tmp_path / "history.sqlite3")
+    fake = services.fake
+    assert isinstance(fake, FakeSpotify)
+    snap(fake, clock, services.history(), services.list_cache)
+    clock.advance(DAY)
+    snap(fake, clock, services.history(), services.list_cache)
+    return services
+
+
+def test_top_as_of_gives_the_earlier_days_ranking_after_the_lists_changed(kept, clock, capsys):
+    from spotui.history.stats import date_of
+
+    today = date_of(daily.today(clock)).isoformat()
+    yesterday = date_of(daily.today(clock) - 1).isoformat()
+    later = date_of(daily.today(clock) + 30).isoformat()
+    assert run_cli(kept, "top", "artists", "--window", "4w", "--as-of", yesterday, "--json") == 0
+    before = json.loads(capsys.readouterr().out)
+    assert run_cli(kept, "top", "artists", "--range", "short", "--as-of", later, "--json") == 0
+    now = json.loads(capsys.readouterr().out)
+    assert (before["snapshot"], now["snapshot"], now["as_of"]) == (yesterday, today, later)
+    assert now["items"][0]["name"] == before["items"][1]["name"] != before["items"][0]["name"]
+    # The 6-month list did not change: the snapshot says since when.
+    assert run_cli(kept, "top", "tracks", "--as-of", today, "--limit", "3") == 0
+    text = capsys.readouterr().out
+    assert f"as the snapshot of {today} kept them, unchanged since {yesterday}:" in text
+    assert len(text.splitlines()) == 4 and "\x1b" not in text and "\x9b" not in text
+
+
+def test_top_as_of_before_any_snapshot_says_so(kept, clock, capsys):
+    from spotui.history.stats import date_of
+
+    long_ago = date_of(daily.today(clock) - 400).isoformat()
+    assert run_cli(kept, "top", "artists", "--as-of", long_ago) == 1
+    assert f"No daily snapshot on or before {long_ago}: the first is of" in capsys.readouterr().err
+
+
+def test_library_changes_lists_a_removal_with_its_day(kept, clock, capsys):
+    from spotui.history.stats import date_of
+
+    fake = kept.fake
+    gone = fake.account.saved[10][0]
+    fake.account.remove(gone)
+    clock.advance(DAY)
+    snap(fake, clock, kept.history(), kept.list_cache)
+    today = date_of(daily.today(clock)).isoformat()
+    assert run_cli(kept, "library", "--changes", "--since", today, "--json") == 0
+    changes = json.loads(capsys.readouterr().out)
+    assert [(c["day"], c["change"], c["uri"]) for c in changes] == [(today, "removed", gone)]
+    assert run_cli(kept, "library", "--changes", "--since", today) == 0
+    line = capsys.readouterr().out
+    assert line.startswith(f"{today}  - ") and "\x1b" not in line
