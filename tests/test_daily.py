@@ -11,6 +11,7 @@ import pytest
 
 from spotui.cache import ListCache
 from spotui.fake import FakeSpotify
+from spotui.fake.catalog import TRACKS
 from spotui.history import daily
 from spotui.history.daily import DailyResult, take
 from spotui.history.db import Archive
@@ -253,3 +254,48 @@ def test_library_changes_lists_a_removal_with_its_day(kept, clock, capsys):
     assert run_cli(kept, "library", "--changes", "--since", today) == 0
     line = capsys.readouterr().out
     assert line.startswith(f"{today}  - ") and "\x1b" not in line
+
+
+# --- what the Stats panels will draw ------------------------------------------------------
+
+
+def test_artist_trends_follow_todays_top_10_and_say_when_there_are_too_few(clock, archive, cache):
+    from spotui.history.snapshots import artist_trends
+
+    fake = FakeSpotify(clock=clock, library_size=120, daily_top=True)
+    assert "none yet" in (artist_trends(archive).too_few or "")
+    snap(fake, clock, archive, cache)
+    one = artist_trends(archive)
+    assert "one so far" in (one.too_few or "") and len(one.artists) == 10
+    for _ in range(2):
+        clock.advance(DAY)
+        snap(fake, clock, archive, cache)
+    trends = artist_trends(archive, "4w")
+    assert trends.too_few is None and len(trends.days) == 3 and len(trends.artists) == 10
+    # The 4-week list moves a place a day: today's number one was 3rd, then 2nd.
+    assert trends.ranks[0] == (3, 2, 1)
+    # The year's list did not move: flat lines.
+    assert artist_trends(archive, "1y").ranks[0] == (1, 1, 1)
+
+
+def test_library_window_holds_adds_and_removes_and_says_what_it_cannot_know(
+    clock, fake, archive, cache
+):
+    from spotui.history.snapshots import library_window
+
+    snap(fake, clock, archive, cache)
+    first = daily.today(clock)
+    assert "one so far" in (library_window(archive, first, first).too_few or "")
+    clock.advance(DAY)
+    gone = fake.account.saved[3][0]
+    new = next(t.uri for t in TRACKS if t.uri not in fake.account.saved_set)
+    fake.account.remove(gone)
+    fake.account.save(new)
+    snap(fake, clock, archive, cache)
+    day = daily.today(clock)
+    window = library_window(archive, day, day)
+    assert window.too_few is None
+    assert [c.uri for c in window.removed] == [gone]
+    assert [c.uri for c in window.added] == [new]
+    wider = library_window(archive, first - 30, day)
+    assert "Removals are known only from" in (wider.too_few or "")
