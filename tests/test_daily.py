@@ -299,3 +299,60 @@ def test_library_window_holds_adds_and_removes_and_says_what_it_cannot_know(
     assert [c.uri for c in window.added] == [new]
     wider = library_window(archive, first - 30, day)
     assert "Removals are known only from" in (wider.too_few or "")
+
+
+# --- YourLibrary.json from the data export ------------------------------------------------
+
+
+def exported_library(fake: FakeSpotify, tmp_path, day: int):
+    from datetime import datetime
+
+    from spotui.fake import export as fake_export
+    from spotui.history.stats import date_of
+
+    tracks = []
+    for uri, _ in fake.account.saved:
+        track = fake.account.item_json(uri)
+        tracks.append((track["name"], track["artists"][0]["name"], track["album"]["name"], uri))
+    files = {"Spotify Account Data/YourLibrary.json": fake_export.your_library(tracks)}
+    moment = datetime.combine(date_of(day), datetime.min.time()).replace(hour=12)
+    return fake_export.write(files, tmp_path / "my_spotify_data.zip", when=moment)
+
+
+def test_an_exports_library_is_kept_as_of_its_date_and_snapshots_show_what_changed_since(
+    clock, fake, archive, cache, tmp_path
+):
+    from spotui.history.importer import import_paths
+    from spotui.history.snapshots import library_changes
+    from spotui.history.stats import date_of
+
+    exported = daily.today(clock) - 5
+    path = exported_library(fake, tmp_path, exported)
+    result = import_paths(archive, [path], clock=clock)
+    assert result.notes == [
+        f"my_spotify_data.zip:my_spotify_data/Spotify Account Data/YourLibrary.json: the "
+        f"library as of {date_of(exported).isoformat()} kept (124 tracks)"
+    ]
+    assert archive.read("SELECT count(*) FROM library") == [(124,)]
+    again = import_paths(archive, [path], clock=clock)
+    assert "is not newer than the one kept" in again.notes[0]
+    gone = fake.account.saved[7][0]
+    fake.account.remove(gone)
+    result_today = snap(fake, clock, archive, cache)
+    assert isinstance(result_today, DailyResult) and result_today.whole
+    # Only the change since the export: its tracks were not added today.
+    changes = library_changes(archive)
+    assert [(c.day, c.added, c.uri) for c in changes] == [(daily.today(clock), False, gone)]
+
+
+def test_a_library_file_over_the_bound_is_refused_and_the_rest_goes_on(
+    clock, fake, archive, tmp_path, monkeypatch
+):
+    from spotui.history import yourlibrary
+    from spotui.history.importer import import_paths
+
+    monkeypatch.setattr(yourlibrary, "MAX_FILE", 1_000)
+    path = exported_library(fake, tmp_path, daily.today(clock) - 1)
+    result = import_paths(archive, [path], clock=clock)
+    assert len(result.problems) == 1 and "larger than" in result.problems[0]
+    assert archive.read("SELECT count(*) FROM library") == [(0,)]

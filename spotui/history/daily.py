@@ -110,7 +110,7 @@ def not_due(last: int | None, day: int) -> str | None:
     return "the clock is behind the newest snapshot's day; none is taken until it catches up"
 
 
-NEWEST_DAY = "SELECT max(day) FROM snapshot_days"
+NEWEST_DAY = "SELECT max(day) FROM snapshot_days WHERE source = 1"  # SNAPSHOT
 
 
 # --- reading from Spotify ---------------------------------------------------------------
@@ -323,10 +323,12 @@ def keep_library(
     *,
     whole: bool,
     dated: bool = True,
+    baseline: bool = False,
 ) -> tuple[int, int]:
     """Bring the kept library up to ``seen`` (all of it when ``whole``, else the newest
     additions); (added, removed). ``dated=False`` (an export's list): the library as of
-    ``day``, its tracks' own save days unknown."""
+    ``day``, its tracks' own save days unknown; ``baseline``: the first library kept,
+    where the changes start (its tracks are not recorded as added)."""
     db = writer.db
     uris = None if whole else [saved.track.uri for saved in seen if saved.track.uri]
     known = _known(lambda sql, parameters: db.execute(sql, parameters).fetchall(), uris)
@@ -344,10 +346,12 @@ def keep_library(
                 (track_id, saved.added_at),
             )
             when = added_day(saved.added_at, day, now_ms) if dated else day
-            added += db.execute(
-                "INSERT OR IGNORE INTO library_changes (day, track_id, change) VALUES (?, ?, 1)",
-                (when, track_id),
-            ).rowcount
+            if not baseline:
+                added += db.execute(
+                    "INSERT OR IGNORE INTO library_changes (day, track_id, change) "
+                    "VALUES (?, ?, 1)",
+                    (when, track_id),
+                ).rowcount
         elif known[uri][1] is None and saved.added_at is not None:
             db.execute(
                 "UPDATE library SET added_at = ? WHERE track_id = ?",
@@ -383,8 +387,8 @@ def _keep(
         added, removed = keep_library(writer, day, now_ms, seen, whole=whole)
         writer.set_meta("library_total", str(library.total))
         writer.db.execute(
-            "INSERT INTO snapshot_days (day, taken_at, source) VALUES (?, ?, ?)",
-            (day, now_ms, SNAPSHOT),
+            "INSERT INTO snapshot_days (day, source, taken_at) VALUES (?, ?, ?)",
+            (day, SNAPSHOT, now_ms),
         )
     return DailyResult(day, changed, added, removed, whole)
 

@@ -175,7 +175,7 @@ class LibraryWindow:
 
 def library_window(archive: Archive, first: int, last: int) -> LibraryWindow:
     changes = library_changes(archive, first, last)
-    days = archive.read("SELECT day FROM snapshot_days ORDER BY day")
+    days = archive.read("SELECT DISTINCT day FROM snapshot_days ORDER BY day")
     kept = [day for (day,) in days]
     too_few = _too_few(len(kept))
     if too_few is None and kept[1] > first:
