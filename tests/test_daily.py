@@ -356,3 +356,51 @@ def test_a_library_file_over_the_bound_is_refused_and_the_rest_goes_on(
     result = import_paths(archive, [path], clock=clock)
     assert len(result.problems) == 1 and "larger than" in result.problems[0]
     assert archive.read("SELECT count(*) FROM library") == [(0,)]
+
+
+# --- taken by the keeper the wiring attaches, and refused when numbers cannot be right ----
+
+
+def test_the_hub_of_any_face_takes_the_days_snapshot_once(clock, tmp_path):
+    from spotui.services import Services
+
+    services = Services.demo_mode(clock=clock)
+    services._archive = Archive(tmp_path / "history.sqlite3")
+    fake = services.fake
+    assert isinstance(fake, FakeSpotify)
+
+    async def run_hub() -> None:
+        spotify = services.connect()
+        assert spotify is not None
+        hub = services.player(spotify, interval=5.0)
+        loop = asyncio.ensure_future(hub.run())
+        try:
+            for _ in range(200):
+                await asyncio.sleep(0.05)
+                if fake.requests["/v1/me/tracks"] and services.history().read(
+                    "SELECT count(*) FROM snapshot_days"
+                ) == [(1,)]:
+                    break
+        finally:
+            loop.cancel()
+            await asyncio.gather(loop, return_exceptions=True)
+            await spotify.aclose()
+
+    asyncio.run(run_hub())
+    assert services.history().read("SELECT count(*) FROM top_lists") == [(6,)]
+    asked = fake.requests["/v1/me/top/artists"]
+    assert asked == 3
+    asyncio.run(run_hub())  # another face, the same day: nothing more asked
+    assert fake.requests["/v1/me/top/artists"] == asked
+
+
+def test_a_library_total_that_cannot_be_right_keeps_nothing_and_says_so(
+    clock, fake, archive, cache
+):
+    from spotui.spotify.errors import ProtocolError
+
+    fake.set(bad_pages="endless", bad_pages_path="/v1/me/tracks")
+    with pytest.raises(ProtocolError, match="a total of 1,000,000,000"):
+        snap(fake, clock, archive, cache)
+    assert archive.read("SELECT count(*) FROM snapshot_days") == [(0,)]
+    assert archive.read("SELECT count(*) FROM top_lists") == [(0,)]
