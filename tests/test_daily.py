@@ -404,3 +404,23 @@ def test_a_library_total_that_cannot_be_right_keeps_nothing_and_says_so(
         snap(fake, clock, archive, cache)
     assert archive.read("SELECT count(*) FROM snapshot_days") == [(0,)]
     assert archive.read("SELECT count(*) FROM top_lists") == [(0,)]
+
+
+def test_over_http_a_sync_keeps_the_day_and_top_as_of_prints_it_without_a_control(env, served):
+    from datetime import date
+
+    from tests.helpers import ok, spotui
+
+    fake, _ = served
+    fake.set(hostile_names=True)
+    lines = ok(spotui(env, "history", "sync")).splitlines()
+    assert lines[1].startswith("Daily snapshot: 6 top lists changed; library: 234 added")
+    today = date.today().isoformat()
+    text = ok(spotui(env, "top", "artists", "--window", "1y", "--as-of", today, "--limit", "3"))
+    assert (
+        text.splitlines()[0] == f"Top artists, about a year, as the snapshot of {today} kept them:"
+    )
+    assert len(text.splitlines()) == 4 and "\x1b" not in text and "\x9b" not in text
+    assert "^[" in text  # the hostile name's escape, shown, not sent
+    kept = json.loads(ok(spotui(env, "library", "--changes", "--json")))
+    assert len(kept) == 234 and {change["change"] for change in kept} == {"added"}
