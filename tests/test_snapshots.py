@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from spotui.screenshots import SCENES, SIZE, frozen_app
+from spotui.tui.screenshots import SCENES, SIZE, frozen_app
 
 
 @pytest.mark.parametrize("name", list(SCENES))

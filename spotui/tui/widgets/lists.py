@@ -12,8 +12,8 @@ from textual.widgets import Label, ProgressBar
 
 from spotui.format import ago, followers, mmss
 from spotui.spotify.models import Album, Artist, Item, PlayHistory, Playlist, SavedTrack, Track
-from spotui.widgets.plain import plain
-from spotui.widgets.table import Column, RowsTable, column
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.table import Column, RowsTable, column
 
 Row = tuple[str, ...]
 

@@ -19,11 +19,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from spotui.browser import can_open_browser, open_browser
-from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
 from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, is_client_id, redirect_uri
-from spotui.widgets.plain import plain
-from spotui.widgets.title_bar import TitleBar
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from spotui.services import Services

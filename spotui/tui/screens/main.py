@@ -34,7 +34,6 @@ from spotui.core.playing import (
     skips_to,
 )
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
-from spotui.screens.closing import WorkerScreen
 from spotui.services import Services
 from spotui.spotify.client import SearchType, SpotifyClient
 from spotui.spotify.errors import (
@@ -55,15 +54,16 @@ from spotui.spotify.models import (
     TimeRange,
     Track,
 )
-from spotui.widgets.art import AlbumArt, cover_of, decode
-from spotui.widgets.table import RowsTable
-from spotui.widgets.title_bar import TitleBar
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets.art import AlbumArt, cover_of, decode
+from spotui.tui.widgets.table import RowsTable
+from spotui.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from spotui.history.stats import Stats, Window
     from spotui.history.sync import SyncResult
-    from spotui.widgets.lists import ListView
-from spotui.widgets.now_playing import NowPlaying
+    from spotui.tui.widgets.lists import ListView
+from spotui.tui.widgets.now_playing import NowPlaying
 
 TABS = ("now", "top-tracks", "top-artists", "recent", "library", "queue", "playlists", "stats")
 # Short, so that every tab fits on an 80-column terminal.
@@ -456,7 +456,7 @@ class MainScreen(WorkerScreen[None]):
             self.notify(refusal.message, title="Spotify said no", severity="warning")
 
     def _pick_device(self, then: Callable[[str], object]) -> None:
-        from spotui.screens.devices import DevicePicker  # only when asked for
+        from spotui.tui.screens.devices import DevicePicker  # only when asked for
 
         def chosen(device: Device | None) -> None:
             if device is not None and device.id:
@@ -526,7 +526,7 @@ class MainScreen(WorkerScreen[None]):
         if skips <= SKIPS_WITHOUT_ASKING:
             go()
             return
-        from spotui.screens.confirm import Confirm
+        from spotui.tui.screens.confirm import Confirm
 
         question = f"Skip {skips} tracks to reach “{name}”?"
         self.app.push_screen(Confirm(question, yes=f"Skip {skips}"), go)
@@ -570,7 +570,7 @@ class MainScreen(WorkerScreen[None]):
         if entry is None or not entry.playable or entry.uri is None:
             self.notify("Highlight a track to add it to a playlist.", severity="warning")
             return
-        from spotui.screens.playlist_picker import PlaylistPicker
+        from spotui.tui.screens.playlist_picker import PlaylistPicker
 
         uri, name = entry.uri, entry.name
 
@@ -603,13 +603,13 @@ class MainScreen(WorkerScreen[None]):
             self.open_item(item)
 
     def open_artist(self, artist: Artist) -> None:
-        from spotui.screens.pages import ArtistScreen
+        from spotui.tui.screens.pages import ArtistScreen
 
         self.app.push_screen(ArtistScreen(self, artist))
 
     def open_item(self, item: object) -> None:
         """A page for an album, an artist or a playlist; a track opens its album."""
-        from spotui.screens.pages import AlbumScreen, PlaylistScreen
+        from spotui.tui.screens.pages import AlbumScreen, PlaylistScreen
 
         if isinstance(item, Entry) and item.album_id:
             item = Album(name=item.album, id=item.album_id)
@@ -623,7 +623,7 @@ class MainScreen(WorkerScreen[None]):
             self.notify("Highlight an album, an artist or a playlist to open it.")
 
     def action_search(self) -> None:
-        from spotui.screens.search import SearchScreen
+        from spotui.tui.screens.search import SearchScreen
 
         self.app.push_screen(SearchScreen(self))
 
@@ -719,7 +719,7 @@ class MainScreen(WorkerScreen[None]):
             self.now_playing.liked = saved[0]
 
     def action_devices(self) -> None:
-        from spotui.screens.devices import DevicePicker  # only when asked for
+        from spotui.tui.screens.devices import DevicePicker  # only when asked for
 
         def chosen(device: Device | None) -> None:
             if device is not None and device.id:
@@ -782,7 +782,7 @@ class MainScreen(WorkerScreen[None]):
         Tables are built on demand, so start-up styles and imports only what
         the now-playing tab shows.
         """
-        from spotui.widgets import lists
+        from spotui.tui.widgets import lists
 
         pane = self.query_one(f"#{tab}", TabPane)
         found = pane.query(f"#{tab}-view")
@@ -858,7 +858,7 @@ class MainScreen(WorkerScreen[None]):
         items: tuple[Track, ...] | tuple[Artist, ...],
         caption: str,
     ) -> None:
-        from spotui.widgets.lists import top_artist_table, top_track_table
+        from spotui.tui.widgets.lists import top_artist_table, top_track_table
 
         if kind == "tracks":
             columns, rows = top_track_table(items)  # type: ignore[arg-type]
@@ -873,7 +873,7 @@ class MainScreen(WorkerScreen[None]):
 
     @work(group="recent", exclusive=True)
     async def load_recent(self) -> None:
-        from spotui.widgets.lists import recent_rows
+        from spotui.tui.widgets.lists import recent_rows
 
         view = await self._view("recent")
         try:
@@ -893,7 +893,7 @@ class MainScreen(WorkerScreen[None]):
         Rows reach the table in batches, at most ten times a second, so a large
         library never keeps the keys waiting.
         """
-        from spotui.widgets.lists import LibraryView, saved_rows
+        from spotui.tui.widgets.lists import LibraryView, saved_rows
 
         view = await self._view("library")
         assert isinstance(view, LibraryView)
@@ -934,7 +934,7 @@ class MainScreen(WorkerScreen[None]):
 
     @work(group="queue", exclusive=True)
     async def load_queue(self) -> None:
-        from spotui.widgets.lists import queue_rows
+        from spotui.tui.widgets.lists import queue_rows
 
         view = await self._view("queue")
         try:
@@ -954,7 +954,7 @@ class MainScreen(WorkerScreen[None]):
 
     @work(group="playlists", exclusive=True)
     async def load_playlists(self) -> None:
-        from spotui.widgets.lists import playlist_rows
+        from spotui.tui.widgets.lists import playlist_rows
 
         view = await self._view("playlists")
         try:
@@ -1021,7 +1021,7 @@ class MainScreen(WorkerScreen[None]):
         with them, and its charts are added once plotext is imported (in a thread)."""
         from spotui.history.db import ArchiveError
         from spotui.history.stats import compute
-        from spotui.widgets.stats import StatsView
+        from spotui.tui.widgets.stats import StatsView
 
         pane = self.query_one("#stats", TabPane)
         window = self._window()
@@ -1050,7 +1050,7 @@ class MainScreen(WorkerScreen[None]):
             self.call_after_refresh(self.refresh_bindings)  # its keys, in the footer
             if stats is None:
                 view.caption("The listening history cannot be read (see the message).")
-        await asyncio.to_thread(importlib.import_module, "spotui.widgets.charts")  # plotext
+        await asyncio.to_thread(importlib.import_module, "spotui.tui.widgets.charts")  # plotext
         if view.is_attached:
             await view.add_charts()
 
@@ -1067,7 +1067,7 @@ class MainScreen(WorkerScreen[None]):
         self._load_tab("stats")
 
     def action_stats_dates(self) -> None:
-        from spotui.screens.dates import DatesPicker
+        from spotui.tui.screens.dates import DatesPicker
 
         def chosen(dates: tuple[date | None, date | None] | None) -> None:
             if dates is not None:
@@ -1079,7 +1079,7 @@ class MainScreen(WorkerScreen[None]):
         self.app.push_screen(DatesPicker(since, until), chosen)
 
     def action_stats_order(self) -> None:
-        from spotui.widgets.stats import StatsView
+        from spotui.tui.widgets.stats import StatsView
 
         for view in self.query(StatsView):
             view.order = "time" if view.order == "plays" else "plays"

@@ -11,11 +11,11 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from spotui.format import device_icon
-from spotui.screens.closing import WorkerScreen
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Device
-from spotui.widgets.plain import plain
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets.plain import plain
 
 
 class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):

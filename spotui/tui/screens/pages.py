@@ -15,16 +15,16 @@ from textual.binding import Binding
 from textual.widgets import Footer, Label
 
 from spotui.core.playing import Entry, in_context
-from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
-from spotui.widgets import lists
-from spotui.widgets.lists import ListView
-from spotui.widgets.plain import plain
-from spotui.widgets.table import RowsTable
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets import lists
+from spotui.tui.widgets.lists import ListView
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.table import RowsTable
 
 if TYPE_CHECKING:
-    from spotui.screens.main import MainScreen
+    from spotui.tui.screens.main import MainScreen
 
 
 class PageScreen(WorkerScreen[None]):
