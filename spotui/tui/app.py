@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from spotui.core.player import PlayerState
     from spotui.services import Services
     from spotui.spotify.client import SpotifyClient
+    from spotui.tui.controls import OpenPage, OpenSearch
     from spotui.tui.screens.main import MainScreen
 
 
@@ -277,6 +278,24 @@ class SpotuiApp(App):
 
     def on_main_screen_signed_out(self, event: MainScreen.SignedOut) -> None:
         self._show(self._wizard(f"{event.reason}"))
+
+    def on_open_page(self, event: OpenPage) -> None:
+        """A key opened an album, an artist or a playlist (on the main screen or a page)."""
+        from spotui.spotify.models import Album, Artist
+        from spotui.tui.screens.pages import AlbumScreen, ArtistScreen, PlaylistScreen
+
+        page = event.page
+        if isinstance(page, Album):
+            self.push_screen(AlbumScreen(event.controls, page))
+        elif isinstance(page, Artist):
+            self.push_screen(ArtistScreen(event.controls, page))
+        else:
+            self.push_screen(PlaylistScreen(event.controls, page))
+
+    def on_open_search(self, event: OpenSearch) -> None:
+        from spotui.tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(event.controls))
 
     def exit(
         self, result: object = None, return_code: int = 0, message: RenderableType | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,14 +21,12 @@ from spotui.core.playing import Entry
 from spotui.spotify.client import SearchType
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Paging, SearchResults
+from spotui.tui.controls import Controls
 from spotui.tui.screens.pages import PageScreen
 from spotui.tui.widgets import lists
 from spotui.tui.widgets.lists import ListView, Row
 from spotui.tui.widgets.plain import plain
 from spotui.tui.widgets.table import RowsTable
-
-if TYPE_CHECKING:
-    from spotui.tui.screens.main import MainScreen
 
 KINDS: tuple[SearchType, ...] = ("track", "artist", "album", "playlist")
 TITLES = {"track": "Tracks", "artist": "Artists", "album": "Albums", "playlist": "Playlists"}
@@ -43,8 +41,8 @@ class SearchScreen(PageScreen):
         Binding("slash", "box", "Search", show=False, tooltip="To the search box", id="search"),
     ]
 
-    def __init__(self, main: MainScreen):
-        super().__init__(main, "Search")
+    def __init__(self, controls: Controls):
+        super().__init__(controls, "Search")
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
