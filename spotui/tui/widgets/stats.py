@@ -43,6 +43,66 @@ def item_of(kind: str, row: Ranked) -> object:
 class StatsView(VerticalScroll):
     """Everything the archive says about one window of days."""
 
+    DEFAULT_CSS = """
+    StatsView {
+        height: 1fr;
+    }
+    StatsView .caption {
+        color: $text-muted;
+        height: 1;
+        padding: 0 1;
+    }
+    #stats-caption, #stats-totals {
+        width: 100%;
+        height: auto;
+    }
+    #stats-totals {
+        color: $text;
+        text-style: bold;
+    }
+    #stats-charts {
+        height: 16;
+        margin-top: 1;
+    }
+    #stats-listening {
+        width: 1fr;
+    }
+    #stats-heatmap {
+        width: 58;
+        margin-left: 1;
+    }
+    StatsView.-narrow #stats-charts {
+        layout: vertical;
+        height: 32;
+    }
+    StatsView.-narrow #stats-heatmap {
+        width: 1fr;
+        height: 15;
+        margin-left: 0;
+    }
+    #stats-tops {
+        height: 14;
+        margin-top: 1;
+    }
+    StatsView.-narrow #stats-tops {
+        layout: vertical;
+        height: 42;
+    }
+    .stats-top {
+        width: 1fr;
+        height: 1fr;
+        margin-right: 1;
+    }
+    .stats-heading {
+        text-style: bold;
+        padding: 0 1;
+        height: 1;
+    }
+    #stats-gaps {
+        color: $warning;
+    }
+    """
+
     order: var[str] = var("plays", init=False)
 
     def __init__(self, stats: Stats | None = None, **kwargs: object):
