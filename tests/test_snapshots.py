@@ -1,6 +1,6 @@
 """Snapshot tests: the main screens must not change by accident.
 
-The scenes are the screenshot scenes (spotui/screenshots.py), with the clocks
+The scenes are the screenshot scenes (spotui/tui/screenshots.py), with the clocks
 frozen and animations off. After an intended change, update the snapshots with
 `pytest tests/test_snapshots.py --snapshot-update` and refresh screenshots/.
 """

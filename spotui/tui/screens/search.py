@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,7 +18,6 @@ from textual.widgets import Footer, Input, Label
 
 from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.core.playing import Entry
-from spotui.spotify.client import SearchType
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Paging, SearchResults
 from spotui.tui.controls import Controls
@@ -27,6 +26,9 @@ from spotui.tui.widgets import lists
 from spotui.tui.widgets.lists import ListView, Row
 from spotui.tui.widgets.plain import plain
 from spotui.tui.widgets.table import RowsTable
+
+if TYPE_CHECKING:
+    from spotui.spotify.client import SearchType
 
 KINDS: tuple[SearchType, ...] = ("track", "artist", "album", "playlist")
 TITLES = {"track": "Tracks", "artist": "Artists", "album": "Albums", "playlist": "Playlists"}
