@@ -24,7 +24,7 @@ from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.actions import Actions
 from spotui.core.browse import Browse
-from spotui.core.controller import Listener, answered
+from spotui.core.controller import Listener, Trouble, answered
 from spotui.core.lists import ListsService
 from spotui.core.player import AFTER_COMMAND_S, PlayerState
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
@@ -185,8 +185,8 @@ class MainScreen(WorkerScreen[None]):
         """The controller's poll loop, for as long as the screen lives."""
         await self.controller.run()
 
-    def _trouble(self, trouble: object) -> None:
-        self._now_tab.trouble(trouble)  # type: ignore[arg-type]
+    def _trouble(self, trouble: Trouble | None) -> None:
+        self._now_tab.trouble(trouble)
 
     def _signed_out(self, reason: str) -> None:
         self.post_message(self.SignedOut(reason))
