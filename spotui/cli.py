@@ -84,7 +84,7 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from spotui.app import run
+    from spotui.tui.app import run
 
     return run(demo=args.demo, config_path=args.config)
 

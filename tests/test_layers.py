@@ -60,7 +60,7 @@ UI_FREE = (
     "spotui.fake.export",
     "spotui.fake.seeding",
 )
-FORBIDDEN = ("textual", "rich", "spotui.app", "spotui.screens", "spotui.widgets")
+FORBIDDEN = ("textual", "rich", "spotui.tui")
 
 CHECK = """
 import importlib, sys

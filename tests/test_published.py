@@ -40,7 +40,7 @@ from spotui.spotify.models import (
     parse_devices,
     parse_playlist_entry,
 )
-from spotui.widgets.lists import top_artist_table, top_track_table
+from spotui.tui.widgets.lists import top_artist_table, top_track_table
 
 from .conftest import signed_in_store
 

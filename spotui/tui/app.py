@@ -32,13 +32,14 @@ from spotui.config import Config, load_config
 from spotui.crash import crash_line, write_report
 from spotui.spotify import tls
 from spotui.text import printable
-from spotui.widgets.art import enable_graphics
+from spotui.tui.widgets.art import enable_graphics
 
 if TYPE_CHECKING:
     from spotui.core.player import PlayerState
-    from spotui.screens.main import MainScreen
     from spotui.services import Services
     from spotui.spotify.client import SpotifyClient
+    from spotui.tui.controls import OpenPage, OpenSearch
+    from spotui.tui.screens.main import MainScreen
 
 
 # How long the start screen waits for Spotify's first answer before the main screen is
@@ -95,7 +96,7 @@ class SpotuiApp(App):
         from textual.drivers.linux_driver import LinuxDriver
 
         if driver is LinuxDriver:
-            from spotui.terminal import TerminalDriver
+            from spotui.tui.terminal import TerminalDriver
 
             return TerminalDriver
         return driver
@@ -141,7 +142,7 @@ class SpotuiApp(App):
                 f"{themes}); using {self.theme}"
             )
         if self.config.keymap:
-            from spotui.screens.keys import clashes
+            from spotui.tui.screens.keys import clashes
 
             for clash in clashes(self.config.keymap, dict(self.config.keys)):
                 self.problems.append(clash.line(self.config.keys_source))
@@ -156,7 +157,7 @@ class SpotuiApp(App):
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         """A key the keymap took that the check at the start did not foresee: told
         once (Textual calls this at every key press)."""
-        from spotui.screens.keys import name
+        from spotui.tui.screens.keys import name
 
         for binding in clashed_bindings:
             told = (name(binding), binding.key)
@@ -178,10 +179,10 @@ class SpotuiApp(App):
         if self._build is None:
             return super().get_default_screen()
         if self.first_run:
-            from spotui.screens.wizard import WizardScreen
+            from spotui.tui.screens.wizard import WizardScreen
 
             return WizardScreen(None, port=self.config.callback_port)
-        from spotui.screens.start import StartScreen
+        from spotui.tui.screens.start import StartScreen
 
         subtitle = "demo · fake Spotify, no account" if self.demo else ""
         return StartScreen(self.first_frame, subtitle, art=self.config.album_art != "off")
@@ -197,7 +198,7 @@ class SpotuiApp(App):
         self._services = build()
         spotify = self.services.connect()
         if self.first_run:
-            from spotui.screens.wizard import WizardScreen
+            from spotui.tui.screens.wizard import WizardScreen
 
             wizard = self.screen_stack[0]
             if spotify is None and isinstance(wizard, WizardScreen):
@@ -217,7 +218,7 @@ class SpotuiApp(App):
         after. A slower answer lands on the main screen, which the wait held back by no
         more than FIRST_ANSWER_WAIT_S."""
         from spotui.core.controller import answered
-        from spotui.screens.start import StartScreen
+        from spotui.tui.screens.start import StartScreen
 
         try:
             await asyncio.wait({first}, timeout=FIRST_ANSWER_WAIT_S)
@@ -240,8 +241,8 @@ class SpotuiApp(App):
             self._show(self._wizard())
             return
         from spotui.core import snapshot
-        from spotui.screens.main import MainScreen
-        from spotui.screens.start import StartScreen
+        from spotui.tui.screens.main import MainScreen
+        from spotui.tui.screens.start import StartScreen
 
         start = self.screen if self.screen_stack else None
         if isinstance(start, StartScreen):  # on show: it read the snapshot for the first frame
@@ -262,7 +263,7 @@ class SpotuiApp(App):
             self.switch_screen(screen)
 
     def _wizard(self, reason: str = "") -> Screen:
-        from spotui.screens.wizard import WizardScreen  # only without a sign-in
+        from spotui.tui.screens.wizard import WizardScreen  # only without a sign-in
 
         return WizardScreen(self.services, port=self.config.callback_port, reason=reason)
 
@@ -277,6 +278,24 @@ class SpotuiApp(App):
 
     def on_main_screen_signed_out(self, event: MainScreen.SignedOut) -> None:
         self._show(self._wizard(f"{event.reason}"))
+
+    def on_open_page(self, event: OpenPage) -> None:
+        """A key opened an album, an artist or a playlist (on the main screen or a page)."""
+        from spotui.spotify.models import Album, Artist
+        from spotui.tui.screens.pages import AlbumScreen, ArtistScreen, PlaylistScreen
+
+        page = event.page
+        if isinstance(page, Album):
+            self.push_screen(AlbumScreen(event.controls, page))
+        elif isinstance(page, Artist):
+            self.push_screen(ArtistScreen(event.controls, page))
+        else:
+            self.push_screen(PlaylistScreen(event.controls, page))
+
+    def on_open_search(self, event: OpenSearch) -> None:
+        from spotui.tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(event.controls))
 
     def exit(
         self, result: object = None, return_code: int = 0, message: RenderableType | None = None
