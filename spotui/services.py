@@ -26,6 +26,7 @@ from spotui.spotify.http import GateStore
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:
+    from spotui.core.remote import Remote
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
     from spotui.spotify.signin import SignIn
@@ -205,3 +206,22 @@ class Services:
 
         controller.subscribe(Listener(chore=keep_history))
         return controller
+
+    def remote(
+        self,
+        spotify: SpotifyClient,
+        *,
+        interval: float = 5.0,
+        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+    ) -> Remote:
+        """The core for a face that asks once and ends (the CLI): the hub as
+        :meth:`player` builds it, the lists with this account's cache, and browsing."""
+        from spotui.core.browse import Browse
+        from spotui.core.lists import ListsService
+        from spotui.core.remote import Remote
+
+        return Remote(
+            self.player(spotify, interval=interval, on_history=on_history),
+            ListsService(spotify, self.list_cache),
+            Browse(spotify),
+        )

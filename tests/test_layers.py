@@ -29,6 +29,7 @@ UI_FREE = (
     "spotui.core.lists",
     "spotui.core.playing",
     "spotui.core.browse",
+    "spotui.core.remote",
     "spotui.history.db",
     "spotui.history.schema",
     "spotui.history.records",

@@ -1,4 +1,5 @@
-"""The lists: top tracks or artists, recently played, and the library export."""
+"""The lists: top tracks or artists, recently played, and the library export; read
+through the core's lists (the top lists cached and revalidated as the TUI's are)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,7 @@ from spotui.cli.output import (
     write_data,
 )
 from spotui.cli.table import arg, command
-from spotui.spotify.client import SpotifyClient
-from spotui.spotify.http import NotModified
+from spotui.core.remote import Remote
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
 from spotui.text import printable, unfiltered
 
@@ -45,15 +45,9 @@ RANGES: dict[str, TimeRange] = {
     arg("--limit", type=int, default=20, choices=range(1, 51), metavar="1-50"),
     arg("--json", action="store_true"),
 )
-async def top(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    time_range = RANGES[args.range]
-    page: Paging[Track] | Paging[Artist] | NotModified
-    if args.kind == "tracks":
-        page = await spotify.top_tracks(time_range, limit=args.limit)
-    else:
-        page = await spotify.top_artists(time_range, limit=args.limit)
-    assert not isinstance(page, NotModified)  # no ETag was sent
-    items: tuple[Track | Artist, ...] = page.items
+async def top(remote: Remote, args: argparse.Namespace) -> int:
+    found: tuple[Track | Artist, ...] = await remote.lists.top(args.kind, RANGES[args.range])
+    items = found[: args.limit]
     if args.json:
         out(to_json([item_json(item) for item in items]))
         return EXIT_OK
@@ -72,8 +66,8 @@ async def top(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     arg("--limit", type=int, default=20, choices=range(1, 51), metavar="1-50"),
     arg("--json", action="store_true"),
 )
-async def recent(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    page = await spotify.recently_played(limit=args.limit)
+async def recent(remote: Remote, args: argparse.Namespace) -> int:
+    played = await remote.lists.recent(limit=args.limit)
     if args.json:
         out(
             to_json(
@@ -82,12 +76,12 @@ async def recent(spotify: SpotifyClient, args: argparse.Namespace) -> int:
                         **item_json(entry.track),
                         "played_at": entry.played_at.isoformat() if entry.played_at else None,
                     }
-                    for entry in page.items
+                    for entry in played
                 ]
             )
         )
         return EXIT_OK
-    for entry in page.items:
+    for entry in played:
         when = entry.played_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.played_at else ""
         out(f"{when}  {entry.track.name} — {entry.track.artist_names}")
     return EXIT_OK
@@ -148,13 +142,13 @@ def _checked_output(path: Path) -> Path | None:
     arg("-o", "--output", type=lambda text: Path(text).expanduser(), metavar="FILE"),
     patient=True,
 )
-async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def library(remote: Remote, args: argparse.Namespace) -> int:
     """Export every saved track, in library order (newest first)."""
     target = _checked_output(args.output) if args.output else None
     progress = _Progress(sys.stderr)
     pages: dict[int, Paging[SavedTrack]] = {}
     total = loaded = 0
-    async for page in spotify.iter_saved_tracks(page_size=50, concurrency=4):
+    async for page in remote.lists.library():
         pages[page.offset] = page
         total = page.total
         loaded += len(page.items)

@@ -36,7 +36,7 @@ from spotui.core.playing import (
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.screens.closing import WorkerScreen
 from spotui.services import Services
-from spotui.spotify.client import SearchType, SpotifyClient
+from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import (
     AuthError,
     NoActiveDevice,
@@ -52,6 +52,7 @@ from spotui.spotify.models import (
     Device,
     Paging,
     Playlist,
+    SearchType,
     TimeRange,
     Track,
 )

@@ -19,9 +19,8 @@ from textual.widgets import Footer, Input, Label
 from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.core.playing import Entry
 from spotui.screens.pages import PageScreen
-from spotui.spotify.client import SearchType
 from spotui.spotify.errors import SpotifyError
-from spotui.spotify.models import Paging, SearchResults
+from spotui.spotify.models import Paging, SearchResults, SearchType
 from spotui.widgets import lists
 from spotui.widgets.lists import ListView, Row
 from spotui.widgets.plain import plain
