@@ -30,6 +30,7 @@ UI_FREE = (
     "spotui.core.playing",
     "spotui.core.browse",
     "spotui.core.remote",
+    "spotui.core.doctor",
     "spotui.history.db",
     "spotui.history.schema",
     "spotui.history.records",
