@@ -14,8 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from spotui import __version__
-from spotui.__main__ import interrupted
-from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, interrupted
 from spotui.text import printable_output
 
 
