@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from spotui import paths
 from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.cli.data import to_json, write_csv, write_data
+from spotui.cli.data import checked_output, to_json, write_csv, write_data
 from spotui.format import listening_time
 from spotui.history.days import iso
 from spotui.history.db import Archive, ArchiveError
@@ -287,9 +287,7 @@ def stats_lines(stats: Stats) -> list[str]:
 
 
 def _export(archive: Archive, args: argparse.Namespace, _clock: Callable[[], float]) -> int:
-    from spotui.cli.lists import _checked_output
-
-    target = _checked_output(args.output) if args.output else None
+    target = checked_output(args.output) if args.output else None
     records = every_play(archive)
     buffer = io.StringIO()
     if args.csv:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from spotui import paths
-from spotui.cli import EXIT_OK, EXIT_USAGE, Failure, out
+from spotui.cli import EXIT_OK, Failure, out
+from spotui.cli.data import checked_output
 from spotui.cli.output import (
     LIBRARY_FIELDS,
     item_json,
@@ -108,32 +108,6 @@ class _Progress:
             self.stream.write("\n")
 
 
-def _checked_output(path: Path) -> Path | None:
-    """Where the export goes: None for stdout (``-``). A path that cannot be written, or
-    one in spotui's own folders, is refused before anything is downloaded; no folder is
-    created."""
-    if str(path) == "-":
-        return None
-    if paths.kept_by_spotui(path):
-        raise Failure(
-            f"{path} is in a folder spotui keeps (its archive, config, cache and logs); "
-            "write the export somewhere else.",
-            EXIT_USAGE,
-        )
-    if path.is_dir():
-        raise Failure(f"{path} is a folder; name a file.", EXIT_USAGE)
-    if path.exists() or path.is_symlink():
-        if not os.access(path, os.W_OK):
-            raise Failure(f"Cannot write {path}: permission denied.", EXIT_USAGE)
-        return path
-    folder = path.parent
-    if not folder.is_dir():
-        raise Failure(f"Cannot write {path}: the folder {folder} does not exist.", EXIT_USAGE)
-    if not os.access(folder, os.W_OK):
-        raise Failure(f"Cannot write in {folder}: permission denied.", EXIT_USAGE)
-    return path
-
-
 @command(
     "library",
     "export your saved tracks",
@@ -144,7 +118,7 @@ def _checked_output(path: Path) -> Path | None:
 )
 async def library(remote: Remote, args: argparse.Namespace) -> int:
     """Export every saved track, in library order (newest first)."""
-    target = _checked_output(args.output) if args.output else None
+    target = checked_output(args.output) if args.output else None
     progress = _Progress(sys.stderr)
     pages: dict[int, Paging[SavedTrack]] = {}
     total = loaded = 0
