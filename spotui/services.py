@@ -207,6 +207,17 @@ class Services:
         controller.subscribe(Listener(chore=keep_history))
         return controller
 
+    def connect_remote(
+        self,
+        options: dict[str, float] | None = None,
+        *,
+        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+    ) -> Remote | None:
+        """The core (:meth:`remote`) for the stored sign-in (:meth:`connect`, given
+        ``options``); None when there is none worth trying."""
+        spotify = self.connect(**(options or {}))
+        return None if spotify is None else self.remote(spotify, on_history=on_history)
+
     def remote(
         self,
         spotify: SpotifyClient,

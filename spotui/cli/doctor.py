@@ -42,8 +42,8 @@ def _port_check(port: int) -> Check:
 async def diagnose(services: Services, port: int | None) -> list[Check]:
     """Every check, in order; a failure stops only the checks that depend on it."""
     checks: list[Check] = []
-    spotify = services.connect(**QUICK)
-    if spotify is None:
+    remote = services.connect_remote(QUICK)
+    if remote is None:
         checks.append(
             Check(
                 "Sign-in",
@@ -55,10 +55,12 @@ async def diagnose(services: Services, port: int | None) -> list[Check]:
     else:
         checks.append(Check("Sign-in", True, f"stored in {services.sign_in_source()}"))
     checks.append(_port_check(port or services.remembered_port() or DEFAULT_PORT))
-    if spotify is None:
+    if remote is None:
         return checks
-    async with spotify:
-        checks.extend(await account_checks(spotify))
+    try:
+        checks.extend(await account_checks(remote))
+    finally:
+        await remote.aclose()
     return checks
 
 

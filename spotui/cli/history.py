@@ -26,8 +26,8 @@ from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_o
 from spotui.text import unfiltered
 
 if TYPE_CHECKING:
+    from spotui.core.remote import Remote
     from spotui.services import Services
-    from spotui.spotify.client import SpotifyClient
 
 KINDS = ("artists", "tracks", "albums")
 
@@ -108,9 +108,9 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
             if args.action == "sync":
                 import asyncio
 
-                from spotui.cli.table import with_client
+                from spotui.cli.table import with_remote
 
-                return asyncio.run(with_client(services, _syncer(services, archive), args))
+                return asyncio.run(with_remote(services, _syncer(services, archive), args))
         else:
             archive = Archive(paths.history_file())
         status = {"import": _import, "stats": _stats, "top": _top, "export": _export}[args.action](
@@ -128,10 +128,8 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
 
 
 def _syncer(services: Services, archive: Archive) -> Any:
-    async def sync(spotify: SpotifyClient, _args: argparse.Namespace) -> int:
-        from spotui.history.sync import sync as fetch
-
-        result = await fetch(spotify, archive, services.clock)
+    async def sync(remote: Remote, _args: argparse.Namespace) -> int:
+        result = await remote.sync_history(archive, services.clock)
         if archive.notice:
             print(archive.notice, file=sys.stderr)
         out(f"History: {result.summary()}.")

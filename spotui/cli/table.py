@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from spotui.cli import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
 from spotui.services import Services
-from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
 
 if TYPE_CHECKING:
@@ -29,7 +28,6 @@ SIGN_IN_HINT = "Run `spotui auth` to sign in."
 QUICK = {"timeout": 4.0, "retries": 1, "max_wait": 3.0, "rate_limit_retries": 1}
 
 Run = Callable[["Remote", argparse.Namespace], Awaitable[int]]
-Connected = Callable[[SpotifyClient, argparse.Namespace], Awaitable[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +86,7 @@ async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
     spec = COMMANDS[name]
     services = Services.demo_mode() if demo else Services.real()
-
-    async def through_core(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-        return await spec.run(services.remote(spotify, on_history=_said_once()), args)
-
-    return await with_client(services, through_core, args, patient=spec.patient)
+    return await with_remote(services, spec.run, args, patient=spec.patient)
 
 
 def _said_once() -> Callable[[SyncResult | str], None]:
@@ -108,16 +102,16 @@ def _said_once() -> Callable[[SyncResult | str], None]:
     return tell
 
 
-async def with_client(
-    services: Services, run: Connected, args: argparse.Namespace, *, patient: bool = False
+async def with_remote(
+    services: Services, run: Run, args: argparse.Namespace, *, patient: bool = False
 ) -> int:
     """Connect, run, and turn any failure into one line on stderr and an exit code."""
-    spotify = services.connect(**({} if patient else QUICK))
-    if spotify is None:
+    remote = services.connect_remote(None if patient else QUICK, on_history=_said_once())
+    if remote is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
     try:
-        return await run(spotify, args)
+        return await run(remote, args)
     except Failure as exc:
         print(str(exc), file=sys.stderr)
         return exc.code
@@ -135,4 +129,4 @@ async def with_client(
         print(exc.message, file=sys.stderr)
         return EXIT_ERROR
     finally:
-        await spotify.aclose()
+        await remote.aclose()

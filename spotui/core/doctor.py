@@ -10,6 +10,7 @@ nothing at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spotui.spotify.auth import SCOPES
 from spotui.spotify.client import SpotifyClient
@@ -21,6 +22,9 @@ from spotui.spotify.errors import (
     RateLimited,
     SpotifyError,
 )
+
+if TYPE_CHECKING:
+    from spotui.core.remote import Remote
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +104,9 @@ async def _account_checks(spotify: SpotifyClient) -> list[Check]:
     return checks
 
 
-async def account_checks(spotify: SpotifyClient) -> list[Check]:
+async def account_checks(remote: Remote) -> list[Check]:
     """The checks that ask Spotify, in order; a failure stops those that depend on it."""
+    spotify = remote.player.spotify
     try:
         if spotify.rate_limited_for:
             raise RateLimited(spotify.rate_limited_for, quota=spotify.quota_used_up)

@@ -4,12 +4,18 @@ Such a face reaches Spotify only through these."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spotui.core.browse import Browse
 from spotui.core.controller import Command, PlayerController
 from spotui.core.lists import ListsService
 from spotui.core.player import PlayerState
+
+if TYPE_CHECKING:
+    from spotui.history.db import Archive
+    from spotui.history.sync import SyncResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,3 +31,13 @@ class Remote:
         refusal = await self.player.send(command, after)
         if refusal is not None:
             raise refusal
+
+    async def sync_history(self, archive: Archive, clock: Callable[[], float]) -> SyncResult:
+        """Keep in ``archive`` the plays Spotify has seen since the newest one kept."""
+        from spotui.history.sync import sync
+
+        return await sync(self.player.spotify, archive, clock)
+
+    async def aclose(self) -> None:
+        """Close the connections to Spotify."""
+        await self.player.spotify.aclose()
