@@ -21,10 +21,12 @@ from spotui.cache import ListCache
 from spotui.core.controller import Listener, PlayerController
 from spotui.core.player import PlayerState
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
-from spotui.spotify.client import GateStore, SpotifyClient
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.http import GateStore
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:
+    from spotui.core.remote import Remote
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
     from spotui.spotify.signin import SignIn
@@ -204,3 +206,33 @@ class Services:
 
         controller.subscribe(Listener(chore=keep_history))
         return controller
+
+    def connect_remote(
+        self,
+        options: dict[str, float] | None = None,
+        *,
+        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+    ) -> Remote | None:
+        """The core (:meth:`remote`) for the stored sign-in (:meth:`connect`, given
+        ``options``); None when there is none worth trying."""
+        spotify = self.connect(**(options or {}))
+        return None if spotify is None else self.remote(spotify, on_history=on_history)
+
+    def remote(
+        self,
+        spotify: SpotifyClient,
+        *,
+        interval: float = 5.0,
+        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+    ) -> Remote:
+        """The core for a face that asks once and ends (the CLI): the hub as
+        :meth:`player` builds it, the lists with this account's cache, and browsing."""
+        from spotui.core.browse import Browse
+        from spotui.core.lists import ListsService
+        from spotui.core.remote import Remote
+
+        return Remote(
+            self.player(spotify, interval=interval, on_history=on_history),
+            ListsService(spotify, self.list_cache),
+            Browse(spotify),
+        )

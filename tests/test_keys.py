@@ -15,7 +15,8 @@ from textual.widgets import TabbedContent
 
 import spotui.tui.screens
 import spotui.tui.widgets
-from spotui import cli, keymap
+from spotui import keymap
+from spotui.cli import main as cli
 from spotui.config import load_config, parse_config
 from spotui.fake.catalog import TRACKS
 from spotui.services import Services

@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList
 from textual_plotext import PlotextPlot
 
 from spotui import paths
-from spotui.commands.headless import COMMANDS
+from spotui.cli.headless import COMMANDS
 from spotui.config import Config, parse_config
 from spotui.core import snapshot
 from spotui.fake.catalog import TRACKS

@@ -14,9 +14,9 @@ from spotui.core.browse import Browse
 from spotui.core.controller import PlayerController
 from spotui.core.player import PlayerState
 from spotui.core.playing import Entry, PlayRequest, QueueMarks
-from spotui.spotify.client import SearchType, SpotifyClient
+from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import NotAllowlisted, SpotifyError
-from spotui.spotify.models import Album, Artist, Device, Playlist, Queue, RepeatMode
+from spotui.spotify.models import Album, Artist, Device, Playlist, Queue, RepeatMode, SearchType
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
+from spotui.spotify.models import Device, Queue
 
 Command = Callable[[SpotifyClient], Awaitable[object]]
 Chore = Callable[[], Awaitable[None]]  # runs beside the loop, on its own schedule
@@ -207,6 +208,20 @@ class PlayerController:
                 self._polled = True
                 self._start_chores()
             await self._sleep(delay)
+
+    async def refresh(self) -> PlayerState:
+        """Ask once, now, outside the loop (for a face that asks once and ends): the
+        state, told to the listeners; a failure is raised for the caller to say."""
+        self._show(PlayerState(await self.spotify.playback(), self.monotonic()))
+        return self.state
+
+    async def devices(self) -> tuple[Device, ...]:
+        """The devices playback can be moved to (a command moves it)."""
+        return await self.spotify.devices()
+
+    async def queue(self) -> Queue:
+        """What plays now and next."""
+        return await self.spotify.queue()
 
     def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
         """Ask Spotify again after ``delay`` seconds instead of the planned time."""

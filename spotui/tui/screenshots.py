@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from spotui.config import Config
-from spotui.history.db import _local_hour
+from spotui.history.days import zone_changed
 from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.widgets.table import RowsTable
@@ -32,7 +32,7 @@ def frozen_app(*, signed_in: bool = True) -> SpotuiApp:
     if os.environ.get("TZ") != "UTC":
         os.environ["TZ"] = "UTC"
         time.tzset()
-        _local_hour.cache_clear()
+        zone_changed()
     services = Services.demo_mode(
         clock=lambda: FROZEN_AT,
         monotonic=lambda: 1000.0,

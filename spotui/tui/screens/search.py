@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,16 +19,13 @@ from textual.widgets import Footer, Input, Label
 from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.core.playing import Entry
 from spotui.spotify.errors import SpotifyError
-from spotui.spotify.models import Paging, SearchResults
+from spotui.spotify.models import Paging, SearchResults, SearchType
 from spotui.tui.controls import Controls
 from spotui.tui.screens.pages import PageScreen
 from spotui.tui.widgets import lists
 from spotui.tui.widgets.lists import ListView, Row
 from spotui.tui.widgets.plain import plain
 from spotui.tui.widgets.table import RowsTable
-
-if TYPE_CHECKING:
-    from spotui.spotify.client import SearchType
 
 KINDS: tuple[SearchType, ...] = ("track", "artist", "album", "playlist")
 TITLES = {"track": "Tracks", "artist": "Artists", "album": "Albums", "playlist": "Playlists"}

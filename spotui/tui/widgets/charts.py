@@ -10,7 +10,7 @@ from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from spotui.format import WEEKDAYS, day_label
-from spotui.history.db import local_day_hour
+from spotui.history.days import local_day_hour
 from spotui.history.stats import Stats, bucket_start, date_of
 
 

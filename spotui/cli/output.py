@@ -6,9 +6,9 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from spotui.commands.data import to_json as to_json  # where every command finds them
-from spotui.commands.data import write_csv as write_csv
-from spotui.commands.data import write_data as write_data
+from spotui.cli.data import to_json as to_json  # where every command finds them
+from spotui.cli.data import write_csv as write_csv
+from spotui.cli.data import write_data as write_data
 from spotui.format import mmss
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
 from spotui.spotify.models import (

@@ -14,8 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from spotui import __version__
-from spotui.__main__ import interrupted
-from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, interrupted
 from spotui.text import printable_output
 
 
@@ -45,11 +44,11 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
         return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     if only == "history":
-        from spotui.commands import history
+        from spotui.cli import history
 
         history.add_parser(subparsers)
         return parser
-    from spotui.commands.headless import add_commands
+    from spotui.cli.headless import add_commands
 
     auth = subparsers.add_parser(
         "auth",
@@ -76,7 +75,7 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
     )
     doctor.add_argument("--json", action="store_true", help="the checks as one JSON object")
     add_commands(subparsers)
-    from spotui.commands import history, keys
+    from spotui.cli import history, keys
 
     history.add_parser(subparsers)
     keys.add_parser(subparsers)
@@ -187,7 +186,7 @@ def _main(argv: list[str] | None) -> int:
                 return EXIT_USAGE
             return _run_app(args)
         if args.command == "auth":
-            from spotui.commands.auth import sign_in
+            from spotui.cli.auth import sign_in
             from spotui.config import load_config
             from spotui.spotify.ports import PORT_RULE, PORTS
 
@@ -209,7 +208,7 @@ def _main(argv: list[str] | None) -> int:
                 )
             )
         if args.command == "doctor":
-            from spotui.commands.doctor import doctor
+            from spotui.cli.doctor import doctor
             from spotui.config import load_config
             from spotui.services import Services
 
@@ -217,18 +216,18 @@ def _main(argv: list[str] | None) -> int:
             services = Services.demo_mode() if args.demo else Services.real()
             return asyncio.run(doctor(services, as_json=args.json, port=config.callback_port))
         if args.command == "history":
-            from spotui.commands import history
+            from spotui.cli import history
 
             return history.run(args, demo=args.demo)
         if args.command == "keys":
-            from spotui.commands import keys
+            from spotui.cli import keys
 
             return keys.run(args, args.config)
         if args.command == "logout":
-            from spotui.commands.auth import logout
+            from spotui.cli.auth import logout
 
             return logout(everything=args.all)
-        from spotui.commands.headless import COMMANDS, run
+        from spotui.cli.headless import COMMANDS, run
 
         if args.command in COMMANDS:
             return asyncio.run(run(args.command, args, demo=args.demo))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from spotui.account import known_client_id, load_account
 from spotui.browser import open_browser
-from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from spotui.credentials import (
     ENV_CLIENT_SECRET,
     CredentialProblem,

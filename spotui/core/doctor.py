@@ -1,4 +1,5 @@
-"""``spotui doctor``: checks the sign-in and the account, one line per check.
+"""What ``spotui doctor`` asks Spotify, with no UI: the sign-in's refresh and scopes,
+the allowlist, the devices and Premium, as checks a face shows.
 
 It costs a handful of requests (a refresh, ``/me``, devices, the player state and
 at most one player command that sets repeat to what it already is) and never
@@ -8,13 +9,9 @@ nothing at all.
 
 from __future__ import annotations
 
-import socket
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spotui.commands import EXIT_ERROR, EXIT_OK
-from spotui.commands.output import to_json
-from spotui.commands.table import QUICK
-from spotui.services import Services
 from spotui.spotify.auth import SCOPES
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import (
@@ -25,9 +22,9 @@ from spotui.spotify.errors import (
     RateLimited,
     SpotifyError,
 )
-from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, redirect_uri
 
-NOT_CHECKED = "not checked (see above)"
+if TYPE_CHECKING:
+    from spotui.core.remote import Remote
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,28 +35,6 @@ class Check:
     ok: bool | None
     detail: str
     hint: str = ""
-
-    def line(self) -> str:
-        mark = {True: "✓", False: "✗", None: "·"}[self.ok]
-        hint = f" — {self.hint}" if self.hint and self.ok is False else ""
-        return f"{mark} {self.name}: {self.detail}{hint}"
-
-
-def _port_check(port: int) -> Check:
-    uri = redirect_uri(port)
-    if port not in PORTS:
-        return Check("Redirect URI", False, uri, f"the port must be {PORT_RULE}")
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return Check(
-                "Redirect URI",
-                False,
-                f"{uri} (another program listens on port {port})",
-                "close it, or sign in with `spotui auth --port N` and add that Redirect URI",
-            )
-    return Check("Redirect URI", True, f"{uri} (add exactly this on the dashboard)")
 
 
 async def _premium(spotify: SpotifyClient) -> Check:
@@ -129,50 +104,17 @@ async def _account_checks(spotify: SpotifyClient) -> list[Check]:
     return checks
 
 
-async def diagnose(services: Services, port: int | None) -> list[Check]:
-    """Every check, in order; a failure stops only the checks that depend on it."""
-    checks: list[Check] = []
-    spotify = services.connect(**QUICK)
-    if spotify is None:
-        checks.append(
-            Check(
-                "Sign-in",
-                False,
-                services.problem or "none stored",
-                "run `spotui auth` (or `spotui` for the wizard)",
-            )
-        )
-    else:
-        checks.append(Check("Sign-in", True, f"stored in {services.sign_in_source()}"))
-    checks.append(_port_check(port or services.remembered_port() or DEFAULT_PORT))
-    if spotify is None:
-        return checks
+async def account_checks(remote: Remote) -> list[Check]:
+    """The checks that ask Spotify, in order; a failure stops those that depend on it."""
+    spotify = remote.player.spotify
     try:
-        try:
-            if spotify.rate_limited_for:
-                raise RateLimited(spotify.rate_limited_for, quota=spotify.quota_used_up)
-            checks.extend(await _account_checks(spotify))
-        except RateLimited as exc:
-            checks.append(Check("Rate limit", False, exc.try_again))
-            return checks
-        except AuthError as exc:
-            checks.append(Check("Refresh", False, exc.message, "run `spotui auth` again"))
-            return checks
-        except SpotifyError as exc:
-            checks.append(Check("Spotify", False, exc.message))
-            return checks
-        checks.append(Check("Rate limit", True, "not limited; the quota is not used up"))
-    finally:
-        await spotify.aclose()
-    return checks
-
-
-async def doctor(services: Services, *, as_json: bool, port: int | None) -> int:
-    checks = await diagnose(services, port)
-    healthy = all(check.ok is not False for check in checks)
-    if as_json:
-        print(to_json({"ok": healthy, "checks": [asdict(c) for c in checks]}))
-    else:
-        for check in checks:
-            print(check.line())
-    return EXIT_OK if healthy else EXIT_ERROR
+        if spotify.rate_limited_for:
+            raise RateLimited(spotify.rate_limited_for, quota=spotify.quota_used_up)
+        checks = await _account_checks(spotify)
+    except RateLimited as exc:
+        return [Check("Rate limit", False, exc.try_again)]
+    except AuthError as exc:
+        return [Check("Refresh", False, exc.message, "run `spotui auth` again")]
+    except SpotifyError as exc:
+        return [Check("Spotify", False, exc.message)]
+    return [*checks, Check("Rate limit", True, "not limited; the quota is not used up")]

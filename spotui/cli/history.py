@@ -16,32 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spotui import paths
-from spotui.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.commands.data import to_json, write_csv, write_data
+from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
+from spotui.cli.data import checked_output, to_json, write_csv, write_data
 from spotui.format import listening_time
-from spotui.history.db import SOURCE_NAMES, Archive, ArchiveError, iso
+from spotui.history.days import iso
+from spotui.history.db import Archive, ArchiveError
+from spotui.history.queries import EXPORT_FIELDS, every_play
 from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_of, today
 from spotui.text import unfiltered
 
 if TYPE_CHECKING:
+    from spotui.core.remote import Remote
     from spotui.services import Services
-    from spotui.spotify.client import SpotifyClient
 
 KINDS = ("artists", "tracks", "albums")
-EXPORT_FIELDS = (
-    "played_at",
-    "track",
-    "artist",
-    "album",
-    "uri",
-    "kind",
-    "ms_played",
-    "skipped",
-    "reason_start",
-    "reason_end",
-    "shuffle",
-    "source",
-)
 
 
 def _date(text: str) -> date:
@@ -120,9 +108,9 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
             if args.action == "sync":
                 import asyncio
 
-                from spotui.commands.table import with_client
+                from spotui.cli.table import with_remote
 
-                return asyncio.run(with_client(services, _syncer(services, archive), args))
+                return asyncio.run(with_remote(services, _syncer(services, archive), args))
         else:
             archive = Archive(paths.history_file())
         status = {"import": _import, "stats": _stats, "top": _top, "export": _export}[args.action](
@@ -140,10 +128,8 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
 
 
 def _syncer(services: Services, archive: Archive) -> Any:
-    async def sync(spotify: SpotifyClient, _args: argparse.Namespace) -> int:
-        from spotui.history.sync import sync as fetch
-
-        result = await fetch(spotify, archive, services.clock)
+    async def sync(remote: Remote, _args: argparse.Namespace) -> int:
+        result = await remote.sync_history(archive, services.clock)
         if archive.notice:
             print(archive.notice, file=sys.stderr)
         out(f"History: {result.summary()}.")
@@ -299,32 +285,8 @@ def stats_lines(stats: Stats) -> list[str]:
 
 
 def _export(archive: Archive, args: argparse.Namespace, _clock: Callable[[], float]) -> int:
-    from spotui.commands.lists import _checked_output
-
-    target = _checked_output(args.output) if args.output else None
-    rows = archive.read(
-        "SELECT p.played_at, t.name, a.name, al.name, t.uri, t.kind, p.ms_played, p.skipped, "
-        "p.reason_start, p.reason_end, p.shuffle, p.source FROM plays p "
-        "JOIN tracks t ON t.id = p.track_id LEFT JOIN artists a ON a.id = t.artist_id "
-        "LEFT JOIN albums al ON al.id = t.album_id ORDER BY p.played_at"
-    )
-    records = [
-        {
-            "played_at": iso(row[0]),
-            "track": row[1],
-            "artist": row[2],
-            "album": row[3],
-            "uri": row[4],
-            "kind": "episode" if row[5] else "track",
-            "ms_played": row[6],
-            "skipped": None if row[7] is None else bool(row[7]),
-            "reason_start": row[8],
-            "reason_end": row[9],
-            "shuffle": None if row[10] is None else bool(row[10]),
-            "source": SOURCE_NAMES.get(row[11], "?"),
-        }
-        for row in rows
-    ]
+    target = checked_output(args.output) if args.output else None
+    records = every_play(archive)
     buffer = io.StringIO()
     if args.csv:
         write_csv(buffer, EXPORT_FIELDS, records)

@@ -1,5 +1,6 @@
 """The one command table: each headless command declares its name, help, arguments and
-function once, with :func:`command`; ``cli.py`` builds its parsers from the table.
+function once, with :func:`command`; ``cli.main`` builds its parsers from the table.
+A command is given the core (:class:`~spotui.core.remote.Remote`), never the client.
 
 Every failure is one line on stderr and an exit code (see the README).
 """
@@ -10,12 +11,15 @@ import argparse
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spotui.commands import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
+from spotui.cli import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
 from spotui.services import Services
-from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
+
+if TYPE_CHECKING:
+    from spotui.core.remote import Remote
+    from spotui.history.sync import SyncResult
 
 SIGN_IN_HINT = "Run `spotui auth` to sign in."
 # One-shot commands give up within about ten seconds when Spotify does not answer
@@ -23,7 +27,7 @@ SIGN_IN_HINT = "Run `spotui auth` to sign in."
 # they say when to try again. A patient command (the library export) retries as usual.
 QUICK = {"timeout": 4.0, "retries": 1, "max_wait": 3.0, "rate_limit_retries": 1}
 
-Run = Callable[[SpotifyClient, argparse.Namespace], Awaitable[int]]
+Run = Callable[["Remote", argparse.Namespace], Awaitable[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,20 +86,32 @@ async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
     spec = COMMANDS[name]
     services = Services.demo_mode() if demo else Services.real()
-    return await with_client(services, spec.run, args, patient=spec.patient)
+    return await with_remote(services, spec.run, args, patient=spec.patient)
 
 
-async def with_client(
+def _said_once() -> Callable[[SyncResult | str], None]:
+    """How the history keeper's trouble is told (``now --watch`` runs it): once each,
+    on stderr, for stdout belongs to whoever reads the lines."""
+    said: list[str] = []
+
+    def tell(result: SyncResult | str) -> None:
+        if isinstance(result, str) and result not in said:
+            said.append(result)
+            print(result, file=sys.stderr)
+
+    return tell
+
+
+async def with_remote(
     services: Services, run: Run, args: argparse.Namespace, *, patient: bool = False
 ) -> int:
     """Connect, run, and turn any failure into one line on stderr and an exit code."""
-    spotify = services.connect(**({} if patient else QUICK))
-    if spotify is None:
+    remote = services.connect_remote(None if patient else QUICK, on_history=_said_once())
+    if remote is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
-    args.services = services  # for a command that needs more than the client (now --watch)
     try:
-        return await run(spotify, args)
+        return await run(remote, args)
     except Failure as exc:
         print(str(exc), file=sys.stderr)
         return exc.code
@@ -113,4 +129,4 @@ async def with_client(
         print(exc.message, file=sys.stderr)
         return EXIT_ERROR
     finally:
-        await spotify.aclose()
+        await remote.aclose()
