@@ -168,6 +168,15 @@ def check(rule: Callable[[Import], str | None]) -> None:
     )
 
 
+def test_every_file_is_a_module():
+    """The walk misses no file (a folder without ``__init__.py`` would hide its modules)."""
+    found, package = set(modules().values()), Path(spotui.__file__).parent
+    hidden = sorted(
+        str(path.relative_to(package.parent)) for path in package.rglob("*.py") if path not in found
+    )
+    assert not hidden, "not in a package, so not checked: " + ", ".join(hidden)
+
+
 @OLD_LAYOUT
 def test_every_module_has_a_row():
     """A new folder or top-level module says where it sits before it can import anything."""
