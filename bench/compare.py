@@ -8,9 +8,10 @@ PYTHONPATH set to that folder alone, so that neither an editable install nor thi
 stands in for it. The runs alternate (A, B, A, B, …), so that a slower stretch of the
 machine (its figures move 30% between days) touches both alike. The table gives each
 figure's median over the rounds for A and for B (with the spread when there are several),
-the change and the target. A figure is "worse" when B misses a target A meets, or when it
-moved the wrong way by more than the tolerance and no round of B did as well as any of A.
-The exit status is 1 when a figure is worse.
+the change and the target (ok or MISS: most of B's runs meet it, or not). A figure is
+"worse" when it moved the wrong way by more than the tolerance and no round of B did as
+well as any round of A; for a target with no way to move ("exactly 1", "adds 0"), when B
+misses it and A does not. The exit status is 1 when a figure is worse.
 """
 
 from __future__ import annotations
@@ -143,14 +144,12 @@ def verdict(a: list[Figure], b: list[Figure], tolerance: float) -> tuple[str, st
     else:
         change = f"{after - before:+.2f}"
         moved = 0.0 if after == before else float("inf") * (1 if after > before else -1)
-    met_before = sum(f.ok for f in a) * 2 > len(a)
-    met_after = sum(f.ok for f in b) * 2 > len(b)
-    if met_before and not met_after:
-        return change, "WORSE: misses its target"
-    if met_after and not met_before:
-        return change, "better: meets its target"
     way = {"≤": "lower", "≥": "higher"}.get(b[-1].target[:1])  # the better way
-    if way is None or abs(moved) <= tolerance:
+    if way is None:  # a target such as "exactly 1": met or not
+        if meets(a) and not meets(b):
+            return change, "WORSE: misses its target"
+        return change, "better: meets its target" if meets(b) and not meets(a) else "same"
+    if abs(moved) <= tolerance:
         return change, "same"
     worse_way = (moved > 0) == (way == "lower")
     apart = (
@@ -161,6 +160,11 @@ def verdict(a: list[Figure], b: list[Figure], tolerance: float) -> tuple[str, st
     if not apart and len(a) > 1 and len(b) > 1:
         return change, "same (the rounds overlap)"
     return change, "WORSE" if worse_way else "better"
+
+
+def meets(runs: list[Figure]) -> bool:
+    """Most runs meet the target."""
+    return sum(f.ok for f in runs) * 2 > len(runs)
 
 
 def table(a: Revision, b: Revision, tolerance: float) -> int:
@@ -175,7 +179,8 @@ def table(a: Revision, b: Revision, tolerance: float) -> int:
         worse += judged.startswith("WORSE")
         last = (in_b or in_a)[-1]
         values = cell([f.value for f in in_a]), cell([f.value for f in in_b])
-        rows.append((name, last.unit, *values, change, last.target, judged))
+        target = f"{'ok  ' if meets(in_b or in_a) else 'MISS'} {last.target}"
+        rows.append((name, last.unit, *values, change, target, judged))
     header = ("figure", "unit", f"A {a.commit}", f"B {b.commit}", "change", "target", "")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print()
