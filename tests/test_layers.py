@@ -39,7 +39,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the subscribers", ("spotui.desktop", "spotui.lyrics", "spotui.scrobble")),
     ("the hub", ("spotui.core",)),
     ("the history", ("spotui.history",)),
-    ("the settings", ("spotui.config", "spotui.account", "spotui.credentials")),
+    # keymap: the key ids and presets, plain data that config checks [keys] against (the
+    # Textual side of keys stays in tui/).
+    ("the settings", ("spotui.config", "spotui.account", "spotui.credentials", "spotui.keymap")),
     ("spotify", ("spotui.spotify",)),
     (
         "the edges",
