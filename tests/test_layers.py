@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import pkgutil
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -69,6 +70,8 @@ UI_TOOLKITS = ("textual", "rich", "textual_plotext", "textual_image")
 # (A module, or a name imported from anywhere: the client's vocabulary, such as
 # SearchType, stays open to the faces.)
 NOT_IN_A_FACE = ("SpotifyClient", "spotui.spotify.http", "sqlite3")
+# ... nor hands history/ a statement of its own.
+SQL = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|PRAGMA|WITH)\s")
 # spotify/ uses httpx (and certifi, its CA bundle) and the standard library.
 SPOTIFY_USES = ("httpx", "certifi")
 
@@ -127,10 +130,15 @@ def modules() -> dict[str, Path]:
     return found
 
 
+@cache
+def parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
 def read_imports(module: str, path: Path) -> Iterator[Import]:
     """Every import in one file, anywhere in it, relative ones resolved."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(parse(path)):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield Import(module, path, node.lineno, alias.name)
@@ -235,6 +243,18 @@ def test_nothing_below_the_faces_imports_a_terminal_toolkit():
             else None
         )
     )
+
+
+def test_faces_hold_no_sql():
+    problems = [
+        f"{path.relative_to(Path(spotui.__file__).parent.parent)}:{node.lineno}: {module} holds"
+        f" the SQL {node.value[:30]!r}…: a face asks history/ (its queries), it writes no SQL"
+        for module, path in modules().items()
+        if within(module, FACES)
+        for node in ast.walk(parse(path))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value)
+    ]
+    assert not problems, "\n".join(problems)
 
 
 LOADED = """
