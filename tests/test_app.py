@@ -325,7 +325,7 @@ async def test_rate_limited_shows_a_countdown_and_recovers():
         assert "retrying in 40 s" in text(app, "#status") or "retrying in 39 s" in text(
             app, "#status"
         )
-        assert app.screen.spotify.rate_limited_for > 30
+        assert app.screen.controller.spotify.rate_limited_for > 30
         assert title(app) == "Cherish"  # the last known track stays on screen
 
 

@@ -445,7 +445,7 @@ async def test_a_corrupted_cached_list_with_a_matching_etag_is_dropped():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         fake = fake_of(app)
-        answer = await screen.spotify.top_json("artists", "medium_term", limit=50)
+        answer = await screen.controller.spotify.top_json("artists", "medium_term", limit=50)
         _, etag = answer
         screen.lists.cache.save("top-artists-medium_term", {"items": [{"broken": True}]}, etag)
         await pilot.press("3")

@@ -1,9 +1,10 @@
-"""The core for a face that asks once and ends (the command line): the hub, the lists
-and browsing for one client, built by the wiring (:meth:`spotui.services.Services.remote`).
-Such a face reaches Spotify only through these."""
+"""The core a face is given: the hub, the lists and browsing for one client, built by
+the wiring (:meth:`spotui.services.Services.remote`). A face reaches Spotify only
+through these."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,11 +21,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Remote:
-    """The hub (with every subscriber attached), the lists with their cache, browsing."""
+    """The hub (with every subscriber attached), the lists with their cache, browsing;
+    ``first``: the start-up's poll, sent before any screen listens (the TUI's)."""
 
     player: PlayerController
     lists: ListsService
     browse: Browse
+    first: asyncio.Future[PlayerState] | None = None
 
     async def send(self, command: Command, after: PlayerState | None = None) -> None:
         """Send ``command`` through the hub, after any earlier one; a refusal is raised."""

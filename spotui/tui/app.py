@@ -36,8 +36,8 @@ from spotui.tui.widgets.art import enable_graphics
 
 if TYPE_CHECKING:
     from spotui.core.player import PlayerState
+    from spotui.core.remote import Remote
     from spotui.services import Services
-    from spotui.spotify.client import SpotifyClient
     from spotui.tui.controls import OpenPage, OpenSearch
     from spotui.tui.screens.main import MainScreen
 
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 # built anyway (building it holds the screen for a few hundred milliseconds).
 FIRST_ANSWER_WAIT_S = 0.25
 EXIT_WAIT_S = 2.0  # the longest exit() waits for a screen's mount
+HISTORY_AFTER_START_S = 3.0  # the first sync waits for the start-up to settle
 
 
 class SpotuiApp(App):
@@ -150,7 +151,7 @@ class SpotuiApp(App):
         for problem in self.problems:  # plain text: "[keys]" is no markup
             self.notify(problem, title="Config", severity="warning", timeout=12, markup=False)
         if self._build is None:
-            self._open(self.services.connect())
+            self._open(self._connect())
         else:
             self.call_after_refresh(self._start)
 
@@ -196,23 +197,28 @@ class SpotuiApp(App):
         if not self.demo:
             tls.prepare()  # the CA bundle is read beside the imports below
         self._services = build()
-        spotify = self.services.connect()
+        remote = self._connect(start=True)
         if self.first_run:
             from spotui.tui.screens.wizard import WizardScreen
 
             wizard = self.screen_stack[0]
-            if spotify is None and isinstance(wizard, WizardScreen):
+            if remote is None and isinstance(wizard, WizardScreen):
                 wizard.attach(self.services)
                 return
-        if spotify is None:
-            self._open(None)
+        if remote is None or remote.first is None:
+            self._open(remote)
             return
-        from spotui.core.controller import first_poll
+        self._confirm(remote, remote.first)
 
-        self._confirm(spotify, asyncio.ensure_future(first_poll(spotify, self.services.monotonic)))
+    def _connect(self, start: bool = False) -> Remote | None:
+        """The core for the stored sign-in (None without one); ``start``: its first
+        poll is sent now, before any screen listens."""
+        return self.services.connect_remote(
+            interval=self.config.poll_interval, start=start, history_after=HISTORY_AFTER_START_S
+        )
 
     @work(group="start")
-    async def _confirm(self, spotify: SpotifyClient, first: asyncio.Future[PlayerState]) -> None:
+    async def _confirm(self, remote: Remote, first: asyncio.Future[PlayerState]) -> None:
         """Wait a moment for the first poll: an answer in time is shown on the start
         screen at once, and the main screen (a few hundred milliseconds to build) comes
         after. A slower answer lands on the main screen, which the wait held back by no
@@ -224,20 +230,18 @@ class SpotuiApp(App):
             await asyncio.wait({first}, timeout=FIRST_ANSWER_WAIT_S)
         except asyncio.CancelledError:  # the app ended first
             first.cancel()
-            await spotify.aclose()
+            await remote.aclose()
             raise
         known = answered(first)
         if known is not None and isinstance(self.screen, StartScreen):
             self.screen.confirm(known)
-            self.call_after_refresh(self._open, spotify, first)
+            self.call_after_refresh(self._open, remote)
         else:
-            self._open(spotify, first)
+            self._open(remote)
 
-    def _open(
-        self, spotify: SpotifyClient | None, first: asyncio.Future[PlayerState] | None = None
-    ) -> None:
+    def _open(self, remote: Remote | None) -> None:
         """The main screen for a sign-in, else the wizard."""
-        if spotify is None:
+        if remote is None:
             self._show(self._wizard())
             return
         from spotui.core import snapshot
@@ -249,7 +253,7 @@ class SpotuiApp(App):
             last = start.last
         else:
             last = snapshot.load(self.services.snapshot_path)
-        self._show(MainScreen(self.services, self.config, spotify, first=first, last=last))
+        self._show(MainScreen(self.services, self.config, remote, last=last))
 
     def _show(self, screen: Screen) -> None:
         """``screen`` in place of the current one. The first screen stays beneath (Textual
@@ -269,11 +273,11 @@ class SpotuiApp(App):
 
     def on_wizard_screen_signed_in(self) -> None:
         """The wizard stored a sign-in: on to the main screen."""
-        spotify = self.services.connect()
-        if spotify is None:  # the store lost what the wizard just saved
+        remote = self._connect()
+        if remote is None:  # the store lost what the wizard just saved
             self._show(self._wizard("The sign-in could not be kept; try again."))
             return
-        self._open(spotify)
+        self._open(remote)
         self.notify("Signed in. Your tokens are in the OS keyring.")
 
     def on_main_screen_signed_out(self, event: MainScreen.SignedOut) -> None:

@@ -7,7 +7,6 @@ the player or to an item is :class:`~spotui.tui.controls.Controls` (and below it
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -23,9 +22,7 @@ from spotui import keymap
 from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.actions import Actions
-from spotui.core.browse import Browse
 from spotui.core.controller import Listener, Trouble, answered
-from spotui.core.lists import ListsService
 from spotui.core.player import AFTER_COMMAND_S, PlayerState
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.services import Services
@@ -46,9 +43,7 @@ from spotui.tui.widgets.table import RowsTable
 from spotui.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from spotui.spotify.client import SpotifyClient
-
-HISTORY_AFTER_START_S = 3.0  # the first sync waits for the start-up to settle
+    from spotui.core.remote import Remote
 
 
 class MainScreen(WorkerScreen[None]):
@@ -71,30 +66,29 @@ class MainScreen(WorkerScreen[None]):
         self,
         services: Services,
         config: Config,
-        spotify: SpotifyClient,
-        first: asyncio.Future[PlayerState] | None = None,
+        remote: Remote,
         last: snapshot.Snapshot | None = None,
     ):
-        """``first``: the first poll, already sent (see :func:`first_poll`); ``last``:
-        the previous run's snapshot, as the start screen read it."""
+        """``remote``: the core for this sign-in, its first poll perhaps sent already
+        (see :func:`first_poll`); ``last``: the previous run's snapshot, as the start
+        screen read it."""
         super().__init__()
         self._last = last
         self.services = services
         self.config = config
-        self.spotify = spotify
-        self.lists = ListsService(spotify, services.list_cache)
-        self.controller = services.player(
-            spotify,
-            interval=config.poll_interval,
-            first=first,
-            history_after=HISTORY_AFTER_START_S,
-            on_history=lambda result: self.query_one(StatsTab).synced(result),
-        )
+        self.remote = remote
+        self.lists = remote.lists
+        self.controller = remote.player
         self.controller.subscribe(
-            Listener(state=self._received, trouble=self._trouble, signed_out=self._signed_out)
+            Listener(
+                state=self._received,
+                trouble=self._trouble,
+                signed_out=self._signed_out,
+                history=lambda result: self.query_one(StatsTab).synced(result),
+            )
         )
-        self._first = first
-        self.browse = Browse(spotify)
+        self._first = remote.first
+        self.browse = remote.browse
         self.controls = Controls(
             self, Actions(self.controller, self.browse), config, self.key_for, self._queued
         )
@@ -148,7 +142,7 @@ class MainScreen(WorkerScreen[None]):
 
     async def on_unmount(self) -> None:
         self._now_tab.close(self.state)
-        await self.spotify.aclose()
+        await self.remote.aclose()
 
     def _top_title(self, tab: str) -> str:
         return f"{TAB_TITLES[tab]} · {TIME_RANGE_SHORT[self.time_range]}"
