@@ -188,12 +188,11 @@ def test_a_clock_moved_back_records_no_earlier_day(clock, fake, archive, cache):
 
 
 def run_cli(services, *argv: str) -> int:
-    from spotui.cli import lists
     from spotui.cli.main import build_parser
-    from spotui.cli.table import with_client
+    from spotui.cli.table import COMMANDS, run_with
 
     args = build_parser().parse_args(list(argv))
-    return asyncio.run(with_client(services, getattr(lists, args.command), args))
+    return asyncio.run(run_with(services, COMMANDS[args.command], args))
 
 
 @pytest.fixture
@@ -254,6 +253,22 @@ def test_library_changes_lists_a_removal_with_its_day(kept, clock, capsys):
     assert run_cli(kept, "library", "--changes", "--since", today) == 0
     line = capsys.readouterr().out
     assert line.startswith(f"{today}  - ") and "\x1b" not in line
+
+
+def test_what_the_snapshots_kept_reads_without_a_sign_in(kept, clock, capsys, monkeypatch):
+    from spotui.cli import EXIT_SIGNED_OUT
+    from spotui.history.stats import date_of
+
+    monkeypatch.setattr(kept, "connect", lambda **_: None)  # signed out
+    today = date_of(daily.today(clock)).isoformat()
+    assert run_cli(kept, "top", "artists", "--as-of", today, "--limit", "2") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert run_cli(kept, "library", "--changes", "--json") == 0
+    assert json.loads(capsys.readouterr().out)
+    # The ranking now and the export still need Spotify, and say so.
+    assert run_cli(kept, "top", "artists") == EXIT_SIGNED_OUT
+    assert run_cli(kept, "library", "--json") == EXIT_SIGNED_OUT
+    assert "not signed in" in capsys.readouterr().err
 
 
 # --- what the Stats panels will draw ------------------------------------------------------

@@ -18,5 +18,14 @@ class Failure(Exception):
         self.code = code
 
 
+def interrupted(error: BaseException | None) -> bool:
+    """Ctrl-C, perhaps wrapped by Python in another error (a class being made)."""
+    while error is not None:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def out(line: str = "") -> None:
     print(line, flush=True)

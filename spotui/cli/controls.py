@@ -1,5 +1,6 @@
 """The playback controls: play, pause, toggle, next, prev, seek, volume, shuffle, repeat,
-like, unlike, devices and transfer."""
+like, unlike, devices and transfer; each sent through the hub (``Remote.send``), as the
+TUI's keys are."""
 
 from __future__ import annotations
 
@@ -8,44 +9,58 @@ import re
 
 from spotui.cli import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.cli.output import device_json, to_json
-from spotui.cli.table import COMMANDS, arg, command
+from spotui.cli.table import arg, command
+from spotui.core.controller import Command
+from spotui.core.player import PlayerState
+from spotui.core.remote import Remote
 from spotui.format import mmss
-from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import no_device_hint
 from spotui.spotify.models import NOT_SAVABLE, REPEAT_MODES, Device, Playback, Track
 
 
-async def _playback(spotify: SpotifyClient) -> Playback:
-    playback = await spotify.playback()
-    if playback is None:
+async def _playing(remote: Remote) -> PlayerState:
+    """The player now, with its playback; a one-line failure when there is none."""
+    state = await remote.player.refresh()
+    if state.playback is None:
         raise Failure(
             no_device_hint("use `spotui transfer`") + ".",
             EXIT_NOTHING_PLAYING,
         )
-    return playback
+    return state
 
 
-def _simple(name: str, help: str, call: str, said: str) -> None:
-    """pause, next and prev: one call to the client, one line said (play: music.py)."""
+def _playback(state: PlayerState) -> Playback:
+    assert state.playback is not None  # see _playing
+    return state.playback
 
-    async def run(spotify: SpotifyClient, _: argparse.Namespace) -> int:
-        await getattr(spotify, call)()
+
+def _simple(name: str, help: str, send: Command, said: str) -> None:
+    """pause, next and prev: one command, one line said (play: music.py)."""
+
+    async def run(remote: Remote, _: argparse.Namespace) -> int:
+        await remote.send(send)
         out(said)
         return EXIT_OK
 
     command(name, help)(run)
 
 
-_simple("pause", "pause playback", "pause", "⏸ Paused")
-_simple("next", "skip to the next track", "next", "⏭ Next")
-_simple("prev", "go back to the previous track", "previous", "⏮ Previous")
+_simple("pause", "pause playback", lambda c: c.pause(), "⏸ Paused")
+_simple("next", "skip to the next track", lambda c: c.next(), "⏭ Next")
+_simple("prev", "go back to the previous track", lambda c: c.previous(), "⏮ Previous")
 
 
 @command("toggle", "play or pause")
-async def toggle(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    playback = await _playback(spotify)
-    name = "pause" if playback.is_playing else "play"
-    return await COMMANDS[name].run(spotify, args)
+async def toggle(remote: Remote, _: argparse.Namespace) -> int:
+    state = await _playing(remote)
+    toggled = state.toggled(remote.player.monotonic())
+    if _playback(state).is_playing:
+        await remote.send(lambda c: c.pause(), toggled)
+        out("⏸ Paused")
+    else:
+        await remote.send(lambda c: c.play(), toggled)
+        out("▶ Playing")
+    return EXIT_OK
 
 
 _TIME = re.compile(r"^(?P<sign>[+-])?(?:(?P<min>\d+):(?P<sec>[0-5]\d)|(?P<secs>\d+)s?)$")
@@ -65,11 +80,12 @@ def parse_seek(text: str) -> tuple[int | None, int]:
 
 
 @command("seek", "seek: +10s, -10s, 1:23", arg("position", help="+10s, -10s, 1:23 or 83"))
-async def seek(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def seek(remote: Remote, args: argparse.Namespace) -> int:
     """Seek within the track: a position past its end is a usage error, and a relative
     seek stops a second before the end (seeking to the end would skip the track)."""
     sign, ms = parse_seek(args.position)
-    playback = await _playback(spotify)
+    state = await _playing(remote)
+    playback = _playback(state)
     length = playback.duration_ms
     if sign is None:
         if length and ms >= length:
@@ -80,20 +96,20 @@ async def seek(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         last = max(0, length - 1000)
         note = " (the end of the track)" if length and target > last else ""
         target = min(target, last) if length else target
-    await spotify.seek(target)
+    await remote.send(lambda c: c.seek(target))
     out(f"⏩ {mmss(target)}{note}")
     return EXIT_OK
 
 
 @command("volume", "volume: 50, +5, -5", arg("level", help="0-100, or +N / -N"))
-async def volume(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def volume(remote: Remote, args: argparse.Namespace) -> int:
     text = args.level.strip().rstrip("%")
     if not re.fullmatch(r"[+-]?\d{1,3}", text):
         raise Failure(f"Volume takes 50, +5 or -5 (got {args.level!r}).", EXIT_USAGE)
     level = int(text)
     note = ""
     if text[0] in "+-":
-        playback = await _playback(spotify)
+        playback = _playback(await _playing(remote))
         current = playback.device.volume_percent if playback.device else None
         if current is None:
             raise Failure("This device does not report its volume.")
@@ -102,28 +118,27 @@ async def volume(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         note = " (the most)" if wanted > 100 else " (muted)" if wanted < 0 else ""
     elif level > 100:
         raise Failure(f"Volume is 0 to 100 (got {level}).", EXIT_USAGE)
-    await spotify.set_volume(level)
+    await remote.send(lambda c: c.set_volume(level))
     out(f"🔊 {level}%{note}")
     return EXIT_OK
 
 
 @command("shuffle", "shuffle on or off", arg("state", choices=("on", "off")))
-async def shuffle(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    await spotify.set_shuffle(args.state == "on")
+async def shuffle(remote: Remote, args: argparse.Namespace) -> int:
+    await remote.send(lambda c: c.set_shuffle(args.state == "on"))
     out(f"Shuffle {args.state}")
     return EXIT_OK
 
 
 @command("repeat", "repeat off, track or context", arg("state", choices=REPEAT_MODES))
-async def repeat(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    await spotify.set_repeat(args.state)
+async def repeat(remote: Remote, args: argparse.Namespace) -> int:
+    await remote.send(lambda c: c.set_repeat(args.state))
     out(f"Repeat {args.state}")
     return EXIT_OK
 
 
-async def _current_track(spotify: SpotifyClient) -> Track:
-    playback = await _playback(spotify)
-    item = playback.item
+async def _current_track(remote: Remote) -> Track:
+    item = _playback(await _playing(remote)).item
     if item is None:
         raise Failure("Nothing is playing.", EXIT_NOTHING_PLAYING)
     if not isinstance(item, Track) or not item.savable:
@@ -134,14 +149,14 @@ async def _current_track(spotify: SpotifyClient) -> Track:
 def _library_change(name: str, help: str, save: bool) -> None:
     """like and unlike: the playing track into or out of the library."""
 
-    async def run(spotify: SpotifyClient, _: argparse.Namespace) -> int:
-        track = await _current_track(spotify)
+    async def run(remote: Remote, _: argparse.Namespace) -> int:
+        track = await _current_track(remote)
         uris = [track.uri or ""]
         if save:
-            await spotify.save_to_library(uris)
+            await remote.send(lambda c: c.save_to_library(uris))
             out(f"♥ Saved: {track.name}")
         else:
-            await spotify.remove_from_library(uris)
+            await remote.send(lambda c: c.remove_from_library(uris))
             out(f"♡ Removed: {track.name}")
         return EXIT_OK
 
@@ -153,8 +168,8 @@ _library_change("unlike", "remove the current track from your library", save=Fal
 
 
 @command("devices", "list your devices", arg("--json", action="store_true"))
-async def devices(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    found = await spotify.devices()
+async def devices(remote: Remote, args: argparse.Namespace) -> int:
+    found = await remote.player.devices()
     if args.json:
         out(to_json([device_json(d) for d in found]))
     elif not found:
@@ -187,8 +202,8 @@ def pick_device(found: tuple[Device, ...], wanted: str) -> Device:
 
 
 @command("transfer", "play on another device", arg("device", metavar="NAME|ID"))
-async def transfer(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    device = pick_device(await spotify.devices(), args.device)
-    await spotify.transfer(device.id or "")
+async def transfer(remote: Remote, args: argparse.Namespace) -> int:
+    device = pick_device(await remote.player.devices(), args.device)
+    await remote.send(lambda c: c.transfer(device.id or ""))
     out(f"Playing on {device.name}")
     return EXIT_OK

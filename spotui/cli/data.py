@@ -7,11 +7,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from spotui import paths
+from spotui.cli import EXIT_USAGE, Failure
 from spotui.text import unfiltered
 
 
@@ -52,3 +56,29 @@ def write_data(text: str) -> None:
     stream = sys.stdout if sys.stdout.isatty() else unfiltered(sys.stdout)
     stream.write(text)
     stream.flush()
+
+
+def checked_output(path: Path) -> Path | None:
+    """Where the export goes: None for stdout (``-``). A path that cannot be written, or
+    one in spotui's own folders, is refused before anything is downloaded; no folder is
+    created."""
+    if str(path) == "-":
+        return None
+    if paths.kept_by_spotui(path):
+        raise Failure(
+            f"{path} is in a folder spotui keeps (its archive, config, cache and logs); "
+            "write the export somewhere else.",
+            EXIT_USAGE,
+        )
+    if path.is_dir():
+        raise Failure(f"{path} is a folder; name a file.", EXIT_USAGE)
+    if path.exists() or path.is_symlink():
+        if not os.access(path, os.W_OK):
+            raise Failure(f"Cannot write {path}: permission denied.", EXIT_USAGE)
+        return path
+    folder = path.parent
+    if not folder.is_dir():
+        raise Failure(f"Cannot write {path}: the folder {folder} does not exist.", EXIT_USAGE)
+    if not os.access(folder, os.W_OK):
+        raise Failure(f"Cannot write in {folder}: permission denied.", EXIT_USAGE)
+    return path

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from spotui import paths
 from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
-from spotui.cli.data import to_json, write_csv, write_data
+from spotui.cli.data import checked_output, to_json, write_csv, write_data
 from spotui.format import listening_time
 from spotui.history.days import iso
 from spotui.history.db import Archive, ArchiveError
@@ -26,8 +26,8 @@ from spotui.history.stats import WINDOWS, Ranked, Stats, Window, compute, date_o
 from spotui.text import unfiltered
 
 if TYPE_CHECKING:
+    from spotui.core.remote import Remote
     from spotui.services import Services
-    from spotui.spotify.client import SpotifyClient
 
 KINDS = ("artists", "tracks", "albums")
 
@@ -109,9 +109,9 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
             if args.action == "sync":
                 import asyncio
 
-                from spotui.cli.table import with_client
+                from spotui.cli.table import with_remote
 
-                return asyncio.run(with_client(services, _syncer(services, archive), args))
+                return asyncio.run(with_remote(services, _syncer(services, archive), args))
         else:
             archive = Archive(paths.history_file())
         status = {"import": _import, "stats": _stats, "top": _top, "export": _export}[args.action](
@@ -129,15 +129,12 @@ def run(args: argparse.Namespace, *, demo: bool) -> int:
 
 
 def _syncer(services: Services, archive: Archive) -> Any:
-    async def sync(spotify: SpotifyClient, _args: argparse.Namespace) -> int:
-        from spotui.history.daily import take
-        from spotui.history.sync import sync as fetch
-
-        result = await fetch(spotify, archive, services.clock)
+    async def sync(remote: Remote, _args: argparse.Namespace) -> int:
+        result = await remote.sync_history(archive, services.clock)
         if archive.notice:
             print(archive.notice, file=sys.stderr)
         out(f"History: {result.summary()}.")
-        daily = await take(spotify, archive, services.list_cache, services.clock)
+        daily = await remote.daily_snapshot(archive, services.clock)
         out(f"Daily snapshot: {daily if isinstance(daily, str) else daily.summary()}.")
         return EXIT_OK
 
@@ -291,9 +288,7 @@ def stats_lines(stats: Stats) -> list[str]:
 
 
 def _export(archive: Archive, args: argparse.Namespace, _clock: Callable[[], float]) -> int:
-    from spotui.cli.lists import _checked_output
-
-    target = _checked_output(args.output) if args.output else None
+    target = checked_output(args.output) if args.output else None
     records = every_play(archive)
     buffer = io.StringIO()
     if args.csv:

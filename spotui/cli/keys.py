@@ -24,7 +24,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace, config_path: Path | None) -> int:
     """Print the keymap; each problem with the config is one line on stderr."""
     from spotui.cli.output import to_json
-    from spotui.screens.keys import clashes, rows
+    from spotui.tui.screens.keys import clashes, rows
 
     config, problems = load_config(config_path)
     keymap = config.keymap

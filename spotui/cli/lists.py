@@ -1,16 +1,17 @@
-"""The lists: top tracks or artists, recently played, and the library export."""
+"""The lists: top tracks or artists, recently played, and the library export; read
+through the core's lists (the top lists cached and revalidated as the TUI's are)."""
 
 from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from spotui import paths
-from spotui.cli import EXIT_OK, EXIT_USAGE, Failure, out, snapshots
+from spotui.cli import EXIT_OK, Failure, out, snapshots
+from spotui.cli.data import checked_output
 from spotui.cli.output import (
     LIBRARY_FIELDS,
     item_json,
@@ -20,8 +21,7 @@ from spotui.cli.output import (
     write_data,
 )
 from spotui.cli.table import arg, command
-from spotui.spotify.client import SpotifyClient
-from spotui.spotify.http import NotModified
+from spotui.core.remote import Remote
 from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
 from spotui.text import printable, unfiltered
 
@@ -56,18 +56,11 @@ RANGES: dict[str, TimeRange] = {
     ),
     arg("--limit", type=int, default=20, choices=range(1, 51), metavar="1-50"),
     arg("--json", action="store_true"),
+    local=snapshots.top_as_of,
 )
-async def top(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    if args.as_of is not None:
-        return snapshots.top_as_of(args)
-    time_range = RANGES[args.window]
-    page: Paging[Track] | Paging[Artist] | NotModified
-    if args.kind == "tracks":
-        page = await spotify.top_tracks(time_range, limit=args.limit)
-    else:
-        page = await spotify.top_artists(time_range, limit=args.limit)
-    assert not isinstance(page, NotModified)  # no ETag was sent
-    items: tuple[Track | Artist, ...] = page.items
+async def top(remote: Remote, args: argparse.Namespace) -> int:
+    found: tuple[Track | Artist, ...] = await remote.lists.top(args.kind, RANGES[args.window])
+    items = found[: args.limit]
     if args.json:
         out(to_json([item_json(item) for item in items]))
         return EXIT_OK
@@ -86,8 +79,8 @@ async def top(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     arg("--limit", type=int, default=20, choices=range(1, 51), metavar="1-50"),
     arg("--json", action="store_true"),
 )
-async def recent(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    page = await spotify.recently_played(limit=args.limit)
+async def recent(remote: Remote, args: argparse.Namespace) -> int:
+    played = await remote.lists.recent(limit=args.limit)
     if args.json:
         out(
             to_json(
@@ -96,12 +89,12 @@ async def recent(spotify: SpotifyClient, args: argparse.Namespace) -> int:
                         **item_json(entry.track),
                         "played_at": entry.played_at.isoformat() if entry.played_at else None,
                     }
-                    for entry in page.items
+                    for entry in played
                 ]
             )
         )
         return EXIT_OK
-    for entry in page.items:
+    for entry in played:
         when = entry.played_at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.played_at else ""
         out(f"{when}  {entry.track.name} — {entry.track.artist_names}")
     return EXIT_OK
@@ -128,32 +121,6 @@ class _Progress:
             self.stream.write("\n")
 
 
-def _checked_output(path: Path) -> Path | None:
-    """Where the export goes: None for stdout (``-``). A path that cannot be written, or
-    one in spotui's own folders, is refused before anything is downloaded; no folder is
-    created."""
-    if str(path) == "-":
-        return None
-    if paths.kept_by_spotui(path):
-        raise Failure(
-            f"{path} is in a folder spotui keeps (its archive, config, cache and logs); "
-            "write the export somewhere else.",
-            EXIT_USAGE,
-        )
-    if path.is_dir():
-        raise Failure(f"{path} is a folder; name a file.", EXIT_USAGE)
-    if path.exists() or path.is_symlink():
-        if not os.access(path, os.W_OK):
-            raise Failure(f"Cannot write {path}: permission denied.", EXIT_USAGE)
-        return path
-    folder = path.parent
-    if not folder.is_dir():
-        raise Failure(f"Cannot write {path}: the folder {folder} does not exist.", EXIT_USAGE)
-    if not os.access(folder, os.W_OK):
-        raise Failure(f"Cannot write in {folder}: permission denied.", EXIT_USAGE)
-    return path
-
-
 @command(
     "library",
     "export your saved tracks, or list what came and went (--changes)",
@@ -163,16 +130,15 @@ def _checked_output(path: Path) -> Path | None:
     arg("--changes", action="store_true", help="adds and removes the daily snapshots saw"),
     arg("--since", type=snapshots.day_arg, metavar="DATE", help="with --changes: from this day"),
     patient=True,
+    local=snapshots.library_changes,
 )
-async def library(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def library(remote: Remote, args: argparse.Namespace) -> int:
     """Export every saved track, in library order (newest first)."""
-    if args.changes or args.since is not None:
-        return snapshots.library_changes(args)
-    target = _checked_output(args.output) if args.output else None
+    target = checked_output(args.output) if args.output else None
     progress = _Progress(sys.stderr)
     pages: dict[int, Paging[SavedTrack]] = {}
     total = loaded = 0
-    async for page in spotify.iter_saved_tracks(page_size=50, concurrency=4):
+    async for page in remote.lists.library():
         pages[page.offset] = page
         total = page.total
         loaded += len(page.items)

@@ -14,8 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from spotui import __version__
-from spotui.__main__ import interrupted
-from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, interrupted
 from spotui.text import printable_output
 
 
@@ -84,7 +83,7 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from spotui.app import run
+    from spotui.tui.app import run
 
     return run(demo=args.demo, config_path=args.config)
 

@@ -1,5 +1,5 @@
 """Playing music from the command line: play a URI or a search hit, the queue, search,
-and your playlists."""
+and your playlists; through the hub and the core's browsing."""
 
 from __future__ import annotations
 
@@ -10,9 +10,18 @@ from typing import Any
 from spotui.cli import EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.cli.output import item_json, playlist_json, to_json
 from spotui.cli.table import arg, command
-from spotui.core.browse import Browse
-from spotui.spotify.client import SEARCH_LIMIT, SEARCH_TYPES, SearchType, SpotifyClient
-from spotui.spotify.models import Album, Artist, Item, Playlist, SearchResults, Track
+from spotui.core.remote import Remote
+from spotui.spotify.models import (
+    SEARCH_LIMIT,
+    SEARCH_TYPES,
+    Album,
+    Artist,
+    Item,
+    Playlist,
+    SearchResults,
+    SearchType,
+    Track,
+)
 
 KINDS = ("track", "album", "artist", "playlist", "show", "episode")
 CONTEXT_KINDS = ("album", "artist", "playlist", "show")
@@ -49,10 +58,10 @@ def _name(item: Track | Album | Artist | Playlist) -> str:
     return item.name
 
 
-async def first_hit(spotify: SpotifyClient, query: str, kind: SearchType) -> Any:
+async def first_hit(remote: Remote, query: str, kind: SearchType) -> Any:
     """The first search result of ``kind``, or a one-line failure."""
     searchable(query)
-    results = await spotify.search(query, (kind,), limit=1)
+    results = await remote.browse.search(query, (kind,), limit=1)
     page = {
         "track": results.tracks,
         "album": results.albums,
@@ -76,7 +85,7 @@ _TYPE = arg("--type", choices=SEARCH_TYPES, default="track", help="what --search
     _TYPE,
     arg("--device", metavar="ID", help="play on this device (an id from `spotui devices`)"),
 )
-async def play(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def play(remote: Remote, args: argparse.Namespace) -> int:
     uri, query = getattr(args, "uri", None), getattr(args, "search", None)
     device = getattr(args, "device", None)
     if query is not None:
@@ -84,19 +93,19 @@ async def play(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     if uri and query:
         raise Failure("Give a URI or --search, not both.", EXIT_USAGE)
     if not uri and not query:
-        await spotify.play(device_id=device)
+        await remote.send(lambda c: c.play(device_id=device))
         out("▶ Playing")
         return EXIT_OK
     name = ""
     if query:
-        hit = await first_hit(spotify, query, args.type)
+        hit = await first_hit(remote, query, args.type)
         kind, uri, name = args.type, hit.uri, _name(hit)
     else:
         kind, uri = parse_uri(str(uri))
     if kind in CONTEXT_KINDS:
-        await spotify.play(device_id=device, context_uri=uri)
+        await remote.send(lambda c: c.play(device_id=device, context_uri=uri))
     else:
-        await spotify.play(device_id=device, uris=[uri])
+        await remote.send(lambda c: c.play(device_id=device, uris=[uri]))
     out(f"▶ Playing {f'“{name}”' if name else uri}")
     return EXIT_OK
 
@@ -108,7 +117,7 @@ async def play(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     _SEARCH,
     arg("--json", action="store_true"),
 )
-async def queue(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def queue(remote: Remote, args: argparse.Namespace) -> int:
     words = list(args.words)
     if args.search is not None:
         searchable(args.search)
@@ -116,19 +125,19 @@ async def queue(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         if len(words) > 2 or (len(words) == 2) == bool(args.search):
             raise Failure("Use `spotui queue add URI` or `spotui queue add --search QUERY`.", 2)
         if args.search:
-            hit = await first_hit(spotify, args.search, "track")
+            hit = await first_hit(remote, args.search, "track")
             uri, said = hit.uri, f"“{hit.name}”"
         else:
             kind, uri = parse_uri(words[1])
             if kind not in ("track", "episode"):
                 raise Failure("Only a track or an episode can be queued.", EXIT_USAGE)
             said = uri
-        await spotify.add_to_queue(uri)
+        await remote.send(lambda c: c.add_to_queue(uri))
         out(f"Queued {said}")
         return EXIT_OK
     if words or args.search:
         raise Failure("Use `spotui queue`, or `spotui queue add URI`.", EXIT_USAGE)
-    found = await spotify.queue()
+    found = await remote.player.queue()
     if args.json:
         out(
             to_json(
@@ -168,10 +177,10 @@ def _line(item: Item) -> str:
     arg("--limit", type=int, default=5, choices=range(1, SEARCH_LIMIT + 1), metavar="1-10"),
     arg("--json", action="store_true"),
 )
-async def search(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def search(remote: Remote, args: argparse.Namespace) -> int:
     kinds = tuple(dict.fromkeys(args.type or SEARCH_TYPES))
     searchable(args.query)
-    results = await spotify.search(args.query, kinds, limit=args.limit)
+    results = await remote.browse.search(args.query, kinds, limit=args.limit)
     if args.json:
         out(to_json(search_json(results)))
         return EXIT_OK
@@ -218,12 +227,12 @@ def search_json(results: SearchResults) -> dict[str, Any]:
     "your playlists (owned, collaborative and followed)",
     arg("--json", action="store_true"),
 )
-async def playlists(spotify: SpotifyClient, args: argparse.Namespace) -> int:
-    found = await Browse(spotify).playlists()
+async def playlists(remote: Remote, args: argparse.Namespace) -> int:
+    found = await remote.browse.playlists()
     if args.json:
         out(to_json([playlist_json(p) for p in found]))
         return EXIT_OK
-    me = await Browse(spotify).me()
+    me = await remote.browse.me()
     for playlist in found:
         count = "" if playlist.total is None else f"  {playlist.total} items"
         mark = "" if playlist.editable_by(me) else "  (followed: items hidden by Spotify)"
@@ -231,9 +240,9 @@ async def playlists(spotify: SpotifyClient, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def find_playlist(spotify: SpotifyClient, name: str) -> Playlist:
+async def find_playlist(remote: Remote, name: str) -> Playlist:
     """Your playlist by id, URI, link or name (exact, then a unique start)."""
-    found = await spotify.my_playlists()
+    found = await remote.browse.playlists()
     key = name.strip()
     if key.startswith(("spotify:", "https://")):
         key = parse_uri(key)[1].rsplit(":", 1)[-1]
@@ -257,30 +266,31 @@ async def find_playlist(spotify: SpotifyClient, name: str) -> Playlist:
     arg("words", nargs="+", metavar="[add] NAME", help="a name, id or URI; `add NAME [URI]`"),
     arg("--json", action="store_true"),
 )
-async def playlist(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def playlist(remote: Remote, args: argparse.Namespace) -> int:
     words = list(args.words)
     if words[0] == "add" and len(words) in (2, 3):
-        target = await find_playlist(spotify, words[1])
+        target = await find_playlist(remote, words[1])
         if len(words) == 3:
             uri = parse_uri(words[2])[1]
             said = uri
         else:
-            playback = await spotify.playback()
+            playback = (await remote.player.refresh()).playback
             item = playback.item if playback else None
             if item is None or not item.uri or (isinstance(item, Track) and item.is_local):
                 raise Failure("Nothing that can be added is playing; give a URI.", 3)
             uri, said = item.uri, f"“{item.name}”"
-        if target.id is None:
+        playlist_id = target.id
+        if playlist_id is None:
             raise Failure(f"Spotify gave no id for {target.name!r}.")
-        await spotify.add_to_playlist(target.id, [uri])
+        await remote.send(lambda c: c.add_to_playlist(playlist_id, [uri]))
         out(f"Added {said} to “{target.name}”")
         return EXIT_OK
     if len(words) != 1:
         raise Failure("Use `spotui playlist NAME` or `spotui playlist add NAME [URI]`.", 2)
-    target = await find_playlist(spotify, words[0])
+    target = await find_playlist(remote, words[0])
     if target.id is None:
         raise Failure(f"Spotify gave no id for {target.name!r}.")
-    page = await Browse(spotify).playlist(target)
+    page = await remote.browse.playlist(target)
     if page.hidden:
         raise Failure(HIDDEN_ITEMS.format(name=target.name))
     items = page.items

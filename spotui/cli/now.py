@@ -8,7 +8,6 @@ import contextlib
 import select
 import signal
 import sys
-from typing import TYPE_CHECKING
 
 from spotui.cli import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.cli.output import (
@@ -25,12 +24,9 @@ from spotui.cli.output import (
 from spotui.cli.table import arg, command
 from spotui.core.controller import Listener, Trouble
 from spotui.core.player import PlayerState
-from spotui.spotify.client import SpotifyClient
+from spotui.core.remote import Remote
 from spotui.spotify.errors import AuthExpired
 from spotui.spotify.models import Playback
-
-if TYPE_CHECKING:
-    from spotui.history.sync import SyncResult
 
 OFFLINE = ("offline",)  # what --watch last printed, when it was the offline line
 
@@ -63,7 +59,7 @@ def _nothing(playback: Playback | None) -> bool:
     description="Print what plays now. Exit 0 when something plays; 3 when nothing "
     "plays or no device is active.",
 )
-async def now(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def now(remote: Remote, args: argparse.Namespace) -> int:
     """What plays now: one line, JSON, or a template; --watch for every change."""
     if args.format is not None:
         try:
@@ -71,8 +67,8 @@ async def now(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         except FormatError as exc:
             raise Failure(str(exc), EXIT_USAGE) from None
     if args.watch:
-        return await _watch(spotify, args)
-    playback = await spotify.playback()
+        return await _watch(remote, args)
+    playback = (await remote.player.refresh()).playback
     out(_render_now(playback, args))
     return EXIT_NOTHING_PLAYING if _nothing(playback) else EXIT_OK
 
@@ -87,7 +83,7 @@ def _stdout_closed() -> bool:
         return False
 
 
-async def _watch(spotify: SpotifyClient, args: argparse.Namespace) -> int:
+async def _watch(remote: Remote, args: argparse.Namespace) -> int:
     """Print a line at each change, on the app's own poll loop; stop on SIGINT/SIGTERM or a
     closed pipe. Going offline prints one offline line, so a status bar is never stale."""
     loop = asyncio.get_running_loop()
@@ -124,13 +120,7 @@ async def _watch(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, interrupted, value)
 
-    def kept(result: SyncResult | str) -> None:
-        if isinstance(result, str) and result not in history_said:
-            history_said.append(result)  # once: stdout belongs to the status bar
-            print(result, file=sys.stderr)
-
-    history_said: list[str] = []
-    controller = args.services.player(spotify, interval=5.0, on_history=kept)
+    controller = remote.player  # the history keeper rides along (see Services.player)
     controller.subscribe(Listener(state=changed, trouble=trouble, signed_out=ended))
     polling = asyncio.ensure_future(controller.run())
     try:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.cli.output import to_json
 from spotui.history import snapshots
 from spotui.history.stats import date_of, day_of
 from spotui.text import printable
+
+if TYPE_CHECKING:
+    from spotui.services import Services
 
 # ``--window`` and its older spelling ``--range``, as the snapshots name them.
 WINDOW_OF = {"4w": "4w", "6m": "6m", "1y": "1y", "short": "4w", "medium": "6m", "long": "1y"}
@@ -30,10 +33,13 @@ def _iso(day: int) -> str:
     return date_of(day).isoformat()
 
 
-def top_as_of(args: argparse.Namespace) -> int:
-    """Spotify's ranking as the nearest snapshot on or before ``--as-of`` kept it."""
+def top_as_of(services: Services, args: argparse.Namespace) -> int | None:
+    """Spotify's ranking as the nearest snapshot on or before ``--as-of`` kept it; None
+    without ``--as-of`` (the ranking now, which needs Spotify)."""
+    if args.as_of is None:
+        return None
     window = WINDOW_OF[args.window]
-    archive = args.services.history()
+    archive = services.history()
     kept = snapshots.top_as_of(archive, args.kind, window, args.as_of)
     if kept is None:
         days = snapshots.snapshot_days(archive)
@@ -75,11 +81,14 @@ def top_as_of(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def library_changes(args: argparse.Namespace) -> int:
-    """Adds and removes the snapshots saw, each with its day, oldest first."""
+def library_changes(services: Services, args: argparse.Namespace) -> int | None:
+    """Adds and removes the snapshots saw, each with its day, oldest first; None without
+    ``--changes`` or ``--since`` (the export, which needs Spotify)."""
+    if not args.changes and args.since is None:
+        return None
     if args.csv or args.output:
         raise Failure("--changes prints text, or JSON with --json.", EXIT_USAGE)
-    archive = args.services.history()
+    archive = services.history()
     if not snapshots.library_kept(archive):
         raise Failure(f"No daily snapshot of the library is kept yet; {NO_SNAPSHOT}", EXIT_ERROR)
     changes = snapshots.library_changes(archive, args.since)

@@ -1,5 +1,6 @@
 """The one command table: each headless command declares its name, help, arguments and
 function once, with :func:`command`; ``cli.main`` builds its parsers from the table.
+A command is given the core (:class:`~spotui.core.remote.Remote`), never the client.
 
 Every failure is one line on stderr and an exit code (see the README).
 """
@@ -10,12 +11,15 @@ import argparse
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spotui.cli import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
 from spotui.services import Services
-from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
+
+if TYPE_CHECKING:
+    from spotui.core.remote import Remote
+    from spotui.history.sync import SyncResult
 
 SIGN_IN_HINT = "Run `spotui auth` to sign in."
 # One-shot commands give up within about ten seconds when Spotify does not answer
@@ -23,7 +27,10 @@ SIGN_IN_HINT = "Run `spotui auth` to sign in."
 # they say when to try again. A patient command (the library export) retries as usual.
 QUICK = {"timeout": 4.0, "retries": 1, "max_wait": 3.0, "rate_limit_retries": 1}
 
-Run = Callable[[SpotifyClient, argparse.Namespace], Awaitable[int]]
+Run = Callable[["Remote", argparse.Namespace], Awaitable[int]]
+# The part of a command that reads only what is kept here (no sign-in, no request): its
+# exit code, or None when these arguments need Spotify.
+Local = Callable[[Services, argparse.Namespace], "int | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +54,25 @@ class Command:
     args: tuple[Arg, ...] = ()
     description: str | None = None
     patient: bool = False
+    local: Local | None = None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(
-    name: str, help: str, *args: Arg, description: str | None = None, patient: bool = False
+    name: str,
+    help: str,
+    *args: Arg,
+    description: str | None = None,
+    patient: bool = False,
+    local: Local | None = None,
 ) -> Callable[[Run], Run]:
-    """Declare a headless command: the decorated function runs it."""
+    """Declare a headless command: the decorated function runs it, unless ``local``
+    answers these arguments from what is kept here, before any sign-in is read."""
 
     def register(run: Run) -> Run:
-        COMMANDS[name] = Command(name, help, run, args, description, patient)
+        COMMANDS[name] = Command(name, help, run, args, description, patient, local)
         return run
 
     return register
@@ -80,22 +94,56 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
-    spec = COMMANDS[name]
     services = Services.demo_mode() if demo else Services.real()
-    return await with_client(services, spec.run, args, patient=spec.patient)
+    return await run_with(services, COMMANDS[name], args)
 
 
-async def with_client(
+async def run_with(services: Services, spec: Command, args: argparse.Namespace) -> int:
+    """Run ``spec``: its local part when that answers (no sign-in read), else connected."""
+    if spec.local is not None:
+        status = _locally(spec.local, services, args)
+        if status is not None:
+            return status
+    return await with_remote(services, spec.run, args, patient=spec.patient)
+
+
+def _locally(local: Local, services: Services, args: argparse.Namespace) -> int | None:
+    """Run the part of a command that needs no sign-in; failures as :func:`with_remote`."""
+    from spotui.history.db import ArchiveError
+
+    try:
+        return local(services, args)
+    except Failure as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except ArchiveError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _said_once() -> Callable[[SyncResult | str], None]:
+    """How the history keeper's trouble is told (``now --watch`` runs it): once each,
+    on stderr, for stdout belongs to whoever reads the lines."""
+    said: list[str] = []
+
+    def tell(result: SyncResult | str) -> None:
+        if isinstance(result, str) and result not in said:
+            said.append(result)
+            print(result, file=sys.stderr)
+
+    return tell
+
+
+async def with_remote(
     services: Services, run: Run, args: argparse.Namespace, *, patient: bool = False
 ) -> int:
     """Connect, run, and turn any failure into one line on stderr and an exit code."""
-    spotify = services.connect(**({} if patient else QUICK))
-    if spotify is None:
+    remote = services.connect_remote(None if patient else QUICK, on_history=_said_once())
+    if remote is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
-    args.services = services  # for a command that needs more than the client (now --watch)
     try:
-        return await run(spotify, args)
+        return await run(remote, args)
     except Failure as exc:
         print(str(exc), file=sys.stderr)
         return exc.code
@@ -113,4 +161,4 @@ async def with_client(
         print(exc.message, file=sys.stderr)
         return EXIT_ERROR
     finally:
-        await spotify.aclose()
+        await remote.aclose()

@@ -1,6 +1,5 @@
 """The writer: plays (with their tracks, artists and albums), gaps and notes, inside one
-transaction; the same listen from two sources is kept once, the richer record; the
-sums per day and per block follow the plays.
+transaction; the sums per day and per block follow the plays.
 
 A play is identified by its track and the moment it ended (``played_at``, UTC
 ms): the same play written twice is ignored. A listen that reaches the archive

@@ -13,6 +13,8 @@ import httpx
 from spotui.spotify.errors import NetworkError, NotFound
 from spotui.spotify.http import NotModified, Transport, checked_page
 from spotui.spotify.models import (
+    SEARCH_LIMIT,
+    SEARCH_TYPES,
     Album,
     Artist,
     CursorPage,
@@ -26,6 +28,7 @@ from spotui.spotify.models import (
     RepeatMode,
     SavedTrack,
     SearchResults,
+    SearchType,
     TimeRange,
     Track,
     User,
@@ -36,12 +39,9 @@ from spotui.spotify.models import (
 T = TypeVar("T")
 
 URIS_PER_LIBRARY_CALL: Final = 40
-SEARCH_LIMIT: Final = 10  # results a type per search request, at most (2026)
 ALBUMS_PAGE: Final = 10  # an artist's albums a request, at most (2026)
 ALBUM_TRACKS_PAGE: Final = 50  # an album's tracks a request, at most
 ALBUM_TRACKS_MAX: Final = 1000  # an album's tracks read, at most (20 requests)
-SearchType = Literal["track", "artist", "album", "playlist"]
-SEARCH_TYPES: Final[tuple[SearchType, ...]] = ("track", "artist", "album", "playlist")
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

@@ -1,4 +1,4 @@
-"""Deterministic screenshots of the demo: ``python -m spotui.screenshots [FOLDER]``.
+"""Deterministic screenshots of the demo: ``python -m spotui.tui.screenshots [FOLDER]``.
 
 The fake's clock and the app's clock are frozen, so the same code gives the
 same SVG every time. The snapshot tests use the same scenes.
@@ -17,11 +17,11 @@ from typing import cast
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.history.days import zone_changed
 from spotui.services import Services
-from spotui.widgets.table import RowsTable
+from spotui.tui.app import SpotuiApp
+from spotui.tui.widgets.table import RowsTable
 
 SIZE = (120, 40)
 FROZEN_AT = 1_780_000_000.0  # 2026-05-28 20:26:40 UTC
@@ -53,7 +53,7 @@ async def _settle(pilot: Pilot, ready: Callable[[], bool], timeout: float = 10.0
 
 
 def _playing(app: SpotuiApp) -> bool:
-    from spotui.widgets.art import AlbumArt
+    from spotui.tui.widgets.art import AlbumArt
 
     screen = app.screen
     return bool(screen.query(AlbumArt)) and screen.query_one(AlbumArt).picture is not None

@@ -8,7 +8,8 @@ from textual.screen import Screen, ScreenResultType
 
 
 class WorkerScreen(Screen[ScreenResultType]):
-    """Cancels its workers when it starts to close, before its widgets go.
+    """Cancels its workers, and its widgets' (the tabs'), when it starts to close,
+    before its widgets go.
 
     Textual takes a closing screen's widgets down first and cancels the screen's
     workers only at the end. An answer landing in between would be put into widgets
@@ -17,4 +18,5 @@ class WorkerScreen(Screen[ScreenResultType]):
 
     @on(Prune)
     def _end_workers(self) -> None:
-        self.workers.cancel_node(self)
+        for node in (self, *self.walk_children()):
+            self.workers.cancel_node(node)

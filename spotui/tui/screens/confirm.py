@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
-from spotui.widgets.plain import plain
+from spotui.tui.widgets.plain import plain
 
 
 class Confirm(ModalScreen[bool]):

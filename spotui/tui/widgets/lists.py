@@ -12,8 +12,8 @@ from textual.widgets import Label, ProgressBar
 
 from spotui.format import ago, followers, mmss
 from spotui.spotify.models import Album, Artist, Item, PlayHistory, Playlist, SavedTrack, Track
-from spotui.widgets.plain import plain
-from spotui.widgets.table import Column, RowsTable, column
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.table import Column, RowsTable, column
 
 Row = tuple[str, ...]
 
@@ -203,6 +203,17 @@ LIBRARY_COLUMNS: Columns = (
 class ListView(Vertical):
     """A caption line over a table."""
 
+    DEFAULT_CSS = """
+    ListView {
+        height: 1fr;
+    }
+    ListView .caption {
+        color: $text-muted;
+        height: 1;
+        padding: 0 1;
+    }
+    """
+
     def __init__(self, columns: Columns, **kwargs):
         super().__init__(**kwargs)
         self._columns = columns
@@ -221,6 +232,18 @@ class ListView(Vertical):
 
 class LibraryView(ListView):
     """The saved library: a progress bar while pages arrive, then the table."""
+
+    DEFAULT_CSS = """
+    LibraryView .loading {
+        height: 1;
+    }
+    LibraryView .loading .caption {
+        width: auto;
+    }
+    LibraryView.-loaded #library-progress {
+        display: none;
+    }
+    """
 
     def __init__(self, **kwargs):
         super().__init__(LIBRARY_COLUMNS, **kwargs)

@@ -1,7 +1,7 @@
 """The Stats tab: a window's totals, listening over time, the hour-by-day heatmap, and
 top artists, tracks and albums (Enter plays them).
 
-The numbers and lists come first; the charts (:mod:`spotui.widgets.charts`, which
+The numbers and lists come first; the charts (:mod:`spotui.tui.widgets.charts`, which
 imports plotext) are added once their module has been imported in a thread.
 """
 
@@ -16,8 +16,8 @@ from spotui.core.playing import Entry
 from spotui.format import day_label, listening_time
 from spotui.history.stats import Ranked, Stats, date_of
 from spotui.spotify.models import Album, Artist
-from spotui.widgets.plain import plain
-from spotui.widgets.table import RowsTable, column
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.table import RowsTable, column
 
 
 def _top_columns(what: str) -> tuple:
@@ -42,6 +42,66 @@ def item_of(kind: str, row: Ranked) -> object:
 
 class StatsView(VerticalScroll):
     """Everything the archive says about one window of days."""
+
+    DEFAULT_CSS = """
+    StatsView {
+        height: 1fr;
+    }
+    StatsView .caption {
+        color: $text-muted;
+        height: 1;
+        padding: 0 1;
+    }
+    #stats-caption, #stats-totals {
+        width: 100%;
+        height: auto;
+    }
+    #stats-totals {
+        color: $text;
+        text-style: bold;
+    }
+    #stats-charts {
+        height: 16;
+        margin-top: 1;
+    }
+    #stats-listening {
+        width: 1fr;
+    }
+    #stats-heatmap {
+        width: 58;
+        margin-left: 1;
+    }
+    StatsView.-narrow #stats-charts {
+        layout: vertical;
+        height: 32;
+    }
+    StatsView.-narrow #stats-heatmap {
+        width: 1fr;
+        height: 15;
+        margin-left: 0;
+    }
+    #stats-tops {
+        height: 14;
+        margin-top: 1;
+    }
+    StatsView.-narrow #stats-tops {
+        layout: vertical;
+        height: 42;
+    }
+    .stats-top {
+        width: 1fr;
+        height: 1fr;
+        margin-right: 1;
+    }
+    .stats-heading {
+        text-style: bold;
+        padding: 0 1;
+        height: 1;
+    }
+    #stats-gaps {
+        color: $warning;
+    }
+    """
 
     order: var[str] = var("plays", init=False)
 
@@ -109,8 +169,8 @@ class StatsView(VerticalScroll):
         )
 
     async def add_charts(self) -> None:
-        """Add the charts, once :mod:`spotui.widgets.charts` has been imported."""
-        from spotui.widgets.charts import Chart
+        """Add the charts, once :mod:`spotui.tui.widgets.charts` has been imported."""
+        from spotui.tui.widgets.charts import Chart
 
         box = self.query_one("#stats-charts", Horizontal)
         if box.children:
@@ -120,7 +180,7 @@ class StatsView(VerticalScroll):
             self._charts(self.stats)
 
     def _charts(self, stats: Stats) -> None:
-        from spotui.widgets import charts
+        from spotui.tui.widgets import charts
 
         if stats is self.stats:  # not replaced meanwhile
             charts.listening(self.query_one("#stats-listening", charts.Chart), stats)

@@ -32,19 +32,21 @@ from spotui.config import Config, load_config
 from spotui.crash import crash_line, write_report
 from spotui.spotify import tls
 from spotui.text import printable
-from spotui.widgets.art import enable_graphics
+from spotui.tui.widgets.art import enable_graphics
 
 if TYPE_CHECKING:
     from spotui.core.player import PlayerState
-    from spotui.screens.main import MainScreen
+    from spotui.core.remote import Remote
     from spotui.services import Services
-    from spotui.spotify.client import SpotifyClient
+    from spotui.tui.controls import OpenPage, OpenSearch
+    from spotui.tui.screens.main import MainScreen
 
 
 # How long the start screen waits for Spotify's first answer before the main screen is
 # built anyway (building it holds the screen for a few hundred milliseconds).
 FIRST_ANSWER_WAIT_S = 0.25
 EXIT_WAIT_S = 2.0  # the longest exit() waits for a screen's mount
+HISTORY_AFTER_START_S = 3.0  # the first sync waits for the start-up to settle
 
 
 class SpotuiApp(App):
@@ -95,7 +97,7 @@ class SpotuiApp(App):
         from textual.drivers.linux_driver import LinuxDriver
 
         if driver is LinuxDriver:
-            from spotui.terminal import TerminalDriver
+            from spotui.tui.terminal import TerminalDriver
 
             return TerminalDriver
         return driver
@@ -141,7 +143,7 @@ class SpotuiApp(App):
                 f"{themes}); using {self.theme}"
             )
         if self.config.keymap:
-            from spotui.screens.keys import clashes
+            from spotui.tui.screens.keys import clashes
 
             for clash in clashes(self.config.keymap, dict(self.config.keys)):
                 self.problems.append(clash.line(self.config.keys_source))
@@ -149,14 +151,14 @@ class SpotuiApp(App):
         for problem in self.problems:  # plain text: "[keys]" is no markup
             self.notify(problem, title="Config", severity="warning", timeout=12, markup=False)
         if self._build is None:
-            self._open(self.services.connect())
+            self._open(self._connect())
         else:
             self.call_after_refresh(self._start)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
         """A key the keymap took that the check at the start did not foresee: told
         once (Textual calls this at every key press)."""
-        from spotui.screens.keys import name
+        from spotui.tui.screens.keys import name
 
         for binding in clashed_bindings:
             told = (name(binding), binding.key)
@@ -178,10 +180,10 @@ class SpotuiApp(App):
         if self._build is None:
             return super().get_default_screen()
         if self.first_run:
-            from spotui.screens.wizard import WizardScreen
+            from spotui.tui.screens.wizard import WizardScreen
 
             return WizardScreen(None, port=self.config.callback_port)
-        from spotui.screens.start import StartScreen
+        from spotui.tui.screens.start import StartScreen
 
         subtitle = "demo · fake Spotify, no account" if self.demo else ""
         return StartScreen(self.first_frame, subtitle, art=self.config.album_art != "off")
@@ -195,60 +197,63 @@ class SpotuiApp(App):
         if not self.demo:
             tls.prepare()  # the CA bundle is read beside the imports below
         self._services = build()
-        spotify = self.services.connect()
+        remote = self._connect(start=True)
         if self.first_run:
-            from spotui.screens.wizard import WizardScreen
+            from spotui.tui.screens.wizard import WizardScreen
 
             wizard = self.screen_stack[0]
-            if spotify is None and isinstance(wizard, WizardScreen):
+            if remote is None and isinstance(wizard, WizardScreen):
                 wizard.attach(self.services)
                 return
-        if spotify is None:
-            self._open(None)
+        if remote is None or remote.first is None:
+            self._open(remote)
             return
-        from spotui.core.controller import first_poll
+        self._confirm(remote, remote.first)
 
-        self._confirm(spotify, asyncio.ensure_future(first_poll(spotify, self.services.monotonic)))
+    def _connect(self, start: bool = False) -> Remote | None:
+        """The core for the stored sign-in (None without one); ``start``: its first
+        poll is sent now, before any screen listens."""
+        return self.services.connect_remote(
+            interval=self.config.poll_interval, start=start, history_after=HISTORY_AFTER_START_S
+        )
 
     @work(group="start")
-    async def _confirm(self, spotify: SpotifyClient, first: asyncio.Future[PlayerState]) -> None:
+    async def _confirm(self, remote: Remote, first: asyncio.Future[PlayerState]) -> None:
         """Wait a moment for the first poll: an answer in time is shown on the start
         screen at once, and the main screen (a few hundred milliseconds to build) comes
         after. A slower answer lands on the main screen, which the wait held back by no
         more than FIRST_ANSWER_WAIT_S."""
         from spotui.core.controller import answered
-        from spotui.screens.start import StartScreen
+        from spotui.tui.screens.start import StartScreen
 
         try:
             await asyncio.wait({first}, timeout=FIRST_ANSWER_WAIT_S)
         except asyncio.CancelledError:  # the app ended first
             first.cancel()
-            await spotify.aclose()
+            await remote.aclose()
             raise
         known = answered(first)
         if known is not None and isinstance(self.screen, StartScreen):
             self.screen.confirm(known)
-            self.call_after_refresh(self._open, spotify, first)
+            self.call_after_refresh(self._open, remote)
         else:
-            self._open(spotify, first)
+            self._open(remote)
 
-    def _open(
-        self, spotify: SpotifyClient | None, first: asyncio.Future[PlayerState] | None = None
-    ) -> None:
+    def _open(self, remote: Remote | None) -> None:
         """The main screen for a sign-in, else the wizard."""
-        if spotify is None:
+        if remote is None:
             self._show(self._wizard())
             return
         from spotui.core import snapshot
-        from spotui.screens.main import MainScreen
-        from spotui.screens.start import StartScreen
+        from spotui.tui.screens.main import MainScreen
+        from spotui.tui.screens.start import StartScreen
 
         start = self.screen if self.screen_stack else None
         if isinstance(start, StartScreen):  # on show: it read the snapshot for the first frame
             last = start.last
         else:
             last = snapshot.load(self.services.snapshot_path)
-        self._show(MainScreen(self.services, self.config, spotify, first=first, last=last))
+        self._show(MainScreen(self.services, self.config, remote, last=last))
 
     def _show(self, screen: Screen) -> None:
         """``screen`` in place of the current one. The first screen stays beneath (Textual
@@ -262,21 +267,39 @@ class SpotuiApp(App):
             self.switch_screen(screen)
 
     def _wizard(self, reason: str = "") -> Screen:
-        from spotui.screens.wizard import WizardScreen  # only without a sign-in
+        from spotui.tui.screens.wizard import WizardScreen  # only without a sign-in
 
         return WizardScreen(self.services, port=self.config.callback_port, reason=reason)
 
     def on_wizard_screen_signed_in(self) -> None:
         """The wizard stored a sign-in: on to the main screen."""
-        spotify = self.services.connect()
-        if spotify is None:  # the store lost what the wizard just saved
+        remote = self._connect()
+        if remote is None:  # the store lost what the wizard just saved
             self._show(self._wizard("The sign-in could not be kept; try again."))
             return
-        self._open(spotify)
+        self._open(remote)
         self.notify("Signed in. Your tokens are in the OS keyring.")
 
     def on_main_screen_signed_out(self, event: MainScreen.SignedOut) -> None:
         self._show(self._wizard(f"{event.reason}"))
+
+    def on_open_page(self, event: OpenPage) -> None:
+        """A key opened an album, an artist or a playlist (on the main screen or a page)."""
+        from spotui.spotify.models import Album, Artist
+        from spotui.tui.screens.pages import AlbumScreen, ArtistScreen, PlaylistScreen
+
+        page = event.page
+        if isinstance(page, Album):
+            self.push_screen(AlbumScreen(event.controls, page))
+        elif isinstance(page, Artist):
+            self.push_screen(ArtistScreen(event.controls, page))
+        else:
+            self.push_screen(PlaylistScreen(event.controls, page))
+
+    def on_open_search(self, event: OpenSearch) -> None:
+        from spotui.tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(event.controls))
 
     def exit(
         self, result: object = None, return_code: int = 0, message: RenderableType | None = None

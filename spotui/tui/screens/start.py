@@ -11,9 +11,9 @@ from textual.screen import Screen
 
 from spotui.core import snapshot
 from spotui.core.player import PlayerState
-from spotui.widgets.art import AlbumArt
-from spotui.widgets.now_playing import NowPlaying
-from spotui.widgets.title_bar import TitleBar
+from spotui.tui.widgets.art import AlbumArt
+from spotui.tui.widgets.now_playing import NowPlaying
+from spotui.tui.widgets.title_bar import TitleBar
 
 
 class StartScreen(Screen):

@@ -11,10 +11,10 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from spotui.core.browse import Browse
-from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Playlist
-from spotui.widgets.plain import plain
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets.plain import plain
 
 
 class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,11 +13,10 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from spotui.format import device_icon
-from spotui.screens.closing import WorkerScreen
-from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Device
-from spotui.widgets.plain import plain
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets.plain import plain
 
 
 class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
@@ -23,9 +24,10 @@ class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="close")]
 
-    def __init__(self, spotify: SpotifyClient):
+    def __init__(self, devices: Callable[[], Awaitable[tuple[Device, ...]]]):
+        """``devices``: asks for the user's devices (``Actions.devices``)."""
         super().__init__()
-        self.spotify = spotify
+        self._ask = devices
         self.devices: tuple[Device, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -41,7 +43,7 @@ class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
     async def load(self) -> None:
         note = self.query_one("#picker-note", Label)
         try:
-            self.devices = await self.spotify.devices()
+            self.devices = await self._ask()
         except SpotifyError as exc:
             note.update(plain(exc.message, one_line=False))
             return

@@ -20,8 +20,8 @@ from spotui.core.player import PlayerState
 from spotui.core.snapshot import Snapshot, item_lines
 from spotui.format import device_icon, mmss
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
-from spotui.widgets.art import AlbumArt
-from spotui.widgets.plain import plain
+from spotui.tui.widgets.art import AlbumArt
+from spotui.tui.widgets.plain import plain
 
 if TYPE_CHECKING:  # the models are imported after the first frame (the start screen)
     from spotui.spotify.models import Playback

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,17 +18,14 @@ from textual.widgets import Footer, Input, Label
 
 from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.core.playing import Entry
-from spotui.screens.pages import PageScreen
-from spotui.spotify.client import SearchType
 from spotui.spotify.errors import SpotifyError
-from spotui.spotify.models import Paging, SearchResults
-from spotui.widgets import lists
-from spotui.widgets.lists import ListView, Row
-from spotui.widgets.plain import plain
-from spotui.widgets.table import RowsTable
-
-if TYPE_CHECKING:
-    from spotui.screens.main import MainScreen
+from spotui.spotify.models import Paging, SearchResults, SearchType
+from spotui.tui.controls import Controls
+from spotui.tui.screens.pages import PageScreen
+from spotui.tui.widgets import lists
+from spotui.tui.widgets.lists import ListView, Row
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.table import RowsTable
 
 KINDS: tuple[SearchType, ...] = ("track", "artist", "album", "playlist")
 TITLES = {"track": "Tracks", "artist": "Artists", "album": "Albums", "playlist": "Playlists"}
@@ -43,8 +40,8 @@ class SearchScreen(PageScreen):
         Binding("slash", "box", "Search", show=False, tooltip="To the search box", id="search"),
     ]
 
-    def __init__(self, main: MainScreen):
-        super().__init__(main, "Search")
+    def __init__(self, controls: Controls):
+        super().__init__(controls, "Search")
         self.query_text = ""
 
     def compose(self) -> ComposeResult:

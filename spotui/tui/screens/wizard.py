@@ -19,11 +19,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from spotui.browser import can_open_browser, open_browser
-from spotui.screens.closing import WorkerScreen
-from spotui.spotify.errors import InvalidClient, InvalidGrant, NotAllowlisted, SpotifyError
+from spotui.spotify.errors import InvalidClient, InvalidGrant, SpotifyError
 from spotui.spotify.ports import DEFAULT_PORT, PORT_RULE, PORTS, is_client_id, redirect_uri
-from spotui.widgets.plain import plain
-from spotui.widgets.title_bar import TitleBar
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from spotui.services import Services
@@ -289,23 +289,19 @@ class WizardScreen(WorkerScreen[None]):
     async def _wait_until_allowed(self) -> None:
         """An account the app's owner has not added gets Spotify's plain-text 403: show it,
         keep the sign-in, and check again until the owner adds the account."""
+        from spotui.core.actions import allowed
+
         assert self.services is not None
         spotify = self.services.connect()
         if spotify is None:
             return
         try:
-            while True:
-                try:
-                    await spotify.me()
-                    return
-                except NotAllowlisted as exc:
-                    self.say(
-                        f"{exc.message} Your sign-in is kept; spotui checks again every "
-                        f"{ALLOWLIST_RECHECK_S} s."
-                    )
-                    await asyncio.sleep(ALLOWLIST_RECHECK_S)
-                except SpotifyError:
-                    return  # anything else, the main screen shows in its own words
+            while (refusal := await allowed(spotify)) is not None:
+                self.say(
+                    f"{refusal.message} Your sign-in is kept; spotui checks again every "
+                    f"{ALLOWLIST_RECHECK_S} s."
+                )
+                await asyncio.sleep(ALLOWLIST_RECHECK_S)
         finally:
             await spotify.aclose()
 

@@ -2,12 +2,11 @@
 
 Pages stack: each is a screen pushed over the one before, so going back shows
 that one as it was, cursor and all. The playback keys still work here; they
-are the main screen's.
+are the main screen's (:class:`~spotui.tui.controls.Controls`), and a page opens
+another by message, so a page never imports the screen below it.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,16 +14,14 @@ from textual.binding import Binding
 from textual.widgets import Footer, Label
 
 from spotui.core.playing import Entry, in_context
-from spotui.screens.closing import WorkerScreen
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
-from spotui.widgets import lists
-from spotui.widgets.lists import ListView
-from spotui.widgets.plain import plain
-from spotui.widgets.table import RowsTable
-
-if TYPE_CHECKING:
-    from spotui.screens.main import MainScreen
+from spotui.tui.controls import Controls
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.widgets import lists
+from spotui.tui.widgets.lists import ListView
+from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.table import RowsTable
 
 
 class PageScreen(WorkerScreen[None]):
@@ -33,36 +30,42 @@ class PageScreen(WorkerScreen[None]):
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", tooltip="Back to where you were", id="back"),
         Binding(
-            "space", "main('play_pause')", "Play/Pause", tooltip="Play or pause", id="play_pause"
+            "space", "player('play_pause')", "Play/Pause", tooltip="Play or pause", id="play_pause"
         ),
-        Binding("n", "main('next')", "Next", tooltip="Skip to the next track", id="next"),
+        Binding("n", "player('next')", "Next", tooltip="Skip to the next track", id="next"),
         Binding(
-            "p", "main('previous')", "Prev", show=False, tooltip="Previous track", id="previous"
+            "p", "player('previous')", "Prev", show=False, tooltip="Previous track", id="previous"
         ),
-        Binding("a", "queue_add", "Queue", tooltip="Queue the highlighted track", id="queue"),
+        Binding("a", "item('queue')", "Queue", tooltip="Queue the highlighted track", id="queue"),
         Binding(
             "plus",
-            "add_to_playlist",
+            "item('add_to_playlist')",
             "Add to…",
             tooltip="Add the track to a playlist",
             id="add_to_playlist",
         ),
-        Binding("o,right", "open", "Open", tooltip="Open the album, artist or playlist", id="open"),
+        Binding(
+            "o,right",
+            "item('open')",
+            "Open",
+            tooltip="Open the album, artist or playlist",
+            id="open",
+        ),
         Binding(
             "O",
-            "open_artist",
+            "item('open_artist')",
             "Artist",
             show=False,
             tooltip="Open the track's artist",
             id="open_artist",
         ),
-        Binding("slash", "main('search')", "Search", show=False, tooltip="Search", id="search"),
+        Binding("slash", "player('search')", "Search", show=False, tooltip="Search", id="search"),
     ]
 
-    def __init__(self, main: MainScreen, title: str):
+    def __init__(self, controls: Controls, title: str):
         super().__init__()
-        self.main = main
-        self.browse = main.browse
+        self.controls = controls
+        self.browse = controls.browse
         self.page_title = title
 
     def compose(self) -> ComposeResult:
@@ -83,29 +86,16 @@ class PageScreen(WorkerScreen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_main(self, action: str) -> None:
-        getattr(self.main, f"action_{action}")()
+    def action_player(self, action: str) -> None:
+        getattr(self.controls, action)()
 
     def _highlighted(self) -> object | None:
         focused = self.focused
         return focused.highlighted if isinstance(focused, RowsTable) else None
 
-    def action_queue_add(self) -> None:
-        entry = self._highlighted()
-        if isinstance(entry, Entry) and entry.playable and entry.uri:
-            self.main.queue_add(entry.uri, entry.name)
-        else:
-            self.notify("Highlight a track to queue it.", severity="warning")
-
-    def action_add_to_playlist(self) -> None:
-        entry = self._highlighted()
-        self.main.add_to_playlist(entry if isinstance(entry, Entry) else None)
-
-    def action_open(self) -> None:
-        self.main.open_item(self._highlighted())
-
-    def action_open_artist(self) -> None:
-        self.main.open_artist_of(self._highlighted())
+    def action_item(self, action: str) -> None:
+        """A key on the highlighted row: queue, add to a playlist, open."""
+        getattr(self.controls, action)(self._highlighted())
 
     @property
     def context_uri(self) -> str | None:
@@ -115,14 +105,14 @@ class PageScreen(WorkerScreen[None]):
     @on(RowsTable.Chosen)
     def chosen(self, event: RowsTable.Chosen) -> None:
         event.stop()
-        self.main.play_row(event.table.items, event.index, self.context_uri)
+        self.controls.play_row(event.table.items, event.index, self.context_uri)
 
 
 class AlbumScreen(PageScreen):
     """An album's tracks; Enter plays the album from the chosen one."""
 
-    def __init__(self, main: MainScreen, album: Album):
-        super().__init__(main, f"Album · {album.name}")
+    def __init__(self, controls: Controls, album: Album):
+        super().__init__(controls, f"Album · {album.name}")
         self.album = album
 
     def sections(self) -> ComposeResult:
@@ -156,8 +146,8 @@ class AlbumScreen(PageScreen):
 class ArtistScreen(PageScreen):
     """An artist's albums and singles (10 a page) and tracks found by search."""
 
-    def __init__(self, main: MainScreen, artist: Artist):
-        super().__init__(main, f"Artist · {artist.name}")
+    def __init__(self, controls: Controls, artist: Artist):
+        super().__init__(controls, f"Artist · {artist.name}")
         self.artist = artist
 
     def sections(self) -> ComposeResult:
@@ -214,8 +204,8 @@ class PlaylistScreen(PageScreen):
     """A playlist's items; Enter plays the playlist from the chosen one. For one you
     only follow, Spotify hides the items: one line says so, and Enter plays it."""
 
-    def __init__(self, main: MainScreen, playlist: Playlist):
-        super().__init__(main, f"Playlist · {playlist.name}")
+    def __init__(self, controls: Controls, playlist: Playlist):
+        super().__init__(controls, f"Playlist · {playlist.name}")
         self.playlist = playlist
 
     def sections(self) -> ComposeResult:

@@ -60,15 +60,15 @@ def places() -> tuple[Place, ...]:
     """Every screen a key works on, with the widgets that take the keyboard there."""
     from textual.widgets import Button, Input, OptionList, Tabs
 
-    from spotui.screens.confirm import Confirm
-    from spotui.screens.dates import DatesPicker
-    from spotui.screens.devices import DevicePicker
-    from spotui.screens.main import MainScreen
-    from spotui.screens.pages import PageScreen
-    from spotui.screens.playlist_picker import PlaylistPicker
-    from spotui.screens.search import SearchScreen
-    from spotui.screens.wizard import WizardScreen
-    from spotui.widgets.table import RowsTable
+    from spotui.tui.screens.confirm import Confirm
+    from spotui.tui.screens.dates import DatesPicker
+    from spotui.tui.screens.devices import DevicePicker
+    from spotui.tui.screens.main import MainScreen
+    from spotui.tui.screens.pages import PageScreen
+    from spotui.tui.screens.playlist_picker import PlaylistPicker
+    from spotui.tui.screens.search import SearchScreen
+    from spotui.tui.screens.wizard import WizardScreen
+    from spotui.tui.widgets.table import RowsTable
 
     return (
         Place("main screen", ((Tabs, MainScreen), (RowsTable, MainScreen))),
