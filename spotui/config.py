@@ -27,6 +27,7 @@ class Config:
     keys_preset: str = ""  # a name in keymap.PRESETS, from [keys] preset
     keys: tuple[tuple[str, str], ...] = ()  # (id, "key,key") from [keys]
     keys_source: str = "config.toml"  # the file [keys] was read from, for its notices
+    mpris: bool = True  # the MPRIS player on the session bus (TUI and serve)
 
     @property
     def keymap(self) -> dict[str, str]:
@@ -62,6 +63,12 @@ def _choice(*options: str) -> Callable[[Any], Any]:
     return check
 
 
+def _flag(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
 def _text(value: Any) -> Any:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
@@ -75,6 +82,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "theme": _text,
     "album_art": _choice("auto", "blocks", "off"),
     "callback_port": _number(PORTS.start, PORTS.stop - 1, whole=True),
+    "mpris": _flag,
 }
 
 

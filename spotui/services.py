@@ -25,6 +25,7 @@ from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:
+    from spotui.config import Config
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
     from spotui.spotify.signin import SignIn
@@ -181,11 +182,13 @@ class Services:
         first: Awaitable[PlayerState] | None = None,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] = lambda _: None,
+        desktop: Config | None = None,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
-        schedule, and tells ``on_history`` how each sync went. The face subscribes
-        itself to what plays."""
+        schedule, and tells ``on_history`` how each sync went. With ``desktop`` (the
+        TUI's and serve's config), the MPRIS player too, unless the config turns it
+        off. The face subscribes itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -203,4 +206,8 @@ class Services:
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
+        if desktop is not None and desktop.mpris:
+            from spotui.desktop.mpris import Mpris  # dbus-fast: only when it is wanted
+
+            controller.subscribe(Mpris(controller).listener())
         return controller

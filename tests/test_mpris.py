@@ -1,0 +1,212 @@
+"""The MPRIS player with the real parts: a session bus of the test's own, playerctl,
+busctl, a dbus-fast client, and the fake Spotify over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+import pytest
+from dbus_fast import Message, MessageType
+from dbus_fast.aio import MessageBus
+
+from spotui.config import Config, parse_config
+
+from .desktop import POLL_S, run, running, services_for, session_bus, until
+
+__all__ = ["session_bus"]  # the fixture, used by name
+
+PLAYERCTL = ("playerctl", "-p", "spotui")
+
+
+@pytest.fixture
+def hub(served, tmp_path, session_bus):
+    fake, server = served
+    return fake, services_for(fake, server, tmp_path)
+
+
+def artists(fake, uri: str) -> str:
+    return ", ".join(artist["name"] for artist in fake.account.item_json(uri)["artists"])
+
+
+async def on_bus() -> None:
+    """Wait for the player to appear (it joins after the first poll)."""
+
+    async def listed() -> bool:
+        return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+    await until(listed)
+
+
+async def test_playerctl_reads_the_fakes_track(hub):
+    fake, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        uri = fake.account.player.uri
+        track = fake.account.item_json(uri)
+        shown = await run(
+            *PLAYERCTL, "metadata", "--format", "{{title}}|{{artist}}|{{mpris:length}}"
+        )
+        assert shown == f"{track['name']}|{artists(fake, uri)}|{track['duration_ms'] * 1000}"
+        assert await run(*PLAYERCTL, "status") == "Playing"
+        position = float(await run(*PLAYERCTL, "position"))
+        assert abs(position - fake.account.position() / 1000) < 1.5  # extrapolated, not stale
+
+
+async def test_playerctl_commands_change_the_fakes_player(hub):
+    fake, services = hub
+    account = fake.account
+    async with running(services, Config()):
+        await on_bus()
+        await run(*PLAYERCTL, "play-pause")
+        await until(lambda: not account.player.is_playing)
+        await until(lambda: _status_is("Paused"))
+        await run(*PLAYERCTL, "play-pause")
+        await until(lambda: account.player.is_playing)
+
+        first = account.player.uri
+        await run(*PLAYERCTL, "next")
+        await until(lambda: account.player.uri != first)
+
+        await run(*PLAYERCTL, "position", "30")
+        await until(lambda: abs(account.position() - 30_000) < 2_000)
+
+        await run(*PLAYERCTL, "volume", "0.4")
+        await until(lambda: account.active_device["volume_percent"] == 40)
+
+        await run(*PLAYERCTL, "shuffle", "On")
+        await until(lambda: account.player.shuffle)
+
+        await run(*PLAYERCTL, "loop", "Track")
+        await until(lambda: account.player.repeat == "track")
+        assert await run(*PLAYERCTL, "loop") == "Track"
+
+
+async def _status_is(status: str) -> bool:
+    return await run(*PLAYERCTL, "status") == status
+
+
+async def seeked_watcher() -> tuple[MessageBus, list[int]]:
+    """A dbus-fast client that records every ``Seeked`` signal's position (µs)."""
+    bus = await MessageBus().connect()
+    seen: list[int] = []
+
+    def handler(message: Message) -> None:
+        if message.message_type == MessageType.SIGNAL and message.member == "Seeked":
+            seen.append(message.body[0])
+
+    bus.add_message_handler(handler)
+    await bus.call(
+        Message(
+            destination="org.freedesktop.DBus",
+            path="/org/freedesktop/DBus",
+            interface="org.freedesktop.DBus",
+            member="AddMatch",
+            signature="s",
+            body=["type='signal',interface='org.mpris.MediaPlayer2.Player',member='Seeked'"],
+        )
+    )
+    return bus, seen
+
+
+async def test_a_skip_and_a_seek_elsewhere_show_within_one_poll_and_one_seeked(hub):
+    fake, services = hub
+    account = fake.account
+    async with running(services, Config()):
+        await on_bus()
+        bus, seen = await seeked_watcher()
+        try:
+            await asyncio.sleep(3 * POLL_S)  # steady play: polls that agree say nothing
+            assert seen == []
+
+            account.seek(5_000)  # on another device
+            await until(lambda: len(seen) == 1, timeout=POLL_S + 1.5)
+            assert abs(seen[0] / 1000 - account.position()) < 1_000  # where the seek led
+            position = float(await run(*PLAYERCTL, "position"))
+            assert abs(position - account.position() / 1000) < 1.5
+
+            fake.remote_skip()
+            title = account.item_json(account.player.uri)["name"]
+
+            async def shown() -> bool:
+                return await run(*PLAYERCTL, "metadata", "title") == title
+
+            await until(shown, timeout=POLL_S + 1.5)
+            await asyncio.sleep(POLL_S)
+            assert len(seen) == 1  # a new track is no seek
+        finally:
+            bus.disconnect()
+
+
+async def test_a_seek_command_sends_one_seeked(hub):
+    fake, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        bus, seen = await seeked_watcher()
+        try:
+            await run(*PLAYERCTL, "position", "1+")
+            await until(lambda: len(seen) == 1)
+            await until(lambda: abs(fake.account.position() - seen[0] / 1000) < 1_500)
+            await asyncio.sleep(POLL_S + 1)  # the poll after it agrees
+            assert len(seen) == 1
+        finally:
+            bus.disconnect()
+
+
+async def test_busctl_lists_both_interfaces(hub):
+    _, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        shown = await run(
+            "busctl",
+            "--user",
+            "introspect",
+            "org.mpris.MediaPlayer2.spotui",
+            "/org/mpris/MediaPlayer2",
+        )
+        assert "org.mpris.MediaPlayer2 " in shown
+        assert "org.mpris.MediaPlayer2.Player " in shown
+        assert ".Seeked " in shown
+
+
+async def test_a_second_copy_takes_an_instance_name(hub):
+    _, services = hub
+    async with running(services, Config()), running(services, Config()):
+        names: list[str] = []
+
+        async def two() -> bool:
+            names[:] = (await run("playerctl", "-l", "--no-messages")).split()
+            return len(names) == 2
+
+        await until(two)
+        assert names[0] == "spotui"
+        assert names[1].startswith("spotui.instance")
+
+
+async def test_mpris_false_keeps_it_off_the_bus(hub):
+    _, services = hub
+    config, problems = parse_config("mpris = false")
+    assert problems == []
+    async with running(services, config) as controller:
+        await until(lambda: controller.state.playback is not None)
+        await asyncio.sleep(0.5)
+        assert await run("playerctl", "-l", "--no-messages") == ""
+
+
+def test_a_bad_mpris_value_is_named_once():
+    config, problems = parse_config('mpris = "yes"')
+    assert config.mpris is True
+    assert len(problems) == 1 and "'mpris' must be true or false" in problems[0]
+
+
+async def test_with_no_bus_the_hub_goes_on_and_the_log_says_why(served, tmp_path, caplog):
+    fake, server = served
+    services = services_for(fake, server, tmp_path)
+    caplog.set_level(logging.INFO, logger="spotui.desktop")
+    async with running(services, replace(Config(), mpris=True)) as controller:
+        await until(lambda: controller.state.playback is not None)
+        await until(lambda: "MPRIS is off" in caplog.text)
+    said = [r.getMessage() for r in caplog.records if r.name == "spotui.desktop"]
+    assert len(said) == 1
+    assert "no D-Bus session bus" in said[0] and "DBUS_SESSION_BUS_ADDRESS" in said[0]
