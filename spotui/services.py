@@ -183,12 +183,14 @@ class Services:
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] = lambda _: None,
         desktop: Config | None = None,
+        serving: bool = False,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
         schedule, and tells ``on_history`` how each sync went. With ``desktop`` (the
-        TUI's and serve's config), the MPRIS player too, unless the config turns it
-        off. The face subscribes itself to what plays."""
+        TUI's and serve's config), the MPRIS player and the notifications too, as the
+        config says (notifications, when it does not say: only when ``serving``). The
+        face subscribes itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -206,8 +208,24 @@ class Services:
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
-        if desktop is not None and desktop.mpris:
+        if desktop is not None:
+            self._attach_desktop(controller, desktop, serving)
+        return controller
+
+    def _attach_desktop(self, controller: PlayerController, config: Config, serving: bool) -> None:
+        """The notifier (which also shows what Spotify refused of an MPRIS command) and
+        the MPRIS player, as the config says."""
+        notifier = None
+        if config.notify if config.notify is not None else serving:
+            from spotui.desktop.notify import Notifier
+
+            title, body = config.notify_format
+            notifier = Notifier(
+                controller, title=title, body=body, covers=paths.cache_dir() / "covers"
+            )
+            controller.subscribe(notifier.listener())
+        if config.mpris:
             from spotui.desktop.mpris import Mpris  # dbus-fast: only when it is wanted
 
-            controller.subscribe(Mpris(controller).listener())
-        return controller
+            mpris = Mpris(controller, notifier.say) if notifier else Mpris(controller)
+            controller.subscribe(mpris.listener())
