@@ -8,6 +8,7 @@ variable. ``--demo`` and the tests build one around the in-package fake Spotify.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from spotui.core.player import PlayerState
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
 from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
+
+log = logging.getLogger("spotui.desktop")
 
 if TYPE_CHECKING:
     from spotui.config import Config
@@ -214,7 +217,15 @@ class Services:
 
     def _attach_desktop(self, controller: PlayerController, config: Config, serving: bool) -> None:
         """The notifier (which also shows what Spotify refused of an MPRIS command) and
-        the MPRIS player, as the config says."""
+        the MPRIS player, as the config says; none of it beside a running serve, which
+        tells the desktop already."""
+        if not serving:
+            from spotui.desktop.lock import lock_path, serve_running
+
+            held = serve_running(lock_path(demo=self.demo))
+            if held:
+                log.info("MPRIS and notifications are off here: %s", held)
+                return
         notifier = None
         if config.notify if config.notify is not None else serving:
             from spotui.desktop.notify import Notifier
