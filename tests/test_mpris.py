@@ -210,3 +210,32 @@ async def test_with_no_bus_the_hub_goes_on_and_the_log_says_why(served, tmp_path
     said = [r.getMessage() for r in caplog.records if r.name == "spotui.desktop"]
     assert len(said) == 1
     assert "no D-Bus session bus" in said[0] and "DBUS_SESSION_BUS_ADDRESS" in said[0]
+
+
+async def test_the_tui_is_the_player_and_playerctl_next_shows_on_its_screen(session_bus):
+    from spotui.app import SpotuiApp
+    from spotui.services import Services
+
+    from .helpers import until as on_screen
+
+    app = SpotuiApp(Services.demo_mode(), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        fake = app.services.fake
+        await on_screen(pilot, lambda: "Cherish" in str(app.screen.query_one("#title").content))
+        await on_bus()  # playerctl runs as an asyncio subprocess: the app answers it
+        await run(*PLAYERCTL, "next")
+        coming = fake.account.item_json(fake.account.player.uri)["name"]
+        assert coming != "Cherish"
+        await on_screen(pilot, lambda: coming in str(app.screen.query_one("#title").content))
+        assert await run(*PLAYERCTL, "metadata", "title") == coming
+
+
+async def test_a_refused_command_is_logged_and_the_player_goes_on(hub, caplog):
+    fake, services = hub
+    caplog.set_level(logging.INFO, logger="spotui.desktop")
+    async with running(services, Config()):
+        await on_bus()
+        fake.set(no_active_device=True)
+        await run(*PLAYERCTL, "next")
+        await until(lambda: "MPRIS next: Spotify said no:" in caplog.text)
+        assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()

@@ -13,7 +13,7 @@ from dbus_fast.service import ServiceInterface, dbus_method, dbus_signal
 
 from spotui.config import Config, parse_config
 
-from .desktop import POLL_S, running, services_for, session_bus, until
+from .desktop import POLL_S, run, running, services_for, session_bus, until
 
 __all__ = ["session_bus"]  # the fixture, used by name
 
@@ -160,3 +160,23 @@ def test_a_bad_notify_format_is_named_once_and_the_default_stands():
     assert config.notify_format == Config().notify_format
     assert len(problems) == 1
     assert "'notify_format'" in problems[0] and "unknown field {track}" in problems[0]
+
+
+async def test_a_media_key_spotify_refuses_shows_as_a_notification(served, tmp_path, session_bus):
+    fake, server = served
+    bus, notifications = await notification_server()
+    try:
+        async with running(services_for(fake, server, tmp_path), Config(notify=True)):
+
+            async def listed() -> bool:
+                return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+            await until(listed)
+            fake.set(no_active_device=True)
+            await run("playerctl", "-p", "spotui", "next")
+            await until(lambda: len(notifications.calls) == 1, timeout=5)
+    finally:
+        bus.disconnect()
+    kind, told = notifications.calls[0]
+    assert kind == "Notify" and told["summary"] == "Spotify said no"
+    assert "device" in told["body"].lower()
