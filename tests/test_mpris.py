@@ -239,3 +239,59 @@ async def test_a_refused_command_is_logged_and_the_player_goes_on(hub, caplog):
         await run(*PLAYERCTL, "next")
         await until(lambda: "MPRIS next: Spotify said no:" in caplog.text)
         assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+
+async def call_player(member: str, signature: str, *body) -> None:
+    """Call a Player method as a media-key daemon would (a dbus-fast client)."""
+    bus = await MessageBus().connect()
+    try:
+        reply = await bus.call(
+            Message(
+                destination="org.mpris.MediaPlayer2.spotui",
+                path="/org/mpris/MediaPlayer2",
+                interface="org.mpris.MediaPlayer2.Player",
+                member=member,
+                signature=signature,
+                body=list(body),
+            )
+        )
+        assert reply is not None and reply.message_type == MessageType.METHOD_RETURN, reply
+    finally:
+        bus.disconnect()
+
+
+async def test_set_position_for_a_track_that_no_longer_plays_is_ignored(hub):
+    fake, services = hub
+    account = fake.account
+    async with running(services, Config()) as controller:
+        await on_bus()
+        stale = (await run(*PLAYERCTL, "metadata", "mpris:trackid")).strip("'")
+        fake.remote_skip()
+        uri = account.player.uri
+        await until(
+            lambda: (
+                controller.state.playback is not None
+                and controller.state.playback.item is not None
+                and controller.state.playback.item.uri == uri
+            ),
+            timeout=POLL_S + 2,
+        )
+        await call_player("SetPosition", "ox", stale, 60_000_000)
+        await asyncio.sleep(0.5)
+        assert account.position() < 10_000  # ignored: the new track plays from its start
+        current = (await run(*PLAYERCTL, "metadata", "mpris:trackid")).strip("'")
+        assert current != stale
+        await call_player("SetPosition", "ox", current, 40_000_000)
+        await until(lambda: abs(account.position() - 40_000) < 2_000)
+
+
+async def test_open_uri_plays_a_link_or_a_uri(hub):
+    fake, services = hub
+    account = fake.account
+    track = account.default_context[3]  # a track the fake knows, not the one playing
+    track_id = track.rsplit(":", 1)[1]
+    async with running(services, Config()):
+        await on_bus()
+        fake.remote_skip()
+        await call_player("OpenUri", "s", f"https://open.spotify.com/track/{track_id}?si=x")
+        await until(lambda: account.player.uri == track)
