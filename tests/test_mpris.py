@@ -295,3 +295,19 @@ async def test_open_uri_plays_a_link_or_a_uri(hub):
         fake.remote_skip()
         await call_player("OpenUri", "s", f"https://open.spotify.com/track/{track_id}?si=x")
         await until(lambda: account.player.uri == track)
+
+
+async def test_with_no_bus_the_tui_starts_and_the_log_says_why(caplog):
+    from spotui.app import SpotuiApp
+    from spotui.services import Services
+
+    from .helpers import until as on_screen
+
+    caplog.set_level(logging.INFO, logger="spotui.desktop")
+    app = SpotuiApp(Services.demo_mode(), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_screen(pilot, lambda: "Cherish" in str(app.screen.query_one("#title").content))
+        await on_screen(pilot, lambda: "MPRIS is off" in caplog.text)
+        await pilot.press("n")
+        await on_screen(pilot, lambda: "Cherish" not in str(app.screen.query_one("#title").content))
+    assert "no D-Bus session bus" in caplog.text

@@ -449,11 +449,10 @@ class Mpris:
             log.warning("MPRIS is off: no D-Bus session bus (%s)", exc or type(exc).__name__)
             return
         try:
-            player = Player(self.controller, self._said)
+            self.player = Player(self.controller, self._said)  # told of each state from now
             bus.export(PATH, Root())
-            bus.export(PATH, player)
+            bus.export(PATH, self.player)
             self.name = await _claim(bus)
-            self.player = player
             log.info("MPRIS: on the session bus as %s", self.name)
             await bus.wait_for_disconnect()
             log.warning("MPRIS is off: the session bus went away")

@@ -59,6 +59,7 @@ class Notifier:
         self._pending: Playback | str | None = None  # what to say next: a track, or words
         self._wake = asyncio.Event()
         self._shown: str | None = None  # the identifier of the notification on screen
+        self._failed = False
 
     def listener(self) -> Listener:
         return Listener(state=self._changed, chore=self.run)
@@ -117,8 +118,10 @@ class Notifier:
         await self._close(notifier)
         try:
             self._shown = await notifier.send(title=title, message=body, icon=icon)
-        except Exception as exc:  # no bus, no server: say so, and go on
-            log.warning("notifications: could not send one (%s)", exc or type(exc).__name__)
+        except Exception as exc:  # no bus, no server, an unsigned app on macOS: go on
+            level = logging.DEBUG if self._failed else logging.WARNING
+            self._failed = True  # said once
+            log.log(level, "notifications: could not send one (%s)", exc or type(exc).__name__)
 
     async def _cover(self, playback: Playback) -> Icon | None:
         """The cover as a file in the cache folder (fetched once), or None."""
