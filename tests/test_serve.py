@@ -63,6 +63,11 @@ def test_serve_is_the_player_quietly_refuses_a_second_and_ends_on_sigterm(
         ).stdout.strip()
         assert title == fake.account.item_json(fake.account.player.uri)["name"]
 
+        for _ in range(2):  # two new tracks; no notification server on this bus
+            subprocess.run(["playerctl", "-p", "spotui", "next"], env=env, timeout=10)
+            time.sleep(1.5)
+        wait_for(lambda: "notifications: could not send one" in log_of(tmp_path))
+
         second = spotui(env, "serve")
         assert second.returncode == EXIT_ERROR
         assert f"spotui serve already runs (process {process.pid}" in second.stderr
@@ -76,6 +81,7 @@ def test_serve_is_the_player_quietly_refuses_a_second_and_ends_on_sigterm(
     said = log_of(tmp_path)
     assert "MPRIS: on the session bus as org.mpris.MediaPlayer2.spotui" in said
     assert "serve: stopped" in said
+    assert said.count("notifications: could not send one") == 1  # said once, no traceback
     assert "spotui" not in players(env)  # gone from the bus
 
 

@@ -99,7 +99,7 @@ async def _serve(spotify: SpotifyClient, args: argparse.Namespace) -> int:
         stop.set()
 
     def kept(result: SyncResult | str) -> None:
-        log.info("history: %s", result)
+        log.info("history: %s", result if isinstance(result, str) else result.summary())
 
     controller = args.services.player(
         spotify, interval=config.poll_interval, on_history=kept, desktop=config, serving=True

@@ -85,6 +85,12 @@ class Notifier:
         """Send what changes, until cancelled; the last one is closed at the end."""
         from desktop_notifier import DesktopNotifier
 
+        # desktop-notifier logs its failures (with a traceback) instead of raising: they
+        # come here, said once, never on the terminal.
+        theirs = logging.getLogger("desktop_notifier")
+        theirs.propagate = False
+        failures = _Failures(self)
+        theirs.addHandler(failures)
         notifier = DesktopNotifier(app_name="spotui")
         try:
             while True:
@@ -96,6 +102,7 @@ class Notifier:
         finally:
             if self._shown is not None:
                 await asyncio.shield(self._close(notifier))
+            theirs.removeHandler(failures)
 
     async def _close(self, notifier: DesktopNotifier) -> None:
         shown, self._shown = self._shown, None
@@ -119,9 +126,13 @@ class Notifier:
         try:
             self._shown = await notifier.send(title=title, message=body, icon=icon)
         except Exception as exc:  # no bus, no server, an unsigned app on macOS: go on
-            level = logging.DEBUG if self._failed else logging.WARNING
-            self._failed = True  # said once
-            log.log(level, "notifications: could not send one (%s)", exc or type(exc).__name__)
+            self.failed(exc or type(exc).__name__)
+
+    def failed(self, why: object) -> None:
+        """A notification could not be sent: said once, then only in the debug log."""
+        level = logging.DEBUG if self._failed else logging.WARNING
+        self._failed = True
+        log.log(level, "notifications: could not send one (%s)", why)
 
     async def _cover(self, playback: Playback) -> Icon | None:
         """The cover as a file in the cache folder (fetched once), or None."""
@@ -150,3 +161,15 @@ class Notifier:
         kept = sorted(self.covers.iterdir(), key=lambda file: file.stat().st_mtime, reverse=True)
         for old in kept[COVERS_KEPT:]:
             old.unlink(missing_ok=True)
+
+
+class _Failures(logging.Handler):
+    """desktop-notifier's warnings and errors, told to the notifier (no traceback)."""
+
+    def __init__(self, notifier: Notifier):
+        super().__init__(logging.WARNING)
+        self.notifier = notifier
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        self.notifier.failed(f"{record.getMessage()}: {error}" if error else record.getMessage())
