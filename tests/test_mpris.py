@@ -311,3 +311,20 @@ async def test_with_no_bus_the_tui_starts_and_the_log_says_why(caplog):
         await pilot.press("n")
         await on_screen(pilot, lambda: "Cherish" not in str(app.screen.query_one("#title").content))
     assert "no D-Bus session bus" in caplog.text
+
+
+async def test_hostile_names_reach_the_bus_as_plain_text(hub):
+    fake, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        fake.set(hostile_names=True)
+        fake.remote_skip()
+
+        async def hostile() -> bool:
+            return "PWNED" in await run(*PLAYERCTL, "metadata", "title")
+
+        await until(hostile, timeout=POLL_S + 2)
+        shown = await run(*PLAYERCTL, "metadata", "--format", "{{title}}|{{artist}}|{{album}}")
+        assert "^[]0;PWNED^G" in shown  # visible stand-ins, as on the terminal
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown)
+        assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()

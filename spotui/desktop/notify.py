@@ -21,6 +21,7 @@ from spotui.core.player import PlayerState
 from spotui.format import render
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Playback, pick_image
+from spotui.text import printable
 
 if TYPE_CHECKING:
     from desktop_notifier import DesktopNotifier, Icon
@@ -115,9 +116,9 @@ class Notifier:
 
     async def _send(self, notifier: DesktopNotifier, what: Playback | str) -> None:
         if isinstance(what, str):
-            title, body, icon = "Spotify said no", what, None
+            title, body, icon = "Spotify said no", html.escape(printable(what), quote=False), None
         else:
-            fields = format_fields(what)
+            fields = {name: printable(value) for name, value in format_fields(what).items()}
             # The body may hold markup (<b>, &amp;): a name from Spotify is only text.
             escaped = {name: html.escape(value, quote=False) for name, value in fields.items()}
             title, body = render(self.title, fields), render(self.body, escaped)

@@ -38,6 +38,7 @@ from spotui.core.player import PlayerState
 from spotui.core.playing import PlayRequest
 from spotui.spotify.errors import AuthError
 from spotui.spotify.models import Episode, Playback, RepeatMode, pick_image
+from spotui.text import printable
 
 BUS_NAME = "org.mpris.MediaPlayer2.spotui"
 PATH = "/org/mpris/MediaPlayer2"
@@ -72,7 +73,8 @@ def track_id(playback: Playback | None) -> str:
 
 
 def metadata(playback: Playback | None) -> dict[str, Variant]:
-    """``Metadata``: as much as Spotify said of the track, the episode or the ad."""
+    """``Metadata``: as much as Spotify said of the track, the episode or the ad. Names
+    are made printable: a status bar shows them, and D-Bus refuses a NUL."""
     found: dict[str, Variant] = {"mpris:trackid": Variant("o", track_id(playback))}
     item = playback.item if playback else None
     if playback is not None and item is None and playback.is_ad:
@@ -80,7 +82,7 @@ def metadata(playback: Playback | None) -> dict[str, Variant]:
     if item is None:
         return found
     found["mpris:length"] = Variant("x", item.duration_ms * 1000)
-    found["xesam:title"] = Variant("s", item.name)
+    found["xesam:title"] = Variant("s", printable(item.name))
     if isinstance(item, Episode):
         artists = [item.show.publisher or item.show.name] if item.show else []
         album = item.show.name if item.show else ""
@@ -91,17 +93,17 @@ def metadata(playback: Playback | None) -> dict[str, Variant]:
         images = item.images
         if item.album and item.album.artists:
             found["xesam:albumArtist"] = Variant(
-                "as", [artist.name for artist in item.album.artists]
+                "as", [printable(artist.name) for artist in item.album.artists]
             )
     if artists:
-        found["xesam:artist"] = Variant("as", artists)
+        found["xesam:artist"] = Variant("as", [printable(name) for name in artists])
     if album:
-        found["xesam:album"] = Variant("s", album)
+        found["xesam:album"] = Variant("s", printable(album))
     cover = pick_image(images, 640)
     if cover is not None:
-        found["mpris:artUrl"] = Variant("s", cover.url)
+        found["mpris:artUrl"] = Variant("s", printable(cover.url))
     if item.url:
-        found["xesam:url"] = Variant("s", item.url)
+        found["xesam:url"] = Variant("s", printable(item.url))
     return found
 
 
