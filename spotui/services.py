@@ -187,13 +187,15 @@ class Services:
         on_history: Callable[[SyncResult | str], None] = lambda _: None,
         desktop: Config | None = None,
         serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
         schedule, and tells ``on_history`` how each sync went. With ``desktop`` (the
         TUI's and serve's config), the MPRIS player and the notifications too, as the
-        config says (notifications, when it does not say: only when ``serving``). The
-        face subscribes itself to what plays."""
+        config says (notifications, when it does not say: only when ``serving``; none for
+        a change made from the face's window while it is ``focused``). The face
+        subscribes itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -212,10 +214,16 @@ class Services:
 
         controller.subscribe(Listener(chore=keep_history))
         if desktop is not None:
-            self._attach_desktop(controller, desktop, serving)
+            self._attach_desktop(controller, desktop, serving, focused)
         return controller
 
-    def _attach_desktop(self, controller: PlayerController, config: Config, serving: bool) -> None:
+    def _attach_desktop(
+        self,
+        controller: PlayerController,
+        config: Config,
+        serving: bool,
+        focused: Callable[[], bool],
+    ) -> None:
         """The notifier (which also shows what Spotify refused of an MPRIS command) and
         the MPRIS player, as the config says; none of it beside a running serve, which
         tells the desktop already."""
@@ -231,9 +239,8 @@ class Services:
             from spotui.desktop.notify import Notifier
 
             title, body = config.notify_format
-            notifier = Notifier(
-                controller, title=title, body=body, covers=paths.cache_dir() / "covers"
-            )
+            covers = paths.cache_dir() / "covers"
+            notifier = Notifier(controller, title=title, body=body, covers=covers, focused=focused)
             controller.subscribe(notifier.listener())
         if config.mpris:
             from spotui.desktop.mpris import Mpris  # dbus-fast: only when it is wanted

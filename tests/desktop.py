@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,12 +78,14 @@ def services_for(fake: FakeSpotify, server: FakeServer, tmp_path: Path) -> Servi
 
 
 @asynccontextmanager
-async def running(services: Services, config: Config) -> AsyncIterator[PlayerController]:
+async def running(
+    services: Services, config: Config, **options: Any
+) -> AsyncIterator[PlayerController]:
     """The hub as a face gets it, its loop running, with the desktop's subscribers."""
     spotify = services.connect()
     assert spotify is not None
     async with spotify:
-        controller = services.player(spotify, interval=POLL_S, desktop=config)
+        controller = services.player(spotify, interval=POLL_S, desktop=config, **options)
         loop = asyncio.ensure_future(controller.run())
         try:
             yield controller

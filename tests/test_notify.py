@@ -180,3 +180,53 @@ async def test_a_media_key_spotify_refuses_shows_as_a_notification(served, tmp_p
     kind, told = notifications.calls[0]
     assert kind == "Notify" and told["summary"] == "Spotify said no"
     assert "device" in told["body"].lower()
+
+
+async def test_no_notification_for_a_change_made_from_the_focused_window(
+    served, tmp_path, session_bus
+):
+    from spotui.desktop.notify import OWN_CHANGE_S
+
+    fake, server = served
+    account = fake.account
+    bus, notifications = await notification_server()
+    window = {"focused": True}
+    services = services_for(fake, server, tmp_path)
+    try:
+        async with running(
+            services, Config(notify=True), focused=lambda: window["focused"]
+        ) as controller:
+
+            def shows(uri: str) -> bool:
+                playback = controller.state.playback
+                return (
+                    playback is not None and playback.item is not None and playback.item.uri == uri
+                )
+
+            async def listed() -> bool:
+                return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+            async def next_track() -> str:
+                before = account.player.uri
+                await run("playerctl", "-p", "spotui", "next")
+                await until(lambda: account.player.uri != before)
+                await until(lambda: shows(account.player.uri), timeout=POLL_S + 2)
+                return names(fake, account.player.uri)[0]
+
+            await until(listed)
+            await next_track()  # a command, the window focused
+            await asyncio.sleep(0.5)
+            assert notifications.calls == []
+
+            await asyncio.sleep(OWN_CHANGE_S)
+            fake.remote_skip()  # another device, the window still focused: told
+            remote = names(fake, account.player.uri)[0]
+            await until(lambda: shows(account.player.uri), timeout=POLL_S + 2)
+
+            window["focused"] = False
+            away = await next_track()  # a command, the window away
+            await asyncio.sleep(1.5)  # what is sent is in
+    finally:
+        bus.disconnect()
+    told = [call["summary"] for kind, call in notifications.calls if kind == "Notify"]
+    assert told == [remote, away]

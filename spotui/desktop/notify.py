@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import html
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 COVERS_KEPT = 50  # cover files kept in the cache folder, the newest
 COVER_PX = 300
+OWN_CHANGE_S = 5.0  # a track change this soon after a command was that command's
 
 log = logging.getLogger("spotui.desktop")
 
@@ -48,9 +50,12 @@ class Notifier:
         title: str = "{title}",
         body: str = "{artist} — {album}",
         covers: Path,
+        focused: Callable[[], bool] = lambda: False,
     ):
         """``title`` and ``body``: templates with ``now --format``'s fields (checked
-        by the config); ``covers``: the folder the cover files are kept in."""
+        by the config); ``covers``: the folder the cover files are kept in; ``focused``:
+        does the face's window have focus (a change made there shows on it)?"""
+        self.focused = focused
         self.controller = controller
         self.title = title
         self.body = body
@@ -74,8 +79,16 @@ class Notifier:
             return
         if key != self._seen:
             self._seen = key
+            if self._made_here():
+                return
             self._pending = state.playback
             self._wake.set()
+
+    def _made_here(self) -> bool:
+        """A change that follows a command while the window has focus: it shows there."""
+        sent = self.controller.commanded_at
+        recent = sent is not None and self.controller.monotonic() - sent < OWN_CHANGE_S
+        return recent and self.focused()
 
     def say(self, words: str) -> None:
         """A refusal (say, no device) to show, as the next notification."""

@@ -252,6 +252,7 @@ class MainScreen(WorkerScreen[None]):
             history_after=HISTORY_AFTER_START_S,
             on_history=self._synced_history,
             desktop=config,
+            focused=lambda: self.app.app_focus,
         )
         self.controller.subscribe(
             Listener(state=self._received, trouble=self._trouble, signed_out=self._signed_out)
