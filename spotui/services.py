@@ -22,13 +22,17 @@ from spotui.cache import ListCache
 from spotui.core.controller import Listener, PlayerController
 from spotui.core.player import PlayerState
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
-from spotui.spotify.client import GateStore, SpotifyClient
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.http import GateStore
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 log = logging.getLogger("spotui.desktop")
 
 if TYPE_CHECKING:
+    import asyncio
+
     from spotui.config import Config
+    from spotui.core.remote import Remote
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
     from spotui.spotify.signin import SignIn
@@ -184,18 +188,18 @@ class Services:
         interval: float,
         first: Awaitable[PlayerState] | None = None,
         history_after: float = 0.0,
-        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+        on_history: Callable[[SyncResult | str], None] | None = None,
         desktop: Config | None = None,
         serving: bool = False,
         focused: Callable[[], bool] = lambda: False,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
-        schedule, and tells ``on_history`` how each sync went. With ``desktop`` (the
-        TUI's and serve's config), the MPRIS player and the notifications too, as the
-        config says (notifications, when it does not say: only when ``serving``; none for
-        a change made from the face's window while it is ``focused``). The face
-        subscribes itself to what plays."""
+        schedule, and tells the listeners (``on_history`` among them) how each sync
+        went. With ``desktop`` (the TUI's and serve's config), the MPRIS player and the
+        notifications too, as the config says (notifications, when it does not say: only
+        when ``serving``; none for a change made from the face's window while it is
+        ``focused``). The face subscribes itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -208,11 +212,13 @@ class Services:
                 self.history,
                 clock=self.clock,
                 first_after=history_after,
-                on_result=on_history,
+                on_result=controller.synced,
             )
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
+        if on_history is not None:
+            controller.subscribe(Listener(history=on_history))
         if desktop is not None:
             self._attach_desktop(controller, desktop, serving, focused)
         return controller
@@ -247,3 +253,74 @@ class Services:
 
             mpris = Mpris(controller, notifier.say) if notifier else Mpris(controller)
             controller.subscribe(mpris.listener())
+
+    def connect_remote(
+        self,
+        options: dict[str, float] | None = None,
+        *,
+        interval: float = 5.0,
+        start: bool = False,
+        history_after: float = 0.0,
+        on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
+    ) -> Remote | None:
+        """The core (:meth:`remote`) for the stored sign-in (:meth:`connect`, given
+        ``options``); None when there is none worth trying. ``start``: send the first
+        poll now, before any screen listens (the TUI's start-up). ``desktop``,
+        ``serving``, ``focused``: as for :meth:`player`."""
+        spotify = self.connect(**(options or {}))
+        if spotify is None:
+            return None
+        first = None
+        if start:
+            import asyncio
+
+            from spotui.core.controller import first_poll
+
+            first = asyncio.ensure_future(first_poll(spotify, self.monotonic))
+        return self.remote(
+            spotify,
+            interval=interval,
+            first=first,
+            history_after=history_after,
+            on_history=on_history,
+            desktop=desktop,
+            serving=serving,
+            focused=focused,
+        )
+
+    def remote(
+        self,
+        spotify: SpotifyClient,
+        *,
+        interval: float = 5.0,
+        first: asyncio.Future[PlayerState] | None = None,
+        history_after: float = 0.0,
+        on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
+    ) -> Remote:
+        """The core a face is given: the hub as :meth:`player` builds it, the lists
+        with this account's cache, browsing, and the first poll if one was sent."""
+        from spotui.core.browse import Browse
+        from spotui.core.lists import ListsService
+        from spotui.core.remote import Remote
+
+        return Remote(
+            self.player(
+                spotify,
+                interval=interval,
+                first=first,
+                history_after=history_after,
+                on_history=on_history,
+                desktop=desktop,
+                serving=serving,
+                focused=focused,
+            ),
+            ListsService(spotify, self.list_cache),
+            Browse(spotify),
+            first,
+        )

@@ -213,8 +213,8 @@ async def test_with_no_bus_the_hub_goes_on_and_the_log_says_why(served, tmp_path
 
 
 async def test_the_tui_is_the_player_and_playerctl_next_shows_on_its_screen(session_bus):
-    from spotui.app import SpotuiApp
     from spotui.services import Services
+    from spotui.tui.app import SpotuiApp
 
     from .helpers import until as on_screen
 
@@ -298,8 +298,8 @@ async def test_open_uri_plays_a_link_or_a_uri(hub):
 
 
 async def test_with_no_bus_the_tui_starts_and_the_log_says_why(caplog):
-    from spotui.app import SpotuiApp
     from spotui.services import Services
+    from spotui.tui.app import SpotuiApp
 
     from .helpers import until as on_screen
 

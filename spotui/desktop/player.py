@@ -10,7 +10,6 @@ import asyncio
 import logging
 import math
 import os
-import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -35,7 +34,7 @@ from dbus_fast.service import (
 
 from spotui.core.controller import Command, PlayerController
 from spotui.core.player import PlayerState
-from spotui.core.playing import PlayRequest
+from spotui.core.playing import CONTEXT_KINDS, PlayRequest, spotify_uri
 from spotui.spotify.errors import AuthError
 from spotui.spotify.models import Episode, Playback, RepeatMode, pick_image
 from spotui.text import printable
@@ -49,13 +48,6 @@ SEEKED_AFTER_MS = 2_000  # a poll this far from the extrapolated position: a see
 
 LOOP = {"off": "None", "context": "Playlist", "track": "Track"}
 REPEAT: dict[str, RepeatMode] = {"None": "off", "Playlist": "context", "Track": "track"}
-# A Spotify URI, or an open.spotify.com link (an old one names the playlist's owner).
-_LINK = re.compile(
-    r"^https?://open\.spotify\.com/(?:intl-[a-z-]+/)?(?:user/[^/?#]+/)?([a-z]+)/([0-9A-Za-z]{22})"
-)
-_URI = re.compile(r"^spotify:(?:user:[^:]+:)?([a-z]+):([0-9A-Za-z]{22})$")
-_CONTEXTS = ("album", "artist", "playlist", "show")
-
 DBusStrList = Annotated[list[str], DBusSignature("as")]
 
 log = logging.getLogger("spotui.desktop")
@@ -135,18 +127,6 @@ def properties(playback: Playback | None) -> dict[str, Any]:
         "CanPause": status != "Stopped",
         "CanSeek": playback is not None and playback.item is not None and _can(playback, "seeking"),
     }
-
-
-def spotify_uri(text: str) -> tuple[str, str] | None:
-    """(kind, URI) from a ``spotify:`` URI or an open.spotify.com link; None otherwise."""
-    text = text.strip()
-    link = _LINK.match(text)
-    if link is not None:
-        text = f"spotify:{link[1]}:{link[2]}"
-    found = _URI.match(text)
-    if found is None or found[1] not in ("track", "episode", *_CONTEXTS):
-        return None
-    return found[1], f"spotify:{found[1]}:{found[2]}"
 
 
 class Root(ServiceInterface):
@@ -323,7 +303,7 @@ class Player(ServiceInterface):
                 ErrorType.INVALID_ARGS, "not a Spotify URI or link (spotify:track:… or https://…)"
             )
         kind, target = found
-        if kind in _CONTEXTS:
+        if kind in CONTEXT_KINDS:
             request = PlayRequest(context_uri=target)
         else:
             request = PlayRequest(uris=(target,))
