@@ -1,0 +1,231 @@
+"""Scrobbling: the rule on the hub's states (driven by the fake Spotify's clock), the
+outbox, and the two services against their fakes over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from spotui.core.player import PlayerState
+from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET, FakeLastFm
+from spotui.fake.listenbrainz import DEMO_TOKEN, FakeListenBrainz
+from spotui.history.db import Archive
+from spotui.scrobble.lastfm import LastFm, signature
+from spotui.scrobble.listenbrainz import ListenBrainz
+from spotui.scrobble.outbox import Outbox
+from spotui.scrobble.remote import Refused
+from spotui.scrobble.rule import Listen, NowPlaying, Scrobble, Tracker, counts
+from spotui.scrobble.sender import Sender
+
+SHORT = "spotify:track:tmOHoFBN316AHxZNWfIkMC"  # 151 s: counts at 75.5 s
+LONG = "spotify:track:slhwi8EpweaDDsXHwFahRw"  # 465 s: counts at 232.5 s
+
+
+async def no_wait(_seconds: float) -> None:
+    return None
+
+
+def test_the_lastfm_signature_follows_the_documented_rule():
+    # Sorted by name, each name then its value, then the secret; format is not signed.
+    params = {"token": "yyyyyy", "method": "auth.getSession", "api_key": "xxxxxxxx"}
+    assert (
+        signature({**params, "format": "json"}, "ilovecher")
+        == hashlib.md5(b"api_keyxxxxxxxxmethodauth.getSessiontokenyyyyyyilovecher").hexdigest()
+    )
+    assert signature(params, "ilovecher") == "1333ebf6f7dec747486b6ce965cca66b"
+
+
+def test_the_rule_half_or_four_minutes_and_never_30_s_or_less():
+    assert not counts(151_000, 75_000) and counts(151_000, 75_500)
+    assert counts(600_000, 240_000) and not counts(600_000, 239_999)  # 4 min before half
+    assert not counts(30_000, 30_000)  # 30 s tracks never count
+
+
+class Follow:
+    """Polls the fake Spotify as the hub does and feeds the tracker, on the fake's clock."""
+
+    def __init__(self, client, clock):
+        self.client, self.clock = client, clock
+        self.tracker = Tracker()
+        self.events: list[object] = []
+
+    async def poll(self) -> None:
+        state = PlayerState(await self.client.playback(), self.clock())
+        self.events += self.tracker.update(state, self.clock(), self.clock())
+
+    async def play_for(self, seconds: float, every: float = 5.0) -> None:
+        while seconds > 0:
+            step = min(every, seconds)
+            self.clock.advance(step)
+            seconds -= step
+            await self.poll()
+
+    @property
+    def scrobbles(self) -> list[Listen]:
+        return [e.listen for e in self.events if isinstance(e, Scrobble)]
+
+
+async def test_a_track_played_past_half_is_scrobbled_once_with_its_start(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    started = clock()
+    follow = Follow(client, clock)
+    await follow.poll()
+    assert [type(e) for e in follow.events] == [NowPlaying]
+    await follow.play_for(70)
+    assert follow.scrobbles == []  # 70 s of 151: not yet half
+    await follow.play_for(10)
+    assert len(follow.scrobbles) == 1
+    listen = follow.scrobbles[0]
+    assert listen.started_at == int(started) and listen.uri == SHORT
+    assert listen.artist == "星野 夜" and listen.track == "Cherish"
+    await follow.play_for(90)  # to the end and into the next track
+    assert len(follow.scrobbles) == 1
+    assert [e.listen.uri for e in follow.events if isinstance(e, NowPlaying)] == [SHORT, LONG]
+
+
+async def test_a_track_skipped_at_20_s_is_not_scrobbled(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(20)
+    fake.account.next()
+    await follow.poll()
+    await follow.play_for(60)
+    assert follow.scrobbles == []
+
+
+async def test_a_pause_at_a_third_for_ten_minutes_counts_nothing(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(50)  # a third
+    fake.account.pause()
+    await follow.poll()
+    await follow.play_for(600, every=10)  # paused, polled as the hub does
+    assert follow.scrobbles == []
+    fake.account.play(None)
+    await follow.poll()
+    await follow.play_for(20)  # 70 s played: still under half
+    assert follow.scrobbles == []
+    await follow.play_for(10)
+    assert len(follow.scrobbles) == 1
+
+
+async def test_a_seek_forward_counts_only_the_time_that_passed(fake, clock, client):
+    fake.account.play({"uris": [LONG, SHORT]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(10)
+    fake.account.seek(400_000)  # near the end of 465 s: 10 s really played
+    await follow.poll()
+    await follow.play_for(30)  # into the next track
+    assert follow.scrobbles == []
+
+
+def listens(count: int, start: int = 1_780_000_000) -> list[Listen]:
+    return [
+        Listen(f"Artist {n}", f"Song {n}", start + n * 200, "Album", 200_000) for n in range(count)
+    ]
+
+
+async def test_offline_then_online_sends_the_outbox_in_one_batch(tmp_path):
+    fake = FakeListenBrainz(down=True)
+    archive = Archive(tmp_path / "history.sqlite3")
+    with fake.serve() as server:
+        service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+        sender = Sender(archive, {"listenbrainz": service})
+        for listen in listens(3):
+            sender.outbox.add("listenbrainz", listen)
+        report = await sender.flush()
+        assert "not working" in report.problems["listenbrainz"] and fake.received == []
+        assert sender.outbox.status("listenbrainz").waiting == 3
+        fake.knobs.down = False
+        await sender.flush()
+        await service.aclose()
+    assert [(kind, len(payload)) for kind, payload in fake.received] == [("import", 3)]
+    assert [listen["listened_at"] for listen in fake.listens] == [x.started_at for x in listens(3)]
+    assert sender.outbox.status("listenbrainz").waiting == 0
+
+
+async def test_a_crash_between_the_outbox_and_the_send_sends_it_once_after(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    Outbox(Archive(path)).add("listenbrainz", listens(1)[0])  # then the process died
+    fake = FakeListenBrainz()
+    with fake.serve() as server:
+        for _ in range(2):  # two starts after the crash
+            service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+            await Sender(Archive(path), {"listenbrainz": service}).flush()
+            await service.aclose()
+    assert [(kind, len(payload)) for kind, payload in fake.received] == [("single", 1)]
+
+
+async def test_a_429_waits_as_told_and_a_bad_token_is_said_plainly(tmp_path):
+    fake = FakeListenBrainz(rate_limit=2, reset_in=7)
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    with fake.serve() as server:
+        service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=sleep)
+        await service.submit(listens(2))
+        assert waits == [7, 7] and len(fake.listens) == 2
+        wrong = ListenBrainz("not-the-token", url=server.url, sleep=no_wait)
+        with pytest.raises(Refused, match="setup listenbrainz"):
+            await wrong.submit(listens(1))
+        with pytest.raises(Refused, match="does not know this token"):
+            await wrong.validate()
+        assert await service.validate() == "demo"
+        await service.aclose()
+        await wrong.aclose()
+
+
+async def test_a_revoked_lastfm_session_stops_scrobbling_and_keeps_the_outbox(tmp_path):
+    fake = FakeLastFm()
+    problems: list[str] = []
+    archive = Archive(tmp_path / "history.sqlite3")
+    with fake.serve() as server:
+        service = LastFm(DEMO_API_KEY, DEMO_API_SECRET, fake.session(), url=server.url)
+        sender = Sender(archive, {"lastfm": service}, on_problem=problems.append)
+        sender.outbox.add_many("lastfm", listens(2, start=int(fake.clock()) - 3600))
+        await sender.flush()
+        assert len(fake.scrobbles) == 2
+        fake.revoke()
+        sender.outbox.add_many("lastfm", listens(60, start=int(fake.clock()) - 1800)[2:])
+        report = await sender.flush()
+        await sender.flush()
+        await service.aclose()
+    assert problems == [report.problems["lastfm"]]
+    assert "revoked" in problems[0] and "spotui scrobble setup lastfm" in problems[0]
+    assert len(fake.scrobbles) == 2 and fake.scrobble_requests == 2  # stopped: asked once
+    assert sender.outbox.status("lastfm").waiting == 58
+
+
+async def test_lastfm_batches_of_50_and_old_plays_are_recorded_as_ignored(tmp_path):
+    fake = FakeLastFm(cutoff_s=86_400)
+    archive = Archive(tmp_path / "history.sqlite3")
+    now = int(fake.clock())
+    old = listens(5, start=now - 3 * 86_400)
+    new = listens(70, start=now - 80_000)
+    with fake.serve() as server:
+        service = LastFm(DEMO_API_KEY, DEMO_API_SECRET, fake.session(), url=server.url)
+        sender = Sender(archive, {"lastfm": service})
+        sender.outbox.add_many("lastfm", old + new)
+        report = await sender.flush()
+        await service.aclose()
+    assert fake.scrobble_requests == 2  # 50 and 25
+    assert report.sent == {"lastfm": 70} and report.ignored == {"lastfm": 5}
+    status = sender.outbox.status("lastfm")
+    assert (status.waiting, status.sent, status.ignored) == (0, 70, 5)
+    assert {int(s["timestamp"]) for s in fake.scrobbles} == {x.started_at for x in new}
+
+
+async def test_the_lastfm_fake_refuses_a_wrong_signature(tmp_path):
+    fake = FakeLastFm()
+    with fake.serve() as server:
+        service = LastFm(DEMO_API_KEY, "wrong-secret", fake.session(), url=server.url)
+        with pytest.raises(Refused, match="API key or secret"):
+            await service.scrobble(listens(1))
+        await service.aclose()
+    assert fake.scrobbles == []
