@@ -9,7 +9,7 @@ variable. ``--demo`` and the tests build one around the in-package fake Spotify.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,8 +25,10 @@ from spotui.spotify.client import GateStore, SpotifyClient
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:
+    from spotui.credentials import CredentialStore
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
+    from spotui.scrobble.sender import Service
     from spotui.spotify.signin import SignIn
 
 
@@ -52,6 +54,9 @@ class Services:
     fake: object | None = field(default=None, repr=False)
     history_path: Path | None = None  # the archive's file; None in the demo (in memory)
     snapshot_path: Path | None = None  # the last-known playback (see core.snapshot)
+    # The scrobbling services set up (blocking: the keyring); none in the demo.
+    scrobblers: Callable[[], Mapping[str, Service]] = dict
+    scrobble_lock: Path | None = None  # held by the one process that scrobbles live
     _archive: Archive | None = field(default=None, init=False, repr=False)
 
     def history(self) -> Archive:
@@ -99,6 +104,8 @@ class Services:
             snapshot_path=paths.snapshot_file(),
             sign_in_source=lambda: store.source(),
             store_problem=store.write_problem,
+            scrobblers=lambda: _scrobblers(store),
+            scrobble_lock=paths.data_dir() / "scrobble.lock",
         )
 
     @classmethod
@@ -181,11 +188,13 @@ class Services:
         first: Awaitable[PlayerState] | None = None,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] = lambda _: None,
+        on_scrobble: Callable[[str], None] | None = None,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
-        schedule, and tells ``on_history`` how each sync went. The face subscribes
-        itself to what plays."""
+        schedule, and tells ``on_history`` how each sync went; the scrobbler tells
+        ``on_scrobble`` (else ``on_history``) when a service refuses spotui. The face
+        subscribes itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -203,4 +212,21 @@ class Services:
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
+        from spotui.scrobble.live import LiveScrobbler
+
+        scrobbler = LiveScrobbler(
+            self.scrobblers,
+            self.history,
+            clock=self.clock,
+            monotonic=self.monotonic,
+            lock=self.scrobble_lock,
+            on_problem=on_scrobble or on_history,
+        )
+        controller.subscribe(scrobbler.listener())
         return controller
+
+
+def _scrobblers(store: CredentialStore) -> Mapping[str, Service]:
+    from spotui.scrobble import accounts
+
+    return accounts.load(store)

@@ -3,10 +3,12 @@ outbox, and the two services against their fakes over HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 import pytest
 
+from spotui.core.controller import Listener
 from spotui.core.player import PlayerState
 from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET, FakeLastFm
 from spotui.fake.listenbrainz import DEMO_TOKEN, FakeListenBrainz
@@ -17,6 +19,9 @@ from spotui.scrobble.outbox import Outbox
 from spotui.scrobble.remote import Refused
 from spotui.scrobble.rule import Listen, NowPlaying, Scrobble, Tracker, counts
 from spotui.scrobble.sender import Sender
+from spotui.services import Services
+
+from .conftest import ManualClock
 
 SHORT = "spotify:track:tmOHoFBN316AHxZNWfIkMC"  # 151 s: counts at 75.5 s
 LONG = "spotify:track:slhwi8EpweaDDsXHwFahRw"  # 465 s: counts at 232.5 s
@@ -110,6 +115,22 @@ async def test_a_pause_at_a_third_for_ten_minutes_counts_nothing(fake, clock, cl
     assert follow.scrobbles == []
     await follow.play_for(10)
     assert len(follow.scrobbles) == 1
+
+
+async def test_a_seek_while_paused_counts_no_time(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(20)
+    fake.account.pause()
+    await follow.poll()
+    await follow.play_for(300, every=10)
+    fake.account.seek(140_000)  # paused, moved near the end, then played to it
+    await follow.poll()
+    fake.account.play(None)
+    await follow.poll()
+    await follow.play_for(20)  # 31 s really played, then the next track
+    assert follow.scrobbles == []
 
 
 async def test_a_seek_forward_counts_only_the_time_that_passed(fake, clock, client):
@@ -229,3 +250,53 @@ async def test_the_lastfm_fake_refuses_a_wrong_signature(tmp_path):
             await service.scrobble(listens(1))
         await service.aclose()
     assert fake.scrobbles == []
+
+
+async def _until(condition, timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(tmp_path):
+    """The hub from the wiring sends now-playing at the new track, then the play once it
+    has played half, with its start; no extra Spotify request; a second process waits."""
+    clock = ManualClock()
+    services = Services.demo_mode(clock=clock, monotonic=clock)
+    fake_lb = FakeListenBrainz()
+    with fake_lb.serve() as server:
+        services.scrobblers = lambda: {
+            "listenbrainz": ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+        }
+        services.scrobble_lock = tmp_path / "scrobble.lock"
+        services._archive = Archive(tmp_path / "history.sqlite3")  # not the demo's years
+        spotify = services.connect()
+        assert spotify is not None
+        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
+        started = int(clock())
+        states: list[PlayerState] = []
+        controller = services.player(spotify, interval=0.05)
+        other = services.player(spotify, interval=0.05)  # the same lock: it must not send
+        controller.subscribe(Listener(state=states.append))
+        polling = [asyncio.ensure_future(c.run()) for c in (controller, other)]
+        try:
+            await _until(lambda: [kind for kind, _ in fake_lb.received] == ["playing_now"])
+            for _ in range(16):  # 80 s, one poll each 5 s of the fake's clock
+                clock.advance(5)
+                seen = len(states)
+                await _until(lambda seen=seen: len(states) > seen)
+            await _until(lambda: len(fake_lb.received) == 2)
+            await asyncio.sleep(0.3)  # a second sender would have sent by now
+        finally:
+            for task in polling:
+                task.cancel()
+            await asyncio.gather(*polling, return_exceptions=True)
+            await spotify.aclose()
+    assert [kind for kind, _ in fake_lb.received] == ["playing_now", "single"]
+    listen = fake_lb.listens[0]
+    assert listen["listened_at"] == started
+    assert listen["track_metadata"]["track_name"] == "Cherish"
+    info = listen["track_metadata"]["additional_info"]
+    assert info["music_service"] == "spotify.com" and info["duration_ms"] == 151_000
+    requests = services.fake.requests  # type: ignore[attr-defined]
+    assert set(requests) <= {"/v1/me/player", "/v1/me/player/recently-played"}

@@ -66,13 +66,16 @@ Event = NowPlaying | Scrobble
 class Tracker:
     """Follows the hub's states and says when a track starts and when its play counts.
 
-    ``wall``: the Unix time that goes with the monotonic ``now`` given to :meth:`update`
-    (a listen's start is a wall-clock moment; the states are timed on the monotonic clock).
+    Each state comes with the monotonic ``now`` it arrived at (the hub may keep an older
+    state's clock when a poll agrees with it) and the Unix time ``wall`` that goes with
+    it: a listen's start is a wall-clock moment.
     """
 
     def __init__(self) -> None:
-        self._state: PlayerState | None = None  # the last state seen, of the current play
+        self._state: PlayerState | None = None  # the last state of the current play
         self._listen: Listen | None = None
+        self._position = 0  # where the play was at ``_at`` (monotonic), credited up to there
+        self._at = 0.0
         self._played_ms = 0
         self._sent = False
 
@@ -83,17 +86,19 @@ class Tracker:
     def update(self, state: PlayerState, now: float, wall: float) -> list[Event]:
         """The events ``state`` (arriving at monotonic ``now``) brings."""
         events: list[Event] = []
-        before = self._state
         playback = state.playback
         track = _track(state)
-        if before is not None and before.playback is not None:
-            same = playback is not None and track is not None and _same_item(before, state)
-            if playback is not None and same and not self._restarted(before, state):
-                self._credit(before, playback.progress_ms, state.received_at)
-            else:
-                # The last state's play ends: credit it up to its end, then look once more.
-                end = before.playback.duration_ms or before.position(state.received_at)
-                self._credit(before, end, state.received_at)
+        before = self._state
+        if before is not None and self._listen is not None:
+            if track is not None and _same_item(before, state) and not self._restarted(state, now):
+                was_playing = bool(before.playback and before.playback.is_playing)
+                if was_playing or (playback is not None and playback.is_playing):
+                    self._credit(state.position(now), now)
+                else:  # paused all along: nothing played, wherever it was moved to
+                    self._position, self._at = state.position(now), now
+            else:  # the play ended: credit it up to its end at most, and look once more
+                if before.playback is not None and before.playback.is_playing:
+                    self._credit(self._listen.duration_ms or 0, now)
                 events += self._check()
                 self._listen = None
         if track is None or playback is None:
@@ -101,16 +106,16 @@ class Tracker:
             self._listen = None
             return events
         if self._listen is None:
-            position = playback.progress_ms
-            start = wall - (now - state.received_at) - position / 1000
+            position = state.position(now)
             self._listen = Listen(
                 artist=clean(track.artists[0].name) if track.artists else "",
                 track=clean(track.name),
-                started_at=int(start),
+                started_at=int(wall - position / 1000),
                 album=clean(track.album.name) if track.album and track.album.name else None,
                 duration_ms=track.duration_ms,
                 uri=track.uri,
             )
+            self._position, self._at = position, now
             self._played_ms = 0
             self._sent = False
             if self._listen.artist and self._listen.track:
@@ -119,27 +124,23 @@ class Tracker:
         events += self._check()
         return events
 
-    def _restarted(self, before: PlayerState, state: PlayerState) -> bool:
-        """The same track again from the top (repeat one): the last play had reached its end."""
-        assert before.playback is not None and state.playback is not None
+    def _restarted(self, state: PlayerState, now: float) -> bool:
+        """The same track again from the top (repeat one): the play had reached its end."""
+        assert state.playback is not None and self._state is not None
         duration = state.playback.duration_ms
-        reached = before.position(state.received_at)
-        return (
-            bool(duration) and reached >= duration - END_MS and state.playback.progress_ms < 30_000
-        )
+        reached = self._state.position(now)
+        return bool(duration) and reached >= duration - END_MS and state.position(now) < 30_000
 
-    def _credit(self, before: PlayerState, position: int, at: float) -> None:
-        """Add the time ``before``'s play really played until ``at``, where it reached
+    def _credit(self, position: int, now: float) -> None:
+        """Add the time played from the last look to ``now``, where the play reached
         ``position``: never more than the time that passed, nothing while paused."""
-        playback = before.playback
-        if playback is None or not playback.is_playing:
-            return
-        elapsed = max(0, int((at - before.received_at) * 1000))
-        moved = position - playback.progress_ms
+        elapsed = max(0, int((now - self._at) * 1000))
+        moved = position - self._position
         if moved >= 0:
             self._played_ms += min(moved, elapsed)
         else:  # sought back: it played from the new place at most
             self._played_ms += min(elapsed, max(0, position))
+        self._position, self._at = position, now
 
     def _check(self) -> list[Event]:
         listen = self._listen

@@ -1,33 +1,19 @@
-"""Sending the outbox, and the live scrobbler: a subscriber of the hub.
-
-The live scrobbler follows the hub's states (no request of its own to Spotify), sends
-now-playing at each new track, and writes each play that counts to the outbox before
-sending it. One process at a time scrobbles live (a lock in the data folder), so the
-TUI and ``spotui serve`` running together send each play once.
-"""
+"""Sending the outbox to each service, in the largest batches it takes."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from spotui.core.controller import Listener
-from spotui.history.db import Archive, ArchiveError
+from spotui.history.db import Archive
 from spotui.scrobble.lastfm import MOST_SCROBBLES, LastFm
 from spotui.scrobble.listenbrainz import MOST_LISTENS, ListenBrainz, batches, too_large
 from spotui.scrobble.outbox import IGNORED, SENT, Outbox, Waiting
 from spotui.scrobble.remote import Refused, Rejected, ScrobbleError
-from spotui.scrobble.rule import Event, Listen, NowPlaying, Scrobble, Tracker
-
-if TYPE_CHECKING:
-    from spotui.core.player import PlayerState
+from spotui.scrobble.rule import Listen
 
 log = logging.getLogger("spotui.scrobble")
 
@@ -149,100 +135,3 @@ class Sender:
     async def aclose(self) -> None:
         for service in self.services.values():
             await service.aclose()
-
-
-@contextlib.contextmanager
-def live_lock(path: Path) -> Iterator[bool]:
-    """Hold the live scrobbling lock while the block runs; True when it is ours."""
-    import fcntl
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
-        yield True  # no lock file to be had: scrobble (the outbox keeps each play once)
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)
-
-
-class LiveScrobbler:
-    """The hub's subscriber: :meth:`listener` is what the wiring attaches."""
-
-    def __init__(
-        self,
-        services: Callable[[], Mapping[str, Service]],
-        archive: Callable[[], Archive],
-        *,
-        clock: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
-        lock: Path | None = None,
-        on_problem: Callable[[str], None] = lambda _: None,
-    ):
-        self._services = services
-        self._archive = archive
-        self.clock = clock
-        self.monotonic = monotonic
-        self.lock = lock
-        self.on_problem = on_problem
-        self.tracker = Tracker()
-        self.events: asyncio.Queue[Event] = asyncio.Queue(maxsize=1000)
-        self.sender: Sender | None = None
-
-    def listener(self) -> Listener:
-        return Listener(state=self.state, chore=self.run)
-
-    def state(self, state: PlayerState) -> None:
-        """A new state from the hub: apply the rule (quick; the sending is the chore's)."""
-        for event in self.tracker.update(state, self.monotonic(), self.clock()):
-            if self.events.full():
-                log.warning("scrobble events dropped: the sender is not keeping up")
-                return
-            self.events.put_nowait(event)
-
-    async def run(self) -> None:
-        """Send what waits (after a crash or offline), then each event as it comes."""
-        services = await asyncio.to_thread(self._services)
-        if not services:
-            return
-        with contextlib.ExitStack() as stack:
-            if self.lock is not None and not stack.enter_context(live_lock(self.lock)):
-                log.info("another spotui scrobbles live; this one does not")
-                return
-            archive = await asyncio.to_thread(self._archive)
-            self.sender = Sender(archive, services, clock=self.clock, on_problem=self.on_problem)
-            try:
-                await self._loop(self.sender)
-            finally:
-                await self.sender.aclose()
-
-    async def _loop(self, sender: Sender) -> None:
-        await self._flush(sender)
-        while True:
-            timeout = sender.retry_in or None
-            try:
-                event = await asyncio.wait_for(self.events.get(), timeout)
-            except TimeoutError:
-                await self._flush(sender)
-                continue
-            if isinstance(event, NowPlaying):
-                await sender.now_playing(event.listen)
-            elif isinstance(event, Scrobble):
-                for key in sender.services:  # a stopped service's plays wait for setup
-                    await asyncio.to_thread(sender.outbox.add, key, event.listen)
-                await self._flush(sender)
-
-    @staticmethod
-    async def _flush(sender: Sender) -> None:
-        try:
-            await sender.flush()
-        except ArchiveError as exc:
-            log.warning("the outbox could not be read: %s", exc)
-            sender.retry_in = RETRY_S
