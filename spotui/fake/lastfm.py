@@ -78,9 +78,10 @@ class FakeLastFm(Served):
             self.tokens[token] = False
             return httpx.Response(200, json={"token": token})
         if method == "auth.getSession":
-            approved = self.tokens.pop(params.get("token", ""), None)
-            if not approved:
+            token = params.get("token", "")
+            if not self.tokens.get(token):  # unknown, or not approved yet: it stays valid
                 return self._error(14, "Unauthorized Token - This token has not been authorized")
+            del self.tokens[token]  # a token gives one session
             return httpx.Response(
                 200, json={"session": {"name": self.user, "key": self.session(), "subscriber": 0}}
             )

@@ -32,6 +32,11 @@ from spotui.scrobble.remote import (
 )
 from spotui.scrobble.rule import Listen
 
+
+class NotApproved(Rejected):
+    """The user has not approved the sign-in yet (or took over an hour)."""
+
+
 NAME = "Last.fm"
 URL = "https://ws.audioscrobbler.com"
 AUTH_URL = "https://www.last.fm"
@@ -40,7 +45,8 @@ RATE_LIMITED = 29
 REVOKED = 9  # invalid session key: the user revoked spotui, sign in again
 BUSY = (11, 16)  # service offline, temporarily unavailable: retry
 # The key or secret is wrong, or the key is suspended: setup again.
-BAD_APP = (4, 10, 13, 14, 15, 26)
+BAD_APP = (4, 10, 13, 26)
+NOT_APPROVED = (14, 15)  # auth.getSession: not approved yet, or the token expired
 
 
 def base_url() -> str:
@@ -176,6 +182,8 @@ class LastFm:
                 f"Last.fm refused spotui's API key or secret ({words}): run "
                 "`spotui scrobble setup lastfm` again."
             )
+        if code in NOT_APPROVED:
+            raise NotApproved(f"Last.fm: {words}")
         if code == RATE_LIMITED or code in BUSY or response.status_code >= 500:
             raise ScrobbleError(f"Last.fm is busy ({words}); plays wait.")
         raise Rejected(f"Last.fm refused {method}: {words}")
