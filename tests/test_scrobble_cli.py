@@ -38,8 +38,12 @@ def keyring(env: dict[str, str]) -> dict[str, str]:
 
 def test_setup_listenbrainz_checks_the_token_keeps_it_and_never_shows_it(lb):
     _, env = lb
-    result = spotui_in(env, "-", "scrobble", "setup", "listenbrainz", "--token", "-")
+    log = Path(env["XDG_STATE_HOME"]) / "debug.log"
+    result = spotui_in(
+        env, "-", f"--log={log}", "scrobble", "setup", "listenbrainz", "--token", "-"
+    )
     assert "signed in as demo" in ok(result)
+    assert "validate-token" in log.read_text() and DEMO_TOKEN not in log.read_text()
     assert keyring(env)["spotui/listenbrainz_token"] == DEMO_TOKEN
     assert DEMO_TOKEN not in result.stdout + result.stderr
     status = ok(spotui(env, "scrobble", "status"))
@@ -77,7 +81,9 @@ def test_setup_lastfm_runs_the_web_approval_and_keeps_the_session(tmp_path):
     with fake.serve() as server:
         env = subprocess_env(tmp_path, "http://127.0.0.1:9/v1", "http://127.0.0.1:9")
         env["SPOTUI_LASTFM_URL"] = server.url
+        log = tmp_path / "debug.log"
         process = start_spotui(
+            f"--log={log}",
             "scrobble",
             "setup",
             "lastfm",
@@ -99,6 +105,9 @@ def test_setup_lastfm_runs_the_web_approval_and_keeps_the_session(tmp_path):
     assert "signed in as demo" in stdout and DEMO_API_SECRET not in stdout + stderr
     stored = keyring(env)
     assert stored["spotui/lastfm_session"] in fake.sessions
+    logged = log.read_text()
+    assert "/2.0/" in logged
+    assert stored["spotui/lastfm_session"] not in logged and DEMO_API_SECRET not in logged
     assert stored["spotui/lastfm_api_secret"] == DEMO_API_SECRET
 
 
@@ -188,3 +197,21 @@ def test_import_to_lastfm_counts_what_it_ignored_and_never_sends_it_again(tmp_pa
     assert "1 play sent" in first and "1 was ignored by Last.fm" in first
     assert "0 plays sent" in second
     assert [s["track"] for s in fake.scrobbles] == ["New"] and fake.scrobble_requests == 1
+
+
+def test_doctor_checks_the_listenbrainz_token(env, tmp_path):
+    fake = FakeListenBrainz()
+    with fake.serve() as server:
+        env = {**env, "SPOTUI_LISTENBRAINZ_URL": server.url}
+        stored = keyring(env)
+        Path(env["SPOTUI_TEST_KEYRING"]).write_text(
+            json.dumps({**stored, "spotui/listenbrainz_token": DEMO_TOKEN})
+        )
+        good = spotui(env, "doctor")
+        fake.revoke()
+        bad = spotui(env, "doctor")
+    assert "✓ ListenBrainz: the token of demo works" in good.stdout
+    assert "Last.fm" not in good.stdout  # not set up: nothing to say
+    assert bad.returncode == EXIT_ERROR and "✗ ListenBrainz" in bad.stdout
+    assert "spotui scrobble setup listenbrainz" in bad.stdout
+    assert DEMO_TOKEN not in good.stdout + bad.stdout + good.stderr + bad.stderr

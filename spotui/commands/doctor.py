@@ -169,6 +169,9 @@ async def diagnose(services: Services, port: int | None) -> list[Check]:
 
 async def doctor(services: Services, *, as_json: bool, port: int | None) -> int:
     checks = await diagnose(services, port)
+    from spotui.commands.scrobble import doctor_checks
+
+    checks += await doctor_checks(services)
     healthy = all(check.ok is not False for check in checks)
     if as_json:
         print(to_json({"ok": healthy, "checks": [asdict(c) for c in checks]}))

@@ -302,3 +302,47 @@ class _Progress:
     def end(self) -> None:
         if self.tty and self.done:
             self.stream.write("\n")
+
+
+# --- doctor ----------------------------------------------------------------------------
+
+
+async def doctor_checks(services: Any) -> list[Any]:
+    """``spotui doctor``'s lines for the scrobbling services: a token is checked with
+    ListenBrainz; Last.fm has no call that checks a session without scrobbling, so its
+    session is only said to be stored. A service not set up has no line."""
+    from spotui.commands.doctor import Check
+    from spotui.credentials import CredentialStore, KeyringUnavailable
+    from spotui.scrobble.accounts import LASTFM, LISTENBRAINZ, NAMES, set_up
+    from spotui.scrobble.listenbrainz import ListenBrainz
+    from spotui.scrobble.remote import Refused, ScrobbleError
+
+    if services.demo:
+        return []
+    try:
+        ready = set_up(CredentialStore())
+    except KeyringUnavailable as exc:
+        return [Check("Scrobbling", None, f"not known: {exc}")]
+    clients = services.scrobblers()
+    checks = []
+    try:
+        for key in (LISTENBRAINZ, LASTFM):
+            name, client = NAMES[key], clients.get(key)
+            hint = f"run `spotui scrobble setup {key}` again"
+            if client is None:
+                if ready[key]:
+                    checks.append(Check(name, False, "stored, but not usable", hint))
+            elif isinstance(client, ListenBrainz):
+                try:
+                    user = await client.validate()
+                    checks.append(Check(name, True, f"the token of {user} works"))
+                except Refused as exc:
+                    checks.append(Check(name, False, exc.message, hint))
+                except ScrobbleError as exc:
+                    checks.append(Check(name, None, f"not known: {exc.message}"))
+            else:
+                checks.append(Check(name, True, "a session is stored (checked when it scrobbles)"))
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    return checks

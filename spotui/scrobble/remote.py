@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ MOST_WAIT_S = 60.0  # a longer wait is left to the next send
 MOST_BODY = 1_000_000  # an answer larger than this is not read whole
 
 Sleep = Callable[[float], Awaitable[None]]
+log = logging.getLogger("spotui.scrobble")
 
 
 class ScrobbleError(Exception):
@@ -81,12 +83,15 @@ async def send(
         try:
             response = await request()
         except httpx.HTTPError as exc:
+            log.debug("%s: a request failed: %s", service, type(exc).__name__)
             if last:
                 raise ScrobbleError(
                     f"{service} cannot be reached ({type(exc).__name__}); plays wait in the outbox."
                 ) from None
             await sleep(backoff(attempt))
             continue
+        sent = response.request
+        log.debug("%s: %s %s -> %s", service, sent.method, sent.url.path, response.status_code)
         wait: float | None = None
         if response.status_code == 429:
             wait = reset_in(response) or backoff(attempt)
