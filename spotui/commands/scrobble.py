@@ -21,6 +21,7 @@ from spotui.text import unfiltered
 SERVICES = ("listenbrainz", "lastfm")
 APPROVAL_WAIT_S = 600.0  # how long setup lastfm waits for the approval in the browser
 APPROVAL_POLL_S = 3.0
+IMPORT_PART = 10_000  # plays queued at a time by an import, then sent
 
 
 def _date(text: str) -> date:
@@ -229,7 +230,7 @@ async def _import(args: argparse.Namespace) -> int:
     from spotui.history.db import ArchiveError
     from spotui.scrobble import accounts
     from spotui.scrobble.outbox import Outbox
-    from spotui.scrobble.sender import Sender
+    from spotui.scrobble.sender import Report, Sender
 
     name = accounts.NAMES[args.to]
     archive = _archive()
@@ -252,14 +253,18 @@ async def _import(args: argparse.Namespace) -> int:
     services = await asyncio.to_thread(accounts.load)
     if args.to not in services:
         raise Failure(f"{name} is not set up: run `spotui scrobble setup {args.to}`.")
-    try:
-        await asyncio.to_thread(outbox.add_many, args.to, found)
-    except ArchiveError as exc:
-        raise Failure(str(exc)) from None
     bar = _Progress(sys.stderr, total)
     sender = Sender(archive, {args.to: services[args.to]}, on_problem=lambda _: None)
-    try:
-        report = await sender.flush(progress=lambda _s, n: bar.add(n))
+    report = Report()
+    try:  # what waits first, then the archive a part at a time (the outbox stays small)
+        await sender.flush(lambda _s, n: bar.add(n), report)
+        for at in range(0, len(found), IMPORT_PART):
+            if report.problems:
+                break
+            await asyncio.to_thread(outbox.add_many, args.to, found[at : at + IMPORT_PART])
+            await sender.flush(lambda _s, n: bar.add(n), report)
+    except ArchiveError as exc:
+        raise Failure(str(exc)) from None
     finally:
         bar.end()
         await sender.aclose()

@@ -48,9 +48,14 @@ class Sender:
         self.stopped: dict[str, str] = {}  # service: why it was refused
         self.retry_in = 0.0
 
-    async def flush(self, progress: Callable[[str, int], None] = lambda _s, _n: None) -> Report:
-        """Send all that waits; a service that fails keeps its plays for later."""
-        report = Report()
+    async def flush(
+        self,
+        progress: Callable[[str, int], None] = lambda _s, _n: None,
+        report: Report | None = None,
+    ) -> Report:
+        """Send all that waits; a service that fails keeps its plays for later. The
+        counts are added to ``report`` when one is given."""
+        report = report or Report()
         self.retry_in = 0.0
         for key, service in self.services.items():
             if key in self.stopped:
