@@ -300,3 +300,40 @@ async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(tmp_path):
     assert info["music_service"] == "spotify.com" and info["duration_ms"] == 151_000
     requests = services.fake.requests  # type: ignore[attr-defined]
     assert set(requests) <= {"/v1/me/player", "/v1/me/player/recently-played"}
+
+
+async def test_live_a_revoked_lastfm_session_is_said_once_and_the_play_waits(tmp_path):
+    clock = ManualClock()
+    services = Services.demo_mode(clock=clock, monotonic=clock)
+    fake_fm = FakeLastFm(clock=clock)
+    session = fake_fm.session()
+    fake_fm.revoke()  # revoked on last.fm's settings page meanwhile
+    said: list[str] = []
+    with fake_fm.serve() as server:
+        services.scrobblers = lambda: {
+            "lastfm": LastFm(DEMO_API_KEY, DEMO_API_SECRET, session, url=server.url)
+        }
+        services._archive = Archive(tmp_path / "history.sqlite3")
+        spotify = services.connect()
+        assert spotify is not None
+        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
+        states: list[PlayerState] = []
+        controller = services.player(spotify, interval=0.05, on_scrobble=said.append)
+        controller.subscribe(Listener(state=states.append))
+        polling = asyncio.ensure_future(controller.run())
+        try:
+            await _until(lambda: bool(said))  # the now-playing met the revoked session
+            for _ in range(16):
+                clock.advance(5)
+                seen = len(states)
+                await _until(lambda seen=seen: len(states) > seen)
+            outbox = Outbox(services.history())
+            await _until(lambda: outbox.status("lastfm").waiting == 1)
+            await asyncio.sleep(0.3)
+        finally:
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+            await spotify.aclose()
+    assert len(said) == 1 and "revoked" in said[0] and "scrobble setup lastfm" in said[0]
+    assert fake_fm.scrobbles == [] and fake_fm.scrobble_requests == 0  # stopped, not retried
+    assert outbox.status("lastfm").waiting == 1  # kept for after the next setup
