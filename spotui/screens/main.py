@@ -251,6 +251,7 @@ class MainScreen(WorkerScreen[None]):
             first=first,
             history_after=HISTORY_AFTER_START_S,
             on_history=self._synced_history,
+            on_scrobble=lambda line: self.notify(line, title="Scrobbling", severity="warning"),
         )
         self.controller.subscribe(
             Listener(state=self._received, trouble=self._trouble, signed_out=self._signed_out)
