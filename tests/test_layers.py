@@ -59,6 +59,12 @@ UI_FREE = (
     "spotui.fake.server",
     "spotui.fake.export",
     "spotui.fake.seeding",
+    "spotui.scrobble.live",
+    "spotui.scrobble.sender",
+    "spotui.scrobble.accounts",
+    "spotui.commands.scrobble",
+    "spotui.fake.listenbrainz",
+    "spotui.fake.lastfm",
 )
 FORBIDDEN = ("textual", "rich", "spotui.app", "spotui.screens", "spotui.widgets")
 

@@ -215,3 +215,20 @@ def test_doctor_checks_the_listenbrainz_token(env, tmp_path):
     assert bad.returncode == EXIT_ERROR and "✗ ListenBrainz" in bad.stdout
     assert "spotui scrobble setup listenbrainz" in bad.stdout
     assert DEMO_TOKEN not in good.stdout + bad.stdout + good.stderr + bad.stderr
+
+
+def test_a_hostile_name_reaches_the_service_whole_and_the_terminal_harmless(lb):
+    fake, env = lb
+    name = "\x1b]0;PWNED\x07Evil\x9b31m [bold]Song"
+    archive = Archive(paths.history_file())
+    with archive.write() as writer:
+        writer.add([PlayRecord(T0, name, "Band\x1b[2J", duration_ms=200_000)], API)
+    archive.close()
+    Path(env["SPOTUI_TEST_KEYRING"]).write_text(
+        json.dumps({"spotui/listenbrainz_token": DEMO_TOKEN})
+    )
+    ok(spotui(env, "scrobble", "import", "--to", "listenbrainz"))
+    assert fake.listens[0]["track_metadata"]["track_name"] == name  # data, kept whole
+    status = ok(spotui(env, "scrobble", "status"))
+    assert "\x1b" not in status and "\x07" not in status and "\x9b" not in status
+    assert "Band^[[2J – ^[]0;PWNED^GEvil\ufffd31m [bold]Song" in status
