@@ -337,3 +337,17 @@ async def test_live_a_revoked_lastfm_session_is_said_once_and_the_play_waits(tmp
     assert len(said) == 1 and "revoked" in said[0] and "scrobble setup lastfm" in said[0]
     assert fake_fm.scrobbles == [] and fake_fm.scrobble_requests == 0  # stopped, not retried
     assert outbox.status("lastfm").waiting == 1  # kept for after the next setup
+
+
+def test_logs_and_crash_reports_redact_the_scrobbling_secrets():
+    from spotui.logs import redact
+
+    session = "d580d57f32848f5dcf574d1ce18d78b2"
+    line = (
+        f"headers={{'Authorization': 'Token {DEMO_TOKEN}'}} form: api_key={DEMO_API_KEY}"
+        f"&sk={session}&token=abc123&lastfm_api_secret={DEMO_API_SECRET}"
+    )
+    redacted = redact(line)
+    for secret in (DEMO_TOKEN, DEMO_API_KEY, session, "abc123", DEMO_API_SECRET):
+        assert secret not in redacted
+    assert redact("Token valid.") == "Token valid."  # words stay words
