@@ -117,6 +117,14 @@ async def test_a_pause_at_a_third_for_ten_minutes_counts_nothing(fake, clock, cl
     assert len(follow.scrobbles) == 1
 
 
+async def test_a_podcast_is_never_scrobbled_nor_shown_as_playing(fake, clock, client):
+    fake.set(episode=True)
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(1200, every=10)
+    assert follow.events == []
+
+
 async def test_a_seek_while_paused_counts_no_time(fake, clock, client):
     fake.account.play({"uris": [SHORT, LONG]})
     follow = Follow(client, clock)
