@@ -206,6 +206,10 @@ async def test_a_429_waits_as_told_and_a_bad_token_is_said_plainly(tmp_path):
         with pytest.raises(Refused, match="does not know this token"):
             await wrong.validate()
         assert await service.validate() == "demo"
+        fake.knobs.remaining, fake.knobs.reset_in = 0, 4  # the window used up: wait first
+        await service.submit(listens(1))
+        await service.submit(listens(1))
+        assert waits == [7, 7, 4] and len(fake.listens) == 4
         await service.aclose()
         await wrong.aclose()
 
@@ -359,3 +363,13 @@ def test_logs_and_crash_reports_redact_the_scrobbling_secrets():
     for secret in (DEMO_TOKEN, DEMO_API_KEY, session, "abc123", DEMO_API_SECRET):
         assert secret not in redacted
     assert redact("Token valid.") == "Token valid."  # words stay words
+
+
+def test_a_play_seen_again_after_a_restart_is_queued_once(tmp_path):
+    outbox = Outbox(Archive(tmp_path / "history.sqlite3"))
+    listen = listens(1)[0]
+    assert outbox.add("lastfm", listen)
+    # spotui restarted mid-track: the same play, its start estimated 2 s later
+    assert not outbox.add("lastfm", Listen(listen.artist, listen.track, listen.started_at + 2))
+    assert outbox.add("lastfm", Listen(listen.artist, listen.track, listen.started_at + 300))
+    assert outbox.status("lastfm").waiting == 2

@@ -4,6 +4,7 @@ Last.fm over HTTP on 127.0.0.1, with a file keyring and the archive in a temp fo
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -155,6 +156,15 @@ def test_import_sends_each_play_that_counts_once_in_batches_with_its_start(lb):
     )
     dry = ok(spotui(env, "scrobble", "import", "--to", "listenbrainz", "--dry-run"))
     assert f"{len(counting)} plays would be sent" in dry.replace(",", "") and fake.received == []
+    since = int(datetime(2023, 11, 20, tzinfo=UTC).timestamp() * 1000)
+    later = sum(start * 1000 + 200_000 >= since for start in counting)
+    part = ok(
+        spotui(
+            env, "scrobble", "import", "--to", "listenbrainz", "--since", "2023-11-20", "--dry-run"
+        )
+    )
+    # and the live play waiting in the outbox, which goes whatever the date
+    assert 0 < later < len(counting) and f"{later + 1} plays would be" in part.replace(",", "")
     ok(spotui(env, "scrobble", "import", "--to", "listenbrainz"))
     sizes = [len(payload) for kind, payload in fake.received if kind == "import"]
     assert max(sizes) <= 1000 and len(sizes) == 3

@@ -38,8 +38,8 @@ class FakeListenBrainz(Served):
     def _answer(self, status: int, body: dict[str, Any], **headers: str) -> httpx.Response:
         limits = {
             "X-RateLimit-Limit": "30",
-            "X-RateLimit-Remaining": "29",
-            "X-RateLimit-Reset-In": "10",
+            "X-RateLimit-Remaining": str(self.knobs.remaining),
+            "X-RateLimit-Reset-In": str(self.knobs.reset_in),
         }
         return httpx.Response(status, json=body, headers={**limits, **headers})
 

@@ -21,6 +21,7 @@ class ScrobbleKnobs:
 
     rate_limit: int = 0
     reset_in: int = 1  # seconds, in the rate limit's headers
+    remaining: int = 29  # X-RateLimit-Remaining on answers that are not a 429
     server_errors: int = 0
     down: bool = False  # every request answers 503
     hang_s: float = 30.0  # for the server (unused: these fakes never hang)

@@ -17,12 +17,14 @@ import httpx
 
 from spotui import __version__
 from spotui.scrobble.remote import (
+    MOST_WAIT_S,
     TIMEOUT_S,
     Refused,
     Rejected,
     ScrobbleError,
     Sleep,
     json_body,
+    reset_in,
     said,
     send,
 )
@@ -107,6 +109,7 @@ class ListenBrainz:
         self.url = (url or base_url()).rstrip("/")
         self._http = httpx.AsyncClient(transport=transport, timeout=TIMEOUT_S)
         self._sleep = sleep
+        self._wait_s = 0.0  # before the next request (X-RateLimit-Remaining was 0)
 
     def __repr__(self) -> str:  # never the token
         return f"ListenBrainz({self.url})"
@@ -143,6 +146,9 @@ class ListenBrainz:
 
     async def _submit(self, kind: str, payload: list[dict[str, Any]]) -> None:
         body = json.dumps({"listen_type": kind, "payload": payload}).encode()
+        if self._wait_s:  # the last answer used up the window: wait for the next
+            wait, self._wait_s = self._wait_s, 0.0
+            await self._sleep(wait)
         response = await send(
             lambda: self._http.post(
                 f"{self.url}/1/submit-listens",
@@ -152,6 +158,8 @@ class ListenBrainz:
             service=NAME,
             sleep=self._sleep,
         )
+        if response.headers.get("x-ratelimit-remaining", "").strip() == "0":
+            self._wait_s = min(reset_in(response), MOST_WAIT_S)
         if response.status_code == 200:
             return
         data = json_body(response)

@@ -19,6 +19,7 @@ from spotui.scrobble.rule import ENOUGH_MS, SHORTEST_MS, Listen
 
 WAITING, SENT, IGNORED = 0, 1, 2
 LIVE, ARCHIVE = 0, 1  # where a row came from
+SAME_START_S = 10  # two starts of one song this close are one play (clocks, poll timing)
 MOST_WAITING = 200_000  # a bound: past this, new plays are not queued (and it is said)
 
 SCHEMA = (
@@ -86,8 +87,21 @@ class Outbox:
             self._ready = True
 
     def add(self, service: str, listen: Listen, origin: int = LIVE) -> bool:
-        """Queue one play (False: it was there already, or the outbox is full)."""
-        return self.add_many(service, [listen], origin) == 1
+        """Queue one play (False: it was there already, or the outbox is full). A live
+        play already queued with a start a few seconds off is the same play, seen again
+        by a spotui started anew while it played."""
+        self._prepare()
+        near = self.archive.read(
+            "SELECT 1 FROM scrobble_outbox WHERE service = ? AND key = ? "
+            "AND started_at BETWEEN ? AND ? LIMIT 1",
+            (
+                service,
+                song_key(listen.artist, listen.track),
+                listen.started_at - SAME_START_S,
+                listen.started_at + SAME_START_S,
+            ),
+        )
+        return not near and self.add_many(service, [listen], origin) == 1
 
     def add_many(self, service: str, listens: Iterable[Listen], origin: int = ARCHIVE) -> int:
         """Queue plays in one transaction; gives how many were new."""
