@@ -93,12 +93,13 @@ def _secret(flag: str | None, prompt: str, name: str, option: str) -> str:
     """A secret from stdin (``-``) or typed unseen; never from the command line (``ps``)."""
     if flag not in (None, "-"):
         raise Failure(
-            f"{option} takes only `-` (read {name} from stdin): ps shows arguments.", EXIT_USAGE
+            f"{option} takes only `-` (read the {name} from stdin): ps shows arguments.",
+            EXIT_USAGE,
         )
     if flag == "-" or not sys.stdin.isatty():
         if flag is None:
             raise Failure(
-                f"No terminal to ask on: use {option} - and give {name} on stdin.", EXIT_USAGE
+                f"No terminal to ask on: use {option} - and give the {name} on stdin.", EXIT_USAGE
             )
         value = sys.stdin.readline(4096).strip()
     else:
@@ -129,7 +130,7 @@ async def _setup_listenbrainz(args: argparse.Namespace) -> int:
     from spotui.credentials import LISTENBRAINZ_TOKEN
     from spotui.scrobble.listenbrainz import ListenBrainz
 
-    token = _secret(args.token, "ListenBrainz user token (not shown): ", "the token", "--token")
+    token = _secret(args.token, "ListenBrainz user token (not shown): ", "token", "--token")
     service = ListenBrainz(token)
     try:
         user = await service.validate()
@@ -155,7 +156,7 @@ async def _setup_lastfm(args: argparse.Namespace) -> int:
     if not well_formed(key) or not key.isalnum():
         raise Failure("That is not a Last.fm API key (32 letters and digits).", EXIT_USAGE)
     secret = _secret(
-        args.api_secret, "Last.fm shared secret (not shown): ", "the secret", "--api-secret"
+        args.api_secret, "Last.fm shared secret (not shown): ", "shared secret", "--api-secret"
     )
     service = LastFm(key, secret)
     try:

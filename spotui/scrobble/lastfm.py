@@ -185,7 +185,7 @@ class LastFm:
         if code in NOT_APPROVED:
             raise NotApproved(f"Last.fm: {words}")
         if code == RATE_LIMITED or code in BUSY or response.status_code >= 500:
-            raise ScrobbleError(f"Last.fm is busy ({words}); plays wait.")
+            raise ScrobbleError(f"Last.fm is busy ({words}).")
         raise Rejected(f"Last.fm refused {method}: {words}")
 
 

@@ -86,7 +86,7 @@ async def send(
             log.debug("%s: a request failed: %s", service, type(exc).__name__)
             if last:
                 raise ScrobbleError(
-                    f"{service} cannot be reached ({type(exc).__name__}); plays wait in the outbox."
+                    f"{service} cannot be reached ({type(exc).__name__})."
                 ) from None
             await sleep(backoff(attempt))
             continue
@@ -96,17 +96,15 @@ async def send(
         if response.status_code == 429:
             wait = reset_in(response) or backoff(attempt)
             if last or wait > MOST_WAIT_S:
-                raise ScrobbleError(f"{service} is rate limiting spotui; plays wait.", wait)
+                raise ScrobbleError(f"{service} is rate limiting spotui.", wait)
         elif response.status_code >= 500:
             wait = backoff(attempt)
             if last:
-                raise ScrobbleError(
-                    f"{service} is not working (HTTP {response.status_code}); plays wait.", 300
-                )
+                raise ScrobbleError(f"{service} is not working (HTTP {response.status_code}).", 300)
         else:
             wait = retry(response)
             if wait is not None and last:
-                raise ScrobbleError(f"{service} is busy; plays wait.", max(wait, 60))
+                raise ScrobbleError(f"{service} is busy.", max(wait, 60))
         if wait is None:
             return response
         await sleep(wait)
