@@ -373,3 +373,18 @@ def test_a_play_seen_again_after_a_restart_is_queued_once(tmp_path):
     assert not outbox.add("lastfm", Listen(listen.artist, listen.track, listen.started_at + 2))
     assert outbox.add("lastfm", Listen(listen.artist, listen.track, listen.started_at + 300))
     assert outbox.status("lastfm").waiting == 2
+
+
+async def test_a_listen_larger_than_listenbrainz_takes_is_ignored_not_stuck(tmp_path):
+    fake = FakeListenBrainz()
+    archive = Archive(tmp_path / "history.sqlite3")
+    huge = Listen("Band", "x" * 11_000, 1_780_000_000)
+    with fake.serve() as server:
+        service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+        sender = Sender(archive, {"listenbrainz": service})
+        sender.outbox.add_many("listenbrainz", [huge, *listens(2)])
+        report = await sender.flush()
+        await service.aclose()
+    assert report.sent == {"listenbrainz": 2} and report.ignored == {"listenbrainz": 1}
+    assert [(kind, len(payload)) for kind, payload in fake.received] == [("import", 2)]
+    assert sender.outbox.status("listenbrainz").waiting == 0

@@ -68,15 +68,17 @@ def listen_json(listen: Listen, *, now_playing: bool = False) -> dict[str, Any]:
     return {"listened_at": listen.started_at, "track_metadata": metadata}
 
 
-def batches(listens: Sequence[Listen]) -> list[list[Listen]]:
-    """``import`` batches: at most 1,000 listens and 10,240,000 bytes each. A listen
-    larger than ListenBrainz takes is left out (see :func:`too_large`)."""
+def batches(listens: Sequence[Listen]) -> tuple[list[list[Listen]], list[Listen]]:
+    """``import`` batches of at most 1,000 listens and 10,240,000 bytes each, and the
+    listens larger than ListenBrainz takes (10,240 bytes), which are left out."""
     out: list[list[Listen]] = []
+    too_large: list[Listen] = []
     batch: list[Listen] = []
     size = 64  # the envelope
     for listen in listens:
         length = len(json.dumps(listen_json(listen)).encode()) + 2
         if length > MOST_LISTEN_BYTES:
+            too_large.append(listen)
             continue
         if batch and (len(batch) == MOST_LISTENS or size + length > MOST_REQUEST_BYTES):
             out.append(batch)
@@ -85,11 +87,7 @@ def batches(listens: Sequence[Listen]) -> list[list[Listen]]:
         size += length
     if batch:
         out.append(batch)
-    return out
-
-
-def too_large(listen: Listen) -> bool:
-    return len(json.dumps(listen_json(listen)).encode()) + 2 > MOST_LISTEN_BYTES
+    return out, too_large
 
 
 class ListenBrainz:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from spotui.history.db import Archive
 from spotui.scrobble.lastfm import MOST_SCROBBLES, LastFm
-from spotui.scrobble.listenbrainz import MOST_LISTENS, ListenBrainz, batches, too_large
+from spotui.scrobble.listenbrainz import MOST_LISTENS, ListenBrainz, batches
 from spotui.scrobble.outbox import IGNORED, SENT, Outbox, Waiting
 from spotui.scrobble.remote import Refused, Rejected, ScrobbleError
 from spotui.scrobble.rule import Listen
@@ -96,9 +96,10 @@ class Sender:
         service: ListenBrainz, waiting: list[Waiting]
     ) -> tuple[list[Waiting], list[Waiting]]:
         by_listen = {id(w.listen): w for w in waiting}
-        ignored = [w for w in waiting if too_large(w.listen)]
+        parts, too_large = batches([w.listen for w in waiting])
+        ignored = [by_listen[id(listen)] for listen in too_large]
         sent: list[Waiting] = []
-        for batch in batches([w.listen for w in waiting]):
+        for batch in parts:
             try:
                 await service.submit(batch)
             except Rejected as exc:
