@@ -30,7 +30,8 @@ AGAIN_FLOOR_S = 10.0
 
 def archive(path: Path, plays: int) -> list[int]:
     """The archive; gives the start (Unix s) of each play that counts."""
-    from spotui.history.db import Archive, Builder
+    from spotui.history.db import Archive
+    from spotui.history.records import Builder
 
     builder = Builder()
     tracks = [

@@ -330,8 +330,10 @@ async def test_live_a_revoked_lastfm_session_is_said_once_and_the_play_waits(tmp
         assert spotify is not None
         services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
         states: list[PlayerState] = []
-        controller = services.player(spotify, interval=0.05, on_scrobble=said.append)
-        controller.subscribe(Listener(state=states.append))
+        controller = services.player(spotify, interval=0.05)
+        controller.subscribe(
+            Listener(state=states.append, notice=lambda _title, line: said.append(line))
+        )
         polling = asyncio.ensure_future(controller.run())
         try:
             await _until(lambda: bool(said))  # the now-playing met the revoked session

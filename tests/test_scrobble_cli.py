@@ -13,7 +13,8 @@ import pytest
 from spotui import paths
 from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET, FakeLastFm
 from spotui.fake.listenbrainz import DEMO_TOKEN, FakeListenBrainz
-from spotui.history.db import API, EXTENDED, PODCAST, Archive, PlayRecord
+from spotui.history.db import Archive
+from spotui.history.records import API, EXTENDED, PODCAST, PlayRecord
 from spotui.scrobble.outbox import LIVE, Outbox
 from spotui.scrobble.rule import Listen
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET, FakeLastFm
 from spotui.fake.listenbrainz import DEMO_TOKEN, FakeListenBrainz
@@ -13,6 +12,7 @@ from spotui.history.db import Archive
 from spotui.scrobble.lastfm import LastFm
 from spotui.scrobble.listenbrainz import ListenBrainz
 from spotui.services import Services
+from spotui.tui.app import SpotuiApp
 
 from .helpers import until
 

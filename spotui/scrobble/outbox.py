@@ -14,7 +14,9 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spotui.history.db import MUSIC, PLAY_MS, SLACK_MS, Archive, normal
+from spotui.history.db import Archive
+from spotui.history.records import MUSIC, PLAY_MS, normal
+from spotui.history.writer import SLACK_MS
 from spotui.scrobble.rule import ENOUGH_MS, SHORTEST_MS, Listen
 
 WAITING, SENT, IGNORED = 0, 1, 2
@@ -52,7 +54,7 @@ QUALIFYING = (
 
 
 def song_key(artist: str, track: str) -> str:
-    """The archive's key for one song (see ``history.db.track_key``), for music."""
+    """The archive's key for one song (see ``history.records.track_key``), for music."""
     return f"{normal(artist)}\x1f{normal(track)}\x1f{MUSIC}"
 
 
