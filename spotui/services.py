@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +33,10 @@ if TYPE_CHECKING:
 
     from spotui.config import Config
     from spotui.core.remote import Remote
+    from spotui.credentials import CredentialStore
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
+    from spotui.scrobble.sender import Service
     from spotui.spotify.signin import SignIn
 
 
@@ -60,6 +62,9 @@ class Services:
     fake: object | None = field(default=None, repr=False)
     history_path: Path | None = None  # the archive's file; None in the demo (in memory)
     snapshot_path: Path | None = None  # the last-known playback (see core.snapshot)
+    # The scrobbling services set up (blocking: the keyring); none in the demo.
+    scrobblers: Callable[[], Mapping[str, Service]] = dict
+    scrobble_lock: Path | None = None  # held by the one process that scrobbles live
     _archive: Archive | None = field(default=None, init=False, repr=False)
 
     def history(self) -> Archive:
@@ -107,6 +112,8 @@ class Services:
             snapshot_path=paths.snapshot_file(),
             sign_in_source=lambda: store.source(),
             store_problem=store.write_problem,
+            scrobblers=lambda: _scrobblers(store),
+            scrobble_lock=paths.data_dir() / "scrobble.lock",
         )
 
     @classmethod
@@ -196,7 +203,8 @@ class Services:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
         schedule, and tells the listeners (``on_history`` among them) how each sync
-        went. With ``desktop`` (the TUI's and serve's config), the MPRIS player and the
+        went; the scrobbler tells them (``Listener.notice``) when a service refuses
+        spotui. With ``desktop`` (the TUI's and serve's config), the MPRIS player and the
         notifications too, as the config says (notifications, when it does not say: only
         when ``serving``; none for a change made from the face's window while it is
         ``focused``). The face subscribes itself to what plays."""
@@ -217,6 +225,17 @@ class Services:
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
+        from spotui.scrobble.live import LiveScrobbler
+
+        scrobbler = LiveScrobbler(
+            self.scrobblers,
+            self.history,
+            clock=self.clock,
+            monotonic=self.monotonic,
+            lock=self.scrobble_lock,
+            on_problem=lambda line: controller.notice("Scrobbling", line),
+        )
+        controller.subscribe(scrobbler.listener())
         if on_history is not None:
             controller.subscribe(Listener(history=on_history))
         if desktop is not None:
@@ -324,3 +343,9 @@ class Services:
             Browse(spotify),
             first,
         )
+
+
+def _scrobblers(store: CredentialStore) -> Mapping[str, Service]:
+    from spotui.scrobble import accounts
+
+    return accounts.load(store)

@@ -36,6 +36,8 @@ SAMPLES = {
     "history top": ["artists"],
     "history export": ["--json"],
     "auth": ["--no-browser"],
+    "scrobble setup": ["listenbrainz", "--token", "-"],
+    "scrobble import": ["--to", "listenbrainz", "--dry-run"],
 }
 
 

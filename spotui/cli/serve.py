@@ -115,7 +115,10 @@ async def _serve(controller: PlayerController, args: argparse.Namespace) -> int:
         signed_out.append(reason)
         stop.set()
 
-    controller.subscribe(Listener(trouble=trouble, signed_out=ended))
+    def notice(title: str, line: str) -> None:
+        log.warning("%s: %s", title, line)
+
+    controller.subscribe(Listener(trouble=trouble, signed_out=ended, notice=notice))
     log.info("serve: started, pid %d", os.getpid())
     polling = asyncio.ensure_future(controller.run())
     try:

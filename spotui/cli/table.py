@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spotui.cli import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
+from spotui.core.controller import Listener
 from spotui.services import Services
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
 
@@ -100,8 +101,8 @@ async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
 
 
 def _said_once() -> Callable[[SyncResult | str], None]:
-    """How the history keeper's trouble is told (``now --watch`` runs it): once each,
-    on stderr, for stdout belongs to whoever reads the lines."""
+    """How the history keeper's trouble, and a scrobbler's, is told (``now --watch``
+    runs them): once each, on stderr, for stdout belongs to whoever reads the lines."""
     said: list[str] = []
 
     def tell(result: SyncResult | str) -> None:
@@ -122,12 +123,12 @@ async def with_remote(
 ) -> int:
     """Connect, run, and turn any failure into one line on stderr and an exit code;
     ``hub``: options for :meth:`Services.connect_remote` beyond the usual."""
-    remote = services.connect_remote(
-        None if patient else QUICK, **{"on_history": _said_once(), **hub}
-    )
+    tell = _said_once()
+    remote = services.connect_remote(None if patient else QUICK, **{"on_history": tell, **hub})
     if remote is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
+    remote.player.subscribe(Listener(notice=lambda _title, line: tell(line)))
     try:
         return await run(remote, args)
     except Failure as exc:
