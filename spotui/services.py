@@ -8,6 +8,7 @@ variable. ``--demo`` and the tests build one around the in-package fake Spotify.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,9 +26,12 @@ from spotui.spotify.client import SpotifyClient
 from spotui.spotify.http import GateStore
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
+log = logging.getLogger("spotui.desktop")
+
 if TYPE_CHECKING:
     import asyncio
 
+    from spotui.config import Config
     from spotui.core.remote import Remote
     from spotui.credentials import CredentialStore
     from spotui.history.db import Archive
@@ -192,12 +196,18 @@ class Services:
         first: Awaitable[PlayerState] | None = None,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
         schedule, and tells the listeners (``on_history`` among them) how each sync
         went; the scrobbler tells them (``Listener.notice``) when a service refuses
-        spotui. The face subscribes itself to what plays."""
+        spotui. With ``desktop`` (the TUI's and serve's config), the MPRIS player and the
+        notifications too, as the config says (notifications, when it does not say: only
+        when ``serving``; none for a change made from the face's window while it is
+        ``focused``). The face subscribes itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -228,7 +238,40 @@ class Services:
         controller.subscribe(scrobbler.listener())
         if on_history is not None:
             controller.subscribe(Listener(history=on_history))
+        if desktop is not None:
+            self._attach_desktop(controller, desktop, serving, focused)
         return controller
+
+    def _attach_desktop(
+        self,
+        controller: PlayerController,
+        config: Config,
+        serving: bool,
+        focused: Callable[[], bool],
+    ) -> None:
+        """The notifier (which also shows what Spotify refused of an MPRIS command) and
+        the MPRIS player, as the config says; none of it beside a running serve, which
+        tells the desktop already."""
+        if not serving:
+            from spotui.desktop.lock import lock_path, serve_running
+
+            held = serve_running(lock_path(demo=self.demo))
+            if held:
+                log.info("MPRIS and notifications are off here: %s", held)
+                return
+        notifier = None
+        if config.notify if config.notify is not None else serving:
+            from spotui.desktop.notify import Notifier
+
+            title, body = config.notify_format
+            covers = paths.cache_dir() / "covers"
+            notifier = Notifier(controller, title=title, body=body, covers=covers, focused=focused)
+            controller.subscribe(notifier.listener())
+        if config.mpris:
+            from spotui.desktop.mpris import Mpris  # dbus-fast: only when it is wanted
+
+            mpris = Mpris(controller, notifier.say) if notifier else Mpris(controller)
+            controller.subscribe(mpris.listener())
 
     def connect_remote(
         self,
@@ -238,10 +281,14 @@ class Services:
         start: bool = False,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
     ) -> Remote | None:
         """The core (:meth:`remote`) for the stored sign-in (:meth:`connect`, given
         ``options``); None when there is none worth trying. ``start``: send the first
-        poll now, before any screen listens (the TUI's start-up)."""
+        poll now, before any screen listens (the TUI's start-up). ``desktop``,
+        ``serving``, ``focused``: as for :meth:`player`."""
         spotify = self.connect(**(options or {}))
         if spotify is None:
             return None
@@ -258,6 +305,9 @@ class Services:
             first=first,
             history_after=history_after,
             on_history=on_history,
+            desktop=desktop,
+            serving=serving,
+            focused=focused,
         )
 
     def remote(
@@ -268,6 +318,9 @@ class Services:
         first: asyncio.Future[PlayerState] | None = None,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
     ) -> Remote:
         """The core a face is given: the hub as :meth:`player` builds it, the lists
         with this account's cache, browsing, and the first poll if one was sent."""
@@ -282,6 +335,9 @@ class Services:
                 first=first,
                 history_after=history_after,
                 on_history=on_history,
+                desktop=desktop,
+                serving=serving,
+                focused=focused,
             ),
             ListsService(spotify, self.list_cache),
             Browse(spotify),

@@ -29,6 +29,8 @@ SIGN_IN_HINT = "Run `spotui auth` to sign in."
 QUICK = {"timeout": 4.0, "retries": 1, "max_wait": 3.0, "rate_limit_retries": 1}
 
 Run = Callable[["Remote", argparse.Namespace], Awaitable[int]]
+# The options a command's hub is built with (Services.connect_remote's), from its args.
+Hub = Callable[[argparse.Namespace], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +54,25 @@ class Command:
     args: tuple[Arg, ...] = ()
     description: str | None = None
     patient: bool = False
+    hub: Hub | None = None
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(
-    name: str, help: str, *args: Arg, description: str | None = None, patient: bool = False
+    name: str,
+    help: str,
+    *args: Arg,
+    description: str | None = None,
+    patient: bool = False,
+    hub: Hub | None = None,
 ) -> Callable[[Run], Run]:
-    """Declare a headless command: the decorated function runs it."""
+    """Declare a headless command: the decorated function runs it; ``hub``: the options
+    its hub is built with, when not the usual ones."""
 
     def register(run: Run) -> Run:
-        COMMANDS[name] = Command(name, help, run, args, description, patient)
+        COMMANDS[name] = Command(name, help, run, args, description, patient, hub)
         return run
 
     return register
@@ -87,7 +96,8 @@ async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
     spec = COMMANDS[name]
     services = Services.demo_mode() if demo else Services.real()
-    return await with_remote(services, spec.run, args, patient=spec.patient)
+    hub = spec.hub(args) if spec.hub else {}
+    return await with_remote(services, spec.run, args, patient=spec.patient, **hub)
 
 
 def _said_once() -> Callable[[SyncResult | str], None]:
@@ -104,11 +114,17 @@ def _said_once() -> Callable[[SyncResult | str], None]:
 
 
 async def with_remote(
-    services: Services, run: Run, args: argparse.Namespace, *, patient: bool = False
+    services: Services,
+    run: Run,
+    args: argparse.Namespace,
+    *,
+    patient: bool = False,
+    **hub: Any,
 ) -> int:
-    """Connect, run, and turn any failure into one line on stderr and an exit code."""
+    """Connect, run, and turn any failure into one line on stderr and an exit code;
+    ``hub``: options for :meth:`Services.connect_remote` beyond the usual."""
     tell = _said_once()
-    remote = services.connect_remote(None if patient else QUICK, on_history=tell)
+    remote = services.connect_remote(None if patient else QUICK, **{"on_history": tell, **hub})
     if remote is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT

@@ -112,6 +112,7 @@ class PlayerController:
         self._commands = asyncio.Lock()
         self._generation = 0  # bumped by each command: older poll answers are stale
         self._first = first
+        self.commanded_at: float | None = None  # (monotonic) when the last command was sent
 
     def __repr__(self) -> str:
         return f"PlayerController(interval={self.interval})"
@@ -261,6 +262,7 @@ class PlayerController:
         the caller to say. The loop asks again soon either way.
         """
         before = self.state if after is not None else None
+        self.commanded_at = self.monotonic()
         self._generation += 1
         if after is not None:
             self._show(after)
