@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spotui import keymap, paths
+from spotui.format import FormatError, check_template
 from spotui.spotify.ports import PORTS
 from spotui.text import clean
 
@@ -27,6 +28,9 @@ class Config:
     keys_preset: str = ""  # a name in keymap.PRESETS, from [keys] preset
     keys: tuple[tuple[str, str], ...] = ()  # (id, "key,key") from [keys]
     keys_source: str = "config.toml"  # the file [keys] was read from, for its notices
+    mpris: bool = True  # the MPRIS player on the session bus (TUI and serve)
+    notify: bool | None = None  # notifications on a change of track (None: in serve only)
+    notify_format: tuple[str, str] = ("{title}", "{artist} — {album}")  # title, body
 
     @property
     def keymap(self) -> dict[str, str]:
@@ -62,6 +66,29 @@ def _choice(*options: str) -> Callable[[Any], Any]:
     return check
 
 
+def _flag(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _notify_format(value: Any) -> Any:
+    """``{ title = "…", body = "…" }``, with ``now --format``'s fields; either may be left
+    out (its default stands)."""
+    if not isinstance(value, dict) or not set(value) <= {"title", "body"}:
+        raise ValueError('must be a table like { title = "{title}", body = "{artist}" }')
+    templates = dict(zip(("title", "body"), Config().notify_format, strict=True))
+    for name, template in value.items():
+        if not isinstance(template, str):
+            raise ValueError(f"{name} must be a string")
+        try:
+            check_template(template, what=name)
+        except FormatError as exc:
+            raise ValueError(f"is wrong: {exc}") from None
+        templates[name] = clean(template)
+    return (templates["title"], templates["body"])
+
+
 def _text(value: Any) -> Any:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be a non-empty string")
@@ -75,6 +102,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "theme": _text,
     "album_art": _choice("auto", "blocks", "off"),
     "callback_port": _number(PORTS.start, PORTS.stop - 1, whole=True),
+    "mpris": _flag,
+    "notify": _flag,
+    "notify_format": _notify_format,
 }
 
 

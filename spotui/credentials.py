@@ -33,7 +33,13 @@ SERVICE = "spotui"
 REFRESH_TOKEN = "refresh_token"
 ACCESS_TOKEN = "access_token"
 CLIENT_SECRET = "client_secret"
-SECRET_NAMES = (REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET)
+# The scrobbling services' (spotui.scrobble): kept, and forgotten by logout, the same way.
+LISTENBRAINZ_TOKEN = "listenbrainz_token"
+LASTFM_API_KEY = "lastfm_api_key"
+LASTFM_API_SECRET = "lastfm_api_secret"
+LASTFM_SESSION = "lastfm_session"
+SCROBBLE_SECRETS = (LISTENBRAINZ_TOKEN, LASTFM_API_KEY, LASTFM_API_SECRET, LASTFM_SESSION)
+SECRET_NAMES = (REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET, *SCROBBLE_SECRETS)
 
 ENV_CLIENT_SECRET = "SPOTIFY_CLIENT_SECRET"
 ENV_REFRESH_TOKEN = "SPOTIFY_REFRESH_TOKEN"
@@ -167,6 +173,15 @@ class CredentialStore:
         self._call("set_password", name, value)
 
     # --- what the app asks for ----------------------------------------------------
+
+    def secret(self, name: str) -> str | None:
+        """A scrobbling service's secret (one of ``SCROBBLE_SECRETS``), or None."""
+        assert name in SCROBBLE_SECRETS
+        return self._get(name)
+
+    def keep_secret(self, name: str, value: str) -> None:
+        assert name in SCROBBLE_SECRETS
+        self._set(name, value)
 
     def client(self) -> ClientCredentials | None:
         """The user's app: Client ID from the environment or the state file, secret likewise."""

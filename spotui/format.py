@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 DEVICE_ICONS = {
@@ -85,3 +86,59 @@ def day_label(moment: date, bucket: str) -> str:
     if bucket == "month":
         return moment.strftime("%b %Y")
     return f"{moment.strftime('%b')} {moment.day}"
+
+
+# --- templates: `now --format` and the notifications' `notify_format` ---------------------
+
+FORMAT_FIELDS: dict[str, str] = {
+    "status": "▶ or ⏸ (empty when nothing plays)",
+    "state": "playing, paused, ad, nothing_playing, no_active_device (or offline, in --watch)",
+    "type": "track, episode, ad or unknown",
+    "title": "the track or episode title",
+    "artist": "the artists, comma-separated (for an episode: the show)",
+    "album": "the album (empty for an episode)",
+    "show": "the podcast show (empty for a track)",
+    "publisher": "the show's publisher",
+    "progress": "elapsed time, m:ss",
+    "duration": "total time, m:ss",
+    "progress_ms": "elapsed milliseconds",
+    "duration_ms": "total milliseconds",
+    "percent": "elapsed percent, 0-100",
+    "device": "the device's name",
+    "volume": "the device's volume percent",
+    "shuffle": "on or off",
+    "repeat": "off, track or context",
+    "url": "the track's open.spotify.com link",
+    "image_url": "the cover's URL",
+}
+
+
+class FormatError(ValueError):
+    """A template names a field that does not exist, or does not parse."""
+
+
+def check_template(template: str, what: str = "--format") -> None:
+    """Raise FormatError naming the first unknown field (``what``: where it was written)."""
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise FormatError(
+            f"{what} does not parse: {exc}. Write {{{{ for a literal brace."
+        ) from None
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in FORMAT_FIELDS:
+            known = ", ".join(FORMAT_FIELDS)
+            raise FormatError(f"{what}: unknown field {{{field}}}. Fields: {known}.")
+        if spec or conversion:
+            raise FormatError(
+                f"{what}: write {{{field}}} plainly; conversions (!r) and format specs "
+                "(:>10) are not supported."
+            )
+
+
+def render(template: str, fields: Mapping[str, str]) -> str:
+    return template.format_map(fields)

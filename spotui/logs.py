@@ -15,13 +15,17 @@ from spotui import paths
 
 _SECRET_KEYS = (
     "access_token|refresh_token|client_secret|code_verifier|code_challenge|code|state|"
-    "SPOTIFY_ACCESS_TOKEN|SPOTIFY_REFRESH_TOKEN|SPOTIFY_CLIENT_SECRET"
+    "SPOTIFY_ACCESS_TOKEN|SPOTIFY_REFRESH_TOKEN|SPOTIFY_CLIENT_SECRET|"
+    # ListenBrainz and Last.fm (spotui.scrobble): a token, the app's key and secret, a session
+    "token|sk|api_key|api_secret|api_sig|listenbrainz_token|lastfm_[a-z_]+"
 )
 _PATTERNS = (
     # Spotify's access tokens start "BQ", refresh tokens and codes "AQ": wherever they are.
     (re.compile(r"(?<![A-Za-z0-9_-])[AB]Q[A-Za-z0-9_-]{30,}"), "[redacted]"),
     (re.compile(r"(Bearer\s+)[^\s\"',]+", re.IGNORECASE), r"\1[redacted]"),
     (re.compile(r"(Basic\s+)[A-Za-z0-9+/=]+", re.IGNORECASE), r"\1[redacted]"),
+    # ListenBrainz's header: Authorization: Token <a UUID>
+    (re.compile(r"(Token\s+)[0-9A-Fa-f-]{20,}"), r"\1[redacted]"),
     (
         re.compile(rf"((?<![A-Za-z_])(?:{_SECRET_KEYS})[\"']?\s*[=:]\s*[\"']?)[^\s&\"',}}]+"),
         r"\1[redacted]",

@@ -8,8 +8,9 @@ variable. ``--demo`` and the tests build one around the in-package fake Spotify.
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,12 +26,17 @@ from spotui.spotify.client import SpotifyClient
 from spotui.spotify.http import GateStore
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
+log = logging.getLogger("spotui.desktop")
+
 if TYPE_CHECKING:
     import asyncio
 
+    from spotui.config import Config
     from spotui.core.remote import Remote
+    from spotui.credentials import CredentialStore
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
+    from spotui.scrobble.sender import Service
     from spotui.spotify.signin import SignIn
 
 
@@ -56,6 +62,9 @@ class Services:
     fake: object | None = field(default=None, repr=False)
     history_path: Path | None = None  # the archive's file; None in the demo (in memory)
     snapshot_path: Path | None = None  # the last-known playback (see core.snapshot)
+    # The scrobbling services set up (blocking: the keyring); none in the demo.
+    scrobblers: Callable[[], Mapping[str, Service]] = dict
+    scrobble_lock: Path | None = None  # held by the one process that scrobbles live
     _archive: Archive | None = field(default=None, init=False, repr=False)
 
     def history(self) -> Archive:
@@ -103,6 +112,8 @@ class Services:
             snapshot_path=paths.snapshot_file(),
             sign_in_source=lambda: store.source(),
             store_problem=store.write_problem,
+            scrobblers=lambda: _scrobblers(store),
+            scrobble_lock=paths.data_dir() / "scrobble.lock",
         )
 
     @classmethod
@@ -185,11 +196,18 @@ class Services:
         first: Awaitable[PlayerState] | None = None,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
         schedule, and tells the listeners (``on_history`` among them) how each sync
-        went; after a sync it takes the day's snapshot, if none was. The face
+        went, then takes the day's snapshot if none was; the scrobbler tells them
+        (``Listener.notice``) when a service refuses spotui. With ``desktop`` (the TUI's
+        and serve's config), the MPRIS player and the notifications too, as the config
+        says (notifications, when it does not say: only when ``serving``; none for a
+        change made from the face's window while it is ``focused``). The face
         subscribes itself to what plays."""
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
@@ -209,9 +227,53 @@ class Services:
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
+        from spotui.scrobble.live import LiveScrobbler
+
+        scrobbler = LiveScrobbler(
+            self.scrobblers,
+            self.history,
+            clock=self.clock,
+            monotonic=self.monotonic,
+            lock=self.scrobble_lock,
+            on_problem=lambda line: controller.notice("Scrobbling", line),
+        )
+        controller.subscribe(scrobbler.listener())
         if on_history is not None:
             controller.subscribe(Listener(history=on_history))
+        if desktop is not None:
+            self._attach_desktop(controller, desktop, serving, focused)
         return controller
+
+    def _attach_desktop(
+        self,
+        controller: PlayerController,
+        config: Config,
+        serving: bool,
+        focused: Callable[[], bool],
+    ) -> None:
+        """The notifier (which also shows what Spotify refused of an MPRIS command) and
+        the MPRIS player, as the config says; none of it beside a running serve, which
+        tells the desktop already."""
+        if not serving:
+            from spotui.desktop.lock import lock_path, serve_running
+
+            held = serve_running(lock_path(demo=self.demo))
+            if held:
+                log.info("MPRIS and notifications are off here: %s", held)
+                return
+        notifier = None
+        if config.notify if config.notify is not None else serving:
+            from spotui.desktop.notify import Notifier
+
+            title, body = config.notify_format
+            covers = paths.cache_dir() / "covers"
+            notifier = Notifier(controller, title=title, body=body, covers=covers, focused=focused)
+            controller.subscribe(notifier.listener())
+        if config.mpris:
+            from spotui.desktop.mpris import Mpris  # dbus-fast: only when it is wanted
+
+            mpris = Mpris(controller, notifier.say) if notifier else Mpris(controller)
+            controller.subscribe(mpris.listener())
 
     def connect_remote(
         self,
@@ -221,10 +283,14 @@ class Services:
         start: bool = False,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
     ) -> Remote | None:
         """The core (:meth:`remote`) for the stored sign-in (:meth:`connect`, given
         ``options``); None when there is none worth trying. ``start``: send the first
-        poll now, before any screen listens (the TUI's start-up)."""
+        poll now, before any screen listens (the TUI's start-up). ``desktop``,
+        ``serving``, ``focused``: as for :meth:`player`."""
         spotify = self.connect(**(options or {}))
         if spotify is None:
             return None
@@ -241,6 +307,9 @@ class Services:
             first=first,
             history_after=history_after,
             on_history=on_history,
+            desktop=desktop,
+            serving=serving,
+            focused=focused,
         )
 
     def remote(
@@ -251,6 +320,9 @@ class Services:
         first: asyncio.Future[PlayerState] | None = None,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] | None = None,
+        desktop: Config | None = None,
+        serving: bool = False,
+        focused: Callable[[], bool] = lambda: False,
     ) -> Remote:
         """The core a face is given: the hub as :meth:`player` builds it, the lists
         with this account's cache, browsing, and the first poll if one was sent."""
@@ -265,8 +337,17 @@ class Services:
                 first=first,
                 history_after=history_after,
                 on_history=on_history,
+                desktop=desktop,
+                serving=serving,
+                focused=focused,
             ),
             ListsService(spotify, self.list_cache),
             Browse(spotify),
             first,
         )
+
+
+def _scrobblers(store: CredentialStore) -> Mapping[str, Service]:
+    from spotui.scrobble import accounts
+
+    return accounts.load(store)

@@ -38,6 +38,7 @@ def isolated(tmp_path, monkeypatch) -> Iterator[MemoryKeyring]:
         "SPOTUI_ACCOUNTS_URL",
         "DISPLAY",
         "WAYLAND_DISPLAY",
+        "DBUS_SESSION_BUS_ADDRESS",  # no test reaches the desktop's bus (test_desktop starts one)
     ):
         monkeypatch.delenv(variable, raising=False)
     previous = keyring.get_keyring()

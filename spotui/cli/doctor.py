@@ -66,6 +66,10 @@ async def diagnose(services: Services, port: int | None) -> list[Check]:
 
 async def doctor(services: Services, *, as_json: bool, port: int | None) -> int:
     checks = await diagnose(services, port)
+    if not services.demo:
+        from spotui.scrobble import doctor as scrobbling
+
+        checks += await scrobbling.checks(services.scrobblers)
     healthy = all(check.ok is not False for check in checks)
     if as_json:
         print(to_json({"ok": healthy, "checks": [asdict(c) for c in checks]}))

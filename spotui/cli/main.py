@@ -75,10 +75,11 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
     )
     doctor.add_argument("--json", action="store_true", help="the checks as one JSON object")
     add_commands(subparsers)
-    from spotui.cli import history, keys
+    from spotui.cli import history, keys, scrobble
 
     history.add_parser(subparsers)
     keys.add_parser(subparsers)
+    scrobble.add_parser(subparsers)
     return parser
 
 
@@ -219,6 +220,10 @@ def _main(argv: list[str] | None) -> int:
             from spotui.cli import history
 
             return history.run(args, demo=args.demo)
+        if args.command == "scrobble":
+            from spotui.cli import scrobble
+
+            return scrobble.run(args, demo=args.demo)
         if args.command == "keys":
             from spotui.cli import keys
 

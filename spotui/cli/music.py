@@ -4,12 +4,12 @@ and your playlists; through the hub and the core's browsing."""
 from __future__ import annotations
 
 import argparse
-import re
 from typing import Any
 
 from spotui.cli import EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.cli.output import item_json, playlist_json, to_json
 from spotui.cli.table import arg, command
+from spotui.core.playing import CONTEXT_KINDS, spotify_uri
 from spotui.core.remote import Remote
 from spotui.spotify.models import (
     SEARCH_LIMIT,
@@ -23,29 +23,17 @@ from spotui.spotify.models import (
     Track,
 )
 
-KINDS = ("track", "album", "artist", "playlist", "show", "episode")
-CONTEXT_KINDS = ("album", "artist", "playlist", "show")
-# An old link or URI names the playlist's owner first: …/user/NAME/playlist/ID.
-_URL = re.compile(
-    r"^https?://open\.spotify\.com/(?:intl-[a-z-]+/)?(?:user/[^/?#]+/)?([a-z]+)/([0-9A-Za-z]+)"
-)
-_URI = re.compile(r"^spotify:(?:user:[^:]+:)?([a-z]+):([0-9A-Za-z]{22})$")
-
 
 def parse_uri(text: str) -> tuple[str, str]:
     """(kind, URI) from a Spotify URI or an open.spotify.com link; a usage error otherwise."""
-    text = text.strip()
-    link = _URL.match(text)
-    if link is not None:
-        text = f"spotify:{link[1]}:{link[2]}"
-    found = _URI.match(text)
-    if found is None or found[1] not in KINDS:
+    found = spotify_uri(text)
+    if found is None:
         raise Failure(
-            f"{text!r} is not a Spotify URI or link (spotify:track:… or "
+            f"{text.strip()!r} is not a Spotify URI or link (spotify:track:… or "
             "https://open.spotify.com/track/…).",
             EXIT_USAGE,
         )
-    return found[1], f"spotify:{found[1]}:{found[2]}"
+    return found
 
 
 def searchable(query: str) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import string
-from collections.abc import Mapping
 from typing import Any
 
 from spotui.cli.data import to_json as to_json  # where every command finds them
 from spotui.cli.data import write_csv as write_csv
 from spotui.cli.data import write_data as write_data
-from spotui.format import mmss
+from spotui.core.fields import format_fields as format_fields  # now --format's values
+from spotui.core.fields import state_of as state_of
+from spotui.format import FORMAT_FIELDS as FORMAT_FIELDS  # shared with the notifications
+from spotui.format import FormatError as FormatError
+from spotui.format import check_template as check_template
+from spotui.format import render as render
 from spotui.spotify.errors import NO_ACTIVE_DEVICE
 from spotui.spotify.models import (
     Artist,
@@ -23,42 +26,6 @@ from spotui.spotify.models import (
 )
 
 NOW_SCHEMA_VERSION = 1
-
-FORMAT_FIELDS: dict[str, str] = {
-    "status": "▶ or ⏸ (empty when nothing plays)",
-    "state": "playing, paused, ad, nothing_playing, no_active_device (or offline, in --watch)",
-    "type": "track, episode, ad or unknown",
-    "title": "the track or episode title",
-    "artist": "the artists, comma-separated (for an episode: the show)",
-    "album": "the album (empty for an episode)",
-    "show": "the podcast show (empty for a track)",
-    "publisher": "the show's publisher",
-    "progress": "elapsed time, m:ss",
-    "duration": "total time, m:ss",
-    "progress_ms": "elapsed milliseconds",
-    "duration_ms": "total milliseconds",
-    "percent": "elapsed percent, 0-100",
-    "device": "the device's name",
-    "volume": "the device's volume percent",
-    "shuffle": "on or off",
-    "repeat": "off, track or context",
-    "url": "the track's open.spotify.com link",
-    "image_url": "the cover's URL",
-}
-
-
-class FormatError(ValueError):
-    """A --format template names a field that does not exist, or does not parse."""
-
-
-def state_of(playback: Playback | None) -> str:
-    if playback is None:
-        return "no_active_device"
-    if playback.is_ad:
-        return "ad"
-    if playback.item is None:
-        return "nothing_playing"
-    return "playing" if playback.is_playing else "paused"
 
 
 def now_json(playback: Playback | None, *, offline: bool = False) -> dict[str, Any]:
@@ -90,62 +57,6 @@ def now_json(playback: Playback | None, *, offline: bool = False) -> dict[str, A
         "url": item.url if item else None,
         "image_url": image.url if image else None,
     }
-
-
-def format_fields(playback: Playback | None, *, offline: bool = False) -> dict[str, str]:
-    """The values a --format template can use, all strings."""
-    data = now_json(playback, offline=offline)
-    state = data["state"]
-    progress = data["progress_ms"] or 0
-    duration = data["duration_ms"] or 0
-    device = data["device"] or {}
-    artist = ", ".join(data["artists"]) or (data["show"] or "")
-    return {
-        "status": {"playing": "▶", "paused": "⏸", "ad": "▶"}.get(state, ""),
-        "state": state,
-        "type": data["type"] or "",
-        "title": data["title"] or ("Advertisement" if state == "ad" else ""),
-        "artist": artist,
-        "album": data["album"] or "",
-        "show": data["show"] or "",
-        "publisher": data["publisher"] or "",
-        "progress": mmss(progress),
-        "duration": mmss(duration) if duration else "",
-        "progress_ms": str(progress),
-        "duration_ms": str(duration) if duration else "",
-        "percent": str(min(100, round(100 * progress / duration))) if duration else "",
-        "device": device.get("name") or "",
-        "volume": "" if device.get("volume_percent") is None else str(device["volume_percent"]),
-        "shuffle": "on" if data["shuffle"] else "off",
-        "repeat": data["repeat"],
-        "url": data["url"] or "",
-        "image_url": data["image_url"] or "",
-    }
-
-
-def check_template(template: str) -> None:
-    """Raise FormatError naming the first unknown field."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        raise FormatError(
-            f"--format does not parse: {exc}. Write {{{{ for a literal brace."
-        ) from None
-    for _, field, spec, conversion in parsed:
-        if field is None:
-            continue
-        if field not in FORMAT_FIELDS:
-            known = ", ".join(FORMAT_FIELDS)
-            raise FormatError(f"--format: unknown field {{{field}}}. Fields: {known}.")
-        if spec or conversion:
-            raise FormatError(
-                f"--format: write {{{field}}} plainly; conversions (!r) and format specs "
-                "(:>10) are not supported."
-            )
-
-
-def render(template: str, fields: Mapping[str, str]) -> str:
-    return template.format_map(fields)
 
 
 def human_line(playback: Playback | None) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spotui.cli import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_SIGNED_OUT, Failure
+from spotui.core.controller import Listener
 from spotui.services import Services
 from spotui.spotify.errors import AuthError, NoActiveDevice, RateLimited, SpotifyError
 
@@ -31,6 +32,8 @@ Run = Callable[["Remote", argparse.Namespace], Awaitable[int]]
 # The part of a command that reads only what is kept here (no sign-in, no request): its
 # exit code, or None when these arguments need Spotify.
 Local = Callable[[Services, argparse.Namespace], "int | None"]
+# The options a command's hub is built with (Services.connect_remote's), from its args.
+Hub = Callable[[argparse.Namespace], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class Command:
     args: tuple[Arg, ...] = ()
     description: str | None = None
     patient: bool = False
+    hub: Hub | None = None
     local: Local | None = None
 
 
@@ -66,13 +70,15 @@ def command(
     *args: Arg,
     description: str | None = None,
     patient: bool = False,
+    hub: Hub | None = None,
     local: Local | None = None,
 ) -> Callable[[Run], Run]:
     """Declare a headless command: the decorated function runs it, unless ``local``
-    answers these arguments from what is kept here, before any sign-in is read."""
+    answers these arguments from what is kept here, before any sign-in is read;
+    ``hub``: the options its hub is built with, when not the usual ones."""
 
     def register(run: Run) -> Run:
-        COMMANDS[name] = Command(name, help, run, args, description, patient, local)
+        COMMANDS[name] = Command(name, help, run, args, description, patient, hub, local)
         return run
 
     return register
@@ -104,7 +110,8 @@ async def run_with(services: Services, spec: Command, args: argparse.Namespace) 
         status = _locally(spec.local, services, args)
         if status is not None:
             return status
-    return await with_remote(services, spec.run, args, patient=spec.patient)
+    hub = spec.hub(args) if spec.hub else {}
+    return await with_remote(services, spec.run, args, patient=spec.patient, **hub)
 
 
 def _locally(local: Local, services: Services, args: argparse.Namespace) -> int | None:
@@ -122,8 +129,8 @@ def _locally(local: Local, services: Services, args: argparse.Namespace) -> int 
 
 
 def _said_once() -> Callable[[SyncResult | str], None]:
-    """How the history keeper's trouble is told (``now --watch`` runs it): once each,
-    on stderr, for stdout belongs to whoever reads the lines."""
+    """How the history keeper's trouble, and a scrobbler's, is told (``now --watch``
+    runs them): once each, on stderr, for stdout belongs to whoever reads the lines."""
     said: list[str] = []
 
     def tell(result: SyncResult | str) -> None:
@@ -135,13 +142,21 @@ def _said_once() -> Callable[[SyncResult | str], None]:
 
 
 async def with_remote(
-    services: Services, run: Run, args: argparse.Namespace, *, patient: bool = False
+    services: Services,
+    run: Run,
+    args: argparse.Namespace,
+    *,
+    patient: bool = False,
+    **hub: Any,
 ) -> int:
-    """Connect, run, and turn any failure into one line on stderr and an exit code."""
-    remote = services.connect_remote(None if patient else QUICK, on_history=_said_once())
+    """Connect, run, and turn any failure into one line on stderr and an exit code;
+    ``hub``: options for :meth:`Services.connect_remote` beyond the usual."""
+    tell = _said_once()
+    remote = services.connect_remote(None if patient else QUICK, **{"on_history": tell, **hub})
     if remote is None:
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
+    remote.player.subscribe(Listener(notice=lambda _title, line: tell(line)))
     try:
         return await run(remote, args)
     except Failure as exc:

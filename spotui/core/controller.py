@@ -61,7 +61,7 @@ def answered(first: asyncio.Future[PlayerState] | None) -> PlayerState | None:
     return first.result()
 
 
-def _ignore(_: object) -> None:
+def _ignore(*_: object) -> None:
     return None
 
 
@@ -74,7 +74,8 @@ class Listener:
     (None, once). ``signed_out``: the sign-in ended, with why; the loop then stops.
     ``chore``: work of its own beside the loop (the history sync), started after the
     first poll and cancelled when the loop ends. ``history``: how each history sync went
-    (its result, or what went wrong), as the history keeper tells it.
+    (its result, or what went wrong), as the history keeper tells it. ``notice``: a
+    subscriber's word for the user, with its title (a scrobbling service refused spotui).
     """
 
     state: Callable[[PlayerState], None] = _ignore
@@ -82,6 +83,7 @@ class Listener:
     signed_out: Callable[[str], None] = _ignore
     chore: Chore | None = None
     history: Callable[[SyncResult | str], None] = _ignore
+    notice: Callable[[str, str], None] = _ignore
 
 
 class PlayerController:
@@ -110,6 +112,7 @@ class PlayerController:
         self._commands = asyncio.Lock()
         self._generation = 0  # bumped by each command: older poll answers are stale
         self._first = first
+        self.commanded_at: float | None = None  # (monotonic) when the last command was sent
 
     def __repr__(self) -> str:
         return f"PlayerController(interval={self.interval})"
@@ -152,6 +155,10 @@ class PlayerController:
     def synced(self, result: SyncResult | str) -> None:
         """Tell every listener how a history sync went."""
         self._tell("history", lambda listener: listener.history(result))
+
+    def notice(self, title: str, line: str) -> None:
+        """Tell every listener a subscriber's word for the user."""
+        self._tell("notice", lambda listener: listener.notice(title, line))
 
     def _signed_out(self, reason: str) -> None:
         self._tell("signed out", lambda listener: listener.signed_out(reason))
@@ -255,6 +262,7 @@ class PlayerController:
         the caller to say. The loop asks again soon either way.
         """
         before = self.state if after is not None else None
+        self.commanded_at = self.monotonic()
         self._generation += 1
         if after is not None:
             self._show(after)

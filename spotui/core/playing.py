@@ -8,6 +8,7 @@ track (``offset``), so "next" goes on within it. An artist plays as a context.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,6 +19,26 @@ from spotui.spotify.client import SpotifyClient
 from spotui.spotify.models import Album, Artist, Image, Item, Playback, Playlist, Track
 
 WINDOW = 50  # tracks sent as uris when a list has no context
+KINDS = ("track", "album", "artist", "playlist", "show", "episode")
+CONTEXT_KINDS = ("album", "artist", "playlist", "show")  # played as a context_uri
+# An old link or URI names the playlist's owner first: …/user/NAME/playlist/ID.
+_LINK = re.compile(
+    r"^https?://open\.spotify\.com/(?:intl-[a-z-]+/)?(?:user/[^/?#]+/)?([a-z]+)/([0-9A-Za-z]{22})"
+)
+_URI = re.compile(r"^spotify:(?:user:[^:]+:)?([a-z]+):([0-9A-Za-z]{22})$")
+
+
+def spotify_uri(text: str) -> tuple[str, str] | None:
+    """(kind, URI) from a Spotify URI or an open.spotify.com link (the command line's
+    and MPRIS's OpenUri); None for anything else."""
+    text = text.strip()
+    link = _LINK.match(text)
+    if link is not None:
+        text = f"spotify:{link[1]}:{link[2]}"
+    found = _URI.match(text)
+    if found is None or found[1] not in KINDS:
+        return None
+    return found[1], f"spotify:{found[1]}:{found[2]}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,7 +214,11 @@ class SpotuiApp(App):
         """The core for the stored sign-in (None without one); ``start``: its first
         poll is sent now, before any screen listens."""
         return self.services.connect_remote(
-            interval=self.config.poll_interval, start=start, history_after=HISTORY_AFTER_START_S
+            interval=self.config.poll_interval,
+            start=start,
+            history_after=HISTORY_AFTER_START_S,
+            desktop=self.config,
+            focused=lambda: self.app_focus,
         )
 
     @work(group="start")

@@ -85,6 +85,7 @@ class MainScreen(WorkerScreen[None]):
                 trouble=self._trouble,
                 signed_out=self._signed_out,
                 history=lambda result: self.query_one(StatsTab).synced(result),
+                notice=lambda title, line: self.notify(line, title=title, severity="warning"),
             )
         )
         self._first = remote.first

@@ -1,0 +1,330 @@
+"""The MPRIS player with the real parts: a session bus of the test's own, playerctl,
+busctl, a dbus-fast client, and the fake Spotify over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+import pytest
+from dbus_fast import Message, MessageType
+from dbus_fast.aio import MessageBus
+
+from spotui.config import Config, parse_config
+
+from .desktop import POLL_S, run, running, services_for, session_bus, until
+
+__all__ = ["session_bus"]  # the fixture, used by name
+
+PLAYERCTL = ("playerctl", "-p", "spotui")
+
+
+@pytest.fixture
+def hub(served, tmp_path, session_bus):
+    fake, server = served
+    return fake, services_for(fake, server, tmp_path)
+
+
+def artists(fake, uri: str) -> str:
+    return ", ".join(artist["name"] for artist in fake.account.item_json(uri)["artists"])
+
+
+async def on_bus() -> None:
+    """Wait for the player to appear (it joins after the first poll)."""
+
+    async def listed() -> bool:
+        return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+    await until(listed)
+
+
+async def test_playerctl_reads_the_fakes_track(hub):
+    fake, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        uri = fake.account.player.uri
+        track = fake.account.item_json(uri)
+        shown = await run(
+            *PLAYERCTL, "metadata", "--format", "{{title}}|{{artist}}|{{mpris:length}}"
+        )
+        assert shown == f"{track['name']}|{artists(fake, uri)}|{track['duration_ms'] * 1000}"
+        assert await run(*PLAYERCTL, "status") == "Playing"
+        position = float(await run(*PLAYERCTL, "position"))
+        assert abs(position - fake.account.position() / 1000) < 1.5  # extrapolated, not stale
+
+
+async def test_playerctl_commands_change_the_fakes_player(hub):
+    fake, services = hub
+    account = fake.account
+    async with running(services, Config()):
+        await on_bus()
+        await run(*PLAYERCTL, "play-pause")
+        await until(lambda: not account.player.is_playing)
+        await until(lambda: _status_is("Paused"))
+        await run(*PLAYERCTL, "play-pause")
+        await until(lambda: account.player.is_playing)
+
+        first = account.player.uri
+        await run(*PLAYERCTL, "next")
+        await until(lambda: account.player.uri != first)
+
+        await run(*PLAYERCTL, "position", "30")
+        await until(lambda: abs(account.position() - 30_000) < 2_000)
+
+        await run(*PLAYERCTL, "volume", "0.4")
+        await until(lambda: account.active_device["volume_percent"] == 40)
+
+        await run(*PLAYERCTL, "shuffle", "On")
+        await until(lambda: account.player.shuffle)
+
+        await run(*PLAYERCTL, "loop", "Track")
+        await until(lambda: account.player.repeat == "track")
+        assert await run(*PLAYERCTL, "loop") == "Track"
+
+
+async def _status_is(status: str) -> bool:
+    return await run(*PLAYERCTL, "status") == status
+
+
+async def seeked_watcher() -> tuple[MessageBus, list[int]]:
+    """A dbus-fast client that records every ``Seeked`` signal's position (µs)."""
+    bus = await MessageBus().connect()
+    seen: list[int] = []
+
+    def handler(message: Message) -> None:
+        if message.message_type == MessageType.SIGNAL and message.member == "Seeked":
+            seen.append(message.body[0])
+
+    bus.add_message_handler(handler)
+    await bus.call(
+        Message(
+            destination="org.freedesktop.DBus",
+            path="/org/freedesktop/DBus",
+            interface="org.freedesktop.DBus",
+            member="AddMatch",
+            signature="s",
+            body=["type='signal',interface='org.mpris.MediaPlayer2.Player',member='Seeked'"],
+        )
+    )
+    return bus, seen
+
+
+async def test_a_skip_and_a_seek_elsewhere_show_within_one_poll_and_one_seeked(hub):
+    fake, services = hub
+    account = fake.account
+    async with running(services, Config()):
+        await on_bus()
+        bus, seen = await seeked_watcher()
+        try:
+            await asyncio.sleep(3 * POLL_S)  # steady play: polls that agree say nothing
+            assert seen == []
+
+            account.seek(5_000)  # on another device
+            await until(lambda: len(seen) == 1, timeout=POLL_S + 1.5)
+            assert abs(seen[0] / 1000 - account.position()) < 1_000  # where the seek led
+            position = float(await run(*PLAYERCTL, "position"))
+            assert abs(position - account.position() / 1000) < 1.5
+
+            fake.remote_skip()
+            title = account.item_json(account.player.uri)["name"]
+
+            async def shown() -> bool:
+                return await run(*PLAYERCTL, "metadata", "title") == title
+
+            await until(shown, timeout=POLL_S + 1.5)
+            await asyncio.sleep(POLL_S)
+            assert len(seen) == 1  # a new track is no seek
+        finally:
+            bus.disconnect()
+
+
+async def test_a_seek_command_sends_one_seeked(hub):
+    fake, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        bus, seen = await seeked_watcher()
+        try:
+            await run(*PLAYERCTL, "position", "1+")
+            await until(lambda: len(seen) == 1)
+            await until(lambda: abs(fake.account.position() - seen[0] / 1000) < 1_500)
+            await asyncio.sleep(POLL_S + 1)  # the poll after it agrees
+            assert len(seen) == 1
+        finally:
+            bus.disconnect()
+
+
+async def test_busctl_lists_both_interfaces(hub):
+    _, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        shown = await run(
+            "busctl",
+            "--user",
+            "introspect",
+            "org.mpris.MediaPlayer2.spotui",
+            "/org/mpris/MediaPlayer2",
+        )
+        assert "org.mpris.MediaPlayer2 " in shown
+        assert "org.mpris.MediaPlayer2.Player " in shown
+        assert ".Seeked " in shown
+
+
+async def test_a_second_copy_takes_an_instance_name(hub):
+    _, services = hub
+    async with running(services, Config()), running(services, Config()):
+        names: list[str] = []
+
+        async def two() -> bool:
+            names[:] = (await run("playerctl", "-l", "--no-messages")).split()
+            return len(names) == 2
+
+        await until(two)
+        assert names[0] == "spotui"
+        assert names[1].startswith("spotui.instance")
+
+
+async def test_mpris_false_keeps_it_off_the_bus(hub):
+    _, services = hub
+    config, problems = parse_config("mpris = false")
+    assert problems == []
+    async with running(services, config) as controller:
+        await until(lambda: controller.state.playback is not None)
+        await asyncio.sleep(0.5)
+        assert await run("playerctl", "-l", "--no-messages") == ""
+
+
+def test_a_bad_mpris_value_is_named_once():
+    config, problems = parse_config('mpris = "yes"')
+    assert config.mpris is True
+    assert len(problems) == 1 and "'mpris' must be true or false" in problems[0]
+
+
+async def test_with_no_bus_the_hub_goes_on_and_the_log_says_why(served, tmp_path, caplog):
+    fake, server = served
+    services = services_for(fake, server, tmp_path)
+    caplog.set_level(logging.INFO, logger="spotui.desktop")
+    async with running(services, replace(Config(), mpris=True)) as controller:
+        await until(lambda: controller.state.playback is not None)
+        await until(lambda: "MPRIS is off" in caplog.text)
+    said = [r.getMessage() for r in caplog.records if r.name == "spotui.desktop"]
+    assert len(said) == 1
+    assert "no D-Bus session bus" in said[0] and "DBUS_SESSION_BUS_ADDRESS" in said[0]
+
+
+async def test_the_tui_is_the_player_and_playerctl_next_shows_on_its_screen(session_bus):
+    from spotui.services import Services
+    from spotui.tui.app import SpotuiApp
+
+    from .helpers import until as on_screen
+
+    app = SpotuiApp(Services.demo_mode(), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        fake = app.services.fake
+        await on_screen(pilot, lambda: "Cherish" in str(app.screen.query_one("#title").content))
+        await on_bus()  # playerctl runs as an asyncio subprocess: the app answers it
+        await run(*PLAYERCTL, "next")
+        coming = fake.account.item_json(fake.account.player.uri)["name"]
+        assert coming != "Cherish"
+        await on_screen(pilot, lambda: coming in str(app.screen.query_one("#title").content))
+        assert await run(*PLAYERCTL, "metadata", "title") == coming
+
+
+async def test_a_refused_command_is_logged_and_the_player_goes_on(hub, caplog):
+    fake, services = hub
+    caplog.set_level(logging.INFO, logger="spotui.desktop")
+    async with running(services, Config()):
+        await on_bus()
+        fake.set(no_active_device=True)
+        await run(*PLAYERCTL, "next")
+        await until(lambda: "MPRIS next: Spotify said no:" in caplog.text)
+        assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+
+async def call_player(member: str, signature: str, *body) -> None:
+    """Call a Player method as a media-key daemon would (a dbus-fast client)."""
+    bus = await MessageBus().connect()
+    try:
+        reply = await bus.call(
+            Message(
+                destination="org.mpris.MediaPlayer2.spotui",
+                path="/org/mpris/MediaPlayer2",
+                interface="org.mpris.MediaPlayer2.Player",
+                member=member,
+                signature=signature,
+                body=list(body),
+            )
+        )
+        assert reply is not None and reply.message_type == MessageType.METHOD_RETURN, reply
+    finally:
+        bus.disconnect()
+
+
+async def test_set_position_for_a_track_that_no_longer_plays_is_ignored(hub):
+    fake, services = hub
+    account = fake.account
+    async with running(services, Config()) as controller:
+        await on_bus()
+        stale = (await run(*PLAYERCTL, "metadata", "mpris:trackid")).strip("'")
+        fake.remote_skip()
+        uri = account.player.uri
+        await until(
+            lambda: (
+                controller.state.playback is not None
+                and controller.state.playback.item is not None
+                and controller.state.playback.item.uri == uri
+            ),
+            timeout=POLL_S + 2,
+        )
+        await call_player("SetPosition", "ox", stale, 60_000_000)
+        await asyncio.sleep(0.5)
+        assert account.position() < 10_000  # ignored: the new track plays from its start
+        current = (await run(*PLAYERCTL, "metadata", "mpris:trackid")).strip("'")
+        assert current != stale
+        await call_player("SetPosition", "ox", current, 40_000_000)
+        await until(lambda: abs(account.position() - 40_000) < 2_000)
+
+
+async def test_open_uri_plays_a_link_or_a_uri(hub):
+    fake, services = hub
+    account = fake.account
+    track = account.default_context[3]  # a track the fake knows, not the one playing
+    track_id = track.rsplit(":", 1)[1]
+    async with running(services, Config()):
+        await on_bus()
+        fake.remote_skip()
+        await call_player("OpenUri", "s", f"https://open.spotify.com/track/{track_id}?si=x")
+        await until(lambda: account.player.uri == track)
+
+
+async def test_with_no_bus_the_tui_starts_and_the_log_says_why(caplog):
+    from spotui.services import Services
+    from spotui.tui.app import SpotuiApp
+
+    from .helpers import until as on_screen
+
+    caplog.set_level(logging.INFO, logger="spotui.desktop")
+    app = SpotuiApp(Services.demo_mode(), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_screen(pilot, lambda: "Cherish" in str(app.screen.query_one("#title").content))
+        await on_screen(pilot, lambda: "MPRIS is off" in caplog.text)
+        await pilot.press("n")
+        await on_screen(pilot, lambda: "Cherish" not in str(app.screen.query_one("#title").content))
+    assert "no D-Bus session bus" in caplog.text
+
+
+async def test_hostile_names_reach_the_bus_as_plain_text(hub):
+    fake, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        fake.set(hostile_names=True)
+        fake.remote_skip()
+
+        async def hostile() -> bool:
+            return "PWNED" in await run(*PLAYERCTL, "metadata", "title")
+
+        await until(hostile, timeout=POLL_S + 2)
+        shown = await run(*PLAYERCTL, "metadata", "--format", "{{title}}|{{artist}}|{{album}}")
+        assert "^[]0;PWNED^G" in shown  # visible stand-ins, as on the terminal
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown)
+        assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()

@@ -1,0 +1,392 @@
+"""Scrobbling: the rule on the hub's states (driven by the fake Spotify's clock), the
+outbox, and the two services against their fakes over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import pytest
+
+from spotui.core.controller import Listener
+from spotui.core.player import PlayerState
+from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET, FakeLastFm
+from spotui.fake.listenbrainz import DEMO_TOKEN, FakeListenBrainz
+from spotui.history.db import Archive
+from spotui.scrobble.lastfm import LastFm, signature
+from spotui.scrobble.listenbrainz import ListenBrainz
+from spotui.scrobble.outbox import Outbox
+from spotui.scrobble.remote import Refused
+from spotui.scrobble.rule import Listen, NowPlaying, Scrobble, Tracker, counts
+from spotui.scrobble.sender import Sender
+from spotui.services import Services
+
+from .conftest import ManualClock
+
+SHORT = "spotify:track:tmOHoFBN316AHxZNWfIkMC"  # 151 s: counts at 75.5 s
+LONG = "spotify:track:slhwi8EpweaDDsXHwFahRw"  # 465 s: counts at 232.5 s
+
+
+async def no_wait(_seconds: float) -> None:
+    return None
+
+
+def test_the_lastfm_signature_follows_the_documented_rule():
+    # Sorted by name, each name then its value, then the secret; format is not signed.
+    params = {"token": "yyyyyy", "method": "auth.getSession", "api_key": "xxxxxxxx"}
+    assert (
+        signature({**params, "format": "json"}, "ilovecher")
+        == hashlib.md5(b"api_keyxxxxxxxxmethodauth.getSessiontokenyyyyyyilovecher").hexdigest()
+    )
+    assert signature(params, "ilovecher") == "1333ebf6f7dec747486b6ce965cca66b"
+
+
+def test_the_rule_half_or_four_minutes_and_never_30_s_or_less():
+    assert not counts(151_000, 75_000) and counts(151_000, 75_500)
+    assert counts(600_000, 240_000) and not counts(600_000, 239_999)  # 4 min before half
+    assert not counts(30_000, 30_000)  # 30 s tracks never count
+
+
+class Follow:
+    """Polls the fake Spotify as the hub does and feeds the tracker, on the fake's clock."""
+
+    def __init__(self, client, clock):
+        self.client, self.clock = client, clock
+        self.tracker = Tracker()
+        self.events: list[object] = []
+
+    async def poll(self) -> None:
+        state = PlayerState(await self.client.playback(), self.clock())
+        self.events += self.tracker.update(state, self.clock(), self.clock())
+
+    async def play_for(self, seconds: float, every: float = 5.0) -> None:
+        while seconds > 0:
+            step = min(every, seconds)
+            self.clock.advance(step)
+            seconds -= step
+            await self.poll()
+
+    @property
+    def scrobbles(self) -> list[Listen]:
+        return [e.listen for e in self.events if isinstance(e, Scrobble)]
+
+
+async def test_a_track_played_past_half_is_scrobbled_once_with_its_start(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    started = clock()
+    follow = Follow(client, clock)
+    await follow.poll()
+    assert [type(e) for e in follow.events] == [NowPlaying]
+    await follow.play_for(70)
+    assert follow.scrobbles == []  # 70 s of 151: not yet half
+    await follow.play_for(10)
+    assert len(follow.scrobbles) == 1
+    listen = follow.scrobbles[0]
+    assert listen.started_at == int(started) and listen.uri == SHORT
+    assert listen.artist == "星野 夜" and listen.track == "Cherish"
+    await follow.play_for(90)  # to the end and into the next track
+    assert len(follow.scrobbles) == 1
+    assert [e.listen.uri for e in follow.events if isinstance(e, NowPlaying)] == [SHORT, LONG]
+
+
+async def test_a_track_skipped_at_20_s_is_not_scrobbled(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(20)
+    fake.account.next()
+    await follow.poll()
+    await follow.play_for(60)
+    assert follow.scrobbles == []
+
+
+async def test_a_pause_at_a_third_for_ten_minutes_counts_nothing(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(50)  # a third
+    fake.account.pause()
+    await follow.poll()
+    await follow.play_for(600, every=10)  # paused, polled as the hub does
+    assert follow.scrobbles == []
+    fake.account.play(None)
+    await follow.poll()
+    await follow.play_for(20)  # 70 s played: still under half
+    assert follow.scrobbles == []
+    await follow.play_for(10)
+    assert len(follow.scrobbles) == 1
+
+
+async def test_a_podcast_is_never_scrobbled_nor_shown_as_playing(fake, clock, client):
+    fake.set(episode=True)
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(1200, every=10)
+    assert follow.events == []
+
+
+async def test_a_seek_while_paused_counts_no_time(fake, clock, client):
+    fake.account.play({"uris": [SHORT, LONG]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(20)
+    fake.account.pause()
+    await follow.poll()
+    await follow.play_for(300, every=10)
+    fake.account.seek(140_000)  # paused, moved near the end, then played to it
+    await follow.poll()
+    fake.account.play(None)
+    await follow.poll()
+    await follow.play_for(20)  # 31 s really played, then the next track
+    assert follow.scrobbles == []
+
+
+async def test_a_seek_forward_counts_only_the_time_that_passed(fake, clock, client):
+    fake.account.play({"uris": [LONG, SHORT]})
+    follow = Follow(client, clock)
+    await follow.poll()
+    await follow.play_for(10)
+    fake.account.seek(400_000)  # near the end of 465 s: 10 s really played
+    await follow.poll()
+    await follow.play_for(30)  # into the next track
+    assert follow.scrobbles == []
+
+
+def listens(count: int, start: int = 1_780_000_000) -> list[Listen]:
+    return [
+        Listen(f"Artist {n}", f"Song {n}", start + n * 200, "Album", 200_000) for n in range(count)
+    ]
+
+
+async def test_offline_then_online_sends_the_outbox_in_one_batch(tmp_path):
+    fake = FakeListenBrainz(down=True)
+    archive = Archive(tmp_path / "history.sqlite3")
+    with fake.serve() as server:
+        service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+        sender = Sender(archive, {"listenbrainz": service})
+        for listen in listens(3):
+            sender.outbox.add("listenbrainz", listen)
+        report = await sender.flush()
+        assert "not working" in report.problems["listenbrainz"] and fake.received == []
+        assert sender.outbox.status("listenbrainz").waiting == 3
+        fake.knobs.down = False
+        await sender.flush()
+        await service.aclose()
+    assert [(kind, len(payload)) for kind, payload in fake.received] == [("import", 3)]
+    assert [listen["listened_at"] for listen in fake.listens] == [x.started_at for x in listens(3)]
+    assert sender.outbox.status("listenbrainz").waiting == 0
+
+
+async def test_a_crash_between_the_outbox_and_the_send_sends_it_once_after(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    Outbox(Archive(path)).add("listenbrainz", listens(1)[0])  # then the process died
+    fake = FakeListenBrainz()
+    with fake.serve() as server:
+        for _ in range(2):  # two starts after the crash
+            service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+            await Sender(Archive(path), {"listenbrainz": service}).flush()
+            await service.aclose()
+    assert [(kind, len(payload)) for kind, payload in fake.received] == [("single", 1)]
+
+
+async def test_a_429_waits_as_told_and_a_bad_token_is_said_plainly(tmp_path):
+    fake = FakeListenBrainz(rate_limit=2, reset_in=7)
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    with fake.serve() as server:
+        service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=sleep)
+        await service.submit(listens(2))
+        assert waits == [7, 7] and len(fake.listens) == 2
+        wrong = ListenBrainz("not-the-token", url=server.url, sleep=no_wait)
+        with pytest.raises(Refused, match="setup listenbrainz"):
+            await wrong.submit(listens(1))
+        with pytest.raises(Refused, match="does not know this token"):
+            await wrong.validate()
+        assert await service.validate() == "demo"
+        fake.knobs.remaining, fake.knobs.reset_in = 0, 4  # the window used up: wait first
+        await service.submit(listens(1))
+        await service.submit(listens(1))
+        assert waits == [7, 7, 4] and len(fake.listens) == 4
+        await service.aclose()
+        await wrong.aclose()
+
+
+async def test_a_revoked_lastfm_session_stops_scrobbling_and_keeps_the_outbox(tmp_path):
+    fake = FakeLastFm()
+    problems: list[str] = []
+    archive = Archive(tmp_path / "history.sqlite3")
+    with fake.serve() as server:
+        service = LastFm(DEMO_API_KEY, DEMO_API_SECRET, fake.session(), url=server.url)
+        sender = Sender(archive, {"lastfm": service}, on_problem=problems.append)
+        sender.outbox.add_many("lastfm", listens(2, start=int(fake.clock()) - 3600))
+        await sender.flush()
+        assert len(fake.scrobbles) == 2
+        fake.revoke()
+        sender.outbox.add_many("lastfm", listens(60, start=int(fake.clock()) - 1800)[2:])
+        report = await sender.flush()
+        await sender.flush()
+        await service.aclose()
+    assert problems == [report.problems["lastfm"]]
+    assert "revoked" in problems[0] and "spotui scrobble setup lastfm" in problems[0]
+    assert len(fake.scrobbles) == 2 and fake.scrobble_requests == 2  # stopped: asked once
+    assert sender.outbox.status("lastfm").waiting == 58
+
+
+async def test_lastfm_batches_of_50_and_old_plays_are_recorded_as_ignored(tmp_path):
+    fake = FakeLastFm(cutoff_s=86_400)
+    archive = Archive(tmp_path / "history.sqlite3")
+    now = int(fake.clock())
+    old = listens(5, start=now - 3 * 86_400)
+    new = listens(70, start=now - 80_000)
+    with fake.serve() as server:
+        service = LastFm(DEMO_API_KEY, DEMO_API_SECRET, fake.session(), url=server.url)
+        sender = Sender(archive, {"lastfm": service})
+        sender.outbox.add_many("lastfm", old + new)
+        report = await sender.flush()
+        await service.aclose()
+    assert fake.scrobble_requests == 2  # 50 and 25
+    assert report.sent == {"lastfm": 70} and report.ignored == {"lastfm": 5}
+    status = sender.outbox.status("lastfm")
+    assert (status.waiting, status.sent, status.ignored) == (0, 70, 5)
+    assert {int(s["timestamp"]) for s in fake.scrobbles} == {x.started_at for x in new}
+
+
+async def test_the_lastfm_fake_refuses_a_wrong_signature(tmp_path):
+    fake = FakeLastFm()
+    with fake.serve() as server:
+        service = LastFm(DEMO_API_KEY, "wrong-secret", fake.session(), url=server.url)
+        with pytest.raises(Refused, match="API key or secret"):
+            await service.scrobble(listens(1))
+        await service.aclose()
+    assert fake.scrobbles == []
+
+
+async def _until(condition, timeout: float = 10.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(tmp_path):
+    """The hub from the wiring sends now-playing at the new track, then the play once it
+    has played half, with its start; no extra Spotify request; a second process waits."""
+    clock = ManualClock()
+    services = Services.demo_mode(clock=clock, monotonic=clock)
+    fake_lb = FakeListenBrainz()
+    with fake_lb.serve() as server:
+        services.scrobblers = lambda: {
+            "listenbrainz": ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+        }
+        services.scrobble_lock = tmp_path / "scrobble.lock"
+        services._archive = Archive(tmp_path / "history.sqlite3")  # not the demo's years
+        spotify = services.connect()
+        assert spotify is not None
+        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
+        started = int(clock())
+        states: list[PlayerState] = []
+        controller = services.player(spotify, interval=0.05)
+        other = services.player(spotify, interval=0.05)  # the same lock: it must not send
+        controller.subscribe(Listener(state=states.append))
+        polling = [asyncio.ensure_future(c.run()) for c in (controller, other)]
+        try:
+            await _until(lambda: [kind for kind, _ in fake_lb.received] == ["playing_now"])
+            for _ in range(16):  # 80 s, one poll each 5 s of the fake's clock
+                clock.advance(5)
+                seen = len(states)
+                await _until(lambda seen=seen: len(states) > seen)
+            await _until(lambda: len(fake_lb.received) == 2)
+            await asyncio.sleep(0.3)  # a second sender would have sent by now
+        finally:
+            for task in polling:
+                task.cancel()
+            await asyncio.gather(*polling, return_exceptions=True)
+            await spotify.aclose()
+    assert [kind for kind, _ in fake_lb.received] == ["playing_now", "single"]
+    listen = fake_lb.listens[0]
+    assert listen["listened_at"] == started
+    assert listen["track_metadata"]["track_name"] == "Cherish"
+    info = listen["track_metadata"]["additional_info"]
+    assert info["music_service"] == "spotify.com" and info["duration_ms"] == 151_000
+    requests = services.fake.requests  # type: ignore[attr-defined]
+    assert set(requests) <= {"/v1/me/player", "/v1/me/player/recently-played"}
+
+
+async def test_live_a_revoked_lastfm_session_is_said_once_and_the_play_waits(tmp_path):
+    clock = ManualClock()
+    services = Services.demo_mode(clock=clock, monotonic=clock)
+    fake_fm = FakeLastFm(clock=clock)
+    session = fake_fm.session()
+    fake_fm.revoke()  # revoked on last.fm's settings page meanwhile
+    said: list[str] = []
+    with fake_fm.serve() as server:
+        services.scrobblers = lambda: {
+            "lastfm": LastFm(DEMO_API_KEY, DEMO_API_SECRET, session, url=server.url)
+        }
+        services._archive = Archive(tmp_path / "history.sqlite3")
+        spotify = services.connect()
+        assert spotify is not None
+        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
+        states: list[PlayerState] = []
+        controller = services.player(spotify, interval=0.05)
+        controller.subscribe(
+            Listener(state=states.append, notice=lambda _title, line: said.append(line))
+        )
+        polling = asyncio.ensure_future(controller.run())
+        try:
+            await _until(lambda: bool(said))  # the now-playing met the revoked session
+            for _ in range(16):
+                clock.advance(5)
+                seen = len(states)
+                await _until(lambda seen=seen: len(states) > seen)
+            outbox = Outbox(services.history())
+            await _until(lambda: outbox.status("lastfm").waiting == 1)
+            await asyncio.sleep(0.3)
+        finally:
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+            await spotify.aclose()
+    assert len(said) == 1 and "revoked" in said[0] and "scrobble setup lastfm" in said[0]
+    assert fake_fm.scrobbles == [] and fake_fm.scrobble_requests == 0  # stopped, not retried
+    assert outbox.status("lastfm").waiting == 1  # kept for after the next setup
+
+
+def test_logs_and_crash_reports_redact_the_scrobbling_secrets():
+    from spotui.logs import redact
+
+    session = "d580d57f32848f5dcf574d1ce18d78b2"
+    line = (
+        f"headers={{'Authorization': 'Token {DEMO_TOKEN}'}} form: api_key={DEMO_API_KEY}"
+        f"&sk={session}&token=abc123&lastfm_api_secret={DEMO_API_SECRET}"
+    )
+    redacted = redact(line)
+    for secret in (DEMO_TOKEN, DEMO_API_KEY, session, "abc123", DEMO_API_SECRET):
+        assert secret not in redacted
+    assert redact("Token valid.") == "Token valid."  # words stay words
+
+
+def test_a_play_seen_again_after_a_restart_is_queued_once(tmp_path):
+    outbox = Outbox(Archive(tmp_path / "history.sqlite3"))
+    listen = listens(1)[0]
+    assert outbox.add("lastfm", listen)
+    # spotui restarted mid-track: the same play, its start estimated 2 s later
+    assert not outbox.add("lastfm", Listen(listen.artist, listen.track, listen.started_at + 2))
+    assert outbox.add("lastfm", Listen(listen.artist, listen.track, listen.started_at + 300))
+    assert outbox.status("lastfm").waiting == 2
+
+
+async def test_a_listen_larger_than_listenbrainz_takes_is_ignored_not_stuck(tmp_path):
+    fake = FakeListenBrainz()
+    archive = Archive(tmp_path / "history.sqlite3")
+    huge = Listen("Band", "x" * 11_000, 1_780_000_000)
+    with fake.serve() as server:
+        service = ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+        sender = Sender(archive, {"listenbrainz": service})
+        sender.outbox.add_many("listenbrainz", [huge, *listens(2)])
+        report = await sender.flush()
+        await service.aclose()
+    assert report.sent == {"listenbrainz": 2} and report.ignored == {"listenbrainz": 1}
+    assert [(kind, len(payload)) for kind, payload in fake.received] == [("import", 2)]
+    assert sender.outbox.status("listenbrainz").waiting == 0
