@@ -27,6 +27,8 @@ from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 if TYPE_CHECKING:
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
+    from spotui.lyrics.finder import LyricsFinder
+    from spotui.lyrics.follower import LyricsFollower
     from spotui.spotify.signin import SignIn
 
 
@@ -52,6 +54,9 @@ class Services:
     fake: object | None = field(default=None, repr=False)
     history_path: Path | None = None  # the archive's file; None in the demo (in memory)
     snapshot_path: Path | None = None  # the last-known playback (see core.snapshot)
+    lrclib_transport: httpx.AsyncBaseTransport | None = None  # the demo's fake LRCLIB
+    lyrics_dir: Path | None = None  # local .lrc files, looked in before LRCLIB
+    lyrics: LyricsFollower | None = field(default=None, init=False, repr=False)
     _archive: Archive | None = field(default=None, init=False, repr=False)
 
     def history(self) -> Archive:
@@ -114,6 +119,7 @@ class Services:
 
         ``signed_in=False`` starts at the wizard (screenshots, tests)."""
         from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
+        from spotui.fake.lrclib import FakeLrclib
 
         fake = FakeSpotify(clock=clock, **fake_options)
         tokens = TokenSet.from_response(fake.sign_in(), now=clock()) if signed_in else None
@@ -135,6 +141,21 @@ class Services:
             clock=clock,
             monotonic=monotonic,
             fake=fake,
+            lrclib_transport=FakeLrclib().transport(),
+        )
+
+    def lyrics_finder(self) -> LyricsFinder:
+        """Lyrics from ``lyrics_dir``, the cache, then LRCLIB (``SPOTUI_LRCLIB_URL``, or
+        the demo's fake); the demo keeps its own cache."""
+        from spotui.lyrics.cache import LyricsCache
+        from spotui.lyrics.finder import LyricsFinder
+        from spotui.lyrics.lrclib import LrclibClient
+
+        folder = paths.cache_dir() / ("demo-lyrics" if self.demo else "lyrics")
+        return LyricsFinder(
+            LrclibClient(transport=self.lrclib_transport),
+            LyricsCache(folder, clock=self.clock),
+            self.lyrics_dir,
         )
 
     def remembered_client_id(self) -> str | None:
@@ -184,8 +205,11 @@ class Services:
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
-        schedule, and tells ``on_history`` how each sync went. The face subscribes
-        itself to what plays."""
+        schedule, and tells ``on_history`` how each sync went; the lyrics follower
+        (``self.lyrics``) idles until a face enables it. The face subscribes itself to
+        what plays."""
+        from spotui.lyrics.follower import LyricsFollower
+
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -203,4 +227,6 @@ class Services:
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
+        self.lyrics = LyricsFollower(self.lyrics_finder, monotonic=self.monotonic)
+        controller.subscribe(self.lyrics.listener)
         return controller
