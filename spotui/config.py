@@ -24,6 +24,7 @@ class Config:
     theme: str = "textual-dark"
     album_art: AlbumArt = "auto"
     callback_port: int = 8888
+    lyrics_dir: str = ""  # a folder of .lrc files, looked in before LRCLIB
     keys_preset: str = ""  # a name in keymap.PRESETS, from [keys] preset
     keys: tuple[tuple[str, str], ...] = ()  # (id, "key,key") from [keys]
     keys_source: str = "config.toml"  # the file [keys] was read from, for its notices
@@ -75,6 +76,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "theme": _text,
     "album_art": _choice("auto", "blocks", "off"),
     "callback_port": _number(PORTS.start, PORTS.stop - 1, whole=True),
+    "lyrics_dir": _text,
 }
 
 

@@ -4,7 +4,7 @@ search, playlists). No Textual here."""
 
 from __future__ import annotations
 
-from spotui.commands import controls, lists, music, now
+from spotui.commands import controls, lists, lyrics, music, now
 from spotui.commands.table import COMMANDS, add_commands, run
 
-__all__ = ["COMMANDS", "add_commands", "controls", "lists", "music", "now", "run"]
+__all__ = ["COMMANDS", "add_commands", "controls", "lists", "lyrics", "music", "now", "run"]
