@@ -4,13 +4,14 @@ nothing sent while nothing plays. LRCLIB is the fake over HTTP (SPOTUI_LRCLIB_UR
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
 
 from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS, FakeLrclib
 from spotui.fake.server import FakeServer
-from spotui.lyrics.follower import LyricsState
+from spotui.lyrics.follower import RETRY_S, LyricsState
 from spotui.services import Services
 
 
@@ -137,3 +138,38 @@ async def test_lrclib_offline_is_one_plain_line_and_the_hub_goes_on(lrclib):
         polls = run.polls()
         await _until(lambda: run.polls() >= polls + 2)  # the poll loop is unharmed
         assert len(lrclib.log) == 1  # and LRCLIB is not asked at every poll
+
+
+async def test_a_skip_while_lrclib_is_slow_goes_on_with_the_next_track_at_once(lrclib):
+    lrclib.set(latency_s=4.0)
+    async with Running() as run:
+        run.follower.enable()
+        await _until(lambda: len(lrclib.log) == 1)  # Cherish's request waits at LRCLIB
+        lrclib.set(latency_s=0.0)
+        run.fake.remote_skip()  # type: ignore[attr-defined]
+        run.controller.poll_soon(0)
+        loop = asyncio.get_running_loop()
+        skipped = loop.time()
+        await _until(
+            lambda: (
+                run.follower.state.status == "found"
+                and run.follower.state.query.title == "Northern Lights Over Tromsø"
+            )
+        )
+        assert loop.time() - skipped < 2.0  # not after Cherish's slow answer
+        assert all(state.query.title != "Cherish" for state in run.said[1:])
+
+
+async def test_after_lrclib_failed_the_track_is_asked_again_later_not_at_each_poll(lrclib):
+    ahead = [0.0]
+    lrclib.set(fault="503")
+    async with Running(monotonic=lambda: time.monotonic() + ahead[0]) as run:
+        run.follower.enable()
+        await _until(lambda: run.follower.state.status == "offline")
+        polls = run.polls()
+        await _until(lambda: run.polls() >= polls + 3)
+        assert len(lrclib.log) == 1
+        lrclib.set(fault="")
+        ahead[0] = RETRY_S + 1  # half a minute later
+        await _until(lambda: run.follower.state.status == "found")
+        assert len(lrclib.log) == 2

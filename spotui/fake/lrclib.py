@@ -13,6 +13,7 @@ on 127.0.0.1 with :class:`~spotui.fake.server.FakeServer`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from collections import Counter
@@ -77,6 +78,7 @@ class LrclibKnobs:
     huge: bool = False  # a 2 MB answer
     hostile: bool = False  # control characters in the words and names
     bad_lrc: bool = False  # syncedLyrics that is not LRC
+    latency_s: float = 0.0  # every answer waits this long
     hang_s: float = 30.0
 
 
@@ -134,6 +136,8 @@ class FakeLrclib:
         self.requests[path] += 1
         self.log.append((path, params, request.headers.get("user-agent", "")))
         del self.log[:-500]
+        if self.knobs.latency_s:
+            await asyncio.sleep(self.knobs.latency_s)
         fault = self.knobs.fault
         if fault == "timeout":
             raise FakeTimeout

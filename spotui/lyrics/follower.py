@@ -140,12 +140,30 @@ class LyricsFollower:
         if query == self.state.query and self.state.status in ("found", "none", "looking"):
             return  # this track's answer is in already
         self._say(LyricsState("looking", query))
+        fetch = asyncio.ensure_future(finder.find(query))
         try:
-            lyrics = await finder.find(query)
+            while not await self._settled(fetch):
+                if self._wanted != query:  # skipped meanwhile: on with the next track
+                    self._wake.set()
+                    return
+        finally:
+            if not fetch.done():
+                fetch.cancel()
+                await asyncio.gather(fetch, return_exceptions=True)
+        try:
+            lyrics = fetch.result()
         except LyricsUnavailable as exc:
             self._failed_at = self.monotonic()
-            found = LyricsState("offline", query, problem=exc.message)
+            self._say(LyricsState("offline", query, problem=exc.message))
         else:
-            found = LyricsState("found" if lyrics else "none", query, lyrics)
-        if self._wanted == query:  # not skipped meanwhile (else the loop goes on)
-            self._say(found)
+            self._say(LyricsState("found" if lyrics else "none", query, lyrics))
+
+    async def _settled(self, fetch: asyncio.Future[Lyrics | None]) -> bool:
+        """Wait for ``fetch`` or a wake-up (a skip, say); True when ``fetch`` is done."""
+        self._wake.clear()
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait((fetch, woken), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+        return fetch.done()
