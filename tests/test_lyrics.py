@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -269,3 +270,37 @@ async def test_a_local_lrc_file_comes_first_and_sends_no_request(lrclib, tmp_pat
     assert lyrics.synced.lines == (Line(2_000, "my own words"),) and lyrics.synced.offset_ms == 100
     assert other is not None and other.source == "lrclib"
     assert _paths(lrclib) == ["/api/get", "/api/search"]  # only for the track with no file
+
+
+async def test_an_answer_with_no_length_is_cut_off_at_the_bound(monkeypatch):
+    """A chunked answer of 64 MB (no Content-Length to refuse it by) is read no further
+    than the bound."""
+    sent = [0]
+
+    async def endless(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        chunk = b"[" + b" " * 65_534 + b"\n"
+        try:
+            for _ in range(1024):
+                writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                await writer.drain()
+                sent[0] += len(chunk)
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(endless, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("SPOTUI_LRCLIB_URL", f"http://127.0.0.1:{port}")
+    client = LrclibClient()
+    try:
+        with pytest.raises(LyricsUnavailable, match="too large"):
+            await client.get(CHERISH)
+    finally:
+        await client.aclose()
+        server.close()
+    assert sent[0] < 1024 * 65_536 // 4  # it stopped reading long before the end

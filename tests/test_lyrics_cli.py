@@ -196,3 +196,31 @@ def test_the_configs_lyrics_dir_comes_before_lrclib(lyrics_env, lrclib, tmp_path
     found = json.loads(ok(spotui(lyrics_env, "lyrics", "--json")))
     assert found["source"] == "file" and found["path"].endswith("Cherish.lrc")
     assert lrclib[0].log == []
+
+
+def test_watch_goes_on_with_the_next_track_and_says_when_it_has_none(lyrics_env, served):
+    fake, _server = served
+    (track,) = [t for t in TRACKS if t.name == "3 AM Study Session"]
+    fake.account.add_to_queue(track.uri)  # instrumental, after Cherish
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spotui", "lyrics", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=lyrics_env,
+        cwd=ROOT,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "# 星野 夜 – Cherish\n"
+        assert process.stdout.readline().strip()  # the line sung now
+        fake.remote_skip()
+        while (line := process.stdout.readline()) and not line.startswith("# Night"):
+            pass
+        assert line == "# Nightshift Collective – 3 AM Study Session\n"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "3 AM Study Session is instrumental: it has no lyrics." in err
+    assert "Traceback" not in err
