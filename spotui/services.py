@@ -27,6 +27,7 @@ from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 if TYPE_CHECKING:
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
+    from spotui.lyrics.cache import Shifts
     from spotui.lyrics.finder import LyricsFinder
     from spotui.lyrics.follower import LyricsFollower
     from spotui.spotify.signin import SignIn
@@ -158,6 +159,13 @@ class Services:
             self.lyrics_dir,
         )
 
+    def lyrics_shifts(self) -> Shifts:
+        """The user's shift of each track's lines; the demo keeps its own."""
+        from spotui.lyrics.cache import Shifts
+
+        name = "demo-lyrics-shifts.json" if self.demo else "lyrics-shifts.json"
+        return Shifts(paths.cache_dir() / name)
+
     def remembered_client_id(self) -> str | None:
         """The Client ID from an earlier sign-in (or the environment), for the wizard."""
         client = self.client_credentials()
@@ -227,6 +235,8 @@ class Services:
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
-        self.lyrics = LyricsFollower(self.lyrics_finder, monotonic=self.monotonic)
+        self.lyrics = LyricsFollower(
+            self.lyrics_finder, shifts=self.lyrics_shifts(), monotonic=self.monotonic
+        )
         controller.subscribe(self.lyrics.listener)
         return controller

@@ -304,3 +304,17 @@ async def test_an_answer_with_no_length_is_cut_off_at_the_bound(monkeypatch):
         await client.aclose()
         server.close()
     assert sent[0] < 1024 * 65_536 // 4  # it stopped reading long before the end
+
+
+def test_shifts_are_kept_bounded_and_a_damaged_file_is_no_shift(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "MAX_SHIFTS", 3)
+    file = tmp_path / "shifts.json"
+    shifts = cache_module.Shifts(file)
+    for n in range(5):
+        shifts.set(TrackQuery(f"Song {n}", "A"), 500 * (n + 1))
+    assert shifts.set(CHERISH, 10**9) == cache_module.MAX_SHIFT_MS
+    again = cache_module.Shifts(file)
+    assert [again.get(TrackQuery(f"Song {n}", "A")) for n in range(5)] == [0, 0, 0, 2_000, 2_500]
+    assert again.get(CHERISH) == cache_module.MAX_SHIFT_MS
+    file.write_text('{"x": "not a number", "y": true')
+    assert cache_module.Shifts(file).get(CHERISH) == 0

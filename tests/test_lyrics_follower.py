@@ -11,7 +11,7 @@ import pytest
 
 from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS, FakeLrclib
 from spotui.fake.server import FakeServer
-from spotui.lyrics.follower import RETRY_S, LyricsState
+from spotui.lyrics.follower import RETRY_S, SHIFT_STEP_MS, LyricsState
 from spotui.services import Services
 
 
@@ -173,3 +173,23 @@ async def test_after_lrclib_failed_the_track_is_asked_again_later_not_at_each_po
         ahead[0] = RETRY_S + 1  # half a minute later
         await _until(lambda: run.follower.state.status == "found")
         assert len(lrclib.log) == 2
+
+
+async def test_the_shift_moves_the_line_and_is_kept_for_that_track(lrclib):
+    async with Running(interval=10) as run:
+        run.follower.enable()
+        await _until(lambda: run.follower.state.status == "found")
+        now = time.monotonic()
+        line = run.follower.index(now)
+        assert run.follower.nudge(SHIFT_STEP_MS * 5) == 2_500  # `]` five times: sooner
+        assert run.follower.index(now) == line + 1  # a line every 2.5 s
+        assert run.follower.nudge(-SHIFT_STEP_MS * 10) == -2_500
+        assert run.follower.index(now) == line - 1
+    async with Running() as again:  # another run: the same track keeps its shift
+        again.follower.enable()
+        await _until(lambda: again.follower.state.status == "found")
+        assert again.follower.shift_ms == -2_500
+        again.fake.remote_skip()  # type: ignore[attr-defined]
+        again.controller.poll_soon(0)
+        await _until(lambda: again.follower.state.query.title != "Cherish")
+        assert again.follower.shift_ms == 0  # the next track has none

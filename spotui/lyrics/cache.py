@@ -95,3 +95,49 @@ class LyricsCache:
         for _, file in dated[: len(dated) - MAX_ENTRIES * 9 // 10]:
             with contextlib.suppress(OSError):
                 file.unlink()
+
+
+MAX_SHIFTS = 1_000  # tracks whose shift is kept
+MAX_SHIFT_MS = 60_000
+
+
+class Shifts:
+    """The user's shift of each track's lines (``[`` and ``]``), kept in one small file:
+    positive makes the lines come sooner, as ``[offset:]`` does."""
+
+    def __init__(self, file: Path):
+        self.file = file
+        self._shifts: dict[str, int] | None = None
+
+    def _all(self) -> dict[str, int]:
+        if self._shifts is None:
+            try:
+                raw = json.loads(self.file.read_text(encoding="utf-8")[: 64 * MAX_SHIFTS])
+            except (OSError, ValueError, RecursionError):
+                raw = {}
+            self._shifts = {
+                key: value
+                for key, value in (raw.items() if isinstance(raw, dict) else ())
+                if isinstance(key, str)
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+                and 0 < abs(value) <= MAX_SHIFT_MS
+            }
+        return self._shifts
+
+    def get(self, query: TrackQuery) -> int:
+        return self._all().get(track_key(query), 0)
+
+    def set(self, query: TrackQuery, shift_ms: int) -> int:
+        """Keep ``shift_ms`` (bounded) for ``query``; returns what is kept."""
+        shifts = self._all()
+        key = track_key(query)
+        shift_ms = max(-MAX_SHIFT_MS, min(MAX_SHIFT_MS, shift_ms))
+        shifts.pop(key, None)  # the newest last: the oldest go first
+        if shift_ms:
+            shifts[key] = shift_ms
+        while len(shifts) > MAX_SHIFTS:
+            del shifts[next(iter(shifts))]
+        with contextlib.suppress(OSError):
+            paths.write_private(self.file, json.dumps(shifts))
+        return shift_ms

@@ -16,11 +16,13 @@ from typing import Literal
 
 from spotui.core.controller import Listener
 from spotui.core.player import PlayerState
+from spotui.lyrics.cache import Shifts
 from spotui.lyrics.finder import Lyrics, LyricsFinder, query_for
 from spotui.lyrics.lrclib import LyricsUnavailable, TrackQuery
 
 Status = Literal["idle", "not a track", "looking", "found", "none", "offline"]
 RETRY_S = 30.0  # after LRCLIB could not answer, the same track is asked again this late
+SHIFT_STEP_MS = 500  # what one press of `[` or `]` moves the lines by
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +62,11 @@ class LyricsFollower:
         self,
         finder: Callable[[], LyricsFinder],
         *,
+        shifts: Shifts | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ):
         self._finder = finder
+        self.shifts = shifts
         self.monotonic = monotonic
         self.enabled = False
         self.player = PlayerState()
@@ -90,12 +94,27 @@ class LyricsFollower:
         """The hub's local position: moved between polls, jumping on a seek or a skip."""
         return self.player.position(self.monotonic() if now is None else now)
 
-    def index(self, now: float | None = None, shift_ms: int = 0) -> int:
-        """The synced line being sung now (-1 before the first, or when not synced)."""
+    def index(self, now: float | None = None) -> int:
+        """The synced line being sung now, with the track's shift (-1 before the first,
+        or when not synced)."""
         lyrics = self.state.lyrics
         if self.state.status != "found" or lyrics is None or not lyrics.synced.lines:
             return -1
-        return lyrics.synced.index_at(self.position_ms(now), shift_ms)
+        return lyrics.synced.index_at(self.position_ms(now), self.shift_ms)
+
+    @property
+    def shift_ms(self) -> int:
+        """The user's shift of this track's lines (positive: sooner), kept per track."""
+        query = self.state.query
+        return self.shifts.get(query) if self.shifts is not None and query else 0
+
+    def nudge(self, delta_ms: int) -> int:
+        """Shift this track's lines by ``delta_ms`` (``]``: +``SHIFT_STEP_MS``, ``[``:
+        minus), and keep it for the track; returns the shift now."""
+        query = self.state.query
+        if self.shifts is None or query is None:
+            return 0
+        return self.shifts.set(query, self.shifts.get(query) + delta_ms)
 
     # --- the hub's side -------------------------------------------------------------
 
