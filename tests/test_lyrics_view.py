@@ -3,13 +3,24 @@ the sung ones dimmed; plain lyrics as a page; messages; text never markup."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
+from spotui.core.controller import Listener
+from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS, FakeLrclib
+from spotui.fake.server import FakeServer
 from spotui.lyrics.finder import Lyrics
 from spotui.lyrics.follower import LyricsState
 from spotui.lyrics.lrclib import Record, TrackQuery
+from spotui.services import Services
 from spotui.widgets.lyrics import LyricsView
+
+from .helpers import until
 
 QUERY = TrackQuery("Song", "Someone", "", 200.0)
 SYNCED = "\n".join(f"[00:{n * 2:02d}.00] line {n}" for n in range(30))
@@ -73,3 +84,80 @@ async def test_messages_plain_pages_and_text_that_is_never_markup():
         await pilot.pause()
         assert abs(view.scroll_offset.y - view.max_scroll_y / 2) <= 1 and view.max_scroll_y > 0
         assert _lines(view, "-current") == []  # plain lyrics have no current line
+
+
+# --- with the hub and its follower (the demo's Spotify, the fake LRCLIB over HTTP) -------
+
+
+@pytest.fixture
+async def lrclib(monkeypatch) -> AsyncIterator[FakeLrclib]:
+    fake = FakeLrclib()
+    async with FakeServer(fake) as server:
+        monkeypatch.setenv("SPOTUI_LRCLIB_URL", server.url)
+        yield fake
+
+
+class Following(App[None]):
+    """The view following the hub, as a tab would: it ticks at each player state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.services = Services.demo_mode()
+        self.services.lrclib_transport = None  # the fake LRCLIB over HTTP
+
+    def compose(self) -> ComposeResult:
+        yield LyricsView()
+
+    def on_mount(self) -> None:
+        self.spotify = self.services.connect()
+        assert self.spotify is not None
+        self.controller = self.services.player(self.spotify, interval=10, history_after=3600)
+        view = self.query_one(LyricsView)
+        self.controller.subscribe(Listener(state=lambda _state: view.tick()))
+        assert self.services.lyrics is not None
+        view.follow(self.services.lyrics)
+        self.run_worker(self.controller.run())
+
+
+def _words(fake: FakeLrclib, title: str) -> list[str]:
+    (record,) = [r for r in fake.records if r["trackName"] == title]
+    return [line or "♪" for line in record["plainLyrics"].splitlines()]
+
+
+def _due(position_ms: int) -> int:
+    return (position_ms - FIRST_LINE_MS) // LINE_EVERY_MS
+
+
+async def test_the_view_follows_the_clock_a_seek_a_skip_and_the_shift(lrclib):
+    app = Following()
+    async with app.run_test(size=(60, 14)) as pilot:
+        view = app.query_one(LyricsView)
+        fake = app.services.fake
+        words = _words(lrclib, "Cherish")
+        await until(pilot, lambda: bool(_lines(view, "-current")))
+        seen = set()
+        for _ in range(4):  # no poll in these 3 s (every 10 s): the local clock moves it
+            due = _due(fake.account.position())  # type: ignore[attr-defined]
+            assert view.current in (due - 1, due, due + 1)
+            assert _lines(view, "-current") == [words[view.current]]
+            seen.add(view.current)
+            await pilot.pause(1.0)
+        assert len(seen) >= 2
+        now, state = time.monotonic(), app.controller.state
+        after = state.sought(now, 120_000 - state.position(now))  # shown before Spotify says
+        seeking = asyncio.ensure_future(
+            app.controller.send(lambda spotify: spotify.seek(120_000), after)
+        )
+        await pilot.pause()
+        assert view.current in (_due(120_000), _due(120_000) + 1)  # at once, not at a poll
+        view.nudge(2_500)  # `]` five times: a line sooner
+        await pilot.pause()
+        assert view.current in (_due(122_500), _due(122_500) + 1)
+        assert _lines(view, "lyrics--shift") == ["lines +2.5 s"]
+        fake.remote_skip()  # type: ignore[attr-defined]
+        app.controller.poll_soon(0)
+        northern = _words(lrclib, "Northern Lights Over Tromsø")
+        await until(pilot, lambda: _lines(view, "lyrics--line")[:3] == northern[:3])
+        await until(pilot, lambda: bool(_lines(view, "-current")))
+        assert _lines(view, "lyrics--shift") == [""]  # the next track has no shift
+        await seeking

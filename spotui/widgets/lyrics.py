@@ -1,20 +1,25 @@
 """The lyrics of what plays: the line sung now highlighted and kept near the middle,
 the sung lines dimmed; plain lyrics scroll as a page; a plain line when there are none.
 
-The widget is told what the follower knows (:meth:`LyricsView.show`) and where the
-track is (:meth:`LyricsView.at`, at each tick of the local clock); it repaints only
-when the line changes. Every word is outside text: shown with :func:`plain`, never as
-markup.
+Given the hub's lyrics follower (:meth:`LyricsView.follow`) it shows each new
+answer, and wakes at each line's time (once a second at most otherwise, for a pause);
+call :meth:`LyricsView.tick` at each new player state so a seek or a skip shows at once.
+It repaints only when the line changes. Without a follower, :meth:`LyricsView.show` and
+:meth:`LyricsView.at` drive it. Every word is outside text: shown with :func:`plain`,
+never as markup.
 """
 
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 
 from spotui.lyrics.finder import Lyrics
-from spotui.lyrics.follower import LyricsState
+from spotui.lyrics.follower import LyricsFollower, LyricsState
 from spotui.widgets.plain import plain
+
+IDLE_TICK_S = 1.0  # with no line due sooner (paused, plain lyrics), look again this late
 
 
 class LyricsView(VerticalScroll):
@@ -60,9 +65,59 @@ class LyricsView(VerticalScroll):
         self._page_row = -1  # plain lyrics: the row scrolled to
         self._lines: list[Static] = []
         self._shift = Static("", classes="lyrics--shift")
+        self._follower: LyricsFollower | None = None
+        self._timer: Timer | None = None
 
     def compose(self):
         yield self._shift
+
+    # --- with the hub's follower ------------------------------------------------------
+
+    def follow(self, follower: LyricsFollower) -> None:
+        """Show what ``follower`` finds, in time; it starts finding lyrics now."""
+        self._follower = follower
+        follower.watch(self._found)
+        follower.enable()
+        self._found(follower.state)
+
+    def on_unmount(self) -> None:
+        if self._follower is not None:
+            self._follower.unwatch(self._found)
+        if self._timer is not None:
+            self._timer.stop()
+
+    def nudge(self, delta_ms: int) -> None:
+        """Shift this track's lines (``]``: sooner, ``[``: later), kept for the track."""
+        if self._follower is not None:
+            self.set_shift(self._follower.nudge(delta_ms))
+            self.tick()
+
+    def _found(self, state: LyricsState) -> None:
+        follower = self._follower
+        assert follower is not None
+        self.show(state, shift_ms=follower.shift_ms)
+        self.tick()
+
+    def tick(self) -> None:
+        """Move to the line at the follower's position now, and wake at the next one's
+        time."""
+        follower = self._follower
+        if follower is None:
+            return
+        playback = follower.player.playback
+        position = follower.position_ms()
+        self.at(position, playback.duration_ms if playback else 0)
+        wait = IDLE_TICK_S
+        lyrics = self.lyrics
+        if lyrics is not None and playback is not None and playback.is_playing:
+            due = lyrics.synced.next_at_ms(self.current, self.shift_ms)
+            if due is not None:
+                wait = min(IDLE_TICK_S, max(0.01, (due - position) / 1000))
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(wait, self.tick)
+
+    # --- what it shows ------------------------------------------------------------------
 
     def show(self, state: LyricsState, *, shift_ms: int = 0) -> None:
         """Show ``state``: its lines, or its message ("Looking…", "Instrumental"…)."""
