@@ -89,11 +89,20 @@ class FakeLrclib:
         self.knobs = LrclibKnobs()
         self.requests: Counter[str] = Counter()  # by path
         self.log: list[tuple[str, dict[str, str], str]] = []  # (path, params, User-Agent)
-        self.records: list[dict[str, Any]] = []
-        for n, track in enumerate(tracks):
-            record = self._record(n + 1, track, KINDS.get(track.name, "synced"))
-            if record is not None:
-                self.records.append(record)
+        self._tracks = tracks
+        self._records: list[dict[str, Any]] | None = None
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """One record per track but the missing ones, made at the first request (the
+        demo starts without paying for them)."""
+        if self._records is None:
+            made = (
+                self._record(n + 1, track, KINDS.get(track.name, "synced"))
+                for n, track in enumerate(self._tracks)
+            )
+            self._records = [record for record in made if record is not None]
+        return self._records
 
     def __repr__(self) -> str:
         return f"FakeLrclib(knobs={self.knobs})"
@@ -224,3 +233,36 @@ class FakeLrclibTransport(httpx.AsyncBaseTransport):
             raise httpx.ReadTimeout("fake: timed out", request=request) from None
         except FakeDisconnect:
             raise httpx.ConnectError("fake: connection refused", request=request) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m spotui.fake.lrclib``: serve the fake LRCLIB on 127.0.0.1, print its URL."""
+    import argparse
+    import contextlib
+    import sys
+
+    from spotui.fake.server import FakeServer
+
+    parser = argparse.ArgumentParser(
+        prog="python -m spotui.fake.lrclib",
+        description="Serve a fake LRCLIB (made-up lyrics for the fake catalogue) on 127.0.0.1.",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument("--fault", default="", help='"500", "503", "html", "timeout", ...')
+    args = parser.parse_args(argv)
+
+    async def serve() -> None:
+        fake = FakeLrclib()
+        fake.set(fault=args.fault)
+        async with FakeServer(fake, port=args.port) as server:
+            print(server.url, flush=True)
+            print(f"# SPOTUI_LRCLIB_URL={server.url}", file=sys.stderr, flush=True)
+            await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
