@@ -224,3 +224,23 @@ def test_watch_goes_on_with_the_next_track_and_says_when_it_has_none(lyrics_env,
     assert process.returncode == 0
     assert "3 AM Study Session is instrumental: it has no lyrics." in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("knob", "code", "message"),
+    [
+        ("no_active_device", EXIT_NOTHING, "Nothing is playing."),
+        ("episode", EXIT_NO_LYRICS, "Episodes and ads have no lyrics."),
+    ],
+)
+def test_follow_says_at_once_when_nothing_or_an_episode_plays(
+    lyrics_env, served, lrclib, knob, code, message
+):
+    fake, _server = served
+    fake.set(**{knob: True})
+    started = time.monotonic()
+    result = spotui(lyrics_env, "lyrics", "--follow")
+    ok(result, code)
+    assert result.stderr.strip() == message
+    assert time.monotonic() - started < 10
+    assert lrclib[0].log == []

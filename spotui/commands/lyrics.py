@@ -201,9 +201,9 @@ class _Printer:
     def step(self) -> int | None:
         """Print what is due; an exit code when --follow is done."""
         state = self.follower.state
+        if not self.follower.polled:
+            return None  # the first poll is not in yet
         if state.status in ("idle", "not a track") and not self.watch:
-            if self.follower.player.playback is None and state.status == "idle":
-                return None  # the first poll is not in yet
             if state.status == "idle":
                 raise Failure("Nothing is playing.", EXIT_NOTHING_PLAYING)
             raise Failure("Episodes and ads have no lyrics.", EXIT_NO_LYRICS)

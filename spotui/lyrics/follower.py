@@ -70,6 +70,7 @@ class LyricsFollower:
         self.monotonic = monotonic
         self.enabled = False
         self.player = PlayerState()
+        self.polled = False  # the hub has told a state: "idle" means nothing plays
         self.state = LyricsState()
         self._wanted: TrackQuery | None = None
         self._failed_at = 0.0
@@ -121,7 +122,8 @@ class LyricsFollower:
     def _on_state(self, state: PlayerState) -> None:
         self.player = state
         wanted = query_for(state.playback)
-        if wanted != self._wanted:
+        if wanted != self._wanted or not self.polled:
+            self.polled = True
             self._wanted = wanted
             self._wake.set()
         elif (
@@ -151,6 +153,8 @@ class LyricsFollower:
 
     async def _follow(self, finder: LyricsFinder) -> None:
         query = self._wanted
+        if not self.polled:
+            return  # what plays is not known yet
         if query is None:
             playback = self.player.playback
             nothing = playback is None or (playback.item is None and not playback.is_ad)
