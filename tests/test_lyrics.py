@@ -15,9 +15,16 @@ from spotui.fake.server import FakeServer
 from spotui.lyrics import cache as cache_module
 from spotui.lyrics import lrc
 from spotui.lyrics.cache import MISS_RETRY_S, LyricsCache
-from spotui.lyrics.finder import LyricsFinder
+from spotui.lyrics.finder import Lyrics, LyricsFinder
+from spotui.lyrics.follower import LyricsState
 from spotui.lyrics.lrc import Line, parse_lrc
-from spotui.lyrics.lrclib import USER_AGENT, LrclibClient, LyricsUnavailable, TrackQuery
+from spotui.lyrics.lrclib import (
+    USER_AGENT,
+    LrclibClient,
+    LyricsUnavailable,
+    Record,
+    TrackQuery,
+)
 from spotui.text import printable
 
 from .conftest import ManualClock
@@ -318,3 +325,13 @@ def test_shifts_are_kept_bounded_and_a_damaged_file_is_no_shift(tmp_path, monkey
     assert again.get(CHERISH) == cache_module.MAX_SHIFT_MS
     file.write_text('{"x": "not a number", "y": true')
     assert cache_module.Shifts(file).get(CHERISH) == 0
+
+
+def test_lrc_that_does_not_parse_and_no_plain_text_reads_plainly():
+    record = Record(1, "Song", "Someone", "", 200.0, False, None, "<html>oops</html>")
+    lyrics = Lyrics(record, "lrclib")
+    assert lyrics.kind == "unreadable" and lyrics.synced.lines == ()
+    state = LyricsState("found", TrackQuery("Song", "Someone"), lyrics)
+    assert state.message == "The lyrics could not be read"
+    instrumental = Lyrics(Record(2, "Song", "Someone", "", 200.0, True, None, None), "cache")
+    assert LyricsState("found", None, instrumental).message == "Instrumental"
