@@ -2,8 +2,9 @@
 the sung lines dimmed; plain lyrics scroll as a page; a plain line when there are none.
 
 Given the hub's lyrics follower (:meth:`LyricsView.follow`) it shows each new
-answer, and wakes at each line's time (once a second at most otherwise, for a pause);
-call :meth:`LyricsView.tick` at each new player state so a seek or a skip shows at once.
+answer and, while playing, wakes at each line's time (plain lyrics: every two
+seconds); call :meth:`LyricsView.tick` at each new player state, so that a seek, a
+pause or a skip shows at once.
 It repaints only when the line changes. Without a follower, :meth:`LyricsView.show` and
 :meth:`LyricsView.at` drive it. Every word is outside text: shown with :func:`plain`,
 never as markup.
@@ -19,7 +20,7 @@ from spotui.lyrics.finder import Lyrics
 from spotui.lyrics.follower import LyricsFollower, LyricsState
 from spotui.widgets.plain import plain
 
-IDLE_TICK_S = 1.0  # with no line due sooner (paused, plain lyrics), look again this late
+PAGE_TICK_S = 2.0  # plain lyrics: the page moves this often
 
 
 class LyricsView(VerticalScroll):
@@ -107,14 +108,18 @@ class LyricsView(VerticalScroll):
         playback = follower.player.playback
         position = follower.position_ms()
         self.at(position, playback.duration_ms if playback else 0)
-        wait = IDLE_TICK_S
-        lyrics = self.lyrics
-        if lyrics is not None and playback is not None and playback.is_playing:
-            due = lyrics.synced.next_at_ms(self.current, self.shift_ms)
-            if due is not None:
-                wait = min(IDLE_TICK_S, max(0.01, (due - position) / 1000))
         if self._timer is not None:
             self._timer.stop()
+            self._timer = None
+        lyrics = self.lyrics
+        if lyrics is None or playback is None or not playback.is_playing:
+            return  # the next player state (a resume, a skip) ticks it
+        wait = PAGE_TICK_S
+        if lyrics.kind == "synced":
+            due = lyrics.synced.next_at_ms(self.current, self.shift_ms)
+            if due is None:
+                return  # the last line: nothing more to move to
+            wait = max(0.01, (due - position) / 1000)
         self._timer = self.set_timer(wait, self.tick)
 
     # --- what it shows ------------------------------------------------------------------
@@ -171,4 +176,12 @@ class LyricsView(VerticalScroll):
             line.set_class(n == index, "-current")
             line.set_class(n < index, "-sung")
         if 0 <= index < len(self._lines):
-            self.scroll_to_center(self._lines[index], animate=False)
+            self._keep_near_the_middle(self._lines[index])
+
+    def _keep_near_the_middle(self, line: Static) -> None:
+        """Centre ``line`` when it has left the middle third of the view: most lines
+        then repaint themselves alone, not the whole view scrolled by one row."""
+        height = self.scrollable_content_region.height
+        row = line.virtual_region.y - self.scroll_offset.y
+        if not height // 3 <= row < height - height // 3:
+            self.scroll_to_center(line, animate=False)
