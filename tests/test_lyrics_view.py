@@ -4,11 +4,15 @@ the sung ones dimmed; plain lyrics as a page; messages; text never markup."""
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import time
 from collections.abc import AsyncIterator
 
 import pytest
+from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 from textual.widgets import Static
 
 from spotui.core.controller import Listener
@@ -36,8 +40,37 @@ class Shown(App[None]):
         yield LyricsView()
 
 
-def _lines(view: LyricsView, cls: str) -> list[str]:
-    return [str(w.render()) for w in view.query(Static) if w.has_class(cls)]
+def _lines(view: LyricsView, role: str) -> list[str]:
+    """The lines drawn as ``role``: "current", "sung" or "line" (neither)."""
+    lines = view.lines
+    return [lines.texts[n].strip() for n in range(len(lines.texts)) if lines.role(n) == role]
+
+
+def _shift(view: LyricsView) -> str:
+    label = view.query_one(".lyrics--shift", Static)
+    return str(label.render()) if label.display else ""
+
+
+def _style(strip: Strip) -> Style:
+    style = next(iter(strip)).style
+    assert style is not None
+    return style
+
+
+def _drawn(app: App[None]) -> dict[str, str]:
+    """Each text on the screen as drawn (a screenshot), and its style's class there."""
+    svg = app.export_screenshot()
+    texts = re.finditer(r'<text class="([^"]+)"[^>]*>([^<]*)</text>', svg)
+    return {html.unescape(m.group(2)).replace("\xa0", " ").strip(): m.group(1) for m in texts}
+
+
+def _row(view: LyricsView, text: str) -> Strip:
+    """The drawn row that shows ``text``."""
+    for y in range(view.lines.size.height):
+        strip = view.lines.render_line(y)
+        if strip.text.strip() == text:
+            return strip
+    raise AssertionError(f"{text!r} is not drawn")
 
 
 async def test_the_line_at_the_position_is_highlighted_centred_and_sung_lines_dimmed():
@@ -47,23 +80,30 @@ async def test_the_line_at_the_position_is_highlighted_centred_and_sung_lines_di
         view.show(_found())
         await pilot.pause()
         view.at(0)
-        assert _lines(view, "-current") == ["line 0"] and _lines(view, "-sung") == []
+        assert _lines(view, "current") == ["line 0"] and _lines(view, "sung") == []
         view.at(41_000)  # line 20 starts at 40 s
         await pilot.pause()
-        assert _lines(view, "-current") == ["line 20"]
-        assert _lines(view, "-sung") == [f"line {n}" for n in range(20)]
-        current = view.query(Static).filter(".-current").first()
-        top = view.scroll_offset.y
-        assert top < current.virtual_region.y < top + view.size.height  # in view …
-        assert abs(current.virtual_region.y - top - view.size.height // 2) <= 2  # … mid
+        assert _lines(view, "current") == ["line 20"]
+        assert _lines(view, "sung") == [f"line {n}" for n in range(20)]
+        height = view.lines.size.height
+        row = view.current - view.lines.scroll_offset.y
+        assert 0 <= row < height and abs(row - height // 2) <= 2  # in view, near the middle
+        current, sung = _row(view, "line 20"), _row(view, "line 19")
+        assert _style(current).bold and not _style(sung).bold
+        assert _style(current) != _style(_row(view, "line 21"))
+        assert _style(sung) != _style(_row(view, "line 21"))  # dimmed
+        view.at(43_000)  # the next line: its row and the one before are drawn again
+        await pilot.pause()
+        drawn = _drawn(app)
+        assert drawn["line 20"] == drawn["line 19"] != drawn["line 21"] != drawn["line 22"]
         view.at(5_000)  # a seek back
         await pilot.pause()
-        assert _lines(view, "-current") == ["line 2"]
-        assert _lines(view, "-sung") == ["line 0", "line 1"]
+        assert _lines(view, "current") == ["line 2"]
+        assert _lines(view, "sung") == ["line 0", "line 1"]
         view.set_shift(2_000)  # two seconds sooner: the next line
         view.at(5_000)
-        assert _lines(view, "-current") == ["line 3"]
-        assert "+2.0 s" in _lines(view, "lyrics--shift")[0]
+        assert _lines(view, "current") == ["line 3"]
+        assert _shift(view) == "lines +2.0 s"
 
 
 async def test_messages_plain_pages_and_text_that_is_never_markup():
@@ -72,18 +112,19 @@ async def test_messages_plain_pages_and_text_that_is_never_markup():
         view = app.query_one(LyricsView)
         view.show(LyricsState("looking", QUERY))
         await pilot.pause()
-        assert _lines(view, "lyrics--message") == ["Looking…"]
+        assert view.lines.message == "Looking…" and "Looking…" in _row(view, "Looking…").text
         view.show(LyricsState("offline", QUERY, problem="LRCLIB answered 503."))
         await pilot.pause()
-        assert _lines(view, "lyrics--message") == ["Offline: LRCLIB answered 503."]
+        assert _row(view, "Offline: LRCLIB answered 503.")
         plain = "\n".join(f"[bold]words[/bold] \x1b[31m{n}" for n in range(40))
         view.show(_found(synced=None, plain=plain))
         await pilot.pause()
-        assert _lines(view, "lyrics--line")[0] == "[bold]words[/bold] ^[[31m0"
+        assert _row(view, "[bold]words[/bold] ^[[31m0")  # drawn as typed, never markup
         view.at(100_000, 200_000)  # half way: the page half way down
         await pilot.pause()
-        assert abs(view.scroll_offset.y - view.max_scroll_y / 2) <= 1 and view.max_scroll_y > 0
-        assert _lines(view, "-current") == []  # plain lyrics have no current line
+        lines = view.lines
+        assert abs(lines.scroll_offset.y - lines.max_scroll_y / 2) <= 1 and lines.max_scroll_y > 0
+        assert _lines(view, "current") == []  # plain lyrics have no current line
 
 
 # --- with the hub and its follower (the demo's Spotify, the fake LRCLIB over HTTP) -------
@@ -134,12 +175,12 @@ async def test_the_view_follows_the_clock_a_seek_a_skip_and_the_shift(lrclib):
         view = app.query_one(LyricsView)
         fake = app.services.fake
         words = _words(lrclib, "Cherish")
-        await until(pilot, lambda: bool(_lines(view, "-current")))
+        await until(pilot, lambda: bool(_lines(view, "current")))
         seen = set()
         for _ in range(4):  # no poll in these 3 s (every 10 s): the local clock moves it
             due = _due(fake.account.position())  # type: ignore[attr-defined]
             assert view.current in (due - 1, due, due + 1)
-            assert _lines(view, "-current") == [words[view.current]]
+            assert _lines(view, "current") == [words[view.current]]
             seen.add(view.current)
             await pilot.pause(1.0)
         assert len(seen) >= 2
@@ -153,11 +194,11 @@ async def test_the_view_follows_the_clock_a_seek_a_skip_and_the_shift(lrclib):
         view.nudge(2_500)  # `]` five times: a line sooner
         await pilot.pause()
         assert view.current in (_due(122_500), _due(122_500) + 1)
-        assert _lines(view, "lyrics--shift") == ["lines +2.5 s"]
+        assert _shift(view) == "lines +2.5 s"
         fake.remote_skip()  # type: ignore[attr-defined]
         app.controller.poll_soon(0)
         northern = _words(lrclib, "Northern Lights Over Tromsø")
-        await until(pilot, lambda: _lines(view, "lyrics--line")[:3] == northern[:3])
-        await until(pilot, lambda: bool(_lines(view, "-current")))
-        assert _lines(view, "lyrics--shift") == [""]  # the next track has no shift
+        await until(pilot, lambda: [t.strip() for t in view.lines.texts[:3]] == northern[:3])
+        await until(pilot, lambda: bool(_lines(view, "current")))
+        assert _shift(view) == ""  # the next track has no shift
         await seeking

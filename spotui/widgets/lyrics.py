@@ -1,76 +1,145 @@
 """The lyrics of what plays: the line sung now highlighted and kept near the middle,
 the sung lines dimmed; plain lyrics scroll as a page; a plain line when there are none.
 
-Given the hub's lyrics follower (:meth:`LyricsView.follow`) it shows each new
-answer and, while playing, wakes at each line's time (plain lyrics: every two
-seconds); call :meth:`LyricsView.tick` at each new player state, so that a seek, a
-pause or a skip shows at once.
-It repaints only when the line changes. Without a follower, :meth:`LyricsView.show` and
-:meth:`LyricsView.at` drive it. Every word is outside text: shown with :func:`plain`,
-never as markup.
+Given the hub's lyrics follower (:meth:`LyricsView.follow`) it shows each new answer
+and, while playing, wakes at each line's time (plain lyrics: every two seconds); call
+:meth:`LyricsView.tick` at each new player state, so that a seek, a pause or a skip
+shows at once. The lines are drawn with Textual's line API: a new line repaints the
+two rows that changed, and the view scrolls only when the line leaves its middle
+third. Every word is outside text: made printable, never read as markup.
 """
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual.containers import Vertical
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Static
 
 from spotui.lyrics.finder import Lyrics
 from spotui.lyrics.follower import LyricsFollower, LyricsState
-from spotui.widgets.plain import plain
+from spotui.text import printable
 
 PAGE_TICK_S = 2.0  # plain lyrics: the page moves this often
+MARGIN = "  "  # before each line
 
 
-class LyricsView(VerticalScroll):
-    """One line of lyrics per child, or one message."""
+class LyricsLines(ScrollView):
+    """The lines, one row each; ``current`` is highlighted, those before it dimmed."""
+
+    COMPONENT_CLASSES = {"lyrics--line", "lyrics--sung", "lyrics--current", "lyrics--message"}
+    DEFAULT_CSS = """
+    LyricsLines {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+    }
+    LyricsLines > .lyrics--line {
+        color: $text-muted;
+    }
+    LyricsLines > .lyrics--sung {
+        color: $text-disabled;
+    }
+    LyricsLines > .lyrics--current {
+        color: $text;
+        text-style: bold;
+        background: $boost;
+    }
+    LyricsLines > .lyrics--message {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []  # as shown: printable, with the margin
+        self.message = ""
+        self.current = -1
+        self.marks = False  # synced: the current line is marked and the sung ones dimmed
+
+    def set_lines(self, texts: list[str], *, marks: bool, message: str = "") -> None:
+        self.texts = [MARGIN + printable(text) for text in texts]
+        self.message = printable(message)
+        self.marks = marks
+        self.current = -1
+        width = max((cell_len(text) for text in self.texts), default=0)
+        self.virtual_size = Size(width, len(self.texts) or 2)
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def role(self, n: int) -> str:
+        """How line ``n`` is drawn: "current", "sung" or "line"."""
+        if not self.marks or n > self.current:
+            return "line"
+        return "current" if n == self.current else "sung"
+
+    def set_current(self, index: int) -> None:
+        """Highlight line ``index``: repaint the rows that change, and scroll when it has
+        left the middle third."""
+        old, self.current = self.current, index
+        if old == index:
+            return
+        if old >= 0 and abs(index - old) == 1:
+            self.refresh_lines(min(old, index), 2)
+        else:
+            self.refresh()  # a seek: every row may change
+        height = self.scrollable_content_region.height
+        row = index - round(self.scroll_offset.y)
+        if index >= 0 and not height // 3 <= row < height - height // 3:
+            self.scroll_to(y=max(0, index - height // 2), animate=False)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if not self.texts:
+            style = self.get_component_rich_style("lyrics--message")
+            text = self.message.center(width) if y == 1 else ""
+            return Strip([Segment(text, style)]).crop_extend(0, width, style)
+        n = round(self.scroll_offset.y) + y
+        if not 0 <= n < len(self.texts):
+            return Strip.blank(width, self.rich_style)
+        style = self.get_component_rich_style(f"lyrics--{self.role(n)}")
+        line = Strip([Segment(self.texts[n], style)])
+        return line.crop_extend(
+            round(self.scroll_offset.x), round(self.scroll_offset.x) + width, style
+        )
+
+
+class LyricsView(Vertical):
+    """The shift (when not 0) above the lines, or one message."""
 
     DEFAULT_CSS = """
     LyricsView {
         height: 1fr;
-        padding: 0 2;
-        scrollbar-size-vertical: 1;
     }
     LyricsView > .lyrics--shift {
         color: $text-muted;
         text-align: right;
         width: 100%;
-        dock: top;
-    }
-    LyricsView > .lyrics--line {
-        width: 100%;
-        color: $text-muted;
-    }
-    LyricsView > .lyrics--line.-sung {
-        color: $text-disabled;
-    }
-    LyricsView > .lyrics--line.-current {
-        color: $text;
-        text-style: bold;
-        background: $boost;
-    }
-    LyricsView > .lyrics--message {
-        width: 100%;
-        color: $text-muted;
-        text-align: center;
-        margin-top: 1;
+        padding: 0 2;
     }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.lyrics: Lyrics | None = None
-        self.current = -1  # the highlighted line
         self.shift_ms = 0  # the user's shift for this track (positive: sooner)
-        self._page_row = -1  # plain lyrics: the row scrolled to
-        self._lines: list[Static] = []
+        self.lines = LyricsLines()
         self._shift = Static("", classes="lyrics--shift")
+        self._shift.display = False
+        self._page_row = -1  # plain lyrics: the row scrolled to
         self._follower: LyricsFollower | None = None
         self._timer: Timer | None = None
 
     def compose(self):
         yield self._shift
+        yield self.lines
+
+    @property
+    def current(self) -> int:
+        return self.lines.current
 
     # --- with the hub's follower ------------------------------------------------------
 
@@ -128,21 +197,15 @@ class LyricsView(VerticalScroll):
         """Show ``state``: its lines, or its message ("Looking…", "Instrumental"…)."""
         lyrics = state.lyrics if state.status == "found" else None
         self.lyrics = lyrics
-        self.current = -1
         self._page_row = -1
-        for line in self._lines:
-            line.remove()
         if lyrics is None or state.message:
-            self._lines = [Static(plain(state.message), classes="lyrics--message")]
+            self.lyrics = None
+            self.lines.set_lines([], marks=False, message=state.message)
         elif lyrics.kind == "synced":
-            self._lines = [
-                Static(plain(line.text or "♪"), classes="lyrics--line")
-                for line in lyrics.synced.lines
-            ]
+            texts = [line.text or "♪" for line in lyrics.synced.lines]
+            self.lines.set_lines(texts, marks=True)
         else:
-            self._lines = [Static(plain(line), classes="lyrics--line") for line in lyrics.plain]
-        self.mount_all(self._lines)
-        self.scroll_home(animate=False)
+            self.lines.set_lines(list(lyrics.plain), marks=False)
         self.set_shift(shift_ms)
 
     def set_shift(self, shift_ms: int) -> None:
@@ -158,30 +221,9 @@ class LyricsView(VerticalScroll):
         if lyrics is None:
             return
         if lyrics.kind == "synced":
-            self._highlight(lyrics.synced.index_at(position_ms, self.shift_ms))
-        elif duration_ms > 0 and self.max_scroll_y > 0:
-            row = round(min(1.0, position_ms / duration_ms) * self.max_scroll_y)
+            self.lines.set_current(lyrics.synced.index_at(position_ms, self.shift_ms))
+        elif duration_ms > 0 and self.lines.max_scroll_y > 0:
+            row = round(min(1.0, position_ms / duration_ms) * self.lines.max_scroll_y)
             if row != self._page_row:
                 self._page_row = row
-                self.scroll_to(y=row, animate=False)
-
-    def _highlight(self, index: int) -> None:
-        old = self.current
-        if index == old:
-            return
-        self.current = index
-        low, high = (old, index) if old < index else (index, old)
-        for n in range(max(0, low), min(high + 1, len(self._lines))):
-            line = self._lines[n]
-            line.set_class(n == index, "-current")
-            line.set_class(n < index, "-sung")
-        if 0 <= index < len(self._lines):
-            self._keep_near_the_middle(self._lines[index])
-
-    def _keep_near_the_middle(self, line: Static) -> None:
-        """Centre ``line`` when it has left the middle third of the view: most lines
-        then repaint themselves alone, not the whole view scrolled by one row."""
-        height = self.scrollable_content_region.height
-        row = line.virtual_region.y - self.scroll_offset.y
-        if not height // 3 <= row < height - height // 3:
-            self.scroll_to_center(line, animate=False)
+                self.lines.scroll_to(y=row, animate=False)
