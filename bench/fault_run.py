@@ -27,14 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spotui.app import SpotuiApp  # noqa: E402
 from spotui.config import Config  # noqa: E402
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify  # noqa: E402
 from spotui.fake.server import FakeServer  # noqa: E402
-from spotui.screens.main import MainScreen  # noqa: E402
 from spotui.services import Services  # noqa: E402
 from spotui.spotify import ClientCredentials, Endpoints, MemoryTokenStore, TokenSet  # noqa: E402
-from spotui.widgets.now_playing import NowPlaying  # noqa: E402
+from spotui.tui.app import SpotuiApp  # noqa: E402
+from spotui.tui.screens.main import MainScreen  # noqa: E402
+from spotui.tui.widgets.now_playing import NowPlaying  # noqa: E402
 
 POLL = 2.0  # the app's poll interval in this run
 RETRY_AFTER = 3

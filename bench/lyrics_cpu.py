@@ -31,7 +31,7 @@ async def cpu_percent(seconds: float, *, what: str) -> float:
 
     from spotui.core.controller import Listener
     from spotui.services import Services
-    from spotui.widgets.lyrics import LyricsView
+    from spotui.tui.widgets.lyrics import LyricsView
 
     class Measured(App[None]):
         def compose(self) -> ComposeResult:

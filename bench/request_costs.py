@@ -19,11 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.pilot import Pilot
 
-from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.fake import FakeSpotify
 from spotui.services import Services
-from spotui.widgets.table import RowsTable
+from spotui.tui.app import SpotuiApp
+from spotui.tui.widgets.table import RowsTable
 
 Action = Callable[[Pilot], Awaitable[None]]
 PAUSE = "(pause)"

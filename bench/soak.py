@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.services import Services
+from spotui.tui.app import SpotuiApp
 
 TARGET_MB_PER_HOUR = 1.0
 TABS = 7  # now, top tracks, top artists, recent, library, queue, playlists

@@ -8,20 +8,13 @@ import os
 import signal
 import sys
 
-
-def interrupted(error: BaseException | None) -> bool:
-    """Ctrl-C, perhaps wrapped by Python in another error (a class being made)."""
-    while error is not None:
-        if isinstance(error, KeyboardInterrupt):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+from spotui.cli import interrupted
 
 
 def run() -> None:
     """Run spotui and exit with its status."""
     try:
-        from spotui.cli import main
+        from spotui.cli.main import main
     except BaseException as exc:  # Ctrl-C while spotui is still loading
         if not interrupted(exc):
             raise

@@ -21,10 +21,14 @@ from spotui.cache import ListCache
 from spotui.core.controller import Listener, PlayerController
 from spotui.core.player import PlayerState
 from spotui.spotify.auth import ClientCredentials, Endpoints, TokenSet
-from spotui.spotify.client import GateStore, SpotifyClient
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.http import GateStore
 from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from spotui.core.remote import Remote
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
     from spotui.lyrics.cache import Shifts
@@ -209,13 +213,13 @@ class Services:
         interval: float,
         first: Awaitable[PlayerState] | None = None,
         history_after: float = 0.0,
-        on_history: Callable[[SyncResult | str], None] = lambda _: None,
+        on_history: Callable[[SyncResult | str], None] | None = None,
     ) -> PlayerController:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
-        schedule, and tells ``on_history`` how each sync went; the lyrics follower
-        (``self.lyrics``) idles until a face enables it. The face subscribes itself to
-        what plays."""
+        schedule, and tells the listeners (``on_history`` among them) how each sync
+        went; the lyrics follower (``self.lyrics``) idles until a face enables it. The
+        face subscribes itself to what plays."""
         from spotui.lyrics.follower import LyricsFollower
 
         controller = PlayerController(
@@ -230,13 +234,73 @@ class Services:
                 self.history,
                 clock=self.clock,
                 first_after=history_after,
-                on_result=on_history,
+                on_result=controller.synced,
             )
             await keeper.run()
 
         controller.subscribe(Listener(chore=keep_history))
+        if on_history is not None:
+            controller.subscribe(Listener(history=on_history))
         self.lyrics = LyricsFollower(
             self.lyrics_finder, shifts=self.lyrics_shifts(), monotonic=self.monotonic
         )
         controller.subscribe(self.lyrics.listener)
         return controller
+
+    def connect_remote(
+        self,
+        options: dict[str, float] | None = None,
+        *,
+        interval: float = 5.0,
+        start: bool = False,
+        history_after: float = 0.0,
+        on_history: Callable[[SyncResult | str], None] | None = None,
+    ) -> Remote | None:
+        """The core (:meth:`remote`) for the stored sign-in (:meth:`connect`, given
+        ``options``); None when there is none worth trying. ``start``: send the first
+        poll now, before any screen listens (the TUI's start-up)."""
+        spotify = self.connect(**(options or {}))
+        if spotify is None:
+            return None
+        first = None
+        if start:
+            import asyncio
+
+            from spotui.core.controller import first_poll
+
+            first = asyncio.ensure_future(first_poll(spotify, self.monotonic))
+        return self.remote(
+            spotify,
+            interval=interval,
+            first=first,
+            history_after=history_after,
+            on_history=on_history,
+        )
+
+    def remote(
+        self,
+        spotify: SpotifyClient,
+        *,
+        interval: float = 5.0,
+        first: asyncio.Future[PlayerState] | None = None,
+        history_after: float = 0.0,
+        on_history: Callable[[SyncResult | str], None] | None = None,
+    ) -> Remote:
+        """The core a face is given: the hub as :meth:`player` builds it, the lists
+        with this account's cache, browsing, and the first poll if one was sent."""
+        from spotui.core.browse import Browse
+        from spotui.core.lists import ListsService
+        from spotui.core.remote import Remote
+
+        return Remote(
+            self.player(
+                spotify,
+                interval=interval,
+                first=first,
+                history_after=history_after,
+                on_history=on_history,
+            ),
+            ListsService(spotify, self.list_cache),
+            Browse(spotify),
+            first,
+        )

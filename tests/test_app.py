@@ -10,19 +10,19 @@ from textual.geometry import Region
 from textual.widgets import OptionList, Static, TabbedContent
 
 from spotui import paths
-from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.snapshot import Snapshot
 from spotui.fake import FakeSpotify
 from spotui.fake.catalog import TRACKS
-from spotui.screens.devices import DevicePicker
-from spotui.screens.main import MainScreen
 from spotui.services import Services
-from spotui.widgets.art import AlbumArt
-from spotui.widgets.lists import LibraryView, ListView
-from spotui.widgets.now_playing import TimeBar, changed_runs
-from spotui.widgets.table import RowsTable
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.devices import DevicePicker
+from spotui.tui.screens.main import MainScreen
+from spotui.tui.widgets.art import AlbumArt
+from spotui.tui.widgets.lists import LibraryView, ListView
+from spotui.tui.widgets.now_playing import TimeBar, changed_runs
+from spotui.tui.widgets.table import RowsTable
 
 from .helpers import plain, until
 
@@ -325,7 +325,7 @@ async def test_rate_limited_shows_a_countdown_and_recovers():
         assert "retrying in 40 s" in text(app, "#status") or "retrying in 39 s" in text(
             app, "#status"
         )
-        assert app.screen.spotify.rate_limited_for > 30
+        assert app.screen.controller.spotify.rate_limited_for > 30
         assert title(app) == "Cherish"  # the last known track stays on screen
 
 
@@ -518,7 +518,7 @@ async def test_a_graphics_terminal_gets_a_real_image_widget(monkeypatch):
     widget = pytest.importorskip("textual_image.widget", reason="the optional images extra")
     HalfcellImage = widget.HalfcellImage  # stands in for TGP/Sixel, headless
 
-    from spotui.widgets import art
+    from spotui.tui.widgets import art
 
     monkeypatch.setattr(art, "PROTOCOL_WIDGET", HalfcellImage)
     app = demo()
@@ -530,7 +530,7 @@ async def test_a_graphics_terminal_gets_a_real_image_widget(monkeypatch):
 
 
 def test_graphics_are_only_tried_where_the_terminal_hints_at_them(monkeypatch):
-    from spotui.widgets import art
+    from spotui.tui.widgets import art
 
     for name in ("KITTY_WINDOW_ID", "TERM_PROGRAM", "SPOTUI_IMAGES"):
         monkeypatch.delenv(name, raising=False)

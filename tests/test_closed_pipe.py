@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from spotui.cli import build_parser
+from spotui.cli.main import build_parser
 from spotui.fake import export as fake_export
 
 from .helpers import ROOT

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from spotui import paths
-from spotui.app import SpotuiApp
 from spotui.config import Config, load_config, parse_config
-from spotui.screens.main import MainScreen
 from spotui.services import Services
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.main import MainScreen
 
 from .test_app import notices, until
 

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spotui.commands.output import FormatError, check_template, format_fields, now_json
+from spotui.cli.output import FormatError, check_template, format_fields, now_json
 from spotui.config import Config, parse_config
 from spotui.fake.catalog import EPISODE, LOCAL_FILE, TRACKS
 from spotui.spotify.auth import RedirectError, parse_redirect

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from spotui.commands.output import FORMAT_FIELDS
+from spotui.cli.output import FORMAT_FIELDS
 from spotui.fake.catalog import TRACKS
 
 from .helpers import (
@@ -289,6 +289,17 @@ def test_top_tracks_and_artists(env):
     artists = json.loads(ok(spotui(env, "top", "artists", "--json", "--limit", "3")))
     assert len(artists) == 3 and {"name", "genres", "popularity"} <= set(artists[0])
     assert spotui(env, "top", "tracks", "--limit", "99").returncode == EXIT_USAGE
+
+
+def test_top_again_is_revalidated_from_the_kept_list(env, served):
+    """`spotui top` keeps the list as the app does: asked again, it sends the ETag, costs
+    no body (304), and prints the same."""
+    fake, _ = served
+    first = ok(spotui(env, "top", "tracks", "--range", "long", "--limit", "7"))
+    again = ok(spotui(env, "top", "tracks", "--range", "long", "--limit", "7"))
+    answers = [status for _, _, path, status in fake.log if path == "/v1/me/top/tracks"]
+    assert answers == [200, 304]
+    assert again == first and len(first.splitlines()) == 7
 
 
 def test_recent(env):

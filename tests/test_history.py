@@ -24,9 +24,11 @@ from pathlib import Path
 import pytest
 
 from spotui.fake import export as fake_export
+from spotui.history import days
 from spotui.history import db as history_db
-from spotui.history.db import ACCOUNT, API, EXTENDED, MUSIC, Archive, PlayRecord
+from spotui.history.db import Archive
 from spotui.history.importer import import_paths
+from spotui.history.records import ACCOUNT, API, EXTENDED, MUSIC, PlayRecord
 from spotui.history.stats import Window, compute, day_of
 from spotui.history.sync import sync
 
@@ -39,9 +41,9 @@ END = datetime(2026, 5, 28, tzinfo=UTC)  # the fake clock's day (conftest's Manu
 def utc(monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    history_db._local_hour.cache_clear()
+    days.zone_changed()
     yield
-    history_db._local_hour.cache_clear()
+    days.zone_changed()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from spotui.commands import EXIT_ERROR, EXIT_SIGNED_OUT, EXIT_USAGE
+from spotui.cli import EXIT_ERROR, EXIT_SIGNED_OUT, EXIT_USAGE
 from spotui.fake import export as fake_export
 
 from .helpers import ok, spotui

@@ -21,7 +21,8 @@ import httpx
 import pytest
 
 from spotui.fake import export as fake_export
-from spotui.history.db import Archive, PlayRecord
+from spotui.history.db import Archive
+from spotui.history.records import PlayRecord
 from spotui.history.sync import sync
 
 from .conftest import make_client

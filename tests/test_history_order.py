@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spotui.commands.history import stats_json
-from spotui.history import db as history_db
-from spotui.history.db import ACCOUNT, API, EXTENDED, PLAY_MS, Archive
+from spotui.cli.history import stats_json
+from spotui.history import days
+from spotui.history.db import Archive
 from spotui.history.importer import import_paths
+from spotui.history.records import ACCOUNT, API, EXTENDED, PLAY_MS
 from spotui.history.stats import WINDOWS, Window, compute, today
 from spotui.history.sync import sync
 from spotui.spotify.models import CursorPage, PlayHistory
@@ -148,9 +149,9 @@ class RecentlyPlayed:
 def utc(monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    history_db._local_hour.cache_clear()
+    days.zone_changed()
     yield
-    history_db._local_hour.cache_clear()
+    days.zone_changed()
 
 
 Step = tuple[str, Any]  # ("file", path) or ("sync", listens Spotify has seen)

@@ -77,8 +77,8 @@ def terminal_env(tmp_path: Path) -> dict[str, str]:
 
 CRASHER = """
 import sys
-from spotui.app import run
-from spotui.screens.main import MainScreen
+from spotui.tui.app import run
+from spotui.tui.screens.main import MainScreen
 
 SECRET = sys.argv[1]
 
@@ -214,9 +214,9 @@ def test_a_locked_keyring_says_so_everywhere(env):
 async def test_the_wizard_checks_the_keyring_before_the_browser(isolated):
     from textual.widgets import Input, Static
 
-    from spotui.app import SpotuiApp
-    from spotui.screens.wizard import WizardScreen
     from spotui.services import Services
+    from spotui.tui.app import SpotuiApp
+    from spotui.tui.screens.wizard import WizardScreen
 
     from .helpers import until
 
@@ -445,11 +445,11 @@ async def test_a_corrupted_cached_list_with_a_matching_etag_is_dropped():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         fake = fake_of(app)
-        answer = await screen.spotify.top_json("artists", "medium_term", limit=50)
+        answer = await screen.controller.spotify.top_json("artists", "medium_term", limit=50)
         _, etag = answer
         screen.lists.cache.save("top-artists-medium_term", {"items": [{"broken": True}]}, etag)
         await pilot.press("3")
-        from spotui.widgets.table import RowsTable
+        from spotui.tui.widgets.table import RowsTable
 
         from .helpers import until
 

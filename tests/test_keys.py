@@ -13,18 +13,19 @@ from textual.binding import Binding
 from textual.keys import _character_to_key
 from textual.widgets import TabbedContent
 
-import spotui.screens
-import spotui.widgets
-from spotui import cli, keymap
-from spotui.app import SpotuiApp
+import spotui.tui.screens
+import spotui.tui.widgets
+from spotui import keymap
+from spotui.cli import main as cli
 from spotui.config import load_config, parse_config
 from spotui.fake.catalog import TRACKS
-from spotui.screens.devices import DevicePicker
-from spotui.screens.keys import clashes, rows
-from spotui.screens.pages import AlbumScreen, PlaylistScreen
-from spotui.screens.search import SearchScreen
 from spotui.services import Services
-from spotui.widgets.table import RowsTable
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.devices import DevicePicker
+from spotui.tui.screens.keys import clashes, rows
+from spotui.tui.screens.pages import AlbumScreen, PlaylistScreen
+from spotui.tui.screens.search import SearchScreen
+from spotui.tui.widgets.table import RowsTable
 
 from .helpers import until
 from .test_app import fake_of, notices, screen_text, started, title
@@ -181,9 +182,9 @@ async def test_hints_name_the_remapped_keys(tmp_path):
 def _bindings() -> list[tuple[str, Binding]]:
     """Every binding spotui declares, in screens/, widgets/ and app.py."""
     found = []
-    modules = ["spotui.app"] + [
+    modules = ["spotui.tui.app"] + [
         f"{package.__name__}.{info.name}"
-        for package in (spotui.screens, spotui.widgets)
+        for package in (spotui.tui.screens, spotui.tui.widgets)
         for info in pkgutil.iter_modules(package.__path__)
     ]
     for name in modules:

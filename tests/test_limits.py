@@ -21,8 +21,8 @@ from spotui import paths
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.fake.catalog import TRACKS
 from spotui.fake.knobs import BAD_PAGES
-from spotui.screens.pages import ArtistScreen
-from spotui.widgets.table import RowsTable
+from spotui.tui.screens.pages import ArtistScreen
+from spotui.tui.widgets.table import RowsTable
 
 from .helpers import EXIT_ERROR, ROOT, spotui, until
 from .test_app import demo, fake_of, started, title

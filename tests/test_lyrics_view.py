@@ -22,7 +22,7 @@ from spotui.lyrics.finder import Lyrics
 from spotui.lyrics.follower import LyricsState
 from spotui.lyrics.lrclib import Record, TrackQuery
 from spotui.services import Services
-from spotui.widgets.lyrics import LyricsView
+from spotui.tui.widgets.lyrics import LyricsView
 
 from .helpers import until
 

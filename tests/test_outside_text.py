@@ -20,8 +20,7 @@ from textual.widgets import Input, OptionList
 from textual_plotext import PlotextPlot
 
 from spotui import paths
-from spotui.app import SpotuiApp
-from spotui.commands.headless import COMMANDS
+from spotui.cli.headless import COMMANDS
 from spotui.config import Config, parse_config
 from spotui.core import snapshot
 from spotui.fake.catalog import TRACKS
@@ -29,13 +28,14 @@ from spotui.fake.discography import FakePlaylist
 from spotui.fake.knobs import HOSTILE
 from spotui.fake.lrclib import FakeLrclib
 from spotui.fake.server import serve_in_thread
-from spotui.screens.dates import DatesPicker
-from spotui.screens.playlist_picker import PlaylistPicker
-from spotui.screens.start import StartScreen
 from spotui.services import Services
 from spotui.text import clean, printable
-from spotui.widgets.stats import StatsView
-from spotui.widgets.table import RowsTable
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.dates import DatesPicker
+from spotui.tui.screens.playlist_picker import PlaylistPicker
+from spotui.tui.screens.start import StartScreen
+from spotui.tui.widgets.stats import StatsView
+from spotui.tui.widgets.table import RowsTable
 
 from .helpers import EXIT_OK, EXIT_USAGE, ROOT, ok, until
 from .test_app import demo, notices, screen_text, started, title

@@ -10,12 +10,12 @@ from textual.widgets import OptionList, TabbedContent
 from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.fake.catalog import TRACKS
 from spotui.fake.discography import ALBUMS, BOX_SET
-from spotui.screens.confirm import Confirm
-from spotui.screens.devices import DevicePicker
-from spotui.screens.pages import AlbumScreen, ArtistScreen, PlaylistScreen
-from spotui.screens.playlist_picker import PlaylistPicker
-from spotui.screens.search import SearchScreen
-from spotui.widgets.table import RowsTable
+from spotui.tui.screens.confirm import Confirm
+from spotui.tui.screens.devices import DevicePicker
+from spotui.tui.screens.pages import AlbumScreen, ArtistScreen, PlaylistScreen
+from spotui.tui.screens.playlist_picker import PlaylistPicker
+from spotui.tui.screens.search import SearchScreen
+from spotui.tui.widgets.table import RowsTable
 
 from .helpers import until
 from .test_app import demo, fake_of, notices, started, title

@@ -13,19 +13,25 @@ from typing import Any
 import httpx
 import pytest
 
-from spotui.cli import build_parser
-from spotui.commands.headless import COMMANDS
-from spotui.commands.output import human_line, now_json
+from spotui.cache import ListCache
+from spotui.cli.headless import COMMANDS
+from spotui.cli.main import build_parser
+from spotui.cli.output import human_line, now_json
+from spotui.core.browse import Browse
+from spotui.core.controller import PlayerController
+from spotui.core.lists import ListsService
+from spotui.core.remote import Remote
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.fake.posture import without_deprecated
 from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient
-from spotui.spotify.client import ALBUM_TRACKS_MAX, _error_from
+from spotui.spotify.client import ALBUM_TRACKS_MAX
 from spotui.spotify.errors import (
     AuthExpired,
     Forbidden,
     NoActiveDevice,
     NotAllowlisted,
 )
+from spotui.spotify.http import _error_from
 from spotui.spotify.models import (
     Artist,
     CursorPage,
@@ -40,7 +46,7 @@ from spotui.spotify.models import (
     parse_devices,
     parse_playlist_entry,
 )
-from spotui.widgets.lists import top_artist_table, top_track_table
+from spotui.tui.widgets.lists import top_artist_table, top_track_table
 
 from .conftest import signed_in_store
 
@@ -239,7 +245,8 @@ def replay(fake, clock):
 async def _cli(client: SpotifyClient, capsys, *words: str) -> str:
     """A headless command run on ``client``, as `spotui WORDS` parses it; its stdout."""
     args = build_parser().parse_args(list(words))
-    assert await COMMANDS[args.command].run(client, args) == 0
+    remote = Remote(PlayerController(client), ListsService(client, ListCache()), Browse(client))
+    assert await COMMANDS[args.command].run(remote, args) == 0
     return capsys.readouterr().out
 
 

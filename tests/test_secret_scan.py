@@ -7,11 +7,11 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.credentials import SERVICE
 from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
-from spotui.screens.main import MainScreen
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.main import MainScreen
 
 from .helpers import free_port
 from .test_wizard import approve, fill_in, real_services, until, wizard

@@ -11,18 +11,18 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Static
 
-import spotui.app
+import spotui.tui.app
 from spotui import paths
-from spotui.app import SpotuiApp
 from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.snapshot import Cover, Snapshot
-from spotui.screens.main import MainScreen
-from spotui.screens.start import StartScreen
 from spotui.services import Services
-from spotui.widgets.art import AlbumArt
-from spotui.widgets.now_playing import NowPlaying
-from spotui.widgets.title_bar import TitleBar
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.main import MainScreen
+from spotui.tui.screens.start import StartScreen
+from spotui.tui.widgets.art import AlbumArt
+from spotui.tui.widgets.now_playing import NowPlaying
+from spotui.tui.widgets.title_bar import TitleBar
 
 from .helpers import until
 from .test_app import demo, started
@@ -184,7 +184,7 @@ async def test_from_the_command_line_the_snapshot_is_painted_before_the_services
 async def test_a_quick_first_answer_shows_on_the_start_screen_before_the_main_screen(
     monkeypatch,
 ):
-    monkeypatch.setattr(spotui.app, "FIRST_ANSWER_WAIT_S", 10.0)  # however busy CI is
+    monkeypatch.setattr(spotui.tui.app, "FIRST_ANSWER_WAIT_S", 10.0)  # however busy CI is
     path = paths.snapshot_file(demo=True)
     snapshot.save(path, _old(time.time() - 20))
     built: list[Services] = []
@@ -221,7 +221,7 @@ async def test_a_quick_first_answer_shows_on_the_start_screen_before_the_main_sc
 
 
 async def test_a_slow_first_answer_does_not_hold_the_main_screen_back(monkeypatch):
-    monkeypatch.setattr(spotui.app, "FIRST_ANSWER_WAIT_S", 0.1)
+    monkeypatch.setattr(spotui.tui.app, "FIRST_ANSWER_WAIT_S", 0.1)
     path = paths.snapshot_file(demo=True)
     snapshot.save(path, _old(time.time() - 20))
     app = SpotuiApp(

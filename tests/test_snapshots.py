@@ -1,6 +1,6 @@
 """Snapshot tests: the main screens must not change by accident.
 
-The scenes are the screenshot scenes (spotui/screenshots.py), with the clocks
+The scenes are the screenshot scenes (spotui/tui/screenshots.py), with the clocks
 frozen and animations off. After an intended change, update the snapshots with
 `pytest tests/test_snapshots.py --snapshot-update` and refresh screenshots/.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from spotui.screenshots import SCENES, SIZE, frozen_app
+from spotui.tui.screenshots import SCENES, SIZE, frozen_app
 
 
 @pytest.mark.parametrize("name", list(SCENES))

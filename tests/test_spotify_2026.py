@@ -10,13 +10,13 @@ import time
 import pytest
 
 from spotui.fake.catalog import TRACKS
-from spotui.screens.main import MainScreen
 from spotui.spotify.errors import (
     NotAllowlisted,
     RateLimited,
     Unavailable,
 )
-from spotui.widgets.table import RowsTable
+from spotui.tui.screens.main import MainScreen
+from spotui.tui.widgets.table import RowsTable
 
 from .conftest import make_client
 from .helpers import EXIT_ERROR, EXIT_OK, ok, spotui, until

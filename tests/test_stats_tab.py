@@ -12,9 +12,9 @@ from textual_plotext import PlotextPlot
 from spotui.format import listening_time
 from spotui.history.stats import WINDOWS
 from spotui.history.sync import Keeper, SyncResult
-from spotui.screens.dates import DatesPicker
-from spotui.widgets.stats import StatsView
-from spotui.widgets.table import RowsTable
+from spotui.tui.screens.dates import DatesPicker
+from spotui.tui.widgets.stats import StatsView
+from spotui.tui.widgets.table import RowsTable
 
 from .conftest import make_client
 from .helpers import ok, spotui, subprocess_env, until

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from spotui.terminal import TerminalDriver
+from spotui.tui.terminal import TerminalDriver
 
 from .helpers import ROOT
 

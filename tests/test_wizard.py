@@ -10,12 +10,12 @@ import pytest
 from textual.widgets import Input, Static
 
 from spotui.account import Account, known_client_id, load_account, save_account
-from spotui.app import SpotuiApp
 from spotui.credentials import SERVICE
 from spotui.fake import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, FakeSpotify
-from spotui.screens.main import MainScreen
-from spotui.screens.wizard import WizardScreen
 from spotui.services import Services
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.main import MainScreen
+from spotui.tui.screens.wizard import WizardScreen
 
 from .helpers import free_port, until
 
@@ -267,7 +267,7 @@ async def test_a_revoked_sign_in_returns_to_the_wizard_keeping_the_client_id(fak
 
 
 async def test_an_account_not_on_the_allowlist_sees_spotifys_words_then_goes_on(fake, monkeypatch):
-    import spotui.screens.wizard as wizard_module
+    import spotui.tui.screens.wizard as wizard_module
 
     monkeypatch.setattr(wizard_module, "ALLOWLIST_RECHECK_S", 0.2)
     fake.set(allowlisted=False)

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spotui.spotify.client import ALBUMS_PAGE, SEARCH_LIMIT, SearchType, SpotifyClient
+from spotui.spotify.client import ALBUMS_PAGE, SpotifyClient
 from spotui.spotify.errors import Forbidden
-from spotui.spotify.models import Album, Artist, Item, Paging, Playlist, SearchResults, Track
+from spotui.spotify.models import (
+    SEARCH_LIMIT,
+    Album,
+    Artist,
+    Item,
+    Paging,
+    Playlist,
+    SearchResults,
+    SearchType,
+    Track,
+)
 
 SEARCH_PAUSE_S = 0.3  # typing: ask once the user pauses this long
 
@@ -62,10 +72,15 @@ class Browse:
         return "Browse()"
 
     async def search(
-        self, query: str, kinds: tuple[SearchType, ...], offset: int = 0
+        self,
+        query: str,
+        kinds: tuple[SearchType, ...],
+        offset: int = 0,
+        *,
+        limit: int = SEARCH_LIMIT,
     ) -> SearchResults:
-        """One page (10) of each kind."""
-        return await self.spotify.search(query, kinds, limit=SEARCH_LIMIT, offset=offset)
+        """One page (10, or ``limit``) of each kind."""
+        return await self.spotify.search(query, kinds, limit=limit, offset=offset)
 
     async def find(self, kind: SearchType, name: str, artist: str = "") -> str | None:
         """The URI of the first match for a name (the history knows some by name only)."""

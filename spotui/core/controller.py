@@ -20,10 +20,15 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
+from spotui.spotify.models import Device, Queue
+
+if TYPE_CHECKING:
+    from spotui.history.sync import SyncResult
 
 Command = Callable[[SpotifyClient], Awaitable[object]]
 Chore = Callable[[], Awaitable[None]]  # runs beside the loop, on its own schedule
@@ -68,13 +73,15 @@ class Listener:
     ``trouble``: a poll failed (each failure, with its own countdown), or worked again
     (None, once). ``signed_out``: the sign-in ended, with why; the loop then stops.
     ``chore``: work of its own beside the loop (the history sync), started after the
-    first poll and cancelled when the loop ends.
+    first poll and cancelled when the loop ends. ``history``: how each history sync went
+    (its result, or what went wrong), as the history keeper tells it.
     """
 
     state: Callable[[PlayerState], None] = _ignore
     trouble: Callable[[Trouble | None], None] = _ignore
     signed_out: Callable[[str], None] = _ignore
     chore: Chore | None = None
+    history: Callable[[SyncResult | str], None] = _ignore
 
 
 class PlayerController:
@@ -142,6 +149,10 @@ class PlayerController:
         self.trouble = trouble
         self._tell("trouble", lambda listener: listener.trouble(trouble))
 
+    def synced(self, result: SyncResult | str) -> None:
+        """Tell every listener how a history sync went."""
+        self._tell("history", lambda listener: listener.history(result))
+
     def _signed_out(self, reason: str) -> None:
         self._tell("signed out", lambda listener: listener.signed_out(reason))
 
@@ -207,6 +218,20 @@ class PlayerController:
                 self._polled = True
                 self._start_chores()
             await self._sleep(delay)
+
+    async def refresh(self) -> PlayerState:
+        """Ask once, now, outside the loop (for a face that asks once and ends): the
+        state, told to the listeners; a failure is raised for the caller to say."""
+        self._show(PlayerState(await self.spotify.playback(), self.monotonic()))
+        return self.state
+
+    async def devices(self) -> tuple[Device, ...]:
+        """The devices playback can be moved to (a command moves it)."""
+        return await self.spotify.devices()
+
+    async def queue(self) -> Queue:
+        """What plays now and next."""
+        return await self.spotify.queue()
 
     def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
         """Ask Spotify again after ``delay`` seconds instead of the planned time."""

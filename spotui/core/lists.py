@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal, overload
 
 from spotui.cache import Cached, ListCache
-from spotui.spotify.client import NotModified, SpotifyClient
+from spotui.spotify.client import SpotifyClient
+from spotui.spotify.http import NotModified
 from spotui.spotify.models import Artist, Paging, PlayHistory, SavedTrack, TimeRange, Track
 
 TopKind = Literal["tracks", "artists"]

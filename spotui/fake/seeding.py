@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from spotui.fake.export import streams
-from spotui.history.db import EXTENDED, MUSIC, PODCAST, Archive, PlayRecord
+from spotui.history.db import Archive
+from spotui.history.records import EXTENDED, MUSIC, PODCAST, PlayRecord
 
 DEMO_YEARS_OF_PLAYS = 22_000  # about three years, at 25 plays a listening day
 
@@ -16,7 +17,7 @@ def recently_played(archive: Archive, fake: Any) -> None:
     """Keep what the fake's recently played holds, as a sync would: so that every face
     of the demo (the Stats tab after its first sync, ``history stats``) counts the same."""
     from spotui.fake.account import iso
-    from spotui.history.db import API
+    from spotui.history.records import API
     from spotui.history.sync import record
     from spotui.spotify.models import PlayHistory
 

@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
-from spotui.history.db import ACCOUNT, EXTENDED, MUSIC, PODCAST, Batch, Builder
+from spotui.history.records import ACCOUNT, EXTENDED, MUSIC, PODCAST, Batch, Builder
 from spotui.text import clean
 
 HISTORY_NAMES = ("Streaming_History_Audio_*.json", "StreamingHistory*.json")

@@ -23,8 +23,9 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from spotui.history.checks import refusals
-from spotui.history.db import Archive, Batch, Gap
+from spotui.history.db import Archive
 from spotui.history.export import HISTORY_NAMES, BadFile, ExportFile, collect, parse
+from spotui.history.records import Batch, Gap
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
 AHEAD = 2  # files parsed ahead, each in its own process

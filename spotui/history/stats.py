@@ -1,7 +1,7 @@
 """What the archive says about a window of days: totals, charts' data and top lists.
 
 Days are local calendar days. Every query reads one covering index over the
-window's days (see :mod:`spotui.history.db`), so any window of a ten-year
+window's days (see :mod:`spotui.history.schema`), so any window of a ten-year
 archive answers in well under the 150 ms the Stats tab allows.
 """
 
@@ -13,16 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from spotui.history.db import (
-    BLOCK,
-    IN_DAYS,
-    MUSIC,
-    PLAY_MS,
-    Archive,
-    Gap,
-    day_span,
-    local_day_hour,
-)
+from spotui.history.days import BLOCK, IN_DAYS, day_span, local_day_hour
+from spotui.history.db import Archive
+from spotui.history.records import MUSIC, PLAY_MS, Gap
 
 EPOCH = date(1970, 1, 1)
 WINDOWS: dict[str, tuple[str, int | None]] = {  # name: (label, days; None = all time)

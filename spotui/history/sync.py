@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
-from spotui.history.db import API, MUSIC, Archive, ArchiveError, Gap, PlayRecord
+from spotui.history.db import Archive, ArchiveError
+from spotui.history.records import API, MUSIC, Gap, PlayRecord
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, SpotifyError
 from spotui.spotify.models import PlayHistory

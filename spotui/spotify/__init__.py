@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spotui.spotify.auth import AuthRequest, ClientCredentials, Endpoints, TokenSet
-    from spotui.spotify.client import NOT_MODIFIED, NotModified, SpotifyClient
+    from spotui.spotify.client import SpotifyClient
+    from spotui.spotify.http import NOT_MODIFIED, NotModified
     from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 _HOMES = {
@@ -19,8 +20,8 @@ _HOMES = {
     "ClientCredentials": "auth",
     "Endpoints": "auth",
     "TokenSet": "auth",
-    "NOT_MODIFIED": "client",
-    "NotModified": "client",
+    "NOT_MODIFIED": "http",
+    "NotModified": "http",
     "SpotifyClient": "client",
     "MemoryTokenStore": "session",
     "Session": "session",

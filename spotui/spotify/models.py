@@ -582,6 +582,11 @@ class Queue:
         )
 
 
+SearchType = Literal["track", "artist", "album", "playlist"]
+SEARCH_TYPES: tuple[SearchType, ...] = ("track", "artist", "album", "playlist")
+SEARCH_LIMIT = 10  # results a type per search request, at most (2026)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResults:
     """One page of each type asked for; a type not asked for is None."""

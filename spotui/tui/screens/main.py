@@ -1,0 +1,292 @@
+"""The main screen: the tabs, the router between them, and the hookup to the hub.
+
+What each tab shows is its own module in :mod:`spotui.tui.tabs`; what a key does to
+the player or to an item is :class:`~spotui.tui.controls.Controls` (and below it,
+:mod:`spotui.core.actions`); the keys themselves are data in :mod:`.main_keys`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import var
+from textual.widgets import Footer, TabbedContent
+
+from spotui import keymap
+from spotui.config import Config
+from spotui.core import snapshot
+from spotui.core.actions import Actions
+from spotui.core.controller import Listener, Trouble, answered
+from spotui.core.player import AFTER_COMMAND_S, PlayerState
+from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
+from spotui.services import Services
+from spotui.spotify.models import TIME_RANGES, TimeRange
+from spotui.tui.controls import Controls
+from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.screens.main_keys import MAIN_BINDINGS, STATS_ACTIONS, TAB_TITLES
+from spotui.tui.tabs.base import MainTab, Reads
+from spotui.tui.tabs.library import LibraryTab
+from spotui.tui.tabs.now import NowTab
+from spotui.tui.tabs.playlists import PlaylistsTab
+from spotui.tui.tabs.queue import QueueTab
+from spotui.tui.tabs.recent import RecentTab
+from spotui.tui.tabs.stats import StatsTab
+from spotui.tui.tabs.top import TopTab
+from spotui.tui.widgets.now_playing import NowPlaying
+from spotui.tui.widgets.table import RowsTable
+from spotui.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from spotui.core.remote import Remote
+
+
+class MainScreen(WorkerScreen[None]):
+    """Everything a signed-in user sees."""
+
+    CSS_PATH = "main.tcss"
+    BINDINGS = MAIN_BINDINGS
+
+    state: var[PlayerState] = var(PlayerState, always_update=True, init=False)
+    time_range: var[TimeRange] = var("medium_term", init=False)
+
+    class SignedOut(Message):
+        """The sign-in ended (revoked, expired): the app shows the wizard."""
+
+        def __init__(self, reason: str):
+            super().__init__()
+            self.reason = reason
+
+    def __init__(
+        self,
+        services: Services,
+        config: Config,
+        remote: Remote,
+        last: snapshot.Snapshot | None = None,
+    ):
+        """``remote``: the core for this sign-in, its first poll perhaps sent already
+        (see :func:`first_poll`); ``last``: the previous run's snapshot, as the start
+        screen read it."""
+        super().__init__()
+        self._last = last
+        self.services = services
+        self.config = config
+        self.remote = remote
+        self.lists = remote.lists
+        self.controller = remote.player
+        self.controller.subscribe(
+            Listener(
+                state=self._received,
+                trouble=self._trouble,
+                signed_out=self._signed_out,
+                history=lambda result: self.query_one(StatsTab).synced(result),
+            )
+        )
+        self._first = remote.first
+        self.browse = remote.browse
+        self.controls = Controls(
+            self, Actions(self.controller, self.browse), config, self.key_for, self._queued
+        )
+        self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """The screen's actions for the command palette, from its key bindings (moving
+        in a table is left out: it is no action to look for)."""
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if not binding.tooltip:
+                continue
+            yield SystemCommand(
+                binding.tooltip or binding.description,
+                f"Key: {self.key_for(binding)}",
+                partial(self.run_action, binding.action),
+            )
+
+    def key_for(self, binding: Binding | str) -> str:
+        """The key (the first, if several) that does a binding here, or the binding with
+        this id: the config's, else the binding's own."""
+        if isinstance(binding, str):
+            binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding)
+        keys = self.config.keymap.get(binding.id or "", binding.key)
+        return keymap.shown(keys.split(",")[0])
+
+    # --- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        reads = Reads(self.services, self.lists, self.browse, self.controls)
+        yield TitleBar(self.sub_title or "")
+        with TabbedContent(initial="now"):
+            self._now_tab = NowTab(TAB_TITLES["now"], reads, self.config)
+            yield self._now_tab
+            # The other tabs get their tables when first shown.
+            for kind in ("tracks", "artists"):
+                yield TopTab(self._top_title(f"top-{kind}"), reads, kind, self.time_range)
+            yield RecentTab(TAB_TITLES["recent"], reads, id="recent")
+            yield LibraryTab(TAB_TITLES["library"], reads, id="library")
+            yield QueueTab(TAB_TITLES["queue"], reads, id="queue")
+            yield PlaylistsTab(TAB_TITLES["playlists"], reads, id="playlists")
+            yield StatsTab(TAB_TITLES["stats"], reads)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        known = answered(self._first)
+        self._now_tab.restore(self._last, known)
+        if known is not None:
+            self.state = known
+        self.poll_loop()
+
+    async def on_unmount(self) -> None:
+        self._now_tab.close(self.state)
+        await self.remote.aclose()
+
+    def _top_title(self, tab: str) -> str:
+        return f"{TAB_TITLES[tab]} · {TIME_RANGE_SHORT[self.time_range]}"
+
+    @property
+    def now_playing(self) -> NowPlaying:
+        return self.query_one(NowPlaying)
+
+    def _tab(self, tab: str) -> MainTab:
+        return self.query_one(f"#{tab}", MainTab)
+
+    @property
+    def _active(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    # --- the hub ------------------------------------------------------------------------
+
+    def _received(self, state: PlayerState) -> None:
+        self.state = state
+
+    def watch_state(self, state: PlayerState) -> None:
+        if self._now_tab.show_state(state):
+            # Recently played and the queue change with the track.
+            for tab in ("recent", "queue"):
+                if self._tab(tab).loaded:
+                    self._tab(tab).stale()
+
+    def poll_soon(self, delay: float = AFTER_COMMAND_S) -> None:
+        """Ask Spotify again after ``delay`` seconds instead of the planned time."""
+        self.controller.poll_soon(delay)
+
+    @work(exclusive=True, group="poll")
+    async def poll_loop(self) -> None:
+        """The controller's poll loop, for as long as the screen lives."""
+        await self.controller.run()
+
+    def _trouble(self, trouble: Trouble | None) -> None:
+        self._now_tab.trouble(trouble)
+
+    def _signed_out(self, reason: str) -> None:
+        self.post_message(self.SignedOut(reason))
+
+    def _queued(self) -> None:
+        if self._tab("queue").loaded:
+            self._tab("queue").stale()
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def _highlighted(self) -> object | None:
+        """The item under the cursor of the tab on show; on now playing, the track."""
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == "now":
+            return self._now_tab.track
+        tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
+        return tables.first().highlighted if tables else None
+
+    def action_player(self, action: str, *args: int) -> None:
+        """A key on the player (play, next, seek …): see :class:`Controls`."""
+        getattr(self.controls, action)(*args)
+
+    def action_item(self, action: str) -> None:
+        """A key on the highlighted item (queue, add to a playlist, open …)."""
+        getattr(self.controls, action)(self._highlighted())
+
+    def action_like(self) -> None:
+        self._now_tab.like()
+
+    def action_refresh(self) -> None:
+        self.poll_soon(0)
+        tab = self._tab(self._active)
+        tab.loaded = False
+        tab.show()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The Stats keys show (and work) on the Stats tab only."""
+        if action in STATS_ACTIONS:
+            tabs = self.query(TabbedContent)
+            return bool(tabs) and tabs.first().active == "stats"
+        return True
+
+    def action_keys(self) -> None:
+        if self.app.screen.query("HelpPanel"):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()
+
+    async def action_quit(self) -> None:
+        self.app.exit()
+
+    # --- the router -----------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id != "stats" or self.query("#stats-view"):
+            self.refresh_bindings()  # the footer (rebuilt: slow) after a new Stats tab
+        if isinstance(event.pane, MainTab):
+            event.pane.show()
+
+    @on(RowsTable.Chosen)
+    def chosen(self, event: RowsTable.Chosen) -> None:
+        """Enter on a row: play it (a track from there on, an artist as a whole), or
+        on the queue, skip forward to it."""
+        event.stop()
+        active = self._active
+        if active == "queue":
+            self.controls.skip_to(event.index, event.item)
+        elif active == "stats" and getattr(event.item, "uri", True) is None:
+            self.controls.play_found(event.item)
+        else:
+            self.controls.play_row(event.table.items, event.index)
+
+    def action_rows(self, action: str, *args: int) -> None:
+        """Arrows and Enter reach the tab's table while the tab bar keeps the focus:
+        moving the focus at each tab switch restyles the screen, which is slow while a
+        large library loads."""
+        tabs = self.query_one(TabbedContent)
+        tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
+        if tables:
+            focused = self.focused if isinstance(self.focused, RowsTable) else None
+            table = focused if focused is not None and focused in tables else tables.first()
+            getattr(table, f"action_{action}")(*args)
+            if tabs.active == "stats":  # on a small terminal, the tables are below the charts
+                table.scroll_visible(animate=False)
+
+    def action_time_range(self) -> None:
+        index = TIME_RANGES.index(self.time_range)
+        self.time_range = TIME_RANGES[(index + 1) % len(TIME_RANGES)]
+
+    def watch_time_range(self, time_range: TimeRange) -> None:
+        tabs = self.query_one(TabbedContent)
+        for top in self.query(TopTab):
+            tabs.get_tab(top.id or "").label = self._top_title(top.id or "")
+            top.time_range = time_range
+            top.stale()
+        self.notify(f"Top lists: {TIME_RANGE_LABELS[time_range]}.")
+
+    def action_stats_window(self) -> None:
+        self.query_one(StatsTab).next_window()
+
+    def action_stats_dates(self) -> None:
+        self.query_one(StatsTab).pick_dates()
+
+    def action_stats_order(self) -> None:
+        self.query_one(StatsTab).next_order()

@@ -1,0 +1,72 @@
+"""What every tab shares: its pane, what it reads from, and loading when first shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.widgets import TabbedContent, TabPane
+
+from spotui.core.browse import Browse
+from spotui.core.lists import ListsService
+from spotui.services import Services
+from spotui.tui.controls import Controls
+
+if TYPE_CHECKING:
+    from spotui.tui.widgets.lists import ListView
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What the tabs read from and act through, handed down by the main screen."""
+
+    services: Services
+    lists: ListsService
+    browse: Browse
+    controls: Controls
+
+    def key_for(self, binding_id: str) -> str:
+        return self.controls.key_for(binding_id)
+
+
+class MainTab(TabPane):
+    """A tab whose contents are built and loaded when it is first shown, and loaded
+    again when they go stale (a new track, a refresh, a new range)."""
+
+    def __init__(self, title: str, reads: Reads, *, id: str):
+        super().__init__(title, id=id)
+        self.reads = reads
+        self.loaded = False
+
+    @property
+    def shown(self) -> bool:
+        """The tab is the one on show."""
+        tabs = next((n for n in self.ancestors if isinstance(n, TabbedContent)), None)
+        return tabs is not None and tabs.active == self.id
+
+    def show(self) -> None:
+        """Load, unless loaded already."""
+        if not self.loaded:
+            self.loaded = True
+            self.load()
+
+    def stale(self) -> None:
+        """Forget what is loaded: load again now if on show, else when next shown."""
+        self.loaded = False
+        if self.shown:
+            self.show()
+
+    def load(self) -> object:
+        """Start loading (a worker in each tab)."""
+        return None
+
+    async def view(self, make: Callable[[], ListView]) -> ListView:
+        """The tab's table view, mounted the first time it is needed (so start-up styles
+        and imports only what the now-playing tab shows)."""
+        found = self.query(f"#{self.id}-view")
+        if found:
+            return found.first()  # type: ignore[return-value]
+        view = make()
+        await self.mount(view)
+        return view
