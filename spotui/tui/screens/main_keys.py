@@ -149,6 +149,23 @@ MAIN_BINDINGS: list[BindingType] = [
         tooltip="Stats: top lists by plays or by time",
         id="stats_order",
     ),
+    Binding("L", "lyrics", "Lyrics", tooltip="Show or hide the lyrics", id="lyrics"),
+    Binding(
+        "right_square_bracket",
+        "lyrics(500)",
+        "Sooner",
+        show=False,
+        tooltip="Lyrics: the lines 0.5 s sooner",
+        id="lyrics_sooner",
+    ),
+    Binding(
+        "left_square_bracket",
+        "lyrics(-500)",
+        "Later",
+        show=False,
+        tooltip="Lyrics: the lines 0.5 s later",
+        id="lyrics_later",
+    ),
     Binding(
         "ctrl+r",
         "refresh",

@@ -89,7 +89,8 @@ class LyricsLines(ScrollView):
         height = self.scrollable_content_region.height
         row = index - round(self.scroll_offset.y)
         if index >= 0 and not height // 3 <= row < height - height // 3:
-            self.scroll_to(y=max(0, index - height // 2), animate=False)
+            # forced: the view shown just now has no scrollbar yet, which stops a scroll
+            self.scroll_to(y=max(0, index - height // 2), animate=False, force=True)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -130,7 +131,7 @@ class LyricsView(Vertical):
         self._shift = Static("", classes="lyrics--shift")
         self._shift.display = False
         self._page_row = -1  # plain lyrics: the row scrolled to
-        self._follower: LyricsFollower | None = None
+        self.follower: LyricsFollower | None = None  # see follow()
         self._timer: Timer | None = None
 
     def compose(self):
@@ -145,25 +146,25 @@ class LyricsView(Vertical):
 
     def follow(self, follower: LyricsFollower) -> None:
         """Show what ``follower`` finds, in time; it starts finding lyrics now."""
-        self._follower = follower
+        self.follower = follower
         follower.watch(self._found)
         follower.enable()
         self._found(follower.state)
 
     def on_unmount(self) -> None:
-        if self._follower is not None:
-            self._follower.unwatch(self._found)
+        if self.follower is not None:
+            self.follower.unwatch(self._found)
         if self._timer is not None:
             self._timer.stop()
 
     def nudge(self, delta_ms: int) -> None:
         """Shift this track's lines (``]``: sooner, ``[``: later), kept for the track."""
-        if self._follower is not None:
-            self.set_shift(self._follower.nudge(delta_ms))
+        if self.follower is not None:
+            self.set_shift(self.follower.nudge(delta_ms))
             self.tick()
 
     def _found(self, state: LyricsState) -> None:
-        follower = self._follower
+        follower = self.follower
         assert follower is not None
         self.show(state, shift_ms=follower.shift_ms)
         self.tick()
@@ -171,7 +172,7 @@ class LyricsView(Vertical):
     def tick(self) -> None:
         """Move to the line at the follower's position now, and wake at the next one's
         time."""
-        follower = self._follower
+        follower = self.follower
         if follower is None:
             return
         playback = follower.player.playback
@@ -226,4 +227,4 @@ class LyricsView(Vertical):
             row = round(min(1.0, position_ms / duration_ms) * self.lines.max_scroll_y)
             if row != self._page_row:
                 self._page_row = row
-                self.lines.scroll_to(y=row, animate=False)
+                self.lines.scroll_to(y=row, animate=False, force=True)
