@@ -25,6 +25,7 @@ class Config:
     theme: str = "textual-dark"
     album_art: AlbumArt = "auto"
     callback_port: int = 8888
+    lyrics_dir: str = ""  # a folder of .lrc files, looked in before LRCLIB
     keys_preset: str = ""  # a name in keymap.PRESETS, from [keys] preset
     keys: tuple[tuple[str, str], ...] = ()  # (id, "key,key") from [keys]
     keys_source: str = "config.toml"  # the file [keys] was read from, for its notices
@@ -105,6 +106,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "mpris": _flag,
     "notify": _flag,
     "notify_format": _notify_format,
+    "lyrics_dir": _text,
 }
 
 

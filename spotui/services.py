@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from spotui.credentials import CredentialStore
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
+    from spotui.lyrics.cache import Shifts
+    from spotui.lyrics.finder import LyricsFinder
+    from spotui.lyrics.follower import LyricsFollower
     from spotui.scrobble.sender import Service
     from spotui.spotify.signin import SignIn
 
@@ -65,6 +68,9 @@ class Services:
     # The scrobbling services set up (blocking: the keyring); none in the demo.
     scrobblers: Callable[[], Mapping[str, Service]] = dict
     scrobble_lock: Path | None = None  # held by the one process that scrobbles live
+    lrclib_transport: httpx.AsyncBaseTransport | None = None  # the demo's fake LRCLIB
+    lyrics_dir: Path | None = None  # local .lrc files, looked in before LRCLIB
+    lyrics: LyricsFollower | None = field(default=None, init=False, repr=False)
     _archive: Archive | None = field(default=None, init=False, repr=False)
 
     def history(self) -> Archive:
@@ -129,6 +135,7 @@ class Services:
 
         ``signed_in=False`` starts at the wizard (screenshots, tests)."""
         from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
+        from spotui.fake.lrclib import FakeLrclib
 
         fake = FakeSpotify(clock=clock, **fake_options)
         tokens = TokenSet.from_response(fake.sign_in(), now=clock()) if signed_in else None
@@ -150,7 +157,29 @@ class Services:
             clock=clock,
             monotonic=monotonic,
             fake=fake,
+            lrclib_transport=FakeLrclib().transport(),
         )
+
+    def lyrics_finder(self) -> LyricsFinder:
+        """Lyrics from ``lyrics_dir``, the cache, then LRCLIB (``SPOTUI_LRCLIB_URL``, or
+        the demo's fake); the demo keeps its own cache."""
+        from spotui.lyrics.cache import LyricsCache
+        from spotui.lyrics.finder import LyricsFinder
+        from spotui.lyrics.lrclib import LrclibClient
+
+        folder = paths.cache_dir() / ("demo-lyrics" if self.demo else "lyrics")
+        return LyricsFinder(
+            LrclibClient(transport=self.lrclib_transport),
+            LyricsCache(folder, clock=self.clock),
+            self.lyrics_dir,
+        )
+
+    def lyrics_shifts(self) -> Shifts:
+        """The user's shift of each track's lines; the demo keeps its own."""
+        from spotui.lyrics.cache import Shifts
+
+        name = "demo-lyrics-shifts.json" if self.demo else "lyrics-shifts.json"
+        return Shifts(paths.cache_dir() / name)
 
     def remembered_client_id(self) -> str | None:
         """The Client ID from an earlier sign-in (or the environment), for the wizard."""
@@ -207,8 +236,11 @@ class Services:
         (``Listener.notice``) when a service refuses spotui. With ``desktop`` (the TUI's
         and serve's config), the MPRIS player and the notifications too, as the config
         says (notifications, when it does not say: only when ``serving``; none for a
-        change made from the face's window while it is ``focused``). The face
-        subscribes itself to what plays."""
+        change made from the face's window while it is ``focused``). The lyrics follower
+        (``self.lyrics``) idles until a face enables it. The face subscribes itself to
+        what plays."""
+        from spotui.lyrics.follower import LyricsFollower
+
         controller = PlayerController(
             spotify, interval=interval, monotonic=self.monotonic, first=first
         )
@@ -240,6 +272,10 @@ class Services:
         controller.subscribe(scrobbler.listener())
         if on_history is not None:
             controller.subscribe(Listener(history=on_history))
+        self.lyrics = LyricsFollower(
+            self.lyrics_finder, shifts=self.lyrics_shifts(), monotonic=self.monotonic
+        )
+        controller.subscribe(self.lyrics.listener)
         if desktop is not None:
             self._attach_desktop(controller, desktop, serving, focused)
         return controller

@@ -20,7 +20,7 @@ from spotui.spotify import (
     TokenSet,
 )
 
-from .helpers import subprocess_env
+from .helpers import NO_LRCLIB, subprocess_env
 from .keyrings import MemoryKeyring
 
 
@@ -41,6 +41,7 @@ def isolated(tmp_path, monkeypatch) -> Iterator[MemoryKeyring]:
         "DBUS_SESSION_BUS_ADDRESS",  # no test reaches the desktop's bus (test_desktop starts one)
     ):
         monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("SPOTUI_LRCLIB_URL", NO_LRCLIB)  # never the real LRCLIB
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOTHING, EXIT_SIGNED_OUT = 0, 1, 2, 3, 4
+NO_LRCLIB = "http://127.0.0.1:9"  # refused: where LRCLIB is when a test serves no fake
 
 
 def free_port() -> int:
@@ -62,6 +63,7 @@ def subprocess_env(tmp_path: Path, api_url: str, accounts_url: str) -> dict[str,
         **clean,
         "SPOTUI_API_URL": api_url,
         "SPOTUI_ACCOUNTS_URL": accounts_url,
+        "SPOTUI_LRCLIB_URL": NO_LRCLIB,  # never the real one; a test serves the fake
         "PYTHON_KEYRING_BACKEND": "tests.keyrings.FileKeyring",
         "SPOTUI_TEST_KEYRING": str(tmp_path / "keyring.json"),
         "PYTHONPATH": str(ROOT),

@@ -59,7 +59,8 @@ def test_unknown_keys_are_named_and_ignored():
     assert config == Config()
     assert problems == [
         "c.toml: unknown key 'colour' ignored (known keys: poll_interval, seek_step, "
-        "volume_step, theme, album_art, callback_port, mpris, notify, notify_format, keys)"
+        "volume_step, theme, album_art, callback_port, mpris, notify, notify_format, "
+        "lyrics_dir, keys)"
     ]
 
 

@@ -50,7 +50,7 @@ def config_notices(app: SpotuiApp) -> list[str]:
 
 async def test_three_keys_remapped_in_the_config_work_on_the_main_screen_and_pages(tmp_path):
     app = app_with(
-        tmp_path, '[keys]\nplay_pause = "x"\nsearch = "f"\nnext = "ctrl+n, right_square_bracket"\n'
+        tmp_path, '[keys]\nplay_pause = "x"\nsearch = "f"\nnext = "ctrl+n, greater_than_sign"\n'
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
@@ -61,7 +61,7 @@ async def test_three_keys_remapped_in_the_config_work_on_the_main_screen_and_pag
         assert "Playing" in str(app.screen.query_one("#state-line").content)
         await pilot.press("x")
         await until(pilot, lambda: not account.player.is_playing)
-        await pilot.press("right_square_bracket")  # the second key given to next
+        await pilot.press("greater_than_sign")  # the second key given to next
         await until(pilot, lambda: title(app) == TRACKS[1].name)
         await pilot.press("slash")  # nor does / search
         await pilot.pause(0.1)

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,8 @@ from spotui.core import snapshot
 from spotui.fake.catalog import TRACKS
 from spotui.fake.discography import FakePlaylist
 from spotui.fake.knobs import HOSTILE
+from spotui.fake.lrclib import FakeLrclib
+from spotui.fake.server import serve_in_thread
 from spotui.services import Services
 from spotui.text import clean, printable
 from spotui.tui.app import SpotuiApp
@@ -71,6 +75,7 @@ def strings(value: object) -> list[str]:
 
 # Every command in the table, so that a new one fails here until it is covered.
 ARGS: dict[str, list[list[str]]] = {
+    "lyrics": [["lyrics"]],  # first: Cherish plays, which the fake LRCLIB holds
     "pause": [["pause"]],
     "next": [["next"]],
     "prev": [["prev"]],
@@ -97,10 +102,32 @@ ARGS: dict[str, list[list[str]]] = {
 LISTS = {"devices", "top", "recent", "library", "queue", "search", "playlists", "playlist", "now"}
 
 
-def test_every_command_shows_hostile_names_as_text_and_json_keeps_them(env, served):
+def _hostile_lrclib() -> FakeLrclib:
+    """A fake LRCLIB whose tracks are named as the fake Spotify names them with
+    ``hostile_names``, so that ``spotui lyrics`` finds them (and shows their names)."""
+    return FakeLrclib(
+        tuple(
+            replace(
+                track,
+                name=STORED + track.name,
+                artists=tuple(replace(a, name=STORED + a.name) for a in track.artists),
+            )
+            for track in TRACKS
+        )
+    )
+
+
+@pytest.fixture
+def hostile_lrclib() -> Iterator[str]:
+    with serve_in_thread(_hostile_lrclib()) as server:
+        yield server.url
+
+
+def test_every_command_shows_hostile_names_as_text_and_json_keeps_them(env, served, hostile_lrclib):
     # serve runs until stopped and prints nothing: its names reach the bus, and
     # test_mpris.py's hostile-names test covers them.
     assert set(ARGS) == set(COMMANDS) - {"serve"}
+    env = {**env, "SPOTUI_LRCLIB_URL": hostile_lrclib}
     fake, _ = served
     fake.set(hostile_names=True)
     now = json.loads(ok(run(env, "now", "--json")))

@@ -4,7 +4,17 @@ search, playlists). No Textual here."""
 
 from __future__ import annotations
 
-from spotui.cli import controls, lists, music, now, serve
+from spotui.cli import controls, lists, lyrics, music, now, serve
 from spotui.cli.table import COMMANDS, add_commands, run
 
-__all__ = ["COMMANDS", "add_commands", "controls", "lists", "music", "now", "run", "serve"]
+__all__ = [
+    "COMMANDS",
+    "add_commands",
+    "controls",
+    "lists",
+    "lyrics",
+    "music",
+    "now",
+    "run",
+    "serve",
+]

@@ -157,6 +157,7 @@ async def with_remote(
         print(services.problem or f"spotui is not signed in. {SIGN_IN_HINT}", file=sys.stderr)
         return EXIT_ERROR if services.unreadable else EXIT_SIGNED_OUT
     remote.player.subscribe(Listener(notice=lambda _title, line: tell(line)))
+    args.services = services  # for a command that needs more than the core (lyrics)
     try:
         return await run(remote, args)
     except Failure as exc:

@@ -10,20 +10,33 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from http import HTTPStatus
+from typing import Protocol
 
 import httpx
 
 from spotui.fake.knobs import FakeDisconnect, FakeTimeout
-from spotui.fake.service import FakeSpotify
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 
 
-class FakeServer:
-    """Serves a :class:`FakeSpotify` on ``host:port`` (port 0 picks a free one)."""
+class _Hangs(Protocol):
+    hang_s: float
 
-    def __init__(self, fake: FakeSpotify, host: str = "127.0.0.1", port: int = 0):
+
+class Served(Protocol):
+    """A fake this server can serve: FakeSpotify, or the fake LRCLIB."""
+
+    @property
+    def knobs(self) -> _Hangs: ...
+
+    async def handle(self, request: httpx.Request) -> httpx.Response: ...
+
+
+class FakeServer:
+    """Serves a fake (:class:`Served`) on ``host:port`` (port 0 picks a free one)."""
+
+    def __init__(self, fake: Served, host: str = "127.0.0.1", port: int = 0):
         self.fake = fake
         self.host = host
         self.port = port
@@ -141,7 +154,7 @@ class FakeServer:
 
 
 @contextlib.contextmanager
-def serve_in_thread(fake: FakeSpotify, port: int = 0) -> Iterator[FakeServer]:
+def serve_in_thread(fake: Served, port: int = 0) -> Iterator[FakeServer]:
     """Run a server on its own event loop in a thread (for subprocess tests, benchmarks)."""
     loop = asyncio.new_event_loop()
     server = FakeServer(fake, port=port)

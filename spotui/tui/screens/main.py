@@ -211,6 +211,12 @@ class MainScreen(WorkerScreen[None]):
     def action_like(self) -> None:
         self._now_tab.like()
 
+    def action_lyrics(self, shift_ms: int = 0) -> None:
+        """Show or hide the lyrics on the now tab; ``shift_ms``: shift their lines."""
+        if not shift_ms:
+            self.action_tab("now")
+        self._now_tab.lyrics(shift_ms)
+
     def action_refresh(self) -> None:
         self.poll_soon(0)
         tab = self._tab(self._active)

@@ -168,6 +168,24 @@ MAIN_BINDINGS: list[BindingType] = [
         )
         for number, tab in enumerate(TABS, 1)
     ),
+    # Near the end: the key panel lists the keys in this order, the common ones first.
+    Binding("L", "lyrics", "Lyrics", tooltip="Show or hide the lyrics", id="lyrics"),
+    Binding(
+        "right_square_bracket",
+        "lyrics(500)",
+        "Sooner",
+        show=False,
+        tooltip="Lyrics: the lines 0.5 s sooner",
+        id="lyrics_sooner",
+    ),
+    Binding(
+        "left_square_bracket",
+        "lyrics(-500)",
+        "Later",
+        show=False,
+        tooltip="Lyrics: the lines 0.5 s later",
+        id="lyrics_later",
+    ),
     Binding("question_mark", "keys", "Keys", tooltip="Show or hide every key", id="help"),
     Binding("q", "quit", "Quit", tooltip="Quit spotui", id="quit"),
 ]

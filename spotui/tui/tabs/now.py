@@ -1,8 +1,10 @@
-"""The now-playing tab: the track, its cover, whether you saved it, and any trouble."""
+"""The now-playing tab: the track, its cover, whether you saved it, any trouble, and
+the lyrics when asked for."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,6 +19,7 @@ from spotui.spotify.errors import SpotifyError, wait_text
 from spotui.spotify.models import Track
 from spotui.tui.tabs.base import MainTab, Reads
 from spotui.tui.widgets.art import AlbumArt, cover_of, decode
+from spotui.tui.widgets.lyrics import LyricsView
 from spotui.tui.widgets.now_playing import NowPlaying
 
 
@@ -33,6 +36,9 @@ class NowTab(MainTab):
 
     def compose(self) -> ComposeResult:
         yield NowPlaying(self.reads.services.monotonic, self.reads.key_for, id="now-playing")
+        lyrics = LyricsView(id="lyrics")
+        lyrics.display = False
+        yield lyrics
 
     @property
     def now_playing(self) -> NowPlaying:
@@ -44,6 +50,22 @@ class NowTab(MainTab):
         playback = self.reads.controls.actions.state.playback
         item = playback.item if playback else None
         return Entry.of(item) if item is not None else None
+
+    def lyrics(self, shift_ms: int = 0) -> None:
+        """Show or hide the lyrics (found from the first show on, from the config's
+        ``lyrics_dir`` first); ``shift_ms``: shift their lines, when shown."""
+        view = self.query_one(LyricsView)
+        if shift_ms:
+            if view.display:
+                view.nudge(shift_ms)
+            return
+        view.display = not view.display
+        self.set_class(view.display, "-lyrics")
+        follower = self.reads.services.lyrics
+        if view.display and view.follower is None and follower is not None:
+            if self.config.lyrics_dir:
+                self.reads.services.lyrics_dir = Path(self.config.lyrics_dir).expanduser()
+            view.follow(follower)
 
     def restore(self, last: snapshot.Snapshot | None, known: PlayerState | None) -> None:
         """At start: the previous run's snapshot, painted until the first poll answers
@@ -76,6 +98,7 @@ class NowTab(MainTab):
     def show_state(self, state: PlayerState) -> bool:
         """Show ``state``; True when the track changed (the lists that follow it reload)."""
         self.now_playing.state = state
+        self.query_one(LyricsView).tick()
         item = state.playback.item if state.playback else None
         url = snapshot.cover_url(state.playback)
         self.snapshots.note(self._snapshot(state), url)

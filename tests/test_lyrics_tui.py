@@ -1,0 +1,56 @@
+"""The lyrics in the app itself (the demo, its fake LRCLIB in process): `L` shows them
+on the now tab, they follow each player state, `]` and `[` shift them, and the
+config's ``lyrics_dir`` is looked in first."""
+
+from __future__ import annotations
+
+from textual.widgets import TabbedContent
+
+from spotui.config import Config
+from spotui.fake.lrclib import FakeLrclib
+from spotui.tui.widgets.lyrics import LyricsView
+
+from .helpers import until
+from .test_app import demo, fake_of, screen_text, started
+from .test_lyrics_view import _due, _lines, _shift, _words
+
+
+async def test_l_shows_the_lyrics_in_time_a_seek_moves_them_and_the_brackets_shift_them():
+    app = demo()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await started(pilot)
+        view = screen.query_one(LyricsView)
+        assert not view.display
+        await pilot.press("2", "L")  # from another tab: back to Now, the lyrics shown
+        assert screen.query_one(TabbedContent).active == "now" and view.display
+        words = _words(FakeLrclib(), "Cherish")
+        await until(pilot, lambda: bool(_lines(view, "current")))
+        due = _due(fake_of(app).account.position())
+        assert view.current in (due - 1, due, due + 1)
+        assert _lines(view, "current") == [words[view.current]]
+        await pilot.pause()
+        assert words[view.current] in screen_text(app)  # in view, though shown just now
+        before = view.current
+        await pilot.press("right")  # 10 s on: four lines on at once, not at the next line
+        await pilot.pause()
+        assert view.current >= before + 3
+        await pilot.press("right_square_bracket", "right_square_bracket", "left_square_bracket")
+        assert _shift(view) == "lines +0.5 s"
+        assert "lines +0.5 s" in screen_text(app)
+        await pilot.press("L")
+        assert not view.display
+        await pilot.press("right_square_bracket")  # hidden: the shift stays as it was
+        assert app.services.lyrics is not None and app.services.lyrics.shift_ms == 500
+
+
+async def test_the_configs_lyrics_dir_comes_before_lrclib(tmp_path):
+    (tmp_path / "星野 夜 - Cherish.lrc").write_text(
+        "[00:00.00] from my own folder\n[59:00.00] the end\n", encoding="utf-8"
+    )
+    app = demo(Config(lyrics_dir=str(tmp_path)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("L")
+        view = screen.query_one(LyricsView)
+        await until(pilot, lambda: bool(_lines(view, "current")))
+        assert _lines(view, "current") == ["from my own folder"]
