@@ -25,6 +25,11 @@ def _looks_like_a_list(data: Any) -> bool:
     )
 
 
+def top_name(kind: str, time_range: str) -> str:
+    """The cache's name for a top list (shared by the Top tab and the daily snapshot)."""
+    return f"top-{kind}-{time_range}"
+
+
 @dataclass(frozen=True, slots=True)
 class Cached:
     data: Any

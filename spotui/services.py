@@ -232,12 +232,13 @@ class Services:
         """The hub for one face, with every subscriber attached, once: the history
         keeper syncs ``history_after`` seconds after the first poll, then on its
         schedule, and tells the listeners (``on_history`` among them) how each sync
-        went; the scrobbler tells them (``Listener.notice``) when a service refuses
-        spotui. With ``desktop`` (the TUI's and serve's config), the MPRIS player and the
-        notifications too, as the config says (notifications, when it does not say: only
-        when ``serving``; none for a change made from the face's window while it is
-        ``focused``). The lyrics follower (``self.lyrics``) idles until a face enables it.
-        The face subscribes itself to what plays."""
+        went, then takes the day's snapshot if none was; the scrobbler tells them
+        (``Listener.notice``) when a service refuses spotui. With ``desktop`` (the TUI's
+        and serve's config), the MPRIS player and the notifications too, as the config
+        says (notifications, when it does not say: only when ``serving``; none for a
+        change made from the face's window while it is ``focused``). The lyrics follower
+        (``self.lyrics``) idles until a face enables it. The face subscribes itself to
+        what plays."""
         from spotui.lyrics.follower import LyricsFollower
 
         controller = PlayerController(
@@ -253,6 +254,7 @@ class Services:
                 clock=self.clock,
                 first_after=history_after,
                 on_result=controller.synced,
+                cache=self.list_cache,
             )
             await keeper.run()
 

@@ -87,8 +87,11 @@ def test_bad_dates_are_usage_errors(env):
 
 
 def test_sync_keeps_recent_plays_once(env):
-    assert ok(spotui(env, "history", "sync")).strip() == "History: 30 new plays."
-    assert ok(spotui(env, "history", "sync")).strip() == "History: 0 new plays."
+    first = ok(spotui(env, "history", "sync")).splitlines()
+    assert first[0] == "History: 30 new plays."
+    assert first[1].startswith("Daily snapshot: 6 top lists changed; library: ")
+    again = ok(spotui(env, "history", "sync")).splitlines()
+    assert again == ["History: 0 new plays.", "Daily snapshot: already taken today."]
 
 
 def test_sync_needs_a_sign_in(env):

@@ -68,7 +68,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = history.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser(
         "sync",
-        help="keep the plays Spotify has seen since the last sync (one request)",
+        help="keep the plays Spotify has seen since the last sync (one request), and "
+        "the day's top lists and library changes once a day",
         description="Fetch recently played, newer than the newest kept play. Run it "
         "every couple of hours (cron or a systemd timer): Spotify keeps only 50 plays.",
     )
@@ -133,6 +134,8 @@ def _syncer(services: Services, archive: Archive) -> Any:
         if archive.notice:
             print(archive.notice, file=sys.stderr)
         out(f"History: {result.summary()}.")
+        daily = await remote.daily_snapshot(archive, services.clock)
+        out(f"Daily snapshot: {daily if isinstance(daily, str) else daily.summary()}.")
         return EXIT_OK
 
     return sync

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from spotui import paths
-from spotui.cli import EXIT_OK, Failure, out
+from spotui.cli import EXIT_OK, Failure, out, snapshots
 from spotui.cli.data import checked_output
 from spotui.cli.output import (
     LIBRARY_FIELDS,
@@ -26,7 +26,10 @@ from spotui.spotify.models import Artist, Paging, SavedTrack, TimeRange, Track
 from spotui.text import printable, unfiltered
 
 RANGES: dict[str, TimeRange] = {
-    "short": "short_term",
+    "4w": "short_term",
+    "6m": "medium_term",
+    "1y": "long_term",
+    "short": "short_term",  # the older spelling, --range
     "medium": "medium_term",
     "long": "long_term",
 }
@@ -34,19 +37,29 @@ RANGES: dict[str, TimeRange] = {
 
 @command(
     "top",
-    "your top tracks or artists",
+    "your top tracks or artists (as Spotify ranks them now, or on a day kept)",
     arg("kind", choices=("tracks", "artists")),
     arg(
+        "--window",
         "--range",
         choices=tuple(RANGES),
-        default="medium",
-        help="short (4 weeks), medium (6 months), long (all time)",
+        default="6m",
+        metavar="4w|6m|1y",
+        help="about 4 weeks, 6 months (the default) or a year (--range short|medium|long "
+        "says the same)",
+    ),
+    arg(
+        "--as-of",
+        type=snapshots.day_arg,
+        metavar="DATE",
+        help="the ranking as the daily snapshot kept it that day (YYYY-MM-DD)",
     ),
     arg("--limit", type=int, default=20, choices=range(1, 51), metavar="1-50"),
     arg("--json", action="store_true"),
+    local=snapshots.top_as_of,
 )
 async def top(remote: Remote, args: argparse.Namespace) -> int:
-    found: tuple[Track | Artist, ...] = await remote.lists.top(args.kind, RANGES[args.range])
+    found: tuple[Track | Artist, ...] = await remote.lists.top(args.kind, RANGES[args.window])
     items = found[: args.limit]
     if args.json:
         out(to_json([item_json(item) for item in items]))
@@ -110,11 +123,14 @@ class _Progress:
 
 @command(
     "library",
-    "export your saved tracks",
+    "export your saved tracks, or list what came and went (--changes)",
     arg("--json", group="kind", action="store_true"),
     arg("--csv", group="kind", action="store_true"),
     arg("-o", "--output", type=lambda text: Path(text).expanduser(), metavar="FILE"),
+    arg("--changes", action="store_true", help="adds and removes the daily snapshots saw"),
+    arg("--since", type=snapshots.day_arg, metavar="DATE", help="with --changes: from this day"),
     patient=True,
+    local=snapshots.library_changes,
 )
 async def library(remote: Remote, args: argparse.Namespace) -> int:
     """Export every saved track, in library order (newest first)."""

@@ -29,6 +29,9 @@ SIGN_IN_HINT = "Run `spotui auth` to sign in."
 QUICK = {"timeout": 4.0, "retries": 1, "max_wait": 3.0, "rate_limit_retries": 1}
 
 Run = Callable[["Remote", argparse.Namespace], Awaitable[int]]
+# The part of a command that reads only what is kept here (no sign-in, no request): its
+# exit code, or None when these arguments need Spotify.
+Local = Callable[[Services, argparse.Namespace], "int | None"]
 # The options a command's hub is built with (Services.connect_remote's), from its args.
 Hub = Callable[[argparse.Namespace], dict[str, Any]]
 
@@ -55,6 +58,7 @@ class Command:
     description: str | None = None
     patient: bool = False
     hub: Hub | None = None
+    local: Local | None = None
 
 
 COMMANDS: dict[str, Command] = {}
@@ -67,12 +71,14 @@ def command(
     description: str | None = None,
     patient: bool = False,
     hub: Hub | None = None,
+    local: Local | None = None,
 ) -> Callable[[Run], Run]:
-    """Declare a headless command: the decorated function runs it; ``hub``: the options
-    its hub is built with, when not the usual ones."""
+    """Declare a headless command: the decorated function runs it, unless ``local``
+    answers these arguments from what is kept here, before any sign-in is read;
+    ``hub``: the options its hub is built with, when not the usual ones."""
 
     def register(run: Run) -> Run:
-        COMMANDS[name] = Command(name, help, run, args, description, patient, hub)
+        COMMANDS[name] = Command(name, help, run, args, description, patient, hub, local)
         return run
 
     return register
@@ -94,10 +100,32 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
-    spec = COMMANDS[name]
     services = Services.demo_mode() if demo else Services.real()
+    return await run_with(services, COMMANDS[name], args)
+
+
+async def run_with(services: Services, spec: Command, args: argparse.Namespace) -> int:
+    """Run ``spec``: its local part when that answers (no sign-in read), else connected."""
+    if spec.local is not None:
+        status = _locally(spec.local, services, args)
+        if status is not None:
+            return status
     hub = spec.hub(args) if spec.hub else {}
     return await with_remote(services, spec.run, args, patient=spec.patient, **hub)
+
+
+def _locally(local: Local, services: Services, args: argparse.Namespace) -> int | None:
+    """Run the part of a command that needs no sign-in; failures as :func:`with_remote`."""
+    from spotui.history.db import ArchiveError
+
+    try:
+        return local(services, args)
+    except Failure as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except ArchiveError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _said_once() -> Callable[[SyncResult | str], None]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Literal, overload
 
-from spotui.cache import Cached, ListCache
+from spotui.cache import Cached, ListCache, top_name
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.http import NotModified
 from spotui.spotify.models import Artist, Paging, PlayHistory, SavedTrack, TimeRange, Track
@@ -16,10 +16,6 @@ TopKind = Literal["tracks", "artists"]
 TOP_LIMIT = 50
 LIBRARY_PAGE = 50
 LIBRARY_WORKERS = 6
-
-
-def _name(kind: TopKind, time_range: TimeRange) -> str:
-    return f"top-{kind}-{time_range}"
 
 
 def _parse(kind: TopKind, data: object) -> tuple[Track, ...] | tuple[Artist, ...]:
@@ -60,7 +56,7 @@ class ListsService:
         self, kind: TopKind, time_range: TimeRange
     ) -> tuple[Track, ...] | tuple[Artist, ...] | None:
         """The top list as last kept on disk, or None (nothing kept, or it was broken)."""
-        cached = self._load(_name(kind, time_range))
+        cached = self._load(top_name(kind, time_range))
         return None if cached is None else _parse(kind, cached.data)
 
     async def top(
@@ -69,7 +65,7 @@ class ListsService:
         """The top list as Spotify has it now: revalidated with the kept ETag (a 304 costs
         no body). For artists, the top tracks of the same range are made sure of too, so
         that each artist can say how many of your top tracks are theirs."""
-        name = _name(kind, time_range)
+        name = top_name(kind, time_range)
         kept = self._load(name)
         answer = await self.spotify.top_json(
             kind, time_range, limit=TOP_LIMIT, etag=kept.etag if kept else None
@@ -79,10 +75,10 @@ class ListsService:
         else:
             data = answer[0]
             self._save(name, *answer)
-        if kind == "artists" and self._load(_name("tracks", time_range)) is None:
+        if kind == "artists" and self._load(top_name("tracks", time_range)) is None:
             tracks = await self.spotify.top_json("tracks", time_range, limit=TOP_LIMIT)
             if not isinstance(tracks, NotModified):
-                self._save(_name("tracks", time_range), *tracks)
+                self._save(top_name("tracks", time_range), *tracks)
         return _parse(kind, data)
 
     async def recent(self, limit: int = 50) -> tuple[PlayHistory, ...]:

@@ -15,6 +15,7 @@ from spotui.core.lists import ListsService
 from spotui.core.player import PlayerState
 
 if TYPE_CHECKING:
+    from spotui.history.daily import DailyResult
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
 
@@ -40,6 +41,15 @@ class Remote:
         from spotui.history.sync import sync
 
         return await sync(self.player.spotify, archive, clock)
+
+    async def daily_snapshot(
+        self, archive: Archive, clock: Callable[[], float]
+    ) -> DailyResult | str:
+        """Keep today's top lists and library changes in ``archive``, if none were: the
+        result, or why none was taken (revalidated with the lists' cache)."""
+        from spotui.history.daily import take
+
+        return await take(self.player.spotify, archive, self.lists.cache, clock)
 
     async def aclose(self) -> None:
         """Close the connections to Spotify."""

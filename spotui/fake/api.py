@@ -262,16 +262,27 @@ class WebApi:
         account = self.account
         items: list[dict[str, Any]]
         if kind == "tracks":
-            uris = account.top_tracks[time_range]
+            uris = self._moved(account.top_tracks[time_range], time_range)
             total = len(uris)
             items = [account.item_json(uri) for uri in uris[offset : offset + limit]]
         else:
-            indexes = account.top_artists[time_range]
+            indexes = self._moved(account.top_artists[time_range], time_range)
             total = len(indexes)
             items = [ALL_ARTISTS[i].full() for i in indexes[offset : offset + limit]]
-        content = json.dumps(
-            self.shape(paging(call.request, items, total, limit, offset)), ensure_ascii=False
-        ).encode()
+        return self._tagged(call, paging(call.request, items, total, limit, offset))
+
+    def _moved(self, ranked: list[Any], time_range: str) -> list[Any]:
+        """With the ``daily_top`` knob, the list as of the clock's day: the 4-week list
+        moves by one place a day, the 6-month one a week, the year's every 30 days."""
+        if not self.knobs.daily_top or not ranked:
+            return ranked
+        period = {"short_term": 1, "medium_term": 7, "long_term": 30}[time_range]
+        shift = int(self.clock() // 86_400 // period) % len(ranked)
+        return ranked[shift:] + ranked[:shift]
+
+    def _tagged(self, call: Call, body: dict[str, Any]) -> httpx.Response:
+        """The answer with an ETag of its content; 304 with no body when it matches."""
+        content = json.dumps(self.shape(body), ensure_ascii=False).encode()
         etag = '"' + hashlib.sha1(content).hexdigest()[:20] + '"'
         headers = {"ETag": etag, "Cache-Control": "private, max-age=0"}
         if call.request.headers.get("If-None-Match") == etag:
@@ -335,9 +346,7 @@ class WebApi:
             {"added_at": iso(at).split(".")[0] + "Z", "track": self.account.item_json(uri)}
             for uri, at in saved[offset : offset + limit]
         ]
-        return json_response(
-            200, self.shape(paging(call.request, items, len(saved), limit, offset))
-        )
+        return self._tagged(call, paging(call.request, items, len(saved), limit, offset))
 
     def save(self, call: Call) -> httpx.Response:
         return self._change(self._uris(call.params), save=True)

@@ -271,13 +271,35 @@ def export(
     return files
 
 
-def write(files: dict[str, bytes], target: Path) -> Path:
-    """Write an export as a zip (``target`` ends in .zip) or into a folder."""
+def your_library(tracks: Sequence[tuple[str, str, str, str]]) -> bytes:
+    """The account data's ``YourLibrary.json`` for (title, artist, album, uri) tracks, with
+    the other keys Spotify writes beside them."""
+    body = {
+        "tracks": [
+            {"artist": artist, "album": album, "track": title, "uri": uri}
+            for title, artist, album, uri in tracks
+        ],
+        "albums": [],
+        "shows": [],
+        "episodes": [],
+        "bannedTracks": [],
+        "artists": [],
+        "bannedArtists": [],
+        "other": [],
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2).encode()
+
+
+def write(files: dict[str, bytes], target: Path, when: datetime | None = None) -> Path:
+    """Write an export as a zip (``target`` ends in .zip) or into a folder; ``when``: the
+    zip's date for its files (local time), as Spotify's export carries."""
     if target.suffix == ".zip":
         buffer = io.BytesIO()
+        stamp = (when or datetime.now()).timetuple()[:6]
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in files.items():
-                archive.writestr(f"my_spotify_data/{name}", data)
+                info = zipfile.ZipInfo(f"my_spotify_data/{name}", date_time=stamp)
+                archive.writestr(info, data, zipfile.ZIP_DEFLATED)
         target.write_bytes(buffer.getvalue())
         return target
     for name, data in files.items():

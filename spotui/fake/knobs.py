@@ -71,6 +71,7 @@ class Knobs:
     bad_pages: str = ""
     bad_pages_path: str = ""
     hostile_names: bool = False  # every name in every answer starts with HOSTILE
+    daily_top: bool = False  # the top lists move with the clock's day (see WebApi._moved)
 
 
 BAD_PAGES = ("endless", "self", "repeat", "negative", "empty", "not_a_page")

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from spotui.history import yourlibrary
 from spotui.history.checks import refusals
 from spotui.history.db import Archive
 from spotui.history.export import HISTORY_NAMES, BadFile, ExportFile, collect, parse
@@ -85,12 +86,14 @@ def import_paths(
     files: list[Callable[[], ExportFile | BadFile]] = []
     for path in paths:
         files.extend(collect(path))
-    result.found = len(files)
-    if not files:
+    libraries = yourlibrary.find(paths, now_ms)
+    result.found = len(files) + len(libraries)
+    if not result.found:
         looked = ", ".join(map(str, paths))
         result.notes.append(
             f"No Spotify history files in {looked}: spotui looks for "
-            f"{' and '.join(HISTORY_NAMES)} (the zip Spotify sends, its folder, or the files)."
+            f"{' and '.join(HISTORY_NAMES)} and {yourlibrary.NAME} (the zip Spotify sends, "
+            "its folder, or the files)."
         )
     workers = min(AHEAD, (os.cpu_count() or 1), len(files) - 1)
     upcoming = iter(files)
@@ -131,6 +134,11 @@ def import_paths(
         for reader in readers:
             reader.end()
     archive.settle()  # the sums, once for every file
+    for library in libraries:  # the saved tracks as of the export's date
+        try:
+            result.notes.append(yourlibrary.keep(archive, library, now_ms))
+        except BadFile as exc:
+            result.problems.append(f"{library.name}: {exc}")
     if progress is not None:
         progress(len(files), len(files))
     result.gaps = archive.gaps()

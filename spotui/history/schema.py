@@ -7,7 +7,7 @@ import sqlite3
 
 from spotui.history.writer import merge_doubles
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -111,6 +111,52 @@ DROP_IMPOSSIBLE_DATES = (
 )
 # Schema 2: impossible dates go first, then one listen, one row (merge_doubles, in _migrate).
 MIGRATIONS[2] = DROP_IMPOSSIBLE_DATES
+
+# Schema 3: the daily snapshot (see spotui.history.daily). Spotify answers only "now"
+# for the top lists and the library; these keep them day by day. (IF NOT EXISTS: an
+# archive a newer spotui wrote, whose version an older one set back, keeps its tables.)
+MIGRATIONS[3] = (
+    # One row a local day a snapshot was taken (source 1), or an export's library is
+    # as of (source 2): the key that keeps a day from being recorded twice.
+    """CREATE TABLE IF NOT EXISTS snapshot_days (
+        day INTEGER NOT NULL,
+        source INTEGER NOT NULL,
+        taken_at INTEGER NOT NULL,
+        PRIMARY KEY (day, source)
+    ) WITHOUT ROWID""",
+    # A top list (kind 0 tracks, 1 artists; span 0 about 4 weeks, 1 six months, 2 a
+    # year) as it was from ``day`` on, kept only when it changed; its ranks below.
+    """CREATE TABLE IF NOT EXISTS top_lists (
+        kind INTEGER NOT NULL,
+        span INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (kind, span, day)
+    ) WITHOUT ROWID""",
+    # item: tracks.id for kind 0, artists.id for kind 1 (the archive's own rows).
+    """CREATE TABLE IF NOT EXISTS top_ranks (
+        kind INTEGER NOT NULL,
+        span INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        item INTEGER NOT NULL,
+        PRIMARY KEY (kind, span, day, rank)
+    ) WITHOUT ROWID""",
+    # The saved tracks as last seen, with when each was saved (UTC ms; NULL when the
+    # source did not say, as an export's YourLibrary.json).
+    """CREATE TABLE IF NOT EXISTS library (
+        track_id INTEGER PRIMARY KEY REFERENCES tracks (id),
+        added_at INTEGER
+    )""",
+    # What came and went, with the local day: an add on the day Spotify says it was
+    # saved, a removal (change -1) on the day a snapshot first missed it.
+    """CREATE TABLE IF NOT EXISTS library_changes (
+        day INTEGER NOT NULL,
+        track_id INTEGER NOT NULL REFERENCES tracks (id),
+        change INTEGER NOT NULL,
+        PRIMARY KEY (day, track_id, change)
+    ) WITHOUT ROWID""",
+)
 
 
 def migrate(connection: sqlite3.Connection) -> int:

@@ -10,17 +10,21 @@ each play once: the archive ignores a play it has.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from spotui.cache import ListCache
 from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
 from spotui.history.db import Archive, ArchiveError
 from spotui.history.records import API, MUSIC, Gap, PlayRecord
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, SpotifyError
 from spotui.spotify.models import PlayHistory
+
+log = logging.getLogger("spotui.history")
 
 LIMIT = 50  # all Spotify keeps
 EVERY_S = 20 * 60  # while the app or `now --watch` runs
@@ -118,13 +122,16 @@ class Keeper:
         every: float = EVERY_S,
         first_after: float = 0.0,
         on_result: Callable[[SyncResult | str], None] = lambda _: None,
+        cache: ListCache | None = None,
     ):
+        """``cache``: the list cache, for the daily snapshot (none taken without it)."""
         self.spotify = spotify
         self.first_after = first_after
         self.archive = archive
         self.clock = clock
         self.every = every
         self.on_result = on_result
+        self.cache = cache
 
     async def run(self) -> None:
         await asyncio.sleep(self.first_after)
@@ -142,4 +149,19 @@ class Keeper:
             except SpotifyError as exc:
                 result = f"History not synced: {exc.message}"
             self.on_result(result)
+            if self.cache is not None:
+                await self.snapshot(self.cache)
             await asyncio.sleep(self.every)
+
+    async def snapshot(self, cache: ListCache) -> None:
+        """Today's top lists and library changes, once a day (see spotui.history.daily);
+        a failure is logged and tried again at the next sync."""
+        from spotui.history.daily import take
+
+        try:
+            archive = await asyncio.to_thread(self.archive)
+            result = await take(self.spotify, archive, cache, self.clock)
+        except (ArchiveError, SpotifyError) as exc:
+            log.info("daily snapshot not taken: %s", exc)
+            return
+        log.info("daily snapshot: %s", result if isinstance(result, str) else result.summary())

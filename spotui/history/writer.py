@@ -123,6 +123,10 @@ class Writer:
         self._remember(cache, key, known)
         return found
 
+    def artist(self, name: str, uri: str | None) -> int:
+        """The id of an artist as Spotify's catalogue names it (a top list), added when new."""
+        return self._artist(name, uri, bool(uri))
+
     def track(self, play: Track) -> tuple[int, int | None, int | None]:
         """(track, artist, album) ids for a track: by its URI, or, with none, the one row
         of its name that has no URI (so that where a play is filed never depends on

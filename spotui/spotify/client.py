@@ -196,6 +196,13 @@ class SpotifyClient(Transport):
         data = await self._get("/me/tracks", limit=limit, offset=offset)
         return Paging.from_json(data, SavedTrack.from_json)
 
+    async def saved_tracks_json(
+        self, *, limit: int = 50, offset: int = 0, etag: str | None = None
+    ) -> tuple[Any, str | None] | NotModified:
+        """One raw page of the saved library and its ETag (for a cache); NOT_MODIFIED when
+        ``etag`` matches. The caller checks it (:func:`checked_page`)."""
+        return await self._conditional("/me/tracks", etag, {"limit": limit, "offset": offset})
+
     async def iter_saved_tracks(
         self, *, page_size: int = 50, concurrency: int = 4
     ) -> AsyncIterator[Paging[SavedTrack]]:

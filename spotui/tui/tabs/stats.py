@@ -76,6 +76,7 @@ class StatsTab(MainTab):
         with them, and its charts are added once plotext is imported (in a thread)."""
         from spotui.history.db import ArchiveError
         from spotui.history.stats import compute
+        from spotui.tui.widgets import snapshots
         from spotui.tui.widgets.stats import StatsView
 
         window = self._window()
@@ -88,8 +89,9 @@ class StatsTab(MainTab):
                 stats: Stats | None = prepared[1]
             else:
                 stats = await asyncio.to_thread(compute, self.reads.services.history(), window)
+            kept = await asyncio.to_thread(snapshots.read, self.reads.services.history(), window)
         except ArchiveError as exc:
-            stats = None
+            stats = kept = None
             self.loaded = False
             self.notify(str(exc), title="Listening history", severity="error")
         if not self.is_attached:
@@ -104,6 +106,8 @@ class StatsTab(MainTab):
             self.call_after_refresh(self.screen.refresh_bindings)  # its keys, in the footer
             if stats is None:
                 view.caption("The listening history cannot be read (see the message).")
+        if kept is not None:
+            view.query_one(snapshots.SnapshotPanels).show(kept)
         await asyncio.to_thread(importlib.import_module, "spotui.tui.widgets.charts")  # plotext
         if view.is_attached:
             await view.add_charts()

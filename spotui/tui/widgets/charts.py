@@ -11,7 +11,9 @@ from textual_plotext import PlotextPlot
 
 from spotui.format import WEEKDAYS, day_label
 from spotui.history.days import local_day_hour
+from spotui.history.snapshots import ArtistTrends
 from spotui.history.stats import Stats, bucket_start, date_of
+from spotui.text import printable
 
 
 class Chart(PlotextPlot):
@@ -78,6 +80,31 @@ def heatmap(chart: Chart, stats: Stats) -> None:
     plt.yticks([6.0 - day for day in range(7)], list(WEEKDAYS))  # plotext puts row 0 on top
     plt.xticks([0.0, 6.0, 12.0, 18.0, 23.0], ["0h", "6h", "12h", "18h", "23h"])
     plt.title("When you listen (brighter: more)")
+    chart.replot()
+
+
+def trends(chart: Chart, trends: ArtistTrends) -> None:
+    """Each of today's top artists' rank by snapshot day, 1 at the top; a day it was
+    not in the list leaves a hole in its line."""
+    plt = chart.plt
+    plt.clear_data()
+    plt.clear_figure()
+    lowest = max((rank for line in trends.ranks for rank in line if rank), default=1)
+    for name, line in zip(trends.artists, trends.ranks, strict=True):
+        kept = [(at, rank) for at, rank in enumerate(line) if rank is not None]
+        plt.plot(
+            [float(at) for at, _ in kept],
+            [float(lowest + 1 - rank) for _, rank in kept],  # plotext puts big numbers on top
+            marker="braille",
+            label=printable(name),
+        )
+    ticks = _ticks(len(trends.days))
+    plt.xticks(
+        [float(i) for i in ticks], [day_label(date_of(trends.days[i]), "day") for i in ticks]
+    )
+    steps = sorted({1, (lowest + 1) // 2, lowest})
+    plt.yticks([float(lowest + 1 - rank) for rank in steps], [f"#{rank}" for rank in steps])
+    plt.title("Today's top artists: rank by day")
     chart.replot()
 
 

@@ -17,6 +17,7 @@ from spotui.format import day_label, listening_time
 from spotui.history.stats import Ranked, Stats, date_of
 from spotui.spotify.models import Album, Artist
 from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.snapshots import SnapshotPanels
 from spotui.tui.widgets.table import RowsTable, column
 
 
@@ -124,6 +125,7 @@ class StatsView(VerticalScroll):
                     yield RowsTable(_top_columns(what), id=f"stats-{kind}")
         yield Label("", classes="caption", id="stats-new")
         yield Label("", classes="caption", id="stats-gaps")
+        yield SnapshotPanels(id="stats-snapshots")
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -178,6 +180,7 @@ class StatsView(VerticalScroll):
         await box.mount_all([Chart(id="stats-listening"), Chart(id="stats-heatmap")])
         if self.stats is not None:
             self._charts(self.stats)
+        await self.query_one(SnapshotPanels).add_chart()
 
     def _charts(self, stats: Stats) -> None:
         from spotui.tui.widgets import charts
