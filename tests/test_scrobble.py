@@ -312,7 +312,9 @@ async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(tmp_path):
     info = listen["track_metadata"]["additional_info"]
     assert info["music_service"] == "spotify.com" and info["duration_ms"] == 151_000
     requests = services.fake.requests  # type: ignore[attr-defined]
-    assert set(requests) <= {"/v1/me/player", "/v1/me/player/recently-played"}
+    the_hubs = {"/v1/me/player", "/v1/me/player/recently-played"}  # polls, history sync
+    the_snapshots = {"/v1/me/top/artists", "/v1/me/top/tracks", "/v1/me/tracks"}
+    assert set(requests) <= the_hubs | the_snapshots  # none of the scrobbler's
 
 
 def _runtime(tmp_path, monkeypatch) -> None:
