@@ -233,7 +233,8 @@ class Services:
         keeper syncs ``history_after`` seconds after the first poll, then on its
         schedule, and tells the listeners (``on_history`` among them) how each sync
         went, then takes the day's snapshot if none was; the scrobbler tells them
-        (``Listener.notice``) when a service refuses spotui. With ``desktop`` (the TUI's
+        (``Listener.notice``) when a service refuses spotui (it scrobbles in serve when
+        one runs: serve waits for the lock, another face gives it up). With ``desktop`` (the TUI's
         and serve's config), the MPRIS player and the notifications too, as the config
         says (notifications, when it does not say: only when ``serving``; none for a
         change made from the face's window while it is ``focused``). The lyrics follower
@@ -267,6 +268,8 @@ class Services:
             clock=self.clock,
             monotonic=self.monotonic,
             lock=self.scrobble_lock,
+            patient=serving,
+            yields_to=lambda: None if serving else self._serve_running(),
             on_problem=lambda line: controller.notice("Scrobbling", line),
         )
         controller.subscribe(scrobbler.listener())
@@ -280,6 +283,12 @@ class Services:
             self._attach_desktop(controller, desktop, serving, focused)
         return controller
 
+    def _serve_running(self) -> str | None:
+        """Where a ``spotui serve`` for this account runs, or None."""
+        from spotui.desktop.lock import lock_path, serve_running
+
+        return serve_running(lock_path(demo=self.demo))
+
     def _attach_desktop(
         self,
         controller: PlayerController,
@@ -291,9 +300,7 @@ class Services:
         the MPRIS player, as the config says; none of it beside a running serve, which
         tells the desktop already."""
         if not serving:
-            from spotui.desktop.lock import lock_path, serve_running
-
-            held = serve_running(lock_path(demo=self.demo))
+            held = self._serve_running()
             if held:
                 log.info("MPRIS and notifications are off here: %s", held)
                 return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 
 import pytest
 
@@ -311,7 +312,114 @@ async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(tmp_path):
     info = listen["track_metadata"]["additional_info"]
     assert info["music_service"] == "spotify.com" and info["duration_ms"] == 151_000
     requests = services.fake.requests  # type: ignore[attr-defined]
-    assert set(requests) <= {"/v1/me/player", "/v1/me/player/recently-played"}
+    the_hubs = {"/v1/me/player", "/v1/me/player/recently-played"}  # polls, history sync
+    the_snapshots = {"/v1/me/top/artists", "/v1/me/top/tracks", "/v1/me/tracks"}
+    assert set(requests) <= the_hubs | the_snapshots  # none of the scrobbler's
+
+
+def _runtime(tmp_path, monkeypatch) -> None:
+    """A runtime folder for serve's lock, as the system makes one (0700)."""
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+
+
+async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(tmp_path, monkeypatch, caplog):
+    """A TUI that scrobbles first, and a serve that waits for it; once serve holds its
+    lock, the TUI stops at the next track and serve sends the next play: each once."""
+    from spotui.desktop.lock import ServeLock, lock_path
+
+    _runtime(tmp_path, monkeypatch)
+    monkeypatch.setattr("spotui.scrobble.live.LOCK_RETRY_S", 0.05)
+    caplog.set_level(logging.INFO, logger="spotui.scrobble")
+    clock = ManualClock()
+    services = Services.demo_mode(clock=clock, monotonic=clock)
+    fake_tui, fake_serve = FakeListenBrainz(), FakeListenBrainz()  # who sent what
+    serve_lock = ServeLock(lock_path(demo=True))
+    with fake_tui.serve() as tui_server, fake_serve.serve() as serve_server:
+        services.scrobble_lock = tmp_path / "scrobble.lock"
+        services._archive = Archive(tmp_path / "history.sqlite3")
+        spotify = services.connect()
+        assert spotify is not None
+        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
+        states: list[PlayerState] = []
+        services.scrobblers = lambda: {
+            "listenbrainz": ListenBrainz(DEMO_TOKEN, url=tui_server.url, sleep=no_wait)
+        }
+        tui = services.player(spotify, interval=0.05)
+        tui.subscribe(Listener(state=states.append))
+        polling = [asyncio.ensure_future(tui.run())]
+        services.scrobblers = lambda: {
+            "listenbrainz": ListenBrainz(DEMO_TOKEN, url=serve_server.url, sleep=no_wait)
+        }
+
+        async def play(seconds: int) -> None:
+            for _ in range(seconds // 5):  # one poll each 5 s of the fake's clock
+                clock.advance(5)
+                seen = len(states)
+                await _until(lambda seen=seen: len(states) > seen)
+
+        try:
+            await _until(lambda: len(fake_tui.received) == 1)  # the TUI holds the live lock
+            serve = services.player(spotify, interval=0.05, serving=True)
+            polling.append(asyncio.ensure_future(serve.run()))
+            await play(80)  # past half of SHORT: the TUI sends it
+            await _until(lambda: len(fake_tui.received) == 2)
+            serve_lock.take()
+            await play(240)  # LONG starts at 151 s, counts at 232.5 s into it
+            await play(160)
+            await _until(lambda: len(fake_serve.received) == 2)
+            await asyncio.sleep(0.3)  # a second sender would have sent by now
+        finally:
+            serve_lock.release()
+            for task in polling:
+                task.cancel()
+            await asyncio.gather(*polling, return_exceptions=True)
+            await spotify.aclose()
+    assert [kind for kind, _ in fake_tui.received] == ["playing_now", "single"]
+    assert [kind for kind, _ in fake_serve.received] == ["playing_now", "single"]
+    assert [listen["track_metadata"]["track_name"] for listen in fake_tui.listens] == ["Cherish"]
+    (long_play,) = fake_serve.listens
+    assert long_play["track_metadata"]["additional_info"]["duration_ms"] == 465_000
+    assert caplog.text.count("another spotui scrobbles live; this one waits") == 1
+    assert "this spotui does not scrobble live: spotui serve already runs" in caplog.text
+
+
+async def test_a_tui_started_beside_a_serve_does_not_scrobble_live(tmp_path, monkeypatch):
+    from spotui.desktop.lock import ServeLock, lock_path
+
+    _runtime(tmp_path, monkeypatch)
+    clock = ManualClock()
+    services = Services.demo_mode(clock=clock, monotonic=clock)
+    fake_lb = FakeListenBrainz()
+    serve_lock = ServeLock(lock_path(demo=True))
+    serve_lock.take()  # a serve runs (its own scrobbler elsewhere)
+    with fake_lb.serve() as server:
+        services.scrobblers = lambda: {
+            "listenbrainz": ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
+        }
+        services.scrobble_lock = tmp_path / "scrobble.lock"
+        services._archive = Archive(tmp_path / "history.sqlite3")
+        spotify = services.connect()
+        assert spotify is not None
+        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
+        states: list[PlayerState] = []
+        tui = services.player(spotify, interval=0.05)
+        tui.subscribe(Listener(state=states.append))
+        polling = asyncio.ensure_future(tui.run())
+        try:
+            for _ in range(16):  # 80 s: past half of SHORT
+                clock.advance(5)
+                seen = len(states)
+                await _until(lambda seen=seen: len(states) > seen)
+            await asyncio.sleep(0.3)
+        finally:
+            serve_lock.release()
+            polling.cancel()
+            await asyncio.gather(polling, return_exceptions=True)
+            await spotify.aclose()
+    assert fake_lb.received == []
+    assert not (tmp_path / "scrobble.lock").exists()  # nor did it keep serve waiting
 
 
 async def test_live_a_revoked_lastfm_session_is_said_once_and_the_play_waits(tmp_path):
