@@ -265,7 +265,7 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
             report.fail("Retry-After inf", "not said in hours, or requests went out")
         report.survived += said and quiet
         fake.set(**CLEAR)
-        app.screen.spotify._blocked_until = 0.0  # the harness lifts the wait it caused
+        app.screen.controller.spotify._blocked_until = 0.0  # the harness lifts the wait it caused
         sent_429s[-1] = (sent_429s[-1][0], 0.0)  # and checks no more of it
         app.screen.action_refresh()
         await recovered(pilot)

@@ -236,6 +236,17 @@ async def test_q_quits():
     assert app.return_code == 0
 
 
+async def test_ctrl_c_says_which_key_quits_in_plain_words():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: "quit" in notices(app))
+        assert "Press q to quit spotui." in notices(app)
+        assert "[b]" not in screen_text(app)
+        assert app.is_running  # Ctrl-C only says it
+
+
 async def test_help_and_the_command_palette_list_the_actions():
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:

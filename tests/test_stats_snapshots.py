@@ -75,6 +75,8 @@ async def test_with_three_snapshots_the_panels_chart_the_ranks_and_list_the_remo
         lines = words(app, "#library-changes").splitlines()
         assert lines[0].startswith(f"{yesterday.isoformat()}  − ")
         assert "\x1b" not in lines[0] and removed.split("\x1b")[0] in lines[0]
+        # Every change listed has its row on screen (not cut to the first).
+        assert app.screen.query_one("#library-changes").size.height >= len(lines) > 1
 
 
 async def test_before_two_snapshots_both_panels_say_there_are_too_few():
@@ -88,5 +90,8 @@ async def test_before_two_snapshots_both_panels_say_there_are_too_few():
         assert note.startswith("Too few snapshots to show a change")
         assert "spotui history sync" in note
         assert "Too few snapshots" in words(app, "#library-counts")
+        # Longer than the screen is wide: it wraps, rather than being cut at the edge.
+        assert len(words(app, "#library-counts")) > 120
+        assert app.screen.query_one("#library-counts").size.height >= 2
         assert not app.screen.query(Chart).filter("#trends-plot")  # no empty chart drawn
         assert not app.screen.query_one("#trends-chart").display

@@ -121,6 +121,14 @@ class SpotuiApp(App):
             markup=False,
         )
 
+    def action_help_quit(self) -> None:
+        """Ctrl-C: say which key quits (Textual's own words carry markup, and every
+        notice here is plain text)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {keymap.shown(key)} to quit spotui.", title="Quit?")
+                return
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands, plus every player action on the main screen."""
         palette = getattr(screen, "palette_commands", None)

@@ -67,6 +67,10 @@ class SnapshotPanels(Vertical):
     SnapshotPanels .stats-heading {
         margin-top: 1;
     }
+    #trends-note, #library-counts, #library-changes {
+        width: 100%;
+        height: auto;
+    }
     #trends-chart {
         height: 20;
     }
