@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import httpx
 
@@ -41,6 +41,17 @@ if TYPE_CHECKING:
     from spotui.lyrics.follower import LyricsFollower
     from spotui.scrobble.sender import Service
     from spotui.spotify.signin import SignIn
+
+
+class Hub(TypedDict, total=False):
+    """How a face wants its hub built (see :meth:`Services.player`)."""
+
+    interval: float
+    history_after: float
+    on_history: Callable[[SyncResult | str], None] | None
+    desktop: Config | None
+    serving: bool
+    focused: Callable[[], bool]
 
 
 @dataclass
@@ -221,7 +232,7 @@ class Services:
         self,
         spotify: SpotifyClient,
         *,
-        interval: float,
+        interval: float = 5.0,
         first: Awaitable[PlayerState] | None = None,
         history_after: float = 0.0,
         on_history: Callable[[SyncResult | str], None] | None = None,
@@ -319,21 +330,11 @@ class Services:
             controller.subscribe(mpris.listener())
 
     def connect_remote(
-        self,
-        options: dict[str, float] | None = None,
-        *,
-        interval: float = 5.0,
-        start: bool = False,
-        history_after: float = 0.0,
-        on_history: Callable[[SyncResult | str], None] | None = None,
-        desktop: Config | None = None,
-        serving: bool = False,
-        focused: Callable[[], bool] = lambda: False,
+        self, options: dict[str, float] | None = None, *, start: bool = False, **hub: Unpack[Hub]
     ) -> Remote | None:
         """The core (:meth:`remote`) for the stored sign-in (:meth:`connect`, given
         ``options``); None when there is none worth trying. ``start``: send the first
-        poll now, before any screen listens (the TUI's start-up). ``desktop``,
-        ``serving``, ``focused``: as for :meth:`player`."""
+        poll now, before any screen listens (the TUI's start-up)."""
         spotify = self.connect(**(options or {}))
         if spotify is None:
             return None
@@ -344,28 +345,14 @@ class Services:
             from spotui.core.controller import first_poll
 
             first = asyncio.ensure_future(first_poll(spotify, self.monotonic))
-        return self.remote(
-            spotify,
-            interval=interval,
-            first=first,
-            history_after=history_after,
-            on_history=on_history,
-            desktop=desktop,
-            serving=serving,
-            focused=focused,
-        )
+        return self.remote(spotify, first=first, **hub)
 
     def remote(
         self,
         spotify: SpotifyClient,
         *,
-        interval: float = 5.0,
         first: asyncio.Future[PlayerState] | None = None,
-        history_after: float = 0.0,
-        on_history: Callable[[SyncResult | str], None] | None = None,
-        desktop: Config | None = None,
-        serving: bool = False,
-        focused: Callable[[], bool] = lambda: False,
+        **hub: Unpack[Hub],
     ) -> Remote:
         """The core a face is given: the hub as :meth:`player` builds it, the lists
         with this account's cache, browsing, and the first poll if one was sent."""
@@ -374,16 +361,7 @@ class Services:
         from spotui.core.remote import Remote
 
         return Remote(
-            self.player(
-                spotify,
-                interval=interval,
-                first=first,
-                history_after=history_after,
-                on_history=on_history,
-                desktop=desktop,
-                serving=serving,
-                focused=focused,
-            ),
+            self.player(spotify, first=first, **hub),
             ListsService(spotify, self.list_cache),
             Browse(spotify),
             first,

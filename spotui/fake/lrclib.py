@@ -25,6 +25,7 @@ import httpx
 from spotui.fake.catalog import TRACKS, FakeTrack
 from spotui.fake.knobs import FakeDisconnect, FakeTimeout
 from spotui.fake.responses import html
+from spotui.fake.transport import FakeTransport
 
 Kind = Literal["synced", "plain", "instrumental", "search-only", "missing"]
 
@@ -128,8 +129,8 @@ class FakeLrclib:
             "syncedLyrics": synced if kind in ("synced", "search-only") else None,
         }
 
-    def transport(self) -> FakeLrclibTransport:
-        return FakeLrclibTransport(self)
+    def transport(self) -> FakeTransport:
+        return FakeTransport(self)
 
     def set(self, **changes: Any) -> LrclibKnobs:
         for name, value in changes.items():
@@ -217,22 +218,6 @@ class FakeLrclib:
         if knobs.huge:
             record = {**record, "plainLyrics": "la " * (700 * 1024)}  # over 2 MB
         return record
-
-
-class FakeLrclibTransport(httpx.AsyncBaseTransport):
-    """The fake LRCLIB, in process: every request to any host goes to it."""
-
-    def __init__(self, fake: FakeLrclib):
-        self.fake = fake
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        try:
-            return await self.fake.handle(request)
-        except FakeTimeout:
-            raise httpx.ReadTimeout("fake: timed out", request=request) from None
-        except FakeDisconnect:
-            raise httpx.ConnectError("fake: connection refused", request=request) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,8 +26,6 @@ from spotui.fake.account import FakeAccount, FakeApiError
 from spotui.fake.api import WebApi
 from spotui.fake.covers import cover_png
 from spotui.fake.knobs import (
-    FakeDisconnect,
-    FakeTimeout,
     Knobs,
     bad_page,
     development_mode_refusal,
@@ -37,6 +35,7 @@ from spotui.fake.knobs import (
 )
 from spotui.fake.oauth import DEMO_CLIENT_ID, OAuth
 from spotui.fake.responses import empty, html, json_response, text
+from spotui.fake.transport import FakeTransport
 
 _PLAYER_PREFIX = "/v1/me/player"
 
@@ -210,19 +209,3 @@ class FakeSpotify:
                 200, {"requests": dict(self.requests), "player_requests": self.player_requests()}
             )
         return json_response(404, {"error": "no such control endpoint"})
-
-
-class FakeTransport(httpx.AsyncBaseTransport):
-    """The fake, in process: every request to any host goes to :class:`FakeSpotify`."""
-
-    def __init__(self, fake: FakeSpotify):
-        self.fake = fake
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        try:
-            return await self.fake.handle(request)
-        except FakeTimeout:
-            raise httpx.ReadTimeout("fake: timed out", request=request) from None
-        except FakeDisconnect:
-            raise httpx.ConnectError("fake: connection refused", request=request) from None
