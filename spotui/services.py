@@ -28,6 +28,8 @@ from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 log = logging.getLogger("spotui.desktop")
 
+YIELD_CHECK_S = 5.0  # how often a face's desktop parts look for a serve started since
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -315,18 +317,35 @@ class Services:
             if held:
                 log.info("MPRIS and notifications are off here: %s", held)
                 return
+
+        def yields_to() -> Callable[[], bool]:
+            """Has a serve started since (asked at most every ``YIELD_CHECK_S``)?"""
+            if serving:
+                return lambda: False
+            return _at_most_every(
+                YIELD_CHECK_S, lambda: self._serve_running() is not None, self.monotonic
+            )
+
         notifier = None
         if config.notify if config.notify is not None else serving:
             from spotui.desktop.notify import Notifier
 
             title, body = config.notify_format
             covers = paths.cache_dir() / "covers"
-            notifier = Notifier(controller, title=title, body=body, covers=covers, focused=focused)
+            notifier = Notifier(
+                controller,
+                title=title,
+                body=body,
+                covers=covers,
+                focused=focused,
+                yields_to=yields_to(),
+            )
             controller.subscribe(notifier.listener())
         if config.mpris:
             from spotui.desktop.mpris import Mpris  # dbus-fast: only when it is wanted
 
-            mpris = Mpris(controller, notifier.say) if notifier else Mpris(controller)
+            said = notifier.say if notifier else lambda _: None
+            mpris = Mpris(controller, said, yields_to=yields_to())
             controller.subscribe(mpris.listener())
 
     def connect_remote(
@@ -366,6 +385,23 @@ class Services:
             Browse(spotify),
             first,
         )
+
+
+def _at_most_every(
+    seconds: float, check: Callable[[], bool], monotonic: Callable[[], float]
+) -> Callable[[], bool]:
+    """``check``, asked at most once every ``seconds`` (False in between)."""
+    next_at = monotonic()
+
+    def asked() -> bool:
+        nonlocal next_at
+        now = monotonic()
+        if now < next_at:
+            return False
+        next_at = now + seconds
+        return check()
+
+    return asked
 
 
 def _scrobblers(store: CredentialStore) -> Mapping[str, Service]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -13,7 +14,8 @@ import pytest
 from spotui.fake.lrclib import FakeLrclib
 from spotui.fake.server import FakeServer
 from spotui.lyrics import cache as cache_module
-from spotui.lyrics import lrc
+from spotui.lyrics import finder as finder_module
+from spotui.lyrics import local, lrc
 from spotui.lyrics.cache import MISS_RETRY_S, LyricsCache
 from spotui.lyrics.finder import Lyrics, LyricsFinder
 from spotui.lyrics.follower import LyricsState
@@ -335,3 +337,34 @@ def test_lrc_that_does_not_parse_and_no_plain_text_reads_plainly():
     assert state.message == "The lyrics could not be read"
     instrumental = Lyrics(Record(2, "Song", "Someone", "", 200.0, True, None, None), "cache")
     assert LyricsState("found", None, instrumental).message == "Instrumental"
+
+
+async def test_the_event_loop_keeps_running_while_a_local_lookup_is_slow(
+    lrclib, tmp_path, monkeypatch
+):
+    """A slow disk (here a lookup of half a second) holds up the lyrics, not the app."""
+    (tmp_path / "星野 夜 - Cherish.lrc").write_text("[00:01.00] mine\n", "utf-8")
+    slow = local.find_lrc
+
+    def find_slowly(folder, query):
+        time.sleep(0.5)
+        return slow(folder, query)
+
+    monkeypatch.setattr(finder_module, "find_lrc", find_slowly)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.02)
+            ticks += 1
+
+    ticking = asyncio.create_task(tick())
+    finder = LyricsFinder(LrclibClient(), lyrics_dir=tmp_path)
+    try:
+        lyrics = await finder.find(CHERISH)
+    finally:
+        ticking.cancel()
+        await finder.aclose()
+    assert lyrics is not None and lyrics.source == "file"
+    assert ticks >= 5

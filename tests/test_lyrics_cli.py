@@ -4,6 +4,7 @@ over HTTP on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -244,3 +245,22 @@ def test_follow_says_at_once_when_nothing_or_an_episode_plays(
     assert result.stderr.strip() == message
     assert time.monotonic() - started < 10
     assert lrclib[0].log == []
+
+
+def test_a_fifo_named_like_the_tracks_lrc_is_passed_over(lyrics_env, lrclib, tmp_path):
+    """A FIFO in lyrics_dir (which no one writes to) is not opened: LRCLIB's words come."""
+    folder = tmp_path / "my lyrics"
+    folder.mkdir()
+    os.mkfifo(folder / "星野 夜 - Cherish.lrc")
+    config = tmp_path / "config" / "spotui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text(f'lyrics_dir = "{folder}"\n', "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "spotui", "lyrics", "--lrc"],
+        capture_output=True,
+        text=True,
+        env=lyrics_env,
+        cwd=ROOT,
+        timeout=15,
+    )
+    assert ok(result).startswith("[00:01.00] " + fake_words(lrclib[0], "Cherish")[0])

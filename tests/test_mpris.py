@@ -328,3 +328,27 @@ async def test_hostile_names_reach_the_bus_as_plain_text(hub):
         assert "^[]0;PWNED^G" in shown  # visible stand-ins, as on the terminal
         assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown)
         assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+
+async def test_a_serve_started_later_takes_the_player_off_the_tui(hub, tmp_path, monkeypatch):
+    """A face that exported the player before serve started leaves the bus to it at
+    the next state (serve then tells the desktop alone)."""
+    from spotui.desktop.lock import ServeLock, lock_path
+
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)  # a runtime folder as the system makes one
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
+    _, services = hub
+    serve = ServeLock(lock_path())
+    async with running(services, Config()):
+        await on_bus()
+        serve.take()
+        try:
+
+            async def gone() -> bool:
+                return await run("playerctl", "-l", "--no-messages") == ""
+
+            await until(gone, timeout=3 * POLL_S)
+        finally:
+            serve.release()

@@ -230,3 +230,39 @@ async def test_no_notification_for_a_change_made_from_the_focused_window(
         bus.disconnect()
     told = [call["summary"] for kind, call in notifications.calls if kind == "Notify"]
     assert told == [remote, away]
+
+
+async def test_a_serve_started_later_stops_the_tuis_notifications(
+    served, tmp_path, session_bus, monkeypatch
+):
+    """Once serve holds its lock, a skip gives no notification from the TUI (serve's own
+    would be the only one)."""
+    from spotui.desktop.lock import ServeLock, lock_path
+
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)  # a runtime folder as the system makes one
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
+    fake, server = served
+    bus, notifications = await notification_server()
+    config, _ = parse_config("notify = true")
+    serve = ServeLock(lock_path())
+    try:
+        async with running(services_for(fake, server, tmp_path), config) as controller:
+            await until(lambda: controller.state.playback is not None)
+            serve.take()
+            fake.remote_skip()
+            uri = fake.account.player.uri
+            await until(
+                lambda: (
+                    controller.state.playback is not None
+                    and controller.state.playback.item is not None
+                    and controller.state.playback.item.uri == uri
+                ),
+                timeout=POLL_S + 2,
+            )
+            await asyncio.sleep(0.5)
+    finally:
+        serve.release()
+        bus.disconnect()
+    assert notifications.calls == []

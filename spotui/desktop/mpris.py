@@ -17,6 +17,8 @@ from spotui.core.controller import Listener, PlayerController
 from spotui.core.player import PlayerState
 
 if TYPE_CHECKING:
+    from dbus_fast.aio import MessageBus
+
     from spotui.desktop.player import Player
 
 log = logging.getLogger("spotui.desktop")
@@ -25,19 +27,36 @@ log = logging.getLogger("spotui.desktop")
 class Mpris:
     """The player on the session bus for as long as the controller's loop runs."""
 
-    def __init__(self, controller: PlayerController, said: Callable[[str], None] = lambda _: None):
-        """``said``: told each refusal's words (the notifier, when it is on)."""
+    def __init__(
+        self,
+        controller: PlayerController,
+        said: Callable[[str], None] = lambda _: None,
+        *,
+        yields_to: Callable[[], bool] = lambda: False,
+    ):
+        """``said``: told each refusal's words (the notifier, when it is on);
+        ``yields_to``: has another process (a serve) taken the desktop? Asked at each
+        state: then this player leaves the bus."""
         self.controller = controller
         self.player: Player | None = None
         self._said = said
+        self.yields_to = yields_to
         self.name: str | None = None  # the bus name, once taken
+        self._bus: MessageBus | None = None
+        self._yielded = False
 
     def listener(self) -> Listener:
         return Listener(state=self._changed, chore=self.run)
 
     def _changed(self, state: PlayerState) -> None:
-        if self.player is not None:
-            self.player.changed(state)
+        if self.player is None or self._bus is None:
+            return
+        if self.yields_to():
+            log.info("MPRIS: %s leaves the session bus to spotui serve", self.name)
+            self._yielded = True
+            self._bus.disconnect()
+            return
+        self.player.changed(state)
 
     async def run(self) -> None:
         """Join the session bus and stay there; with no bus, say why once and end."""
@@ -56,10 +75,12 @@ class Mpris:
             bus.export(PATH, self.player)
             self.name = await claim(bus)
             log.info("MPRIS: on the session bus as %s", self.name)
+            self._bus = bus
             await bus.wait_for_disconnect()
-            log.warning("MPRIS is off: the session bus went away")
+            if not self._yielded:
+                log.warning("MPRIS is off: the session bus went away")
         except Exception as exc:
             log.warning("MPRIS is off: %s", exc or type(exc).__name__)
         finally:
-            self.player = None
+            self.player, self._bus = None, None
             bus.disconnect()

@@ -51,11 +51,16 @@ class Notifier:
         body: str = "{artist} — {album}",
         covers: Path,
         focused: Callable[[], bool] = lambda: False,
+        yields_to: Callable[[], bool] = lambda: False,
     ):
         """``title`` and ``body``: templates with ``now --format``'s fields (checked
         by the config); ``covers``: the folder the cover files are kept in; ``focused``:
-        does the face's window have focus (a change made there shows on it)?"""
+        does the face's window have focus (a change made there shows on it)?
+        ``yields_to``: has another process (a serve) taken the desktop? Asked at each
+        state: then this one stops."""
         self.focused = focused
+        self.yields_to = yields_to
+        self._stopped = False
         self.controller = controller
         self.title = title
         self.body = body
@@ -71,6 +76,13 @@ class Notifier:
         return Listener(state=self._changed, chore=self.run)
 
     def _changed(self, state: PlayerState) -> None:
+        if self._stopped:
+            return
+        if self.yields_to():
+            log.info("notifications: off here, spotui serve sends them")
+            self._stopped = True
+            self._wake.set()
+            return
         key = _key(state.playback)
         if key is None:
             return
@@ -107,11 +119,11 @@ class Notifier:
         theirs.addHandler(failures)
         notifier = DesktopNotifier(app_name="spotui")
         try:
-            while True:
+            while not self._stopped:
                 await self._wake.wait()
                 self._wake.clear()
                 pending, self._pending = self._pending, None
-                if pending is not None:
+                if pending is not None and not self._stopped:
                     await self._send(notifier, pending)
         finally:
             if self._shown is not None:

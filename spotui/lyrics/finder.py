@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -75,16 +76,17 @@ class LyricsFinder:
     async def find(self, query: TrackQuery) -> Lyrics | None:
         """The lyrics of ``query``; None when there are none. Raises
         :class:`~spotui.lyrics.lrclib.LyricsUnavailable` when LRCLIB cannot answer."""
-        local = self._local(query)
+        # files are read in a thread: a slow disk must not stop the event loop
+        local = await asyncio.to_thread(self._local, query)
         if local is not None:
             return local
         if self.cache is not None:
-            cached = self.cache.load(query)
+            cached = await asyncio.to_thread(self.cache.load, query)
             if cached is not None:
                 return None if cached.record is None else Lyrics(cached.record, "cache")
         record = await self.lrclib.find(query)
         if self.cache is not None:
-            self.cache.save(query, record)
+            await asyncio.to_thread(self.cache.save, query, record)
         return None if record is None else Lyrics(record, "lrclib")
 
     def _local(self, query: TrackQuery) -> Lyrics | None:

@@ -7,8 +7,10 @@ the read are bounded.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import stat
 from pathlib import Path
 
 from spotui.lyrics.lrclib import TrackQuery
@@ -18,6 +20,8 @@ MAX_DEPTH = 6
 MAX_LRC_BYTES = 512 * 1024
 
 _NOT_WORD = re.compile(r"[\W_]+")
+
+log = logging.getLogger("spotui.lyrics")
 
 
 def _words(text: str) -> str:
@@ -42,19 +46,43 @@ def find_lrc(folder: Path, query: TrackQuery) -> Path | None:
             if seen > MAX_FILES:
                 break
             stem, ext = os.path.splitext(name)
-            if ext.lower() == ".lrc":
-                found.setdefault(_words(stem), Path(root) / name)
+            path = Path(root) / name
+            if ext.lower() == ".lrc" and _words(stem) in wanted and _regular(path):
+                found.setdefault(_words(stem), path)
         if seen > MAX_FILES:
             break
     return next((found[key] for key in wanted if key in found), None)
 
 
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (a FIFO or a device would block a read)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    if not stat.S_ISREG(mode):
+        log.debug("Skipped %s: not a regular file.", path)
+        return False
+    return True
+
+
 def read_lrc(path: Path) -> str | None:
     """The text of an ``.lrc`` file (its first ``MAX_LRC_BYTES``); None when it cannot
-    be read."""
+    be read or is not a regular file. Opened without blocking and checked once open, so
+    a file swapped for a FIFO cannot hang the read."""
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            log.debug("Skipped %s: not a regular file.", path)
+            return None
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_LRC_BYTES)
     except OSError:
         return None
+    finally:
+        os.close(fd)
     return data.decode("utf-8", errors="replace").lstrip("\ufeff")
