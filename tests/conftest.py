@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -22,6 +23,10 @@ from spotui.spotify import (
 
 from .helpers import NO_LRCLIB, subprocess_env
 from .keyrings import MemoryKeyring
+
+# The session bus this run was started in (CI's, with its keyring): each test starts
+# without it, and the Secret Service test puts it back.
+SESSION_BUS = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
 
 
 @pytest.fixture(autouse=True)

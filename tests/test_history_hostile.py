@@ -353,10 +353,12 @@ def test_ctrl_c_at_any_moment_of_an_import_ends_it_in_one_line(env, tmp_path):
     and a run afterwards completes the archive."""
     files = fake_export.export(24_000, NOW - timedelta(days=1), tracks=300, per_file=4_000)
     zipped = fake_export.write(files, tmp_path / "my_spotify_data.zip")
-    whole = {**env, "XDG_DATA_HOME": str(tmp_path / "whole")}
-    started = time.monotonic()
-    assert _import(whole, zipped).returncode == 0
-    took = time.monotonic() - started
+    took = float("inf")
+    for n in range(2):  # the faster of two runs: the first also warms the caches
+        whole = {**env, "XDG_DATA_HOME": str(tmp_path / f"whole{n}")}
+        started = time.monotonic()
+        assert _import(whole, zipped).returncode == 0
+        took = min(took, time.monotonic() - started)
     expected = Archive(_archive(whole)).count()
     # From when Python itself has started (its site module, measured now, under this
     # machine's load, with a margin): no program can answer Ctrl-C before that.
@@ -365,7 +367,7 @@ def test_ctrl_c_at_any_moment_of_an_import_ends_it_in_one_line(env, tmp_path):
     first = max(0.1, 2 * (time.monotonic() - begun))
     interrupted = 0
     for n in range(20):
-        moment = first + (took * 0.9 - first) * n / 19
+        moment = first + (took * 0.8 - first) * n / 19
         process = subprocess.Popen(
             [sys.executable, "-m", "spotui", "history", "import", str(zipped)],
             stdout=subprocess.PIPE,

@@ -15,6 +15,8 @@ from spotui.credentials import SERVICE, CredentialStore
 from spotui.fake import DEMO_CLIENT_ID
 from spotui.spotify import ClientCredentials, TokenSet
 
+from .conftest import SESSION_BUS
+
 
 def _secret_service():
     try:
@@ -27,7 +29,9 @@ def _secret_service():
         return exc
 
 
-def test_store_read_rotate_and_delete_through_secret_service():
+def test_store_read_rotate_and_delete_through_secret_service(monkeypatch):
+    if SESSION_BUS is not None:  # the run's own bus, which each test starts without
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", SESSION_BUS)
     backend = _secret_service()
     if isinstance(backend, Exception):
         if os.environ.get("SPOTUI_REQUIRE_SECRET_SERVICE") == "1":
