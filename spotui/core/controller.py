@@ -34,6 +34,10 @@ Command = Callable[[SpotifyClient], Awaitable[object]]
 Chore = Callable[[], Awaitable[None]]  # runs beside the loop, on its own schedule
 
 log = logging.getLogger("spotui.player")
+# Chores (the history sync, the MPRIS connection, the scrobbler) start this long after
+# the first poll, so that their imports and connections come after the first answer is
+# on screen, not before it.
+CHORES_AFTER_S = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +176,7 @@ class PlayerController:
     async def _chore(listener: Listener) -> None:
         assert listener.chore is not None
         try:
+            await asyncio.sleep(CHORES_AFTER_S)
             await listener.chore()
         except Exception:
             log.exception("a listener's chore failed: %r", listener)
