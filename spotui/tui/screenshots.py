@@ -27,8 +27,9 @@ SIZE = (120, 40)
 FROZEN_AT = 1_780_000_000.0  # 2026-05-28 20:26:40 UTC
 
 
-def frozen_app(*, signed_in: bool = True) -> SpotuiApp:
-    """The demo with every clock stopped (and in UTC: the stats count local days)."""
+def frozen_app(*, signed_in: bool = True, theme: str = "textual-dark") -> SpotuiApp:
+    """The demo with every clock stopped (and in UTC: the stats count local days), in
+    ``theme``."""
     if os.environ.get("TZ") != "UTC":
         os.environ["TZ"] = "UTC"
         time.tzset()
@@ -39,7 +40,7 @@ def frozen_app(*, signed_in: bool = True) -> SpotuiApp:
         signed_in=signed_in,
         library_size=1200,
     )
-    app = SpotuiApp(services, Config())
+    app = SpotuiApp(services, Config(theme=theme))
     app.animation_level = "none"  # the tab underline slides otherwise
     return app
 
@@ -98,6 +99,18 @@ async def _artist(pilot: Pilot) -> None:
     await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "artist-tracks", 10))
 
 
+async def _album(pilot: Pilot) -> None:
+    await _now_playing(pilot)
+    await pilot.press("o")  # the playing track's album
+    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "album-tracks", 5))
+
+
+async def _playlist(pilot: Pilot) -> None:
+    await _tab("7", "playlists-view", 5)(pilot)
+    await pilot.press("o")  # the first playlist
+    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "playlist-items", 5))
+
+
 def _synced(app: SpotuiApp) -> bool:
     return app.services.history().meta("synced_at") is not None
 
@@ -126,6 +139,8 @@ SCENES: dict[str, tuple[bool, Callable[[Pilot], Awaitable[None]]]] = {
     "playlists": (True, _tab("7", "playlists-view", 5)),
     "search": (True, _search),
     "artist": (True, _artist),
+    "album": (True, _album),
+    "playlist": (True, _playlist),
     "stats": (True, _stats),
     "wizard": (False, _wizard),
 }
