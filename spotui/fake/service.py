@@ -7,21 +7,25 @@ Two faces share it: :class:`FakeTransport` (in process) and
 - :mod:`spotui.fake.oauth`: ``/authorize``, ``/api/token``, codes and tokens;
 - :mod:`spotui.fake.api`: ``/v1``, one route table with each route's scope;
 - :mod:`spotui.fake.knobs`: faults and states, and the answers they give;
-- :mod:`spotui.fake.account`: the one account's player, history and library.
+- :mod:`spotui.fake.account`: the one account's player, history and library;
+- :mod:`spotui.fake.state`: the demo's player, kept between runs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, fields
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from spotui.fake import state
 from spotui.fake.account import FakeAccount, FakeApiError
 from spotui.fake.api import WebApi
 from spotui.fake.covers import cover_png
@@ -49,8 +53,12 @@ class FakeSpotify:
         clock: Callable[[], float] = time.time,
         library_size: int = 500,
         seed: int = 7,
+        state_path: Path | None = None,
         **knobs: Any,
     ):
+        """``state_path``: the demo's kept player (:mod:`spotui.fake.state`), read now
+        (``state_problem`` says why it was not used) and written after each player
+        command."""
         self.clock = clock
         self.account = FakeAccount(clock=clock, library_size=library_size, seed=seed)
         self.knobs = Knobs()
@@ -59,6 +67,10 @@ class FakeSpotify:
         self.requests: Counter[str] = Counter()
         self.log: list[tuple[float, str, str, int]] = []  # (arrival time, method, path, status)
         self.set(**knobs)
+        self.state_path = state_path
+        self.state_problem = (
+            None if state_path is None else state.load(state_path, self.account, clock())
+        )
 
     def __repr__(self) -> str:
         return f"FakeSpotify(knobs={self.knobs})"
@@ -138,7 +150,15 @@ class FakeSpotify:
             response = html(404, "Not found")
         self.log.append((arrived, request.method, path, response.status_code))
         del self.log[:-2000]
+        if path.startswith(_PLAYER_PREFIX) and request.method != "GET" and response.is_success:
+            self._keep_state()
         return response
+
+    def _keep_state(self) -> None:
+        """The player, for the next run of the demo (a cache: a failed write is let go)."""
+        if self.state_path is not None:
+            with contextlib.suppress(OSError):
+                state.save(self.state_path, self.account, self.clock())
 
     def _api(self, request: httpx.Request) -> httpx.Response:
         fault = self.fault()
