@@ -3,9 +3,11 @@ a damaged file is one line and a fresh start, and the tests' demo never reads it
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 
+import httpx
 import pytest
 
 from spotui import paths
@@ -132,3 +134,39 @@ def _title(app: SpotuiApp) -> str:
 
     found = app.screen.query("#title")
     return str(found.first(Static).content) if found else ""
+
+
+async def _ask(fake: FakeSpotify, method: str, path: str) -> httpx.Response:
+    token = fake.sign_in()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    return await fake.handle(
+        httpx.Request(method, f"https://api.spotify.com{path}", headers=headers)
+    )
+
+
+async def test_a_running_demo_follows_a_command_run_beside_it(tmp_path):
+    path = tmp_path / "player.json"
+    running = FakeSpotify(state_path=path)  # the app, open in one terminal
+    assert (await _ask(running, "GET", "/v1/me/player")).json()["item"]["name"] == "Cherish"
+    beside = FakeSpotify(state_path=path)  # `spotui --demo next` in another
+    assert (await _ask(beside, "POST", "/v1/me/player/next")).status_code == 204
+    answer = await _ask(running, "GET", "/v1/me/player")
+    assert answer.json()["item"]["name"] == TRACKS[1].name
+
+
+async def test_a_track_that_ends_in_a_running_demo_is_kept(tmp_path, clock):
+    path = tmp_path / "player.json"
+    running = FakeSpotify(state_path=path, clock=clock)
+    await _ask(running, "GET", "/v1/me/player")
+    clock.advance(TRACKS[0].duration_ms / 1000)  # Cherish ends, nothing is pressed
+    assert (await _ask(running, "GET", "/v1/me/player")).json()["item"]["name"] == TRACKS[1].name
+    assert FakeSpotify(state_path=path, clock=clock).account.player.uri == TRACKS[1].uri
+
+
+async def test_the_app_demo_follows_spotui_demo_next_run_beside_it(env):
+    app = SpotuiApp(Services.demo_kept, Config(), demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: "Cherish" in _title(app))
+        assert ok(await asyncio.to_thread(spotui, env, "--demo", "next")) == "⏭ Next\n"
+        await pilot.press("ctrl+r")  # or the next poll, within seconds
+        await until(pilot, lambda: TRACKS[1].name in _title(app))

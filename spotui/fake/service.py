@@ -14,7 +14,6 @@ Two faces share it: :class:`FakeTransport` (in process) and
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 from collections import Counter
@@ -57,8 +56,7 @@ class FakeSpotify:
         **knobs: Any,
     ):
         """``state_path``: the demo's kept player (:mod:`spotui.fake.state`), read now
-        (``state_problem`` says why it was not used) and written after each player
-        command."""
+        (``state_problem`` says why it was not used), shared with the other demos."""
         self.clock = clock
         self.account = FakeAccount(clock=clock, library_size=library_size, seed=seed)
         self.knobs = Knobs()
@@ -67,10 +65,8 @@ class FakeSpotify:
         self.requests: Counter[str] = Counter()
         self.log: list[tuple[float, str, str, int]] = []  # (arrival time, method, path, status)
         self.set(**knobs)
-        self.state_path = state_path
-        self.state_problem = (
-            None if state_path is None else state.load(state_path, self.account, clock())
-        )
+        self.kept = None if state_path is None else state.Kept(state_path)
+        self.state_problem = None if self.kept is None else self.kept.load(self.account, clock())
 
     def __repr__(self) -> str:
         return f"FakeSpotify(knobs={self.knobs})"
@@ -134,6 +130,9 @@ class FakeSpotify:
         path = request.url.path
         if path.startswith("/_fake"):
             return self._control(request)
+        shared = self.kept is not None and path.startswith(_PLAYER_PREFIX)
+        if shared:
+            self._follow()
         self.requests[path] += 1
         arrived = self.clock()
         if self.knobs.latency_ms:
@@ -150,15 +149,17 @@ class FakeSpotify:
             response = html(404, "Not found")
         self.log.append((arrived, request.method, path, response.status_code))
         del self.log[:-2000]
-        if path.startswith(_PLAYER_PREFIX) and request.method != "GET" and response.is_success:
-            self._keep_state()
+        if shared and response.is_success:  # after a command, or a track that ended
+            self._keep(changed_only=request.method == "GET")
         return response
 
-    def _keep_state(self) -> None:
-        """The player, for the next run of the demo (a cache: a failed write is let go)."""
-        if self.state_path is not None:
-            with contextlib.suppress(OSError):
-                state.save(self.state_path, self.account, self.clock())
+    def _follow(self) -> None:
+        if self.kept is not None:
+            self.kept.follow(self.account, self.clock())
+
+    def _keep(self, *, changed_only: bool) -> None:
+        if self.kept is not None:
+            self.kept.keep(self.account, self.clock(), changed_only=changed_only)
 
     def _api(self, request: httpx.Request) -> httpx.Response:
         fault = self.fault()

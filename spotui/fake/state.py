@@ -3,7 +3,8 @@
 
 A small JSON file in the demo's own cache folder (never the account's): what plays and
 from where, where it was at what wall-clock time, shuffle, repeat, the queue and the
-devices. The demo reads it once as it starts and writes it after each player command.
+devices. Each demo (the app, each command) reads it as it starts, again when another
+demo wrote it since, and writes it after each player command and when a track ends.
 It is outside data: a file that is damaged, too large or strange in any field is not
 used, with one line saying so, and the next command writes a good one.
 """
@@ -37,14 +38,65 @@ class Damaged(ValueError):
     """Why the kept state cannot be used (a fixed phrase: never the file's content)."""
 
 
+class Kept:
+    """The file, as one demo shares it with the others running beside or after it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._seen: tuple[int, int, int] | None = None  # the file as last read or written
+        self._kept: dict[str, Any] | None = None  # the player then, but where it was
+
+    def load(self, account: FakeAccount, now: float) -> str | None:
+        """As :func:`load`, noting the file as it was read."""
+        seen = self._signature()
+        problem = load(self.path, account, now)
+        self._seen, self._kept = seen, _still(dump(account, now))
+        return problem
+
+    def follow(self, account: FakeAccount, now: float) -> None:
+        """Another demo wrote the file since: go on from its player (a damaged file
+        changes nothing, and was said at the start if at all)."""
+        if self._signature() != self._seen:
+            self.load(account, now)
+
+    def keep(self, account: FakeAccount, now: float, *, changed_only: bool = False) -> None:
+        """Write the player (``changed_only``: unless only its position moved). A cache:
+        a write that fails is let go."""
+        data = dump(account, now)
+        if changed_only and _still(data) == self._kept:
+            return
+        try:
+            write_private(self.path, json.dumps(data))
+        except OSError:
+            return
+        self._seen, self._kept = self._signature(), _still(data)
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def _still(data: dict[str, Any]) -> dict[str, Any]:
+    """The player without the moving parts: what a track's end or a command changes."""
+    return {key: value for key, value in data.items() if key not in ("at", "position_ms")}
+
+
 def save(path: Path, account: FakeAccount, now: float) -> None:
-    """Keep the player as it is now (a list longer than MAX_ITEMS from where it plays)."""
+    """Keep the player as it is now."""
+    write_private(path, json.dumps(dump(account, now)))
+
+
+def dump(account: FakeAccount, now: float) -> dict[str, Any]:
+    """The player as the file keeps it (a list longer than MAX_ITEMS from where it plays)."""
     player = account.player
     context, index, played = player.context, player.index, player.played[-MAX_ITEMS:]
     if player.context_uri is None and len(context) > MAX_ITEMS:
         context, index, played = context[index : index + MAX_ITEMS], 0, []
     device = account.active_device
-    data = {
+    return {
         "version": VERSION,
         "at": now,
         "context_uri": player.context_uri,
@@ -64,7 +116,6 @@ def save(path: Path, account: FakeAccount, now: float) -> None:
             if d["id"] and d["supports_volume"]
         },
     }
-    write_private(path, json.dumps(data))
 
 
 def load(path: Path, account: FakeAccount, now: float) -> str | None:
