@@ -67,6 +67,8 @@ class FakeSpotify:
         self.set(**knobs)
         self.kept = None if state_path is None else state.Kept(state_path)
         self.state_problem = None if self.kept is None else self.kept.load(self.account, clock())
+        if self.state_problem:  # said once: a good file takes its place
+            self._keep(changed_only=False)
 
     def __repr__(self) -> str:
         return f"FakeSpotify(knobs={self.knobs})"
