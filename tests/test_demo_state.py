@@ -74,7 +74,7 @@ def test_a_strange_field_sets_the_whole_file_aside(tmp_path, change, reason):
     path = tmp_path / "player.json"
     first = FakeSpotify(state_path=path)
     first.account.next()
-    state.save(path, first.account, first.clock())
+    state.Kept(path).keep(first.account, first.clock())
     path.write_text(json.dumps(json.loads(path.read_text()) | change))
     fake = FakeSpotify(state_path=path)
     assert fake.state_problem is not None and reason in fake.state_problem
@@ -91,7 +91,7 @@ def test_the_kept_player_comes_back_whole(tmp_path):
     account.set_repeat("track")
     account.set_volume(33)
     account.add_to_queue(TRACKS[7].uri)
-    state.save(path, account, first.clock())
+    state.Kept(path).keep(account, first.clock())
     again = FakeSpotify(state_path=path).account
     assert again.player.uri == TRACKS[1].uri and 30_000 <= again.position() < 40_000
     assert again.player.shuffle and again.player.repeat == "track"
@@ -103,7 +103,7 @@ def test_the_tests_and_screenshots_demo_never_reads_it():
     kept = Services.demo_kept()  # as `spotui --demo` builds it
     assert kept.fake is not None and isinstance(kept.fake, FakeSpotify)
     kept.fake.account.next()
-    state.save(paths.demo_state_file(), kept.fake.account, kept.clock())
+    state.Kept(paths.demo_state_file()).keep(kept.fake.account, kept.clock())
     fresh = Services.demo_mode()
     assert isinstance(fresh.fake, FakeSpotify) and fresh.fake.account.player.uri == TRACKS[0].uri
 
@@ -112,7 +112,7 @@ async def test_the_app_demo_starts_where_the_commands_left_it():
     kept = Services.demo_kept()
     assert isinstance(kept.fake, FakeSpotify)
     kept.fake.account.next()
-    state.save(paths.demo_state_file(), kept.fake.account, kept.clock())
+    state.Kept(paths.demo_state_file()).keep(kept.fake.account, kept.clock())
     app = SpotuiApp(Services.demo_kept, Config(), demo=True)  # as `spotui --demo` runs it
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: TRACKS[1].name in _title(app))

@@ -84,11 +84,6 @@ def _still(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key not in ("at", "position_ms")}
 
 
-def save(path: Path, account: FakeAccount, now: float) -> None:
-    """Keep the player as it is now."""
-    write_private(path, json.dumps(dump(account, now)))
-
-
 def dump(account: FakeAccount, now: float) -> dict[str, Any]:
     """The player as the file keeps it (a list longer than MAX_ITEMS from where it plays)."""
     player = account.player
