@@ -23,9 +23,9 @@ DEVICE_ICONS = {
 TIME_RANGE_LABELS = {
     "short_term": "4 weeks",
     "medium_term": "6 months",
-    "long_term": "all time",
+    "long_term": "past year",
 }
-TIME_RANGE_SHORT = {"short_term": "4 wk", "medium_term": "6 mo", "long_term": "all"}
+TIME_RANGE_SHORT = {"short_term": "4 wk", "medium_term": "6 mo", "long_term": "1 yr"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 

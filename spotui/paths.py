@@ -43,6 +43,11 @@ def snapshot_file(*, demo: bool = False) -> Path:
     return cache_dir() / ("demo-now-playing.json" if demo else "now-playing.json")
 
 
+def demo_state_file() -> Path:
+    """The demo's player, kept between its runs (see :mod:`spotui.fake.state`)."""
+    return cache_dir() / "demo" / "player.json"
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

@@ -70,6 +70,7 @@ class Services:
     clock: Callable[[], float] = time.time
     monotonic: Callable[[], float] = time.monotonic
     problem: str | None = None
+    notice: str | None = None  # to tell once as a face starts: the demo's kept player unused
     unreadable: bool = False  # a sign-in may be stored, but could not be read (locked keyring)
     gate: GateStore | None = None
     list_cache: ListCache = field(default_factory=ListCache)
@@ -171,7 +172,15 @@ class Services:
             monotonic=monotonic,
             fake=fake,
             lrclib_transport=FakeLrclib().transport(),
+            notice=fake.state_problem,
         )
+
+    @classmethod
+    def demo_kept(cls) -> Services:
+        """The demo a person runs (``spotui --demo``): its player kept between runs in the
+        demo's cache, so that ``--demo next`` then ``--demo now`` (or the app) go on from
+        there. The tests' and screenshots' demo (:meth:`demo_mode`) starts the same always."""
+        return cls.demo_mode(state_path=paths.demo_state_file())
 
     def lyrics_finder(self) -> LyricsFinder:
         """Lyrics from ``lyrics_dir``, the cache, then LRCLIB (``SPOTUI_LRCLIB_URL``, or

@@ -197,7 +197,7 @@ async def test_time_range_cycles_on_the_top_tabs():
         assert tabs.active == "top-tracks"
         assert "6 mo" in str(tabs.get_tab("top-tracks").label)
         view = app.screen.query_one("#top-tracks-view", ListView)
-        for label, caption in (("all", "all time"), ("4 wk", "4 weeks"), ("6 mo", "6 months")):
+        for label, caption in (("1 yr", "past year"), ("4 wk", "4 weeks"), ("6 mo", "6 months")):
             await pilot.press("t")
             await until(pilot, lambda la=label: la in str(tabs.get_tab("top-tracks").label))
             assert label in str(tabs.get_tab("top-artists").label)
@@ -256,10 +256,13 @@ async def test_help_and_the_command_palette_list_the_actions():
             "Play or pause",
             "Skip to the next track",
             "Pick the device to play on",
-            "Top lists: 4 weeks, 6 months, all time",
+            "Top lists' window: 4 weeks, 6 months, a year",
             "Quit spotui",
         ):
             assert action in titles
+        windows = [title for title in titles if "window" in title.casefold()]
+        assert any(title.startswith("Top lists") for title in windows), titles  # t
+        assert any(title.startswith("Stats") for title in windows), titles  # w
         await pilot.press("question_mark")
         await until(pilot, lambda: bool(app.screen.query("HelpPanel")))
         for description in ("Play/Pause", "Shuffle", "Devices", "Vol +", "Refresh"):

@@ -257,6 +257,15 @@ def test_shuffle_and_repeat(env, served):
     assert spotui(env, "repeat", "sometimes").returncode == EXIT_USAGE
 
 
+def test_repeat_takes_the_apps_words(env, served):
+    """all and one, as the app says them: the list and the track."""
+    assert ok(spotui(env, "repeat", "all")) == "Repeat all\n"
+    assert served[0].account.player.repeat == "context"
+    assert ok(spotui(env, "repeat", "one")) == "Repeat one\n"
+    assert served[0].account.player.repeat == "track"
+    assert ok(spotui(env, "repeat", "context")) == "Repeat all\n"  # Spotify's word still works
+
+
 def test_like_and_unlike(env, served):
     account = served[0].account
     account.play({"uris": [TRACKS[9].uri]})
@@ -289,6 +298,14 @@ def test_top_tracks_and_artists(env):
     artists = json.loads(ok(spotui(env, "top", "artists", "--json", "--limit", "3")))
     assert len(artists) == 3 and {"name", "genres", "popularity"} <= set(artists[0])
     assert spotui(env, "top", "tracks", "--limit", "99").returncode == EXIT_USAGE
+
+
+def test_top_takes_a_window_as_history_does(env):
+    """--window 1y (a year, as `history` says it) and the older --range long: the same list,
+    not the default 6 months'."""
+    year = ok(spotui(env, "top", "tracks", "--window", "1y", "--limit", "5"))
+    assert year == ok(spotui(env, "top", "tracks", "--range", "long", "--limit", "5"))
+    assert year != ok(spotui(env, "top", "tracks", "--limit", "5"))
 
 
 def test_top_again_is_revalidated_from_the_kept_list(env, served):

@@ -15,7 +15,14 @@ from spotui.core.player import PlayerState
 from spotui.core.remote import Remote
 from spotui.format import mmss
 from spotui.spotify.errors import no_device_hint
-from spotui.spotify.models import NOT_SAVABLE, REPEAT_MODES, Device, Playback, Track
+from spotui.spotify.models import (
+    NOT_SAVABLE,
+    REPEAT_MODES,
+    Device,
+    Playback,
+    RepeatMode,
+    Track,
+)
 
 
 async def _playing(remote: Remote) -> PlayerState:
@@ -130,10 +137,28 @@ async def shuffle(remote: Remote, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@command("repeat", "repeat off, track or context", arg("state", choices=REPEAT_MODES))
+# The app's words (all, one), and Spotify's (context, track), which still work.
+REPEAT_SAID: dict[RepeatMode, str] = {"off": "off", "context": "all", "track": "one"}
+REPEAT_WORDS: dict[str, RepeatMode] = {
+    **{word: mode for mode, word in REPEAT_SAID.items()},
+    **{mode: mode for mode in REPEAT_MODES},
+}
+
+
+@command(
+    "repeat",
+    "repeat off, all or one (context and track say the same)",
+    arg(
+        "state",
+        choices=tuple(REPEAT_WORDS),
+        metavar="off|all|one",
+        help="off, all (the list) or one (the track); context and track say the same",
+    ),
+)
 async def repeat(remote: Remote, args: argparse.Namespace) -> int:
-    await remote.send(lambda c: c.set_repeat(args.state))
-    out(f"Repeat {args.state}")
+    mode = REPEAT_WORDS[args.state]
+    await remote.send(lambda c: c.set_repeat(mode))
+    out(f"Repeat {REPEAT_SAID[mode]}")
     return EXIT_OK
 
 

@@ -17,6 +17,8 @@ from spotui import __version__
 from spotui.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, interrupted
 from spotui.text import printable_output
 
+DEMO_HELP = "run against a built-in fake Spotify (no account)"
+
 
 def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line; without ``commands``, the app's options alone (the app
@@ -30,9 +32,7 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
         add_help=commands,
     )
     parser.add_argument("--version", action="version", version=f"spotui {__version__}")
-    parser.add_argument(
-        "--demo", action="store_true", help="run against a built-in fake Spotify (no account)"
-    )
+    parser.add_argument("--demo", action="store_true", help=DEMO_HELP)
     parser.add_argument("--config", type=Path, metavar="PATH", help="read this config file")
     parser.add_argument(
         "--log",
@@ -47,6 +47,7 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
         from spotui.cli import history
 
         history.add_parser(subparsers)
+        _demo_anywhere(parser)
         return parser
     from spotui.cli.headless import add_commands
 
@@ -80,7 +81,20 @@ def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.
     history.add_parser(subparsers)
     keys.add_parser(subparsers)
     scrobble.add_parser(subparsers)
+    _demo_anywhere(parser)
     return parser
+
+
+def _demo_anywhere(parser: argparse.ArgumentParser) -> None:
+    """``spotui now --demo`` as ``spotui --demo now``: each command (and action) takes
+    ``--demo`` too, leaving the value alone when it does not say it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in set(action.choices.values()):
+                command.add_argument(
+                    "--demo", action="store_true", default=argparse.SUPPRESS, help=DEMO_HELP
+                )
+                _demo_anywhere(command)
 
 
 def _run_app(args: argparse.Namespace) -> int:

@@ -100,7 +100,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 async def run(name: str, args: argparse.Namespace, *, demo: bool) -> int:
     """Run one headless command; every failure is one line on stderr and an exit code."""
-    services = Services.demo_mode() if demo else Services.real()
+    services = Services.demo_kept() if demo else Services.real()
+    if services.notice:
+        print(services.notice, file=sys.stderr)
     return await run_with(services, COMMANDS[name], args)
 
 

@@ -432,6 +432,20 @@ class FakeAccount:
             device["is_active"] = False
         self.active_device = None
 
+    def resume(
+        self, player: Player, queue: list[str], device_id: str | None, volumes: dict[str, int]
+    ) -> None:
+        """Go on from a kept state (see :mod:`spotui.fake.state`, which checked it)."""
+        self._player = player
+        self.queue = queue
+        self.active_device = None
+        for device in self.devices:
+            device["is_active"] = device["id"] == device_id and device_id is not None
+            if device["is_active"]:
+                self.active_device = device
+            if device["id"] in volumes:
+                device["volume_percent"] = volumes[device["id"]]
+
     def load_default(self) -> None:
         self._load(None, PLAYLIST_URI, None)
         self._player.is_playing = True

@@ -7,7 +7,8 @@ Two faces share it: :class:`FakeTransport` (in process) and
 - :mod:`spotui.fake.oauth`: ``/authorize``, ``/api/token``, codes and tokens;
 - :mod:`spotui.fake.api`: ``/v1``, one route table with each route's scope;
 - :mod:`spotui.fake.knobs`: faults and states, and the answers they give;
-- :mod:`spotui.fake.account`: the one account's player, history and library.
+- :mod:`spotui.fake.account`: the one account's player, history and library;
+- :mod:`spotui.fake.state`: the demo's player, kept between runs.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, fields
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from spotui.fake import state
 from spotui.fake.account import FakeAccount, FakeApiError
 from spotui.fake.api import WebApi
 from spotui.fake.covers import cover_png
@@ -49,8 +52,11 @@ class FakeSpotify:
         clock: Callable[[], float] = time.time,
         library_size: int = 500,
         seed: int = 7,
+        state_path: Path | None = None,
         **knobs: Any,
     ):
+        """``state_path``: the demo's kept player (:mod:`spotui.fake.state`), read now
+        (``state_problem`` says why it was not used), shared with the other demos."""
         self.clock = clock
         self.account = FakeAccount(clock=clock, library_size=library_size, seed=seed)
         self.knobs = Knobs()
@@ -59,6 +65,10 @@ class FakeSpotify:
         self.requests: Counter[str] = Counter()
         self.log: list[tuple[float, str, str, int]] = []  # (arrival time, method, path, status)
         self.set(**knobs)
+        self.kept = None if state_path is None else state.Kept(state_path)
+        self.state_problem = None if self.kept is None else self.kept.load(self.account, clock())
+        if self.state_problem:  # said once: a good file takes its place
+            self._keep(changed_only=False)
 
     def __repr__(self) -> str:
         return f"FakeSpotify(knobs={self.knobs})"
@@ -122,6 +132,9 @@ class FakeSpotify:
         path = request.url.path
         if path.startswith("/_fake"):
             return self._control(request)
+        shared = self.kept is not None and path.startswith(_PLAYER_PREFIX)
+        if shared:
+            self._follow()
         self.requests[path] += 1
         arrived = self.clock()
         if self.knobs.latency_ms:
@@ -138,7 +151,17 @@ class FakeSpotify:
             response = html(404, "Not found")
         self.log.append((arrived, request.method, path, response.status_code))
         del self.log[:-2000]
+        if shared and response.is_success:  # after a command, or a track that ended
+            self._keep(changed_only=request.method == "GET")
         return response
+
+    def _follow(self) -> None:
+        if self.kept is not None:
+            self.kept.follow(self.account, self.clock())
+
+    def _keep(self, *, changed_only: bool) -> None:
+        if self.kept is not None:
+            self.kept.keep(self.account, self.clock(), changed_only=changed_only)
 
     def _api(self, request: httpx.Request) -> httpx.Response:
         fault = self.fault()

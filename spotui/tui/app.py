@@ -205,6 +205,8 @@ class SpotuiApp(App):
         if not self.demo:
             tls.prepare()  # the CA bundle is read beside the imports below
         self._services = build()
+        if self.services.notice:
+            self.notify(self.services.notice, title="Demo", severity="warning", timeout=12)
         remote = self._connect(start=True)
         if self.first_run:
             from spotui.tui.screens.wizard import WizardScreen
@@ -351,7 +353,7 @@ def run(*, demo: bool = False, config_path: Path | None = None) -> int:
     def services() -> Services:
         from spotui.services import Services
 
-        return Services.demo_mode() if demo else Services.real()
+        return Services.demo_kept() if demo else Services.real()
 
     first_frame = paths.snapshot_file(demo=demo)
     first_run = not demo and not known_client_id()

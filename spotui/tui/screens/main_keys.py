@@ -130,15 +130,15 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding(
         "t",
         "time_range",
-        "Range",
-        tooltip="Top lists: 4 weeks, 6 months, all time",
+        "Window",
+        tooltip="Top lists' window: 4 weeks, 6 months, a year",
         id="time_range",
     ),
     Binding(
         "w",
         "stats_window",
         "Window",
-        tooltip="Stats: today, 7 days … all time",
+        tooltip="Stats window: today, 7 days … all time",
         id="stats_window",
     ),
     Binding("W", "stats_dates", "Dates", tooltip="Stats between two dates", id="stats_dates"),

@@ -66,4 +66,4 @@ class TopTab(MainTab):
         view.table.replace_rows(rows, found)
         count = f"{len(items)} {kind}"
         key = self.reads.key_for("time_range")
-        view.caption(f"Your top {kind} · {caption} · {count} · press {key} for another range")
+        view.caption(f"Your top {kind} · {caption} · {count} · press {key} for another window")
