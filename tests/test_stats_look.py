@@ -1,0 +1,60 @@
+"""How the Stats tab and the top lists look, with Pilot (issue 29, items 6, 8 and 15):
+the dates dialog, the charts in the theme's colours, names shown whole."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input, Label
+
+from spotui.tui.screens.dates import DatesPicker
+
+from .helpers import until
+from .test_app import demo, started
+from .test_stats_tab import _stats, caption
+
+
+async def test_the_dates_dialog_fits_80x24_and_tab_goes_from_to_show():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        view = await _stats(pilot)
+        await pilot.press("W")
+        await until(pilot, lambda: isinstance(app.screen, DatesPicker))
+        await pilot.pause()
+        screen = app.screen
+        since = screen.query_one("#dates-since", Input)
+        until_ = screen.query_one("#dates-until", Input)
+        show = screen.query_one("#show", Button)
+        for widget in (since, until_, show):  # each whole on the 80x24 screen
+            region = widget.region
+            assert region.height >= 3 and region.width >= 12, widget
+            assert screen.region.contains_region(region), widget
+        assert since.region.bottom <= until_.region.y or since.region.right <= until_.region.x
+        assert app.focused is since
+        await pilot.press(*"2026-11-01", "tab")
+        assert app.focused is until_
+        await pilot.press(*"2026-12-03", "tab")
+        assert app.focused is show
+        await pilot.press("enter")
+        await until(pilot, lambda: "2026-11-01" in caption(view))
+        assert caption(view).count("2026-11-01 to 2026-12-03") == 1
+        assert caption(view).startswith("2026-11-01 to 2026-12-03 · w: another window")
+
+
+async def test_a_bad_date_says_which_and_keeps_the_dialog():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await _stats(pilot)
+        await pilot.press("W")
+        await until(pilot, lambda: isinstance(app.screen, DatesPicker))
+        await pilot.pause()
+        await pilot.press(*"2026-11-01", "tab", *"2026-02-30", "enter")
+        assert isinstance(app.screen, DatesPicker)
+        problem = app.screen.query_one("#dates-problem", Label)
+        assert str(problem.content) == "Not a date in To: “2026-02-30”. Write it as 2024-03-31."
+        assert problem.region.height == 1 and app.screen.region.contains_region(problem.region)
+        until_ = app.screen.query_one("#dates-until", Input)
+        until_.value = "2026-10-01"
+        await pilot.press("enter")
+        assert isinstance(app.screen, DatesPicker)
+        assert "From is after To" in str(problem.content)
