@@ -14,7 +14,7 @@ from textual.widgets import Label
 
 from spotui.core.playing import Entry
 from spotui.format import day_label, listening_time
-from spotui.history.stats import Ranked, Stats, date_of
+from spotui.history.stats import WINDOWS, Ranked, Stats, date_of
 from spotui.spotify.models import Album, Artist
 from spotui.tui.widgets.plain import plain
 from spotui.tui.widgets.snapshots import SnapshotPanels
@@ -165,8 +165,10 @@ class StatsView(VerticalScroll):
         window = stats.window
         first = window.first if window.first is not None else stats.first_day
         since = date_of(first).isoformat() if first is not None else "—"
+        days = f"{since} to {date_of(window.last).isoformat()}"
+        named = window.label in {label for label, _ in WINDOWS.values()}
         self.caption(
-            f"{window.label} · {since} to {date_of(window.last).isoformat()} · "
+            f"{f'{window.label} · ' if named else ''}{days} · "  # two dates: said once
             f"w: another window · W: dates · b: by {'time' if self.order == 'plays' else 'plays'}"
         )
 
