@@ -3,9 +3,12 @@ the dates dialog, the charts in the theme's colours, names shown whole."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.widgets import Button, Input, Label
 
 from spotui.tui.screens.dates import DatesPicker
+from spotui.tui.widgets.lists import ListView
+from spotui.tui.widgets.table import RowsTable
 
 from .helpers import until
 from .test_app import demo, started
@@ -58,3 +61,42 @@ async def test_a_bad_date_says_which_and_keeps_the_dialog():
         await pilot.press("enter")
         assert isinstance(app.screen, DatesPicker)
         assert "From is after To" in str(problem.content)
+
+
+def shown(table: RowsTable, row: int) -> str:
+    """The row's line as the table draws it (the header is line 0)."""
+    return "".join(segment.text for segment in table.render_line(row + 1))
+
+
+async def test_the_stats_top_lists_show_names_whole_at_120_columns():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        view = await _stats(pilot)
+        await pilot.pause()
+        longest = 0
+        for kind in ("artists", "tracks", "albums"):
+            table = view.query_one(f"#stats-{kind}", RowsTable)
+            for row in range(table.row_count):
+                name = table.get_row_at(row)[1]
+                assert name in shown(table, row), (kind, name)
+                longest = max(longest, cell_len(name))
+        assert longest >= 30  # such a name is whole, not "Kwame & the La…"
+
+
+async def test_on_tab_3_the_count_sits_beside_the_name():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("3")
+        table = app.screen.query_one("#top-artists-view", ListView).query_one(RowsTable)
+        await until(pilot, lambda: table.row_count == 20)
+        await pilot.pause()
+        widest = max(cell_len(table.get_row_at(row)[1]) for row in range(table.row_count))
+        for row in range(10):
+            _, name, count = table.get_row_at(row)
+            line = shown(table, row)
+            after_name = cell_len(line[: line.index(name) + len(name)])
+            at_count = cell_len(line[: line.rindex(count)])
+            # the count column ("Your top tracks", right-aligned) starts after the widest
+            assert at_count - after_name <= widest - cell_len(name) + len("Your top tracks")

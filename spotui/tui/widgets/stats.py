@@ -85,9 +85,14 @@ class StatsView(VerticalScroll):
         height: 14;
         margin-top: 1;
     }
-    StatsView.-narrow #stats-tops {
+    StatsView.-stacked #stats-tops {
         layout: vertical;
-        height: 42;
+        height: auto;
+    }
+    StatsView.-stacked .stats-top {
+        height: 13;
+        margin-right: 0;
+        padding-bottom: 1;
     }
     .stats-top {
         width: 1fr;
@@ -129,6 +134,14 @@ class StatsView(VerticalScroll):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The top lists side by side where each shows its names whole, else one under
+        the other (cut only where a list is wider than the screen)."""
+        room = (self.query_one("#stats-tops").size.width - 3) // 3
+        tables = self.query(".stats-top RowsTable").results(RowsTable)
+        self.set_class(any(table.wanted_width > room for table in tables), "-stacked")
 
     def caption(self, text: str) -> None:
         self.query_one("#stats-caption", Label).update(plain(text, one_line=False))
@@ -223,6 +236,7 @@ class StatsView(VerticalScroll):
                 [_row(rank, row) for rank, row in enumerate(rows, 1)],
                 [item_of(kind, row) for row in rows],
             )
+        self._arrange()
 
 
 def _row(rank: int, row: Ranked) -> tuple[str, ...]:
