@@ -187,12 +187,12 @@ class StatsView(VerticalScroll):
 
     async def add_charts(self) -> None:
         """Add the charts, once :mod:`spotui.tui.widgets.charts` has been imported."""
-        from spotui.tui.widgets.charts import Chart
+        from spotui.tui.widgets.charts import Chart, Heatmap
 
         box = self.query_one("#stats-charts", Horizontal)
         if box.children:
             return
-        await box.mount_all([Chart(id="stats-listening"), Chart(id="stats-heatmap")])
+        await box.mount_all([Chart(id="stats-listening"), Heatmap(id="stats-heatmap")])
         if self.stats is not None:
             self._charts(self.stats)
         await self.query_one(SnapshotPanels).add_chart()
@@ -202,7 +202,7 @@ class StatsView(VerticalScroll):
 
         if stats is self.stats:  # not replaced meanwhile
             charts.listening(self.query_one("#stats-listening", charts.Chart), stats)
-            charts.heatmap(self.query_one("#stats-heatmap", charts.Chart), stats)
+            self.query_one("#stats-heatmap", charts.Heatmap).show(stats.heatmap)
 
     @staticmethod
     def _totals(stats: Stats) -> str:
