@@ -78,7 +78,7 @@ class StatsView(VerticalScroll):
     }
     StatsView.-narrow #stats-heatmap {
         width: 1fr;
-        height: 15;
+        height: 16;
         margin-left: 0;
     }
     #stats-tops {
