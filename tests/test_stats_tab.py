@@ -43,7 +43,7 @@ async def test_the_stats_tab_shows_the_demo_history_with_charts():
         assert caption(view).startswith("4 weeks ·")
         totals = str(view.query_one("#stats-totals", Label).content)
         assert " plays" in totals and "longest streak" in totals
-        await until(pilot, lambda: len(view.query(PlotextPlot)) == 2)  # added just after
+        await until(pilot, lambda: len(view.query("#stats-charts > *")) == 2)  # added just after
         listening = view.query_one("#stats-listening", PlotextPlot)
         await until(pilot, lambda: "Hours listened per day" in str(listening.render()))
         assert view.stats is not None and view.stats.plays > 100

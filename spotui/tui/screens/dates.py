@@ -9,8 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.validation import Function
 from textual.widgets import Button, Input, Label
+
+from spotui.tui.widgets.plain import plain
+
+EXAMPLE = "2024-03-31"
 
 
 def _day(text: str) -> date | None:
@@ -20,13 +23,51 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _empty_or_day(text: str) -> bool:
-    return not text.strip() or _day(text) is not None
-
-
 class DatesPicker(ModalScreen[tuple[date | None, date | None] | None]):
     """From and to (YYYY-MM-DD, either may be empty); Escape keeps the window."""
 
+    DEFAULT_CSS = """
+    DatesPicker {
+        align: center middle;
+    }
+    #dates {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    #dates-intro, #dates-problem {
+        width: 100%;
+        height: auto;
+    }
+    #dates-problem {
+        color: $text-error;
+    }
+    #dates-inputs {
+        height: auto;
+        margin: 1 0 0 0;
+    }
+    .dates-field {
+        width: 1fr;
+        height: auto;
+    }
+    .dates-field Label {
+        padding: 0 1;
+    }
+    .dates-field Input {
+        width: 100%;
+    }
+    #dates-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    #dates-buttons Button {
+        margin-left: 2;
+    }
+    """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="close")]
 
     def __init__(self, since: date | None = None, until: date | None = None):
@@ -34,47 +75,55 @@ class DatesPicker(ModalScreen[tuple[date | None, date | None] | None]):
         self.since, self.until = since, until
 
     def compose(self) -> ComposeResult:
-        valid = [Function(_empty_or_day, "a date like 2024-03-31, or nothing")]
         with Vertical(id="dates"):
-            yield Label("Stats for the days from … to … (YYYY-MM-DD; empty: no limit)")
+            yield Label(
+                f"Stats for the days from … to …, as {EXAMPLE}. Leave one empty for no limit.",
+                id="dates-intro",
+            )
             with Horizontal(id="dates-inputs"):
-                yield Input(
-                    self.since.isoformat() if self.since else "",
-                    placeholder="from",
-                    validators=valid,
-                    id="dates-since",
-                )
-                yield Input(
-                    self.until.isoformat() if self.until else "",
-                    placeholder="to (today)",
-                    validators=valid,
-                    id="dates-until",
-                )
+                for name, value, hint in (
+                    ("since", self.since, "the start"),
+                    ("until", self.until, "today"),
+                ):
+                    with Vertical(classes="dates-field"):
+                        yield Label("From" if name == "since" else "To")
+                        yield Input(
+                            value.isoformat() if value else "",
+                            placeholder=hint,
+                            max_length=10,
+                            id=f"dates-{name}",
+                        )
             yield Label("", id="dates-problem")
-            with Horizontal(id="confirm-buttons"):
+            with Horizontal(id="dates-buttons"):
                 yield Button("Show", variant="primary", id="show")
                 yield Button("Cancel", id="cancel")
 
+    def _problem(self) -> str:
+        """What is wrong with the two dates, or "" when they can be shown."""
+        for name, word in (("since", "From"), ("until", "To")):
+            text = self.query_one(f"#dates-{name}", Input).value.strip()
+            if text and _day(text) is None:
+                return f"Not a date in {word}: “{text}”. Write it as {EXAMPLE}."
+        since, until = self._dates()
+        if since and until and since > until:
+            return "From is after To: the first date must come first."
+        return ""
+
+    def _dates(self) -> tuple[date | None, date | None]:
+        since = _day(self.query_one("#dates-since", Input).value)
+        return since, _day(self.query_one("#dates-until", Input).value)
+
     @on(Input.Changed)
-    def changed(self, event: Input.Changed) -> None:
-        problem = event.validation_result and not event.validation_result.is_valid
-        self.query_one("#dates-problem", Label).update(
-            "Not a date: write it as 2024-03-31." if problem else ""
-        )
+    def changed(self) -> None:
+        self.query_one("#dates-problem", Label).update(plain(self._problem()))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#show")
     def show(self) -> None:
-        since = _day(self.query_one("#dates-since", Input).value)
-        until = _day(self.query_one("#dates-until", Input).value)
-        inputs = self.query(Input)
-        if not all(_empty_or_day(field.value) for field in inputs):
-            self.query_one("#dates-problem", Label).update("Not a date: write it as 2024-03-31.")
-            return
-        if since and until and since > until:
-            self.query_one("#dates-problem", Label).update("The first date is after the second.")
-            return
-        self.dismiss((since, until))
+        problem = self._problem()
+        self.query_one("#dates-problem", Label).update(plain(problem))
+        if not problem:
+            self.dismiss(self._dates())
 
     @on(Button.Pressed, "#cancel")
     def cancel(self) -> None:

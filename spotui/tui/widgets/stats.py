@@ -14,7 +14,7 @@ from textual.widgets import Label
 
 from spotui.core.playing import Entry
 from spotui.format import day_label, listening_time
-from spotui.history.stats import Ranked, Stats, date_of
+from spotui.history.stats import WINDOWS, Ranked, Stats, date_of
 from spotui.spotify.models import Album, Artist
 from spotui.tui.widgets.plain import plain
 from spotui.tui.widgets.snapshots import SnapshotPanels
@@ -78,16 +78,21 @@ class StatsView(VerticalScroll):
     }
     StatsView.-narrow #stats-heatmap {
         width: 1fr;
-        height: 15;
+        height: 16;
         margin-left: 0;
     }
     #stats-tops {
         height: 14;
         margin-top: 1;
     }
-    StatsView.-narrow #stats-tops {
+    StatsView.-stacked #stats-tops {
         layout: vertical;
-        height: 42;
+        height: auto;
+    }
+    StatsView.-stacked .stats-top {
+        height: 13;
+        margin-right: 0;
+        padding-bottom: 1;
     }
     .stats-top {
         width: 1fr;
@@ -129,6 +134,14 @@ class StatsView(VerticalScroll):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The top lists side by side where each shows its names whole, else one under
+        the other (cut only where a list is wider than the screen)."""
+        room = (self.query_one("#stats-tops").size.width - 3) // 3
+        tables = self.query(".stats-top RowsTable").results(RowsTable)
+        self.set_class(any(table.wanted_width > room for table in tables), "-stacked")
 
     def caption(self, text: str) -> None:
         self.query_one("#stats-caption", Label).update(plain(text, one_line=False))
@@ -165,19 +178,21 @@ class StatsView(VerticalScroll):
         window = stats.window
         first = window.first if window.first is not None else stats.first_day
         since = date_of(first).isoformat() if first is not None else "—"
+        days = f"{since} to {date_of(window.last).isoformat()}"
+        named = window.label in {label for label, _ in WINDOWS.values()}
         self.caption(
-            f"{window.label} · {since} to {date_of(window.last).isoformat()} · "
+            f"{f'{window.label} · ' if named else ''}{days} · "  # two dates: said once
             f"w: another window · W: dates · b: by {'time' if self.order == 'plays' else 'plays'}"
         )
 
     async def add_charts(self) -> None:
         """Add the charts, once :mod:`spotui.tui.widgets.charts` has been imported."""
-        from spotui.tui.widgets.charts import Chart
+        from spotui.tui.widgets.charts import Chart, Heatmap
 
         box = self.query_one("#stats-charts", Horizontal)
         if box.children:
             return
-        await box.mount_all([Chart(id="stats-listening"), Chart(id="stats-heatmap")])
+        await box.mount_all([Chart(id="stats-listening"), Heatmap(id="stats-heatmap")])
         if self.stats is not None:
             self._charts(self.stats)
         await self.query_one(SnapshotPanels).add_chart()
@@ -187,7 +202,7 @@ class StatsView(VerticalScroll):
 
         if stats is self.stats:  # not replaced meanwhile
             charts.listening(self.query_one("#stats-listening", charts.Chart), stats)
-            charts.heatmap(self.query_one("#stats-heatmap", charts.Chart), stats)
+            self.query_one("#stats-heatmap", charts.Heatmap).show(stats.heatmap)
 
     @staticmethod
     def _totals(stats: Stats) -> str:
@@ -221,6 +236,7 @@ class StatsView(VerticalScroll):
                 [_row(rank, row) for rank, row in enumerate(rows, 1)],
                 [item_of(kind, row) for row in rows],
             )
+        self._arrange()
 
 
 def _row(rank: int, row: Ranked) -> tuple[str, ...]:

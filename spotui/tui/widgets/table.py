@@ -104,6 +104,7 @@ class RowsTable(ScrollView, can_focus=True):
         self.items: list[object] = []
         self.more = False  # set by the owner while another page can be asked for
         self._widths: list[int] = [len(label) for label, _, _ in self.spec]
+        self._needs: list[int] = self._widths[:]  # each column's widest cell so far
 
     # --- data ---------------------------------------------------------------------------
 
@@ -115,13 +116,17 @@ class RowsTable(ScrollView, can_focus=True):
         return self.rows[index]
 
     def add_rows(self, rows: Iterable[Sequence[object]], items: Iterable[object] = ()) -> None:
-        self.rows.extend(tuple(str(cell) for cell in row) for row in rows)
+        added = [tuple(str(cell) for cell in row) for row in rows]
+        self.rows.extend(added)
         self.items.extend(items)
+        self._measure(added)
+        self._fit()
         self._resize_virtual()
 
     def replace_rows(self, rows: Iterable[Sequence[object]], items: Iterable[object] = ()) -> None:
         self.rows = []
         self.items = []
+        self._needs = [len(label) for label, _, _ in self.spec]
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False)
         self.add_rows(rows, items)
@@ -139,8 +144,17 @@ class RowsTable(ScrollView, can_focus=True):
         """Show other columns (the data decides which exist)."""
         if tuple(columns) != self.spec:
             self.spec = tuple(columns)
+            self._needs = [len(label) for label, _, _ in self.spec]
+            self._measure(self.rows)
             self._fit()
             self.refresh()
+
+    def _measure(self, rows: Iterable[tuple[str, ...]]) -> None:
+        """Widen each column's need to the rows' widest cells."""
+        for row in rows:
+            self._needs = [
+                max(need, cell_len(cell)) for need, cell in zip(self._needs, row, strict=False)
+            ]
 
     def _resize_virtual(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
@@ -152,15 +166,35 @@ class RowsTable(ScrollView, can_focus=True):
         self._fit()
         self._resize_virtual()
 
+    @property
+    def wanted_width(self) -> int:
+        """The cells that show every row whole (with the scrollbar's edge)."""
+        return 1 + sum(
+            (w if isinstance(w, int) else need) + 1
+            for (_, w, _), need in zip(self.spec, self._needs, strict=True)
+        )
+
     def _fit(self) -> None:
-        """Fixed columns keep their cells; the others share what is left."""
+        """Fixed columns keep their cells; the others take the room their widest cell
+        needs, and share it by their weights when there is not room for all."""
         width = self.size.width - 1  # room for the scrollbar's edge
         fixed = sum(w for _, w, _ in self.spec if isinstance(w, int))
-        shares = sum(w for _, w, _ in self.spec if isinstance(w, float)) or 1.0
         room = max(width - fixed - len(self.spec), 0)
+        flexible = {i: w for i, (_, w, _) in enumerate(self.spec) if isinstance(w, float)}
+        given: dict[int, int] = {}
+        while flexible:  # a column that needs less than its share gives the rest away
+            shares = sum(flexible.values()) or 1.0
+            left = room - sum(given.values())
+            content = {i for i, w in flexible.items() if self._needs[i] <= left * w / shares}
+            if not content:
+                for i, w in flexible.items():
+                    given[i] = max(len(self.spec[i][0]), int(left * w / shares))
+                break
+            for i in content:
+                given[i] = self._needs[i]
+                del flexible[i]
         self._widths = [
-            w if isinstance(w, int) else max(len(label), int(room * w / shares))
-            for label, w, _ in self.spec
+            w if isinstance(w, int) else given[i] for i, (_, w, _) in enumerate(self.spec)
         ]
 
     def _line(self, cells: Sequence[str], style: Style) -> Strip:
