@@ -4,6 +4,7 @@ at once. Pilot on the demo's fake."""
 
 from __future__ import annotations
 
+from spotui.config import Config
 from spotui.fake.account import PLAYLIST_URI
 from spotui.tui.screens.pages import AlbumScreen
 from spotui.tui.widgets.playback_bar import PlaybackBar, PlaybackLine
@@ -43,8 +44,8 @@ async def test_enter_on_tab_2_shows_the_track_in_the_bar_at_once_and_a_toast_nam
         await until(pilot, lambda: f"Playing “{chosen.name}”." in notices(app))
 
 
-async def test_an_album_page_has_the_bar_and_its_time_moves():
-    app = demo()
+async def test_an_album_page_has_the_bar_and_its_time_moves_between_polls():
+    app = demo(Config(poll_interval=60))
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         fake = fake_of(app)
@@ -54,8 +55,10 @@ async def test_an_album_page_has_the_bar_and_its_time_moves():
         playing = fake.account.item_json(fake.account.player.uri)["name"]
         await until(pilot, lambda: playing in bar_text(app))
         time = app.screen.query_one(PlaybackBar).query_one("TimeBar")
-        before = time.position
+        await pilot.pause(1.2)  # the page's own requests are in
+        before, polls = time.position, fake.player_requests()
         await until(pilot, lambda: time.position >= before + 1000, 3)
+        assert fake.player_requests() == polls  # moved locally, by no poll of its own
         assert playing in screen_text(app)  # drawn, not only held
 
 
