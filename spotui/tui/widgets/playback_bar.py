@@ -22,6 +22,7 @@ from spotui.core.actions import Actions
 from spotui.core.controller import Listener
 from spotui.core.player import PlayerState
 from spotui.core.snapshot import item_lines
+from spotui.text import printable
 from spotui.tui.widgets.now_playing import TimeBar, describe
 from spotui.tui.widgets.table import RowsTable
 from spotui.tui.widgets.title_bar import TitleBar
@@ -40,7 +41,8 @@ def playing_uris(state: PlayerState) -> frozenset[str]:
 
 
 class PlaybackLine(Widget):
-    """The bar's first line, fitted to its width: the title gives way first."""
+    """The bar's first line, fitted to its width: where it plays from gives way first,
+    then the title and artists."""
 
     COMPONENT_CLASSES = {"playback-line--title", "playback-line--muted"}
     DEFAULT_CSS = "PlaybackLine { height: 1; }"
@@ -50,8 +52,10 @@ class PlaybackLine(Widget):
         self.parts: tuple[str, str, str, str] = ("", "", "", "")  # icon, what, from, modes
 
     def show(self, icon: str, what: str, where: str, modes: str) -> None:
-        if (icon, what, where, modes) != self.parts:
-            self.parts = (icon, what, where, modes)
+        """Names are outside text: shown as typed, never as control sequences."""
+        parts = (icon, printable(what), printable(where), modes)
+        if parts != self.parts:
+            self.parts = parts
             self.refresh()
 
     def render(self) -> Text:
@@ -87,17 +91,17 @@ class PlaybackBar(Vertical):
         padding: 0 1;
         background: $panel;
     }
-    PlaybackBar > .playback-line--title {
-        color: $text;
-        text-style: bold;
-    }
-    PlaybackBar > .playback-line--muted {
-        color: $text-muted;
-    }
     PlaybackBar.-hidden {
         display: none;
     }
-    PlaybackBar.-skipping PlaybackLine {
+    PlaybackLine > .playback-line--title {
+        color: $text;
+        text-style: bold;
+    }
+    PlaybackLine > .playback-line--muted {
+        color: $text-muted;
+    }
+    PlaybackBar.-skipping PlaybackLine > .playback-line--title {
         color: $warning;
     }
     """
@@ -133,6 +137,7 @@ class PlaybackBar(Vertical):
 
     def _tab_shown(self, tab: str) -> None:
         self.set_class(tab == self.hidden_on, "-hidden")
+        self._tick()
 
     def on_unmount(self) -> None:
         if self._listener is not None:
@@ -181,11 +186,12 @@ class PlaybackBar(Vertical):
                 table.playing = marks
 
     def _tick(self) -> None:
+        """Move the time bar, locally; each second while playing and on show."""
         state = self.controller.state
         playback = state.playback
         position = state.position(self.controller.monotonic())
         self._time.show(position, playback.duration_ms if playback else 0)
-        playing = playback is not None and playback.is_playing
+        playing = playback is not None and playback.is_playing and not self.has_class("-hidden")
         if playing and self._ticker is None:
             self._ticker = self.set_interval(1.0, self._tick)
         elif not playing and self._ticker is not None:
