@@ -23,6 +23,7 @@ class TitleBar(Static):
         color: $text;
         text-align: center;
         text-style: bold;
+        text-wrap: nowrap;
         text-overflow: ellipsis;
     }
     """
@@ -33,7 +34,7 @@ class TitleBar(Static):
 
     @staticmethod
     def _text(subtitle: str) -> Text:
-        return Text("spotui" + (f" — {printable(subtitle)}" if subtitle else ""), no_wrap=True)
+        return Text("spotui" + (f" — {printable(subtitle)}" if subtitle else ""))
 
     def playing_from(self, where: str) -> None:
         """Say what plays from where, before the subtitle (a name from Spotify is data,
