@@ -172,3 +172,16 @@ async def test_played_from_a_list_or_an_album_the_header_says_so_without_asking(
         await until(pilot, lambda: f"Playing from: Album · {title}" in header(app))
         after = sum(n for path, n in fake.requests.items() if path.startswith("/v1/albums/"))
         assert after == before
+
+
+async def test_p_past_three_seconds_restarts_the_track_on_screen_at_once():
+    app = demo(latency_ms=500)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await _open(pilot, "2", "top-tracks")
+        time = app.screen.query_one(PlaybackBar).query_one("TimeBar")
+        await until(pilot, lambda: time.position > 3_500)
+        before = bar_text(app)
+        await pilot.press("p")
+        await until(pilot, lambda: time.position < 1_000, 0.3)
+        assert bar_text(app) == before  # the same track, from its start
