@@ -185,3 +185,15 @@ async def test_p_past_three_seconds_restarts_the_track_on_screen_at_once():
         await pilot.press("p")
         await until(pilot, lambda: time.position < 1_000, 0.3)
         assert bar_text(app) == before  # the same track, from its start
+
+
+async def test_the_bar_shows_pause_shuffle_and_repeat_as_the_keys_change_them():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await _open(pilot, "2", "top-tracks")
+        assert bar_text(app).startswith("▶ ") and bar_text(app).endswith("⇄ off  ↻ off")
+        await pilot.press("space", "s", "r")
+        await until(pilot, lambda: bar_text(app).endswith("⇄ on  ↻ all"))
+        assert bar_text(app).startswith("⏸ ")
+        assert "⇄ on  ↻ all" in screen_text(app)

@@ -27,7 +27,7 @@ from spotui.tui.widgets.now_playing import TimeBar, describe
 from spotui.tui.widgets.table import RowsTable
 from spotui.tui.widgets.title_bar import TitleBar
 
-REPEAT_MARKS = {"off": "", "context": "↻ all", "track": "↻ one"}
+REPEAT_WORDS = {"off": "off", "context": "all", "track": "one"}  # as the r key says them
 
 
 def playing_uris(state: PlayerState) -> frozenset[str]:
@@ -158,8 +158,8 @@ class PlaybackBar(Vertical):
             what = f"{title} · {artists}" if artists else title
         modes = ""
         if playback is not None:
-            shuffle = "⇄ shuffle" if playback.shuffle else ""
-            modes = "  ".join(m for m in (shuffle, REPEAT_MARKS.get(playback.repeat, "")) if m)
+            shuffle = "⇄ on" if playback.shuffle else "⇄ off"
+            modes = f"{shuffle}  ↻ {REPEAT_WORDS.get(playback.repeat, 'off')}"
         where = self.actions.contexts.name(playback) or ""
         if where != self.playing_from:
             self.playing_from = where
