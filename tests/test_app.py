@@ -372,7 +372,7 @@ async def test_progress_moves_locally_between_polls():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         requests = fake_of(app).player_requests()
-        bar = app.screen.query_one(TimeBar)
+        bar = app.screen.query_one("#time", TimeBar)
         first = bar.render_line(0).text
         assert first.startswith("0:4") and first.endswith(" 2:31")
         await pilot.pause(2.1)
@@ -423,7 +423,7 @@ async def test_the_time_bar_takes_the_new_colours_when_the_theme_changes():
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        bar = app.screen.query_one(TimeBar)
+        bar = app.screen.query_one("#time", TimeBar)
 
         def filled_colour() -> str | None:
             segment = next(s for s in bar.render_line(0) if s.text.startswith("━"))

@@ -187,3 +187,34 @@ async def test_answers_late_by_the_network_do_not_step_the_elapsed_time_back():
     assert paused.steadied(before).position(105.0) == start + 4_800
     other = answer(1_000, item=replace(playback.item, name="Another"))
     assert other.steadied(before).position(105.0) == 1_000
+
+
+async def test_after_a_skip_answers_still_on_the_old_track_are_held_back_until_it_moves():
+    """Spotify accepts a skip before its player has moved: the poll right after it must
+    not put the old title back (the screen keeps "skipping…" until the new one)."""
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    fake = services.fake
+    states: list[PlayerState] = []
+    controller = PlayerController(spotify, interval=30)
+    controller.subscribe(Listener(state=states.append))
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        await _until(lambda: bool(states))
+        old = states[-1].playback.item.uri
+        shown = len(states)
+        after = controller.state.skipped(controller.monotonic(), None)
+
+        async def accepted_but_not_moved(_) -> None:
+            asyncio.get_running_loop().call_later(0.8, fake.account.next)  # type: ignore[attr-defined]
+
+        assert await controller.send(accepted_but_not_moved, after, skip=True) is None
+        await _until(lambda: states[-1].playback.item.uri != old, 3)
+        between = states[shown:-1]
+        assert between and all(s.skipping for s in between)  # never the old title again
+        assert not states[-1].skipping
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()

@@ -11,12 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from spotui.core.browse import Browse
+from spotui.core.context import Contexts
 from spotui.core.controller import PlayerController
-from spotui.core.player import PlayerState
+from spotui.core.player import RESTART_MS, PlayerState
 from spotui.core.playing import Entry, PlayRequest, QueueMarks
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import NotAllowlisted, SpotifyError
-from spotui.spotify.models import Album, Artist, Device, Playlist, Queue, RepeatMode, SearchType
+from spotui.spotify.models import (
+    Album,
+    Artist,
+    Device,
+    Item,
+    Playlist,
+    Queue,
+    RepeatMode,
+    SearchType,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +81,8 @@ class Actions:
         self.spotify = controller.spotify
         self.browse = browse
         self.queue_marks = QueueMarks()
+        self.contexts = Contexts(self.spotify)  # what plays from where
+        self._held: Queue | None = None  # the last queue fetched: what a skip shows at once
 
     def __repr__(self) -> str:
         return "Actions()"
@@ -97,19 +109,40 @@ class Actions:
         return await self.skip(1)
 
     async def previous(self) -> SpotifyError | None:
+        """Back to the track's start when past ``RESTART_MS`` (shown at once), else to
+        the track before ("skipping…" until Spotify has moved)."""
+        state, now = self.state, self._now()
+
         async def previous(spotify: SpotifyClient) -> None:
             await spotify.previous()
 
-        return await self.controller.send(previous)
+        if state.position(now) > RESTART_MS:
+            return await self.controller.send(previous, state.sought(now, -state.position(now)))
+        return await self.controller.send(previous, state.skipped(now, None), skip=True)
 
     async def skip(self, times: int) -> SpotifyError | None:
-        """``times`` × next, in one command (the queue's Enter: Spotify has no "jump")."""
+        """``times`` × next, in one command (the queue's Enter: Spotify has no "jump"),
+        the track it reaches shown at once when the held queue knows it."""
+        after = self.state.skipped(self._now(), self._following(times))
 
         async def skip(spotify: SpotifyClient) -> None:
             for _ in range(times):
                 await spotify.next()
 
-        return await self.controller.send(skip)
+        return await self.controller.send(skip, after, skip=True)
+
+    def _following(self, times: int) -> Item | None:
+        """The item ``times`` skips reach, from the queue last fetched if it still starts
+        at the track playing; the held queue moves on with it."""
+        held, playback = self._held, self.state.playback
+        item = playback.item if playback else None
+        if held is None or held.playing is None or item is None or len(held.next) < times:
+            return None
+        if held.playing.uri != item.uri or playback is None or playback.shuffle:
+            return None
+        following = held.next[times - 1]
+        self._held = Queue(following, held.next[times:])
+        return following
 
     async def seek(self, by_ms: int) -> SpotifyError | None:
         after = self.state.sought(self._now(), by_ms)
@@ -184,7 +217,7 @@ class Actions:
 
     async def up_next(self) -> tuple[Queue, list[bool]]:
         """The queue, and for each item whether you queued it."""
-        queue = await self.spotify.queue()
+        self._held = queue = await self.spotify.queue()
         return queue, self.queue_marks.mark([item.uri for item in queue.next])
 
     async def like(self, uri: str, save: bool) -> None:

@@ -22,7 +22,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from spotui.core.player import AFTER_COMMAND_S, PlayerState, backoff_delay, poll_delay
+from spotui.core.player import (
+    AFTER_COMMAND_S,
+    SKIP_RETRY_S,
+    SKIP_SETTLE_S,
+    PlayerState,
+    backoff_delay,
+    poll_delay,
+)
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
 from spotui.spotify.models import Device, Queue
@@ -117,6 +124,7 @@ class PlayerController:
         self._generation = 0  # bumped by each command: older poll answers are stale
         self._first = first
         self.commanded_at: float | None = None  # (monotonic) when the last command was sent
+        self._leaving: tuple[str, float] | None = None  # a skip's track left, and until when
 
     def __repr__(self) -> str:
         return f"PlayerController(interval={self.interval})"
@@ -223,13 +231,28 @@ class PlayerController:
             else:
                 failures = 0
                 self._troubled(None)
-                if generation == self._generation:  # no command raced this answer
-                    self._show(state.steadied(self.state))
-                delay = poll_delay(self.state, self.monotonic(), self.interval)
+                if self._early(state):  # Spotify has not moved on from a skip yet
+                    delay = SKIP_RETRY_S
+                else:
+                    if generation == self._generation:  # no command raced this answer
+                        self._show(state.steadied(self.state))
+                    delay = poll_delay(self.state, self.monotonic(), self.interval)
             if not self._polled:
                 self._polled = True
                 self._start_chores()
             await self._sleep(delay)
+
+    def _early(self, state: PlayerState) -> bool:
+        """An answer still on the track a skip left, soon after the skip: not shown (it
+        would put the old title back), and asked again shortly."""
+        if self._leaving is None:
+            return False
+        uri, until = self._leaving
+        item = state.playback.item if state.playback else None
+        if item is not None and item.uri == uri and self.monotonic() < until:
+            return True
+        self._leaving = None
+        return False
 
     async def refresh(self) -> PlayerState:
         """Ask once, now, outside the loop (for a face that asks once and ends): the
@@ -260,15 +283,22 @@ class PlayerController:
 
     # --- commands -------------------------------------------------------------------
 
-    async def send(self, command: Command, after: PlayerState | None = None) -> SpotifyError | None:
+    async def send(
+        self, command: Command, after: PlayerState | None = None, *, skip: bool = False
+    ) -> SpotifyError | None:
         """Show ``after`` at once (when given) and send ``command``, after any earlier one.
 
         On a refusal the state from before comes back; the refusal is returned for
-        the caller to say. The loop asks again soon either way.
+        the caller to say. The loop asks again soon either way. ``skip``: the command
+        leaves the track playing; the loop asks as soon as Spotify accepts it, and
+        until Spotify has moved on its answers leave ``after`` on screen.
         """
         before = self.state if after is not None else None
         self.commanded_at = self.monotonic()
         self._generation += 1
+        item = self.state.playback.item if self.state.playback else None
+        if skip and item is not None and item.uri:
+            self._leaving = (item.uri, self.commanded_at + SKIP_SETTLE_S)
         if after is not None:
             self._show(after)
         async with self._commands:  # in the order the keys were pressed
@@ -278,10 +308,11 @@ class PlayerController:
                 self._signed_out(exc.message)
                 return exc
             except SpotifyError as exc:
+                self._leaving = None
                 if before is not None:
                     self._generation += 1
                     self._show(before)
                 self.poll_soon()
                 return exc
-        self.poll_soon()
+        self.poll_soon(0 if skip else AFTER_COMMAND_S)
         return None

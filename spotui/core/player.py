@@ -12,12 +12,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the models are imported after the first frame
-    from spotui.spotify.models import Playback, RepeatMode
+    from spotui.spotify.models import Item, Playback, RepeatMode
 
 END_SLACK_S = 0.25  # ask this long after a track should end
 PAUSED_S = 10.0  # paused: a change elsewhere shows within this
 IDLE_S = 15.0  # nothing playing, or no device
 AFTER_COMMAND_S = 1.0  # ask again this soon after a command
+SKIP_SETTLE_S = 2.5  # after a skip, an answer on the track left is early this long
+SKIP_RETRY_S = 0.5  # and the next ask comes this soon
+RESTART_MS = 3000  # "previous" past this restarts the track (as Spotify's players do)
 MAX_BACKOFF_S = 60.0
 STEADY_MS = 500  # an answer this close to the local clock keeps the clock
 
@@ -28,6 +31,7 @@ class PlayerState:
 
     playback: Playback | None = None
     received_at: float = 0.0
+    skipping: bool = False  # a skip is on its way and what comes next is not known yet
 
     def position(self, now: float) -> int:
         """Where playback is now, moved locally while playing, within the track."""
@@ -89,6 +93,16 @@ class PlayerState:
         if playback is None or playback.device is None:
             return self
         return self._moved(now, device=replace(playback.device, volume_percent=volume))
+
+    def skipped(self, now: float, following: Item | None) -> PlayerState:
+        """What a skip shows at once: ``following`` from its start when spotui knows
+        it (the queue it holds), else the same track marked as skipping."""
+        playback = self.playback
+        if playback is None:
+            return self
+        if following is None:
+            return PlayerState(replace(playback, progress_ms=self.position(now)), now, True)
+        return PlayerState(replace(playback, item=following, progress_ms=0), now)
 
 
 def next_repeat(mode: RepeatMode) -> RepeatMode:

@@ -35,6 +35,7 @@ from spotui.spotify.models import (
     parse_devices,
     parse_playlist_entry,
 )
+from spotui.text import clean
 
 T = TypeVar("T")
 
@@ -386,6 +387,17 @@ class SpotifyClient(Transport):
         path = f"/playlists/{playlist_id}/items"
         for chunk in _chunks(uris, 100):
             await self.request("POST", path, json={"uris": list(chunk)})
+
+    async def context_name(self, uri: str) -> str | None:
+        """The name of an album, artist or playlist by URI, in one request (a playlist
+        is asked for its name only); None for another kind or a nameless answer."""
+        kind, _, id_ = uri.removeprefix("spotify:").partition(":")
+        if kind not in ("album", "artist", "playlist") or not id_ or ":" in id_:
+            return None
+        params = {"fields": "name"} if kind == "playlist" else {}
+        data = await self._get(f"/{kind}s/{id_}", **params)
+        name = data.get("name") if isinstance(data, dict) else None
+        return clean(name) if isinstance(name, str) and name.strip() else None
 
     async def me(self) -> User:
         """The signed-in user (Spotify no longer says Premium or country here)."""

@@ -154,13 +154,16 @@ class Controls:
 
     # --- items --------------------------------------------------------------------------
 
-    def play(self, request: PlayRequest, device_id: str | None = None) -> None:
-        """Start ``request``; with no active device, pick one and start it there."""
+    def play(self, request: PlayRequest, device_id: str | None = None, what: str = "") -> None:
+        """Start ``request``; with no active device, pick one and start it there. Once
+        Spotify accepts, a toast names ``what`` plays (else the request's first track)."""
 
         async def play() -> None:
             refusal = await self.actions.play(request, device_id)
             if isinstance(refusal, NoActiveDevice) and device_id is None:
-                self._pick_device(lambda device: self.play(request, device))
+                self._pick_device(lambda device: self.play(request, device, what))
+            elif refusal is None:
+                self.notify(f"Playing “{what or request.what}”.")
             else:
                 self._refused(refusal)
 
@@ -175,11 +178,17 @@ class Controls:
         self.notify(no_device_hint("pick one below") + ".", severity="warning")
         self._devices(chosen)
 
-    def play_row(self, items: Sequence[object], index: int, context_uri: str | None = None) -> None:
-        """Play row ``index`` of a table as Enter does (see ``playing.request_for``)."""
+    def play_row(
+        self, items: Sequence[object], index: int, context_uri: str | None = None, where: str = ""
+    ) -> None:
+        """Play row ``index`` of a table as Enter does (see ``playing.request_for``);
+        ``where``: the title of the page or tab, which the header names it by."""
         request = request_for(items, index, context_uri)
         if request is not None:
-            self.play(request)
+            row = items[index]
+            self.actions.contexts.played(request, where, row)
+            name = getattr(row, "name", "") if request.first is None else ""
+            self.play(request, what=name if isinstance(name, str) else "")
         elif isinstance(items[index], Entry):
             self.notify("Spotify cannot start a local file from here.", severity="warning")
 

@@ -39,6 +39,7 @@ from spotui.tui.tabs.recent import RecentTab
 from spotui.tui.tabs.stats import StatsTab
 from spotui.tui.tabs.top import TopTab
 from spotui.tui.widgets.now_playing import NowPlaying
+from spotui.tui.widgets.playback_bar import PlaybackBar
 from spotui.tui.widgets.table import RowsTable
 from spotui.tui.widgets.title_bar import TitleBar
 
@@ -132,6 +133,7 @@ class MainScreen(WorkerScreen[None]):
             yield QueueTab(TAB_TITLES["queue"], reads, id="queue")
             yield PlaylistsTab(TAB_TITLES["playlists"], reads, id="playlists")
             yield StatsTab(TAB_TITLES["stats"], reads)
+        yield PlaybackBar(self.controls.actions, hidden_on="now", where=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -253,8 +255,7 @@ class MainScreen(WorkerScreen[None]):
 
     @on(RowsTable.Chosen)
     def chosen(self, event: RowsTable.Chosen) -> None:
-        """Enter on a row: play it (a track from there on, an artist as a whole), or
-        on the queue, skip forward to it."""
+        """Enter on a row: play it (a track from there on), or skip to it (the queue)."""
         event.stop()
         active = self._active
         if active == "queue":
@@ -262,7 +263,7 @@ class MainScreen(WorkerScreen[None]):
         elif active == "stats" and getattr(event.item, "uri", True) is None:
             self.controls.play_found(event.item)
         else:
-            self.controls.play_row(event.table.items, event.index)
+            self.controls.play_row(event.table.items, event.index, where=self._tab(active).where)
 
     def action_rows(self, action: str, *args: int) -> None:
         """Arrows and Enter reach the tab's table while the tab bar keeps the focus:

@@ -21,6 +21,7 @@ from spotui.tui.screens.closing import WorkerScreen
 from spotui.tui.widgets import lists
 from spotui.tui.widgets.lists import ListView
 from spotui.tui.widgets.plain import plain
+from spotui.tui.widgets.playback_bar import PlaybackBar
 from spotui.tui.widgets.table import RowsTable
 
 
@@ -77,6 +78,8 @@ class PageScreen(WorkerScreen[None]):
         yield from ()
 
     def on_mount(self) -> None:
+        # Mounted here, not composed, so that every page has it (search composes its own).
+        self.mount(PlaybackBar(self.controls.actions), before=self.query_one(Footer))
         self.load()
 
     def load(self) -> object:
@@ -105,7 +108,7 @@ class PageScreen(WorkerScreen[None]):
     @on(RowsTable.Chosen)
     def chosen(self, event: RowsTable.Chosen) -> None:
         event.stop()
-        self.controls.play_row(event.table.items, event.index, self.context_uri)
+        self.controls.play_row(event.table.items, event.index, self.context_uri, self.page_title)
 
 
 class AlbumScreen(PageScreen):

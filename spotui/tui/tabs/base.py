@@ -10,11 +10,20 @@ from textual.widgets import TabbedContent, TabPane
 
 from spotui.core.browse import Browse
 from spotui.core.lists import ListsService
+from spotui.format import TIME_RANGE_SHORT
 from spotui.services import Services
 from spotui.tui.controls import Controls
 
 if TYPE_CHECKING:
     from spotui.tui.widgets.lists import ListView
+
+PLAYED_FROM = {
+    "top-tracks": "Your top tracks",
+    "top-artists": "Your top artists",
+    "recent": "Recently played",
+    "library": "Your library",
+    "stats": "Your stats",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +53,13 @@ class MainTab(TabPane):
         """The tab is the one on show."""
         tabs = next((n for n in self.ancestors if isinstance(n, TabbedContent)), None)
         return tabs is not None and tabs.active == self.id
+
+    @property
+    def where(self) -> str:
+        """What the header calls a list played from this tab: "Playing from: …"."""
+        name = PLAYED_FROM.get(self.id or "", str(self._title))
+        time_range = getattr(self, "time_range", None)  # the top lists'
+        return f"{name} · {TIME_RANGE_SHORT[time_range]}" if time_range else name
 
     def show(self) -> None:
         """Load, unless loaded already."""

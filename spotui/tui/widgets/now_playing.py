@@ -255,6 +255,8 @@ class NowPlaying(Vertical):
     def watch_state(self, state: PlayerState) -> None:
         playback = state.playback
         word, hint = describe(playback, self._key)
+        if state.skipping:
+            word = "⏭ Skipping…"
         self._mark(
             {
                 "-unconfirmed": False,

@@ -27,6 +27,7 @@ from spotui.text import printable
 
 Justify = Literal["left", "right"]
 Column = tuple[str, int | float, Justify]  # (label, cells or share of the rest, justify)
+PLAYING = "▶ "  # before the name of the row that plays
 
 
 def column(label: str, width: int | float, justify: Justify = "left") -> Column:
@@ -64,7 +65,12 @@ class RowsTable(ScrollView, can_focus=True):
         def control(self) -> RowsTable:
             return self.table
 
-    COMPONENT_CLASSES = {"rows-table--header", "rows-table--cursor", "rows-table--odd"}
+    COMPONENT_CLASSES = {
+        "rows-table--header",
+        "rows-table--cursor",
+        "rows-table--odd",
+        "rows-table--playing",
+    }
     DEFAULT_CSS = """
     RowsTable {
         height: 1fr;
@@ -83,6 +89,10 @@ class RowsTable(ScrollView, can_focus=True):
     }
     RowsTable > .rows-table--odd {
         background: $surface-lighten-1;
+    }
+    RowsTable > .rows-table--playing {
+        color: $accent;
+        text-style: bold;
     }
     """
     BINDINGS = [
@@ -103,10 +113,34 @@ class RowsTable(ScrollView, can_focus=True):
         self.rows: list[tuple[str, ...]] = []
         self.items: list[object] = []
         self.more = False  # set by the owner while another page can be asked for
+        self._playing: frozenset[str] = frozenset()
         self._widths: list[int] = [len(label) for label, _, _ in self.spec]
         self._needs: list[int] = self._widths[:]  # each column's widest cell so far
 
     # --- data ---------------------------------------------------------------------------
+
+    @property
+    def playing(self) -> frozenset[str]:
+        """The URIs that play now: a row whose item has one is marked ``PLAYING``."""
+        return self._playing
+
+    @playing.setter
+    def playing(self, uris: frozenset[str]) -> None:
+        if uris != self._playing:
+            self._playing = uris
+            self.refresh()
+
+    def on_mount(self) -> None:
+        """Take the marks from the screen's playback bar (a table mounts after it)."""
+        for bar in self.screen.query("PlaybackBar"):
+            self.playing = getattr(bar, "marks", frozenset())
+
+    def _plays(self, index: int) -> bool:
+        if not self._playing or index >= len(self.items):
+            return False
+        item = self.items[index]
+        uri = getattr(item, "uri", None) or getattr(item, "context_uri", None)
+        return uri in self._playing
 
     @property
     def row_count(self) -> int:
@@ -225,7 +259,11 @@ class RowsTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("rows-table--odd")
         else:
             style = base
-        return self._line(self.rows[index], style)
+        cells = self.rows[index]
+        if self._plays(index):
+            style += self.get_component_rich_style("rows-table--playing")
+            cells = (cells[0], PLAYING + cells[1], *cells[2:]) if len(cells) > 1 else cells
+        return self._line(cells, style)
 
     # --- the cursor ---------------------------------------------------------------------
 

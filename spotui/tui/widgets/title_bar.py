@@ -7,7 +7,10 @@ is a plain line.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
+
+from spotui.text import printable
 
 
 class TitleBar(Static):
@@ -20,9 +23,21 @@ class TitleBar(Static):
         color: $text;
         text-align: center;
         text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
     def __init__(self, subtitle: str = "", **kwargs):
-        text = "spotui" + (f" — {subtitle}" if subtitle else "")
-        super().__init__(text, **kwargs)
+        super().__init__(self._text(subtitle), **kwargs)
+        self.subtitle = subtitle
+
+    @staticmethod
+    def _text(subtitle: str) -> Text:
+        return Text("spotui" + (f" — {printable(subtitle)}" if subtitle else ""))
+
+    def playing_from(self, where: str) -> None:
+        """Say what plays from where, before the subtitle (a name from Spotify is data,
+        never markup)."""
+        where = f"Playing from: {where}" if where else ""
+        self.update(self._text(" · ".join(part for part in (where, self.subtitle) if part)))
