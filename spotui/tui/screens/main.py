@@ -7,14 +7,10 @@ the player or to an item is :class:`~spotui.tui.controls.Controls` (and below it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import actions, on, work
-from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual import on, work
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, TabbedContent
@@ -94,35 +90,14 @@ class MainScreen(KeysScreen):
         )
         self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
 
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        """The screen's actions for the command palette, from its key bindings: those
-        that work on the tab on show (moving in a table is no action to look for). The
-        Stats keys are offered everywhere: they show the Stats tab first."""
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            if not binding.tooltip:
-                continue
-            if binding.action in STATS_ACTIONS or self.check_action(*self._parsed(binding.action)):
-                run = partial(self._from_palette, binding.action)
-                yield SystemCommand(binding.tooltip, f"Key: {self.key_for(binding)}", run)
+    def offered(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """The Stats keys are offered everywhere: they show the Stats tab first."""
+        return action in STATS_ACTIONS or super().offered(action, parameters)
 
-    def _parsed(self, action: str) -> tuple[str, tuple[object, ...]]:
-        _, name, params = actions.parse(action)
-        return name, params
-
-    def _from_palette(self, action: str) -> None:
-        """Run ``action``; a Stats one on the Stats tab, shown first."""
+    def from_palette(self, action: str) -> None:
         if action in STATS_ACTIONS and self._active != "stats":
             self.action_tab("stats")
-        self.call_after_refresh(self.run_action, action)
-
-    def key_for(self, binding: Binding | str) -> str:
-        """The key (the first, if several) that does a binding here, or the binding with
-        this id: the config's, else the binding's own; written as the footer writes it."""
-        if isinstance(binding, str):
-            binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding)
-        keys = self.config.keymap.get(binding.id or "", binding.key)
-        return self.app.get_key_display(replace(binding, key=keys.split(",")[0]))
+        super().from_palette(action)
 
     # --- layout -------------------------------------------------------------------------
 

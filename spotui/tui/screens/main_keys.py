@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
+from textual import actions
 from textual.actions import SkipAction
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
@@ -201,6 +204,37 @@ class KeysScreen(WorkerScreen[None]):
     """A screen with the global keys: the main screen and every page."""
 
     controls: Controls
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        """The screen's actions for the command palette, from its key bindings: those
+        that work here (moving in a table is no action to look for)."""
+        seen: set[str] = set()
+        for listed in self._merge_bindings().key_to_bindings.values():
+            for binding in listed:
+                _, name, parameters = actions.parse(binding.action)
+                if not binding.tooltip or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                if self.offered(name, parameters):
+                    run = partial(self.from_palette, binding.action)
+                    yield SystemCommand(binding.tooltip, f"Key: {self.key_for(binding)}", run)
+
+    def offered(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Whether the palette offers an action here."""
+        return bool(self.check_action(action, parameters))
+
+    def from_palette(self, action: str) -> None:
+        """Run ``action``, chosen in the palette."""
+        self.call_after_refresh(self.run_action, action)
+
+    def key_for(self, binding: Binding | str) -> str:
+        """The key (the first, if several) that does a binding here, or the binding with
+        this id: the config's, else the binding's own; written as the footer writes it."""
+        if isinstance(binding, str):
+            bindings = self._merge_bindings().key_to_bindings.values()
+            binding = next(b for listed in bindings for b in listed if b.id == binding)
+        keys = self.controls.config.keymap.get(binding.id or "", binding.key)
+        return self.app.get_key_display(replace(binding, key=keys.split(",")[0]))
 
     def highlighted(self) -> object | None:
         """The row under the cursor, which l, a, +, o and O act on (None: the track
