@@ -145,8 +145,7 @@ async def test_the_footer_fits_and_always_offers_help(width):
                 await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
             await pilot.pause(0.3)
             shown = footer(app)
-            assert "? Help" in footer_text(app), footer_text(app)
-            assert "q Quit" in footer_text(app)
+            assert {"?", "q"} <= {k.key_display for k in shown}, footer_text(app)
             for key in shown:  # each whole on screen: none cut, none scrolled off
                 region = key.region
                 assert region.width and region.right <= width, (footer_text(app), region)
