@@ -4,7 +4,7 @@ and hints that are true (issue 29, items 2, 3, 4, 9 and 12's key names)."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Label, TabbedContent
+from textual.widgets import Input, Label, TabbedContent
 from textual.widgets._footer import FooterKey
 
 from spotui.config import Config
@@ -12,6 +12,7 @@ from spotui.fake.catalog import TRACKS
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
 from spotui.tui.screens.pages import AlbumScreen
+from spotui.tui.screens.search import SearchScreen
 from spotui.tui.tabs.stats import StatsTab
 from spotui.tui.widgets.table import RowsTable
 
@@ -180,3 +181,16 @@ async def test_the_palette_writes_keys_as_the_footer_does():
         assert keys["Add the track to a playlist"] == "Key: +"
         assert keys["Show or hide the keys"] == "Key: ?"
         assert keys["Ask Spotify again now"] == "Key: ^r"
+
+
+async def test_in_the_search_box_the_arrows_move_in_the_text_and_do_not_seek():
+    app = demo(Config(seek_step=10))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        account = fake_of(app).account
+        await pilot.press("slash", *"night")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        before = account.position()
+        await pilot.press("left", "left", "X")
+        assert app.screen.query_one(Input).value == "nigXht"
+        assert account.position() >= before  # not 20 s back
