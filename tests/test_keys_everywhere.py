@@ -70,7 +70,11 @@ async def test_the_global_keys_work_on_a_page_as_on_the_main_screen():
         await until(pilot, lambda: app.screen is main)
         assert main.query_one(TabbedContent).active == "top-artists"
         await pilot.press("1")
-        await album_page(pilot)
+        page = await album_page(pilot)
+        assert "o Open" not in footer_text(app)  # its tracks' album is this page
+        await pilot.press("o")
+        await pilot.pause(0.2)
+        assert app.screen is page
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running

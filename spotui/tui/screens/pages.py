@@ -90,6 +90,10 @@ class AlbumScreen(PageScreen):
     def sections(self) -> ComposeResult:
         yield ListView(lists.TRACK_COLUMNS, id="album-tracks")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """o is not offered here: a track's album is this page."""
+        return (action, parameters) != ("item", ("open",))
+
     @work(exclusive=True)
     async def load(self) -> None:
         section = self.query_one("#album-tracks", ListView)
