@@ -112,11 +112,16 @@ async def test_l_on_a_page_row_saves_it_and_on_now_playing_the_playing_track():
         await pilot.press("l")
         await until(pilot, lambda: row.uri in account.saved_set)
         await until(pilot, lambda: f"Saved “{row.name}” to your library." in notices(app))
+        await pilot.press("up")  # the playing track's row: now playing shows the change
+        assert table.highlighted.uri == playing and playing in account.saved_set
+        await pilot.press("l")
+        await until(pilot, lambda: playing not in account.saved_set)
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert "Not in your library" in str(app.screen.query_one("#liked").content)
         await pilot.press("l")  # no row on now playing: the playing track
-        await until(pilot, lambda: playing not in account.saved_set)
-        await until(pilot, lambda: f"Removed “{TRACKS[0].name}” from your library." in notices(app))
+        await until(pilot, lambda: playing in account.saved_set)
+        await until(pilot, lambda: f"Saved “{TRACKS[0].name}” to your library." in notices(app))
 
 
 async def test_plus_on_a_playlist_adds_the_playing_track_to_it_as_the_tab_says():

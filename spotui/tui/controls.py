@@ -39,8 +39,8 @@ class OpenSearch(Message):
 
 
 class LibraryChanged(Message):
-    """A key saved a track to the library (``saved``) or removed it (the main screen
-    shows it on now playing and reloads the library tab)."""
+    """A key saved a track to the library (``saved``) or removed it (now playing shows
+    it; the library tab is not read again for one row: a large one is many pages)."""
 
     def __init__(self, uri: str, saved: bool):
         super().__init__()

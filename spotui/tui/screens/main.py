@@ -195,8 +195,6 @@ class MainScreen(KeysScreen):
         playing = self._now_tab.track
         if playing is not None and playing.uri == event.uri:
             self.now_playing.liked = event.saved
-        if self._tab("library").loaded:
-            self._tab("library").stale()
 
     def action_lyrics(self, shift_ms: int = 0) -> None:
         """Show or hide the lyrics on the now tab; ``shift_ms``: shift their lines."""
