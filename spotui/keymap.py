@@ -19,11 +19,11 @@ ACTIONS: dict[str, str] = {
     "volume_down": "Volume down",
     "shuffle": "Turn shuffle on or off",
     "repeat": "Repeat: off, all, one",
-    "like": "Save or remove the track from your library",
+    "like": "Save or remove the highlighted (or playing) track",
     "devices": "Pick the device to play on",
     "search": "Search Spotify",
     "queue": "Queue the highlighted (or playing) track",
-    "add_to_playlist": "Add the track to a playlist",
+    "add_to_playlist": "Add the highlighted (or playing) track to a playlist",
     "open": "Open the album, artist or playlist",
     "open_artist": "Open the track's artist",
     "cursor_up": "Move up a row",
@@ -50,7 +50,7 @@ ACTIONS: dict[str, str] = {
     "tab_queue": "Show the queue tab",
     "tab_playlists": "Show the playlists tab",
     "tab_stats": "Show the stats tab",
-    "help": "Show or hide every key",
+    "help": "Show or hide the keys",
     "back": "Back to where you were",
     "close": "Close the dialog",
     "yes": "Answer yes",
@@ -58,6 +58,25 @@ ACTIONS: dict[str, str] = {
     "copy_link": "Copy the sign-in link",
     "open_browser": "Open the sign-in link in a browser",
     "quit": "Quit spotui",
+}
+
+# The help screen's groups, in its order: each id of the main screen and the pages.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Playback": (
+        *("play_pause", "next", "previous", "seek_back", "seek_forward", "volume_up"),
+        *("volume_down", "shuffle", "repeat", "devices", "lyrics", "lyrics_sooner"),
+        "lyrics_later",
+    ),
+    "Lists": (
+        *("cursor_up", "cursor_down", "page_up", "page_down", "first", "last", "choose"),
+        *("like", "queue", "add_to_playlist", "search", "results", "refresh"),
+    ),
+    "Pages and tabs": (
+        *("open", "open_artist", "back", "tab_now", "tab_top_tracks", "tab_top_artists"),
+        *("tab_recent", "tab_library", "tab_queue", "tab_playlists", "tab_stats", "help"),
+        "quit",
+    ),
+    "Stats": ("time_range", "stats_window", "stats_dates", "stats_order"),
 }
 
 # A preset gives every key it keeps: "down,j" keeps the arrow and adds j.

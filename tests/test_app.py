@@ -18,6 +18,7 @@ from spotui.fake.catalog import TRACKS
 from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
+from spotui.tui.screens.help import HelpScreen
 from spotui.tui.screens.main import MainScreen
 from spotui.tui.widgets.art import AlbumArt
 from spotui.tui.widgets.lists import LibraryView, ListView
@@ -264,8 +265,14 @@ async def test_help_and_the_command_palette_list_the_actions():
         assert any(title.startswith("Top lists") for title in windows), titles  # t
         assert any(title.startswith("Stats") for title in windows), titles  # w
         await pilot.press("question_mark")
-        await until(pilot, lambda: bool(app.screen.query("HelpPanel")))
-        for description in ("Play/Pause", "Shuffle", "Devices", "Vol +", "Refresh"):
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        for description in (
+            "Play or pause",
+            "Turn shuffle on or off",
+            "Pick the device to play on",
+            "Volume down, up",
+            "Ask Spotify again now",
+        ):
             assert description in screen_text(app)
 
 

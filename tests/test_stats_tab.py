@@ -162,19 +162,20 @@ async def test_the_stats_keys_do_nothing_on_other_tabs():
         assert app.screen.query_one(TabbedContent).active == "now"
 
 
-async def test_the_stats_keys_show_in_the_footer_on_the_stats_tab_only():
+async def test_the_stats_keys_work_on_the_stats_tab_only_and_it_names_them():
+    """The footer keeps the most used keys (it fits at 80 columns): the Stats tab
+    names its own keys, and the help lists them."""
     app = demo()
     async with app.run_test(size=(160, 40)) as pilot:
         await started(pilot)
-
-        def footer() -> set[str]:
-            return {key.description for key in app.screen.query(FooterKey)}
-
-        assert "Dates" not in footer()  # (t's "Window" is the top tabs' too)
-        await _stats(pilot)
-        await until(pilot, lambda: {"Window", "Dates", "By"} <= footer())
-        await pilot.press("1")
-        await until(pilot, lambda: "Dates" not in footer())
+        await pilot.press("w")  # on tab 1: nothing
+        await pilot.pause(0.2)
+        view = await _stats(pilot)
+        assert caption(view).startswith(f"{WINDOWS['4w'][0]} ·")
+        assert "another window" in caption(view)
+        await pilot.press("w")
+        await until(pilot, lambda: caption(view).startswith(f"{WINDOWS['6m'][0]} ·"))
+        assert "Window" not in {key.description for key in app.screen.query(FooterKey)}
 
 
 async def test_the_tab_and_history_stats_json_say_the_same_for_every_window(tmp_path):

@@ -38,6 +38,16 @@ class OpenSearch(Message):
         self.controls = controls
 
 
+class LibraryChanged(Message):
+    """A key saved a track to the library (``saved``) or removed it (now playing shows
+    it; the library tab is not read again for one row: a large one is many pages)."""
+
+    def __init__(self, uri: str, saved: bool):
+        super().__init__()
+        self.uri = uri
+        self.saved = saved
+
+
 class Controls:
     """Runs each action in a worker of ``host`` (the main screen) and says how it went."""
 
@@ -128,6 +138,10 @@ class Controls:
             playback = self.actions.state.playback
             self._send(self.actions.repeat(next_repeat(playback.repeat if playback else "off")))
 
+    def refresh(self) -> None:
+        """Ask Spotify for the playback now."""
+        self.actions.controller.poll_soon(0)
+
     def playing_track(self) -> Track | None:
         """The track playing, if it can be saved to the library (else a notice)."""
         playback = self.actions.state.playback
@@ -153,6 +167,39 @@ class Controls:
         self.host.app.push_screen(DevicePicker(self.actions.devices), chosen)
 
     # --- items --------------------------------------------------------------------------
+
+    def _target(self, item: object | None) -> object | None:
+        """What a key on an item acts on: the highlighted row (``item``) where there is
+        one, else the track playing."""
+        if item is not None:
+            return item
+        playback = self.actions.state.playback
+        return Entry.of(playback.item) if playback and playback.item else None
+
+    def like(self, item: object | None) -> None:
+        """Save a track to your library, or remove it; the notice names it."""
+        entry = self._target(item)
+        uri = entry.uri if isinstance(entry, Entry) and not entry.is_local else None
+        if not isinstance(entry, Entry) or uri is None or not uri.startswith("spotify:track:"):
+            self.notify(NOT_SAVABLE)
+            return
+        name = entry.name
+
+        async def toggle() -> None:
+            try:
+                saved = not await self.actions.liked(uri)
+                await self.actions.like(uri, saved)
+            except SpotifyError as exc:
+                self.notify(exc.message, title="Could not change your library", severity="warning")
+                return
+            self.notify(
+                f"Saved “{name}” to your library."
+                if saved
+                else f"Removed “{name}” from your library."
+            )
+            self.host.post_message(LibraryChanged(uri, saved))
+
+        self._run(toggle())
 
     def play(self, request: PlayRequest, device_id: str | None = None, what: str = "") -> None:
         """Start ``request``; with no active device, pick one and start it there. Once
@@ -227,8 +274,9 @@ class Controls:
         question = f"Skip {skips} tracks to reach “{name}”?"
         self.host.app.push_screen(Confirm(question, yes=f"Skip {skips}"), go)
 
-    def queue(self, entry: object) -> None:
+    def queue(self, item: object | None) -> None:
         """Queue a track (a highlighted row, or the one playing)."""
+        entry = self._target(item)
         if not isinstance(entry, Entry) or not entry.playable or entry.uri is None:
             self.notify("Highlight a track to queue it.", severity="warning")
             return
@@ -245,8 +293,11 @@ class Controls:
 
         self._run(queue())
 
-    def add_to_playlist(self, entry: object) -> None:
-        """Pick one of your playlists (type to filter) and add the track to it."""
+    def add_to_playlist(self, item: object | None) -> None:
+        """Pick one of your playlists (type to filter) and add the track to it; on a
+        highlighted playlist, add the track playing to that one."""
+        into = item if isinstance(item, Playlist) else None
+        entry = self._target(None if into is not None else item)
         if not isinstance(entry, Entry) or not entry.playable or entry.uri is None:
             self.notify("Highlight a track to add it to a playlist.", severity="warning")
             return
@@ -266,15 +317,18 @@ class Controls:
             if playlist is not None and playlist.id:
                 self._run(add(playlist))
 
+        if into is not None:
+            picked(into)
+            return
         self.host.app.push_screen(PlaylistPicker(self.browse, name), picked)
 
-    def open(self, item: object) -> None:
+    def open(self, item: object | None) -> None:
         """A page for an album, an artist or a playlist; a track opens its album."""
-        self._open(page_of(item))
+        self._open(page_of(self._target(item)))
 
-    def open_artist(self, item: object) -> None:
+    def open_artist(self, item: object | None) -> None:
         """A track's (first) artist; anything else opens as itself."""
-        self._open(artist_page_of(item))
+        self._open(artist_page_of(self._target(item)))
 
     def _open(self, page: Album | Artist | Playlist | None) -> None:
         if page is None:
@@ -284,3 +338,10 @@ class Controls:
 
     def search(self) -> None:
         self.host.post_message(OpenSearch(self))
+
+    def to_main(self, action: str) -> None:
+        """From a page: close the pages over the main screen, then run ``action`` there."""
+        app = self.host.app
+        while app.screen is not self.host and len(app.screen_stack) > 1:
+            app.pop_screen()
+        self.host.call_later(self.host.run_action, action)

@@ -63,6 +63,7 @@ def places() -> tuple[Place, ...]:
     from spotui.tui.screens.confirm import Confirm
     from spotui.tui.screens.dates import DatesPicker
     from spotui.tui.screens.devices import DevicePicker
+    from spotui.tui.screens.help import HelpScreen
     from spotui.tui.screens.main import MainScreen
     from spotui.tui.screens.pages import PageScreen
     from spotui.tui.screens.playlist_picker import PlaylistPicker
@@ -78,6 +79,7 @@ def places() -> tuple[Place, ...]:
         Place("playlist picker", ((Input, PlaylistPicker),)),
         Place("dates", ((Input, DatesPicker), (Button, DatesPicker))),
         Place("questions", ((Button, Confirm),)),
+        Place("help", ((HelpScreen,),)),
         Place("sign-in", ((Input, WizardScreen), (Button, WizardScreen))),
     )
 

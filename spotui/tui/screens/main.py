@@ -7,18 +7,14 @@ the player or to an item is :class:`~spotui.tui.controls.Controls` (and below it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Footer, TabbedContent
 
-from spotui import keymap
 from spotui.config import Config
 from spotui.core import snapshot
 from spotui.core.actions import Actions
@@ -27,9 +23,8 @@ from spotui.core.player import AFTER_COMMAND_S, PlayerState
 from spotui.format import TIME_RANGE_LABELS, TIME_RANGE_SHORT
 from spotui.services import Services
 from spotui.spotify.models import TIME_RANGES, TimeRange
-from spotui.tui.controls import Controls
-from spotui.tui.screens.closing import WorkerScreen
-from spotui.tui.screens.main_keys import MAIN_BINDINGS, STATS_ACTIONS, TAB_TITLES
+from spotui.tui.controls import Controls, LibraryChanged
+from spotui.tui.screens.main_keys import MAIN_BINDINGS, STATS_ACTIONS, TAB_TITLES, KeysScreen
 from spotui.tui.tabs.base import MainTab, Reads
 from spotui.tui.tabs.library import LibraryTab
 from spotui.tui.tabs.now import NowTab
@@ -47,7 +42,7 @@ if TYPE_CHECKING:
     from spotui.core.remote import Remote
 
 
-class MainScreen(WorkerScreen[None]):
+class MainScreen(KeysScreen):
     """Everything a signed-in user sees."""
 
     CSS_PATH = "main.tcss"
@@ -96,26 +91,14 @@ class MainScreen(WorkerScreen[None]):
         )
         self.sub_title = "demo · fake Spotify, no account" if services.demo else ""
 
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        """The screen's actions for the command palette, from its key bindings (moving
-        in a table is left out: it is no action to look for)."""
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            if not binding.tooltip:
-                continue
-            yield SystemCommand(
-                binding.tooltip or binding.description,
-                f"Key: {self.key_for(binding)}",
-                partial(self.run_action, binding.action),
-            )
+    def offered(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """The Stats keys are offered everywhere: they show the Stats tab first."""
+        return action in STATS_ACTIONS or super().offered(action, parameters)
 
-    def key_for(self, binding: Binding | str) -> str:
-        """The key (the first, if several) that does a binding here, or the binding with
-        this id: the config's, else the binding's own."""
-        if isinstance(binding, str):
-            binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding)
-        keys = self.config.keymap.get(binding.id or "", binding.key)
-        return keymap.shown(keys.split(",")[0])
+    def from_palette(self, action: str) -> None:
+        if action in STATS_ACTIONS and self._active != "stats":
+            self.action_tab("stats")
+        super().from_palette(action)
 
     # --- layout -------------------------------------------------------------------------
 
@@ -134,7 +117,7 @@ class MainScreen(WorkerScreen[None]):
             yield PlaylistsTab(TAB_TITLES["playlists"], reads, id="playlists")
             yield StatsTab(TAB_TITLES["stats"], reads)
         yield PlaybackBar(self.controls.actions, hidden_on="now", where=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         known = answered(self._first)
@@ -194,24 +177,26 @@ class MainScreen(WorkerScreen[None]):
 
     # --- keys ---------------------------------------------------------------------------
 
-    def _highlighted(self) -> object | None:
-        """The item under the cursor of the tab on show; on now playing, the track."""
+    def highlighted(self) -> object | None:
+        """The item under the cursor of the tab on show (None on now playing)."""
         tabs = self.query_one(TabbedContent)
-        if tabs.active == "now":
-            return self._now_tab.track
         tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
         return tables.first().highlighted if tables else None
 
-    def action_player(self, action: str, *args: int) -> None:
-        """A key on the player (play, next, seek …): see :class:`Controls`."""
-        getattr(self.controls, action)(*args)
-
     def action_item(self, action: str) -> None:
-        """A key on the highlighted item (queue, add to a playlist, open …)."""
-        getattr(self.controls, action)(self._highlighted())
+        """As on every screen; l on the track playing shows on now playing at once."""
+        item, playing = self.highlighted(), self._now_tab.track
+        same = playing is not None and getattr(item, "uri", None) == playing.uri
+        if action == "like" and (item is None or same):
+            self._now_tab.like()
+        else:
+            super().action_item(action)
 
-    def action_like(self) -> None:
-        self._now_tab.like()
+    @on(LibraryChanged)
+    def library_changed(self, event: LibraryChanged) -> None:
+        playing = self._now_tab.track
+        if playing is not None and playing.uri == event.uri:
+            self.now_playing.liked = event.saved
 
     def action_lyrics(self, shift_ms: int = 0) -> None:
         """Show or hide the lyrics on the now tab; ``shift_ms``: shift their lines."""
@@ -220,7 +205,7 @@ class MainScreen(WorkerScreen[None]):
         self._now_tab.lyrics(shift_ms)
 
     def action_refresh(self) -> None:
-        self.poll_soon(0)
+        self.controls.refresh()
         tab = self._tab(self._active)
         tab.loaded = False
         tab.show()
@@ -229,20 +214,17 @@ class MainScreen(WorkerScreen[None]):
         self.query_one(TabbedContent).active = tab
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The Stats keys show (and work) on the Stats tab only."""
+        """The Stats keys show (and work) on the Stats tab only, the list keys on a
+        tab with a list, and the lyrics' shifts while the lyrics show."""
+        tabs = self.query(TabbedContent)
+        active = tabs.first().active if tabs else ""
         if action in STATS_ACTIONS:
-            tabs = self.query(TabbedContent)
-            return bool(tabs) and tabs.first().active == "stats"
+            return active == "stats"
+        if action == "rows":
+            return active != "now"
+        if action == "lyrics" and parameters:
+            return bool(self.query("#lyrics")) and self.query_one("#lyrics").display
         return True
-
-    def action_keys(self) -> None:
-        if self.app.screen.query("HelpPanel"):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
-
-    async def action_quit(self) -> None:
-        self.app.exit()
 
     # --- the router -----------------------------------------------------------------------
 

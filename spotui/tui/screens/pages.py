@@ -1,9 +1,10 @@
 """Pages over the main screen: an album, an artist, a playlist. Escape goes back.
 
 Pages stack: each is a screen pushed over the one before, so going back shows
-that one as it was, cursor and all. The playback keys still work here; they
-are the main screen's (:class:`~spotui.tui.controls.Controls`), and a page opens
-another by message, so a page never imports the screen below it.
+that one as it was, cursor and all. The global keys work here as on the main
+screen (one table, :mod:`.main_keys`); what they do is the main screen's
+(:class:`~spotui.tui.controls.Controls`), and a page opens another by message,
+so a page never imports the screen below it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from spotui.core.playing import Entry, in_context
 from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Album, Artist, Playlist, Track
 from spotui.tui.controls import Controls
-from spotui.tui.screens.closing import WorkerScreen
+from spotui.tui.screens.main_keys import PAGE_FOOTER, KeysScreen, global_bindings
 from spotui.tui.widgets import lists
 from spotui.tui.widgets.lists import ListView
 from spotui.tui.widgets.plain import plain
@@ -25,42 +26,12 @@ from spotui.tui.widgets.playback_bar import PlaybackBar
 from spotui.tui.widgets.table import RowsTable
 
 
-class PageScreen(WorkerScreen[None]):
-    """What every page shares: a title, the playback keys, Enter plays, o opens."""
+class PageScreen(KeysScreen):
+    """What every page shares: a title, the global keys, Enter plays, o opens."""
 
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", tooltip="Back to where you were", id="back"),
-        Binding(
-            "space", "player('play_pause')", "Play/Pause", tooltip="Play or pause", id="play_pause"
-        ),
-        Binding("n", "player('next')", "Next", tooltip="Skip to the next track", id="next"),
-        Binding(
-            "p", "player('previous')", "Prev", show=False, tooltip="Previous track", id="previous"
-        ),
-        Binding("a", "item('queue')", "Queue", tooltip="Queue the highlighted track", id="queue"),
-        Binding(
-            "plus",
-            "item('add_to_playlist')",
-            "Add to…",
-            tooltip="Add the track to a playlist",
-            id="add_to_playlist",
-        ),
-        Binding(
-            "o,right",
-            "item('open')",
-            "Open",
-            tooltip="Open the album, artist or playlist",
-            id="open",
-        ),
-        Binding(
-            "O",
-            "item('open_artist')",
-            "Artist",
-            show=False,
-            tooltip="Open the track's artist",
-            id="open_artist",
-        ),
-        Binding("slash", "player('search')", "Search", show=False, tooltip="Search", id="search"),
+        *global_bindings(PAGE_FOOTER),
     ]
 
     def __init__(self, controls: Controls, title: str):
@@ -72,7 +43,7 @@ class PageScreen(WorkerScreen[None]):
     def compose(self) -> ComposeResult:
         yield Label(plain(self.page_title), id="page-title")
         yield from self.sections()
-        yield Footer()
+        yield Footer(compact=True)
 
     def sections(self) -> ComposeResult:
         yield from ()
@@ -89,16 +60,17 @@ class PageScreen(WorkerScreen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def action_player(self, action: str) -> None:
-        getattr(self.controls, action)()
-
-    def _highlighted(self) -> object | None:
+    def highlighted(self) -> object | None:
         focused = self.focused
         return focused.highlighted if isinstance(focused, RowsTable) else None
 
-    def action_item(self, action: str) -> None:
-        """A key on the highlighted row: queue, add to a playlist, open."""
-        getattr(self.controls, action)(self._highlighted())
+    def action_tab(self, tab: str) -> None:
+        """Back to the main screen, on that tab."""
+        self.controls.to_main(f"tab('{tab}')")
+
+    def action_refresh(self) -> None:
+        self.controls.refresh()
+        self.load()
 
     @property
     def context_uri(self) -> str | None:
@@ -120,6 +92,10 @@ class AlbumScreen(PageScreen):
 
     def sections(self) -> ComposeResult:
         yield ListView(lists.TRACK_COLUMNS, id="album-tracks")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """o is not offered here: a track's album is this page."""
+        return (action, parameters) != ("item", ("open",))
 
     @work(exclusive=True)
     async def load(self) -> None:

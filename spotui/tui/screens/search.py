@@ -32,7 +32,7 @@ TITLES = {"track": "Tracks", "artist": "Artists", "album": "Albums", "playlist":
 
 
 class SearchScreen(PageScreen):
-    """Enter plays the highlighted result; o or → opens an album, artist or playlist."""
+    """Enter plays the highlighted result; o opens an album, artist or playlist."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to where you were", id="back"),
@@ -51,7 +51,7 @@ class SearchScreen(PageScreen):
         yield ListView(lists.ARTIST_COLUMNS, id="found-artist")
         yield ListView(lists.ALBUM_COLUMNS, id="found-album")
         yield ListView(lists.PLAYLIST_COLUMNS, id="found-playlist")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for kind in KINDS:

@@ -148,17 +148,19 @@ class NowTab(MainTab):
         view, uri = self.now_playing, item.uri
         was = view.liked
         view.liked = not was
-        self._like(uri, not was, was)
+        self._like(uri, not was, was, item.name)
 
     @work(group="commands")
-    async def _like(self, uri: str, save: bool, was: bool | None) -> None:
+    async def _like(self, uri: str, save: bool, was: bool | None, name: str) -> None:
         try:
             await self.reads.controls.actions.like(uri, save)
         except SpotifyError as exc:
             self.now_playing.liked = was
             self.notify(exc.message, title="Could not change your library", severity="warning")
             return
-        self.notify("Saved to your library." if save else "Removed from your library.")
+        self.notify(
+            f"Saved “{name}” to your library." if save else f"Removed “{name}” from your library."
+        )
 
     def trouble(self, trouble: Trouble | None) -> None:
         """A poll failed (a countdown to the next try), or worked again."""

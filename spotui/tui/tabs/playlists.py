@@ -23,4 +23,6 @@ class PlaylistsTab(MainTab):
             self.loaded = False
             return
         view.table.replace_rows(lists.playlist_rows(found, me), found)
-        view.caption(f"Your {len(found)} playlists · Enter plays · o opens · + adds a track")
+        view.caption(
+            f"Your {len(found)} playlists · Enter plays · o opens · + adds the track playing"
+        )
