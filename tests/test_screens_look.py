@@ -1,0 +1,133 @@
+"""What a new user sees on the screens, with Pilot: tabs at 80 columns, empty states,
+countdowns, search, the filter, the cover, pop-ups, pickers and contrast (issue 29)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.color import Color
+from textual.widgets import OptionList, Tab, TabbedContent
+
+from spotui.config import Config
+from spotui.services import Services
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.devices import DevicePicker
+from spotui.tui.screens.main import MainScreen
+from spotui.tui.screens.playlist_picker import PlaylistPicker
+from spotui.tui.widgets.table import RowsTable
+
+from .helpers import plain, until
+
+
+def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
+    return SpotuiApp(Services.demo_mode(**fake_options), config or Config())
+
+
+def screen_text(app: SpotuiApp) -> str:
+    return plain(app.export_screenshot())
+
+
+async def started(pilot) -> MainScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MainScreen))
+    screen = app.screen
+    await until(pilot, lambda: screen.state.received_at > 0)
+    return screen
+
+
+def luminance(color: Color) -> float:
+    """WCAG's relative luminance."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+
+def contrast(a: Color, b: Color) -> float:
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# --- tabs ---------------------------------------------------------------------------
+
+
+async def test_every_tab_title_is_on_screen_at_80_columns_on_every_tab():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        for number in range(1, 9):
+            await pilot.press(str(number))
+            await until(
+                pilot, lambda n=number: screen.query_one(TabbedContent).active_pane is not None
+            )
+            await pilot.pause(0.1)
+            for tab in screen.query(Tab):
+                region = tab.region
+                assert region.x >= 0 and region.right <= 80, (number, tab.label.plain)
+                # Drawn there, not scrolled away under another widget.
+                assert screen.get_widget_at(region.x + 1, region.y)[0] is tab, tab.label.plain
+            assert all(tab.label.plain in screen_text(app) for tab in screen.query(Tab))
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_inactive_tabs_have_a_contrast_of_at_least_4_5(theme):
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        app.theme = theme
+        await pilot.pause(0.2)
+        inactive = [tab for tab in screen.query(Tab) if not tab.has_class("-active")]
+        assert len(inactive) == 7
+        for tab in inactive:
+            _, _, background, color = tab.colors
+            assert contrast(background, background + color) >= 4.5, (theme, tab.label.plain)
+
+
+# --- pop-ups ------------------------------------------------------------------------
+
+
+async def test_the_device_picker_opens_on_the_active_device_over_a_visible_screen():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DevicePicker) and app.screen.devices)
+        picker = app.screen
+        assert isinstance(picker, DevicePicker)
+        active = next(i for i, d in enumerate(picker.devices) if d.is_active)
+        assert active > 0  # the demo's active device is not the first: a real test
+        options = picker.query_one(OptionList)
+        await until(pilot, lambda: options.highlighted == active)
+        text = screen_text(app)
+        assert "Play on which device?" in text
+        assert "Playing · Track" in text  # the main screen, still in sight behind it
+
+
+async def test_the_playlist_picker_opens_on_the_playlist_last_used():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("2")
+        await until(pilot, lambda: bool(screen.query("#top-tracks RowsTable")))
+        table = screen.query_one("#top-tracks RowsTable", RowsTable)
+        await until(pilot, lambda: table.row_count > 2)
+
+        async def picker() -> OptionList:
+            await pilot.press("down", "plus")
+            await until(pilot, lambda: isinstance(app.screen, PlaylistPicker))
+            options = app.screen.query_one(OptionList)
+            await until(pilot, lambda: options.option_count == 4)
+            return options
+
+        def highlighted(options: OptionList) -> str:
+            assert options.highlighted is not None
+            return str(options.get_option_at_index(options.highlighted).prompt)
+
+        options = await picker()
+        assert options.highlighted == 0  # never used: the first
+        assert "Road Trip" not in highlighted(options)
+        await pilot.press(*"road", "enter")
+        await until(pilot, lambda: app.screen is screen)
+        options = await picker()
+        assert "Road Trip" in highlighted(options)
