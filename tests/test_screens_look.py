@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.color import Color
-from textual.widgets import OptionList, Tab, TabbedContent
+from textual.widgets import Label, OptionList, Tab, TabbedContent
 
 from spotui.config import Config
 from spotui.services import Services
@@ -13,6 +13,7 @@ from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
+from spotui.tui.widgets.lists import LibraryView
 from spotui.tui.widgets.table import RowsTable
 
 from .helpers import plain, until
@@ -131,3 +132,45 @@ async def test_the_playlist_picker_opens_on_the_playlist_last_used():
         await until(pilot, lambda: app.screen is screen)
         options = await picker()
         assert "Road Trip" in highlighted(options)
+
+
+# --- empty states -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("knobs", "words"),
+    [
+        ({"no_active_device": True}, "No active device"),
+        ({"nothing_playing": True}, "Nothing playing"),
+        ({"ad": True}, "Advertisement"),
+    ],
+)
+async def test_an_empty_state_reads_once_with_no_empty_bar(knobs, words):
+    app = demo(**knobs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await until(pilot, lambda: words in screen_text(app))
+        text = screen_text(app)
+        assert text.count(words) == 1
+        assert "--:--" not in text and "0:00" not in text  # no empty time bar
+        assert "♪" not in text  # no stray cover placeholder
+
+
+async def test_the_librarys_rate_limit_countdown_counts_down():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        fake = app.services.fake
+        assert fake is not None
+        fake.set(rate_limit=1, retry_after=35)  # over the client's 30 s: it does not wait
+        await pilot.press("5")
+        await until(pilot, lambda: bool(screen.query(LibraryView)))
+        view = screen.query_one(LibraryView)
+        caption = view.query_one(".caption", Label)
+        await until(pilot, lambda: "retrying in" in str(caption.content))
+        first = str(caption.content)
+        assert "retrying in 35 s" in first or "retrying in 34 s" in first
+        await pilot.pause(2.2)
+        later = str(caption.content)
+        seconds = int(later.rsplit("retrying in ", 1)[1].split()[0])
+        assert seconds <= int(first.rsplit("retrying in ", 1)[1].split()[0]) - 2
