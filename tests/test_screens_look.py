@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.color import Color
-from textual.widgets import Label, OptionList, Tab, TabbedContent
+from textual.widgets import Input, Label, OptionList, Tab, TabbedContent
 
 from spotui.config import Config
 from spotui.services import Services
@@ -13,7 +13,8 @@ from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
-from spotui.tui.widgets.lists import LibraryView
+from spotui.tui.screens.search import SearchScreen
+from spotui.tui.widgets.lists import LibraryView, ListView
 from spotui.tui.widgets.table import RowsTable
 
 from .helpers import plain, until
@@ -174,3 +175,41 @@ async def test_the_librarys_rate_limit_countdown_counts_down():
         later = str(caption.content)
         seconds = int(later.rsplit("retrying in ", 1)[1].split()[0])
         assert seconds <= int(first.rsplit("retrying in ", 1)[1].split()[0]) - 2
+
+
+# --- search -------------------------------------------------------------------------
+
+
+async def test_search_at_80_by_24_shows_several_tracks_and_no_empty_section():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"paper moon")
+        tracks = app.screen.query_one("#found-track", ListView)
+        await until(pilot, lambda: tracks.table.row_count == 10)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert text.count("Paper Moon") >= 5  # not 1 of 10
+        empty = [s for s in app.screen.query(ListView) if not s.table.row_count]
+        assert empty, "the query should leave a section empty"
+        for section in empty:
+            assert section.region.height == 0  # no pane for what found nothing
+        assert " of 0" not in text
+
+
+async def test_search_keeps_the_query_when_you_come_back():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"paper")
+        await until(pilot, lambda: "Paper Moon" in screen_text(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert app.screen.query_one(Input).value == "paper"
+        await until(pilot, lambda: "Paper Moon" in screen_text(app))
