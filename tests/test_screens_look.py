@@ -14,7 +14,7 @@ from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
 from spotui.tui.screens.search import SearchScreen
-from spotui.tui.widgets.lists import LibraryView, ListView
+from spotui.tui.widgets.lists import FilterBox, LibraryView, ListView
 from spotui.tui.widgets.table import RowsTable
 
 from .helpers import plain, until
@@ -213,3 +213,54 @@ async def test_search_keeps_the_query_when_you_come_back():
         await until(pilot, lambda: isinstance(app.screen, SearchScreen))
         assert app.screen.query_one(Input).value == "paper"
         await until(pilot, lambda: "Paper Moon" in screen_text(app))
+
+
+# --- the filter ---------------------------------------------------------------------
+
+
+async def test_f_narrows_the_library_by_title_artist_or_album_and_escape_shows_all():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("5")
+        await until(pilot, lambda: bool(screen.query(LibraryView)))
+        table = screen.query_one(LibraryView).table
+        await until(pilot, lambda: table.row_count == 504, timeout=10)
+        title, artist, album = table.rows[40][1:4]
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.focused, FilterBox))
+        for word in (title, artist, album):
+            app.focused.value = word.casefold()
+            await pilot.pause(0.1)
+            assert 0 < table.showing < 504
+            text = screen_text(app)
+            assert "504" in text and text.count(word[:8]) >= 1
+            assert all(
+                word.casefold() in "\t".join(table.get_row_at(table._index(n))).casefold()
+                for n in range(table.showing)
+            )
+        await pilot.press("enter")  # to the rows: Enter plays the one highlighted
+        shown = table.highlighted
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: (
+                screen.now_playing.state.playback is not None
+                and getattr(screen.now_playing.state.playback.item, "uri", None)
+                == getattr(shown, "uri", 1)
+            ),
+        )
+        await pilot.press("f", "escape")
+        await until(pilot, lambda: table.showing == 504)
+        assert not screen.query_one(FilterBox).display
+
+
+async def test_a_digit_typed_in_the_filter_stays_in_the_box():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("4")
+        await until(pilot, lambda: bool(screen.query("#recent RowsTable")))
+        await pilot.press("f", "1", "n")
+        assert screen.query_one(TabbedContent).active == "recent"
+        assert screen.query_one(FilterBox).value == "1n"
