@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import pytest
 from textual.color import Color
-from textual.widgets import Input, Label, OptionList, Tab, TabbedContent
+from textual.widgets import Footer, Input, Label, OptionList, Tab, TabbedContent
 
 from spotui.config import Config
+from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
 from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
 from spotui.tui.screens.search import SearchScreen
+from spotui.tui.screens.wizard import WizardScreen
+from spotui.tui.widgets.art import AlbumArt
 from spotui.tui.widgets.lists import FilterBox, LibraryView, ListView
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import plain, until
+from .helpers import free_port, plain, until
+from .test_wizard import fill_in, real_services, wizard
 
 
 def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
@@ -264,3 +268,39 @@ async def test_a_digit_typed_in_the_filter_stays_in_the_box():
         await pilot.press("f", "1", "n")
         assert screen.query_one(TabbedContent).active == "recent"
         assert screen.query_one(FilterBox).value == "1n"
+
+
+# --- the cover ----------------------------------------------------------------------
+
+
+async def test_the_cover_grows_with_the_window():
+    sizes = {}
+    for size in ((120, 40), (200, 60)):
+        app = demo()
+        async with app.run_test(size=size) as pilot:
+            screen = await started(pilot)
+            art = screen.query_one(AlbumArt)
+            await until(pilot, lambda a=art: a.picture is not None)
+            sizes[size] = art.size
+    small, big = sizes[(120, 40)], sizes[(200, 60)]
+    assert big.width > small.width and big.height > small.height
+    assert big.width == 2 * big.height  # square: a cell is twice as high as wide
+
+
+# --- the sign-in wizard -------------------------------------------------------------
+
+
+async def test_the_wizards_footer_offers_back_only_where_it_goes_back():
+    fake = FakeSpotify(library_size=20)
+    app = SpotuiApp(real_services(fake))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WizardScreen))
+        footer = app.screen.query_one(Footer)
+        assert "Back" not in screen_text(app)  # the first step: nothing to go back to
+        await fill_in(pilot, DEMO_CLIENT_ID, port=free_port())
+        await until(pilot, lambda: wizard(app).flow is not None)
+        await until(pilot, lambda: "Back" in screen_text(app))
+        assert footer.is_mounted
+        await pilot.press("escape")
+        await until(pilot, lambda: wizard(app).flow is None)
+        await until(pilot, lambda: "Back" not in screen_text(app))
