@@ -304,3 +304,19 @@ async def test_the_wizards_footer_offers_back_only_where_it_goes_back():
         await pilot.press("escape")
         await until(pilot, lambda: wizard(app).flow is None)
         await until(pilot, lambda: "Back" not in screen_text(app))
+
+
+async def test_the_arrows_move_in_the_filter_box_not_in_the_track():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("4")
+        await until(pilot, lambda: bool(screen.query("#recent RowsTable")))
+        fake = app.services.fake
+        assert fake is not None
+        await pilot.press("f", *"ab")
+        seeks = fake.requests["/v1/me/player/seek"]
+        await pilot.press("left", "x")
+        assert screen.query_one(FilterBox).value == "axb"
+        await pilot.pause(0.5)
+        assert fake.requests["/v1/me/player/seek"] == seeks  # no seek went to Spotify

@@ -16,7 +16,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, TabbedContent
+from textual.widgets import Footer, Input, TabbedContent
 
 from spotui import keymap
 from spotui.config import Config
@@ -227,7 +227,10 @@ class MainScreen(WorkerScreen[None]):
         self.query_one(TabbedContent).active = tab
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The Stats keys show (and work) on the Stats tab only."""
+        """The Stats keys show (and work) on the Stats tab only; in a filter box the
+        arrows move in the text, not in the track."""
+        if action == "player" and parameters[:1] == ("seek",):
+            return not isinstance(self.focused, Input)
         if action in STATS_ACTIONS:
             tabs = self.query(TabbedContent)
             return bool(tabs) and tabs.first().active == "stats"
