@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.color import Color
-from textual.widgets import Footer, Input, Label, OptionList, Tab, TabbedContent
+from textual.widgets import Footer, Input, Label, OptionList, Static, Tab, TabbedContent
 
 from spotui.config import Config
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
@@ -320,3 +320,35 @@ async def test_the_arrows_move_in_the_filter_box_not_in_the_track():
         assert screen.query_one(FilterBox).value == "axb"
         await pilot.pause(0.5)
         assert fake.requests["/v1/me/player/seek"] == seeks  # no seek went to Spotify
+
+
+def low_contrast(screen) -> list[str]:
+    """The words on screen drawn at under 4.5:1 against what is behind them."""
+    low = []
+    for widget in screen.walk_children():
+        if not isinstance(widget, Static) or not widget.region.area or not widget.visible:
+            continue
+        if not str(widget.content).strip() or not widget.display:
+            continue
+        _, _, background, color = widget.colors
+        if contrast(background, background + color) < 4.5:
+            low.append(f"{widget!r}: {str(widget.content)[:30]}")
+    return low
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("knobs", [{}, {"no_active_device": True}])
+async def test_the_words_on_now_and_a_list_have_a_contrast_of_at_least_4_5(theme, knobs):
+    app = demo(Config(theme=theme), **knobs)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.pause(0.3)
+        assert low_contrast(screen) == []
+        screen.now_playing.status = "Offline — retrying in 5 s"  # the trouble line
+        await pilot.press("2")
+        await until(pilot, lambda: bool(screen.query("#top-tracks RowsTable")))
+        await pilot.pause(0.3)
+        assert low_contrast(screen) == []
+        await pilot.press("1")
+        await pilot.pause(0.1)
+        assert low_contrast(screen) == []
