@@ -13,6 +13,7 @@ from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
+from spotui.tui.screens.pages import AlbumScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
 from spotui.tui.screens.search import SearchScreen
 from spotui.tui.screens.wizard import WizardScreen
@@ -352,3 +353,22 @@ async def test_the_words_on_now_and_a_list_have_a_contrast_of_at_least_4_5(theme
         await pilot.press("1")
         await pilot.pause(0.1)
         assert low_contrast(screen) == []
+
+
+async def test_f_narrows_a_pages_tracks():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"Polar Hours")
+        albums = app.screen.query_one("#found-album RowsTable", RowsTable)
+        await until(pilot, lambda: albums.row_count == 1)
+        albums.focus()
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
+        table = app.screen.query_one(RowsTable)
+        await until(pilot, lambda: table.row_count == 8)
+        title = table.rows[5][1]
+        await pilot.press("f", *title)
+        await until(pilot, lambda: table.showing < 8)
+        assert title in screen_text(app)
+        assert all(title in table.get_row_at(table._index(n))[1] for n in range(table.showing))
