@@ -372,3 +372,16 @@ async def test_f_narrows_a_pages_tracks():
         await until(pilot, lambda: table.showing < 8)
         assert title in screen_text(app)
         assert all(title in table.get_row_at(table._index(n))[1] for n in range(table.showing))
+
+
+async def test_a_question_leaves_the_screen_in_sight():
+    from spotui.tui.screens.confirm import Confirm
+
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        app.push_screen(Confirm("Skip 5 tracks?"))
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "Skip 5 tracks?" in text and "Playing · Track" in text
