@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "first": "Go to the first row",
     "last": "Go to the last row",
     "choose": "Play (or pick) the highlighted row",
+    "filter": "Narrow the list by title, artist or album",
     "results": "From the search box to the results",
     "time_range": "Top lists' window: 4 weeks, 6 months, a year",
     "stats_window": "Stats window: today, 7 days … all time",

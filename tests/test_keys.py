@@ -50,7 +50,7 @@ def config_notices(app: SpotuiApp) -> list[str]:
 
 async def test_three_keys_remapped_in_the_config_work_on_the_main_screen_and_pages(tmp_path):
     app = app_with(
-        tmp_path, '[keys]\nplay_pause = "x"\nsearch = "f"\nnext = "ctrl+n, greater_than_sign"\n'
+        tmp_path, '[keys]\nplay_pause = "x"\nsearch = "e"\nnext = "ctrl+n, greater_than_sign"\n'
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
@@ -66,7 +66,7 @@ async def test_three_keys_remapped_in_the_config_work_on_the_main_screen_and_pag
         await pilot.press("slash")  # nor does / search
         await pilot.pause(0.1)
         assert not isinstance(app.screen, SearchScreen)
-        await pilot.press("f", *"Polar Hours")
+        await pilot.press("e", *"Polar Hours")
         assert isinstance(app.screen, SearchScreen)
         albums = app.screen.query_one("#found-album RowsTable", RowsTable)
         await until(pilot, lambda: albums.row_count == 1)

@@ -117,6 +117,11 @@ def wait_text(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def rate_limited_text(seconds: float) -> str:
+    """What a 429 says while spotui waits ``seconds`` to try again."""
+    return f"Spotify is rate limiting spotui; retrying in {wait_text(seconds)}"
+
+
 class RateLimited(SpotifyError):
     """429: Spotify asked spotui to wait ``retry_after`` seconds.
 
@@ -132,7 +137,7 @@ class RateLimited(SpotifyError):
                 f"Spotify's request quota for your app is used up; spotui will try again at {at}"
             )
         else:
-            message = f"Spotify is rate limiting spotui; retrying in {wait_text(retry_after)}"
+            message = rate_limited_text(retry_after)
         super().__init__(message, status=429, reason="QUOTA_EXCEEDED" if quota else None)
         self.retry_after = retry_after
         self.quota = quota

@@ -63,6 +63,9 @@ class DevicePicker(WorkerScreen[Device | None], ModalScreen[Device | None]):
             if self.devices
             else "No devices found. Open Spotify on a phone, computer or speaker first."
         )
+        active = next((i for i, d in enumerate(self.devices) if d.is_active), None)
+        if active is not None:  # opens on the device that plays now
+            options.highlighted = active
         options.focus()
 
     @on(OptionList.OptionSelected)

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, TabbedContent
+from textual.widgets import Footer, Input, TabbedContent
 
 from spotui.config import Config
 from spotui.core import snapshot
@@ -215,7 +215,10 @@ class MainScreen(KeysScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The Stats keys show (and work) on the Stats tab only, the list keys on a
-        tab with a list, and the lyrics' shifts while the lyrics show."""
+        tab with a list, and the lyrics' shifts while the lyrics show; in a filter box
+        the arrows move in the text, not in the track."""
+        if action == "player" and parameters[:1] == ("seek",):
+            return not isinstance(self.focused, Input)
         tabs = self.query(TabbedContent)
         active = tabs.first().active if tabs else ""
         if action in STATS_ACTIONS:

@@ -22,11 +22,12 @@ if TYPE_CHECKING:
     from spotui.tui.controls import Controls
 
 TABS = ("now", "top-tracks", "top-artists", "recent", "library", "queue", "playlists", "stats")
-# Short, so that every tab fits on an 80-column terminal.
+# Short, so that all eight fit on an 80-column terminal, the top lists' period
+# included ("Tracks · 6 mo"): the tab bar would scroll the first ones out of sight.
 TAB_TITLES = {
     "now": "Now",
-    "top-tracks": "Top tracks",
-    "top-artists": "Top artists",
+    "top-tracks": "Tracks",
+    "top-artists": "Artists",
     "recent": "Recent",
     "library": "Library",
     "queue": "Queue",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +17,9 @@ from spotui.spotify.errors import SpotifyError
 from spotui.spotify.models import Playlist
 from spotui.tui.screens.closing import WorkerScreen
 from spotui.tui.widgets.plain import plain
+
+LAST_USED: WeakKeyDictionary[Browse, str] = WeakKeyDictionary()
+"""The id of the playlist last added to, for each sign-in's Browse: the picker opens on it."""
 
 
 class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]):
@@ -60,14 +65,18 @@ class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]
         self.show(event.value)
 
     def show(self, text: str) -> None:
+        """The playlists whose name holds ``text``, on the one last used (else the first)."""
         options = self.query_one(OptionList)
         options.clear_options()
         wanted = text.casefold().strip()
+        last = LAST_USED.get(self.browse)
         for index, playlist in enumerate(self.playlists):
             if wanted in playlist.name.casefold():
                 count = "" if playlist.total is None else f" · {playlist.total} items"
                 options.add_option(Option(plain(f"{playlist.name}{count}"), id=str(index)))
-        if options.option_count:
+                if playlist.id == last:
+                    options.highlighted = options.option_count - 1
+        if options.option_count and options.highlighted is None:
             options.highlighted = 0
 
     @on(Input.Submitted)
@@ -85,4 +94,7 @@ class PlaylistPicker(WorkerScreen[Playlist | None], ModalScreen[Playlist | None]
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.playlists[int(event.option.id or 0)])
+        playlist = self.playlists[int(event.option.id or 0)]
+        if playlist.id:
+            LAST_USED[self.browse] = playlist.id
+        self.dismiss(playlist)

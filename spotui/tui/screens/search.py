@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,9 +31,16 @@ from spotui.tui.widgets.table import RowsTable
 KINDS: tuple[SearchType, ...] = ("track", "artist", "album", "playlist")
 TITLES = {"track": "Tracks", "artist": "Artists", "album": "Albums", "playlist": "Playlists"}
 
+LAST_QUERY: WeakKeyDictionary[Controls, str] = WeakKeyDictionary()
+"""What was last typed in the box, for each main screen's controls: search opens on it."""
+
 
 class SearchScreen(PageScreen):
-    """Enter plays the highlighted result; o opens an album, artist or playlist."""
+    """Enter plays the highlighted result; o opens an album, artist or playlist.
+
+    A section shows only when it found something, and takes the rows it needs (up
+    to a few); the tracks take the rest of the screen (main.tcss).
+    """
 
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to where you were", id="back"),
@@ -55,8 +63,12 @@ class SearchScreen(PageScreen):
 
     def on_mount(self) -> None:
         for kind in KINDS:
-            self.query_one(f"#found-{kind}", ListView).caption("")
-        self.query_one(Input).focus()
+            section = self.query_one(f"#found-{kind}", ListView)
+            section.caption("")
+            section.display = False
+        box = self.query_one(Input)
+        box.value = LAST_QUERY.get(self.controls, "")  # searched again, as it was left
+        box.focus()
 
     def action_box(self) -> None:
         self.query_one(Input).focus()
@@ -70,6 +82,7 @@ class SearchScreen(PageScreen):
 
     @on(Input.Changed)
     def typed(self, event: Input.Changed) -> None:
+        LAST_QUERY[self.controls] = event.value
         self.find(event.value.strip())
 
     @on(Input.Submitted)
@@ -86,11 +99,14 @@ class SearchScreen(PageScreen):
                 section = self.query_one(f"#found-{kind}", ListView)
                 section.table.clear()
                 section.caption("")
+                section.display = False
             return
         try:
             results = await self.browse.search(query, KINDS)
         except SpotifyError as exc:
-            self.query_one("#found-track", ListView).caption(exc.message)
+            tracks = self.query_one("#found-track", ListView)
+            tracks.caption(exc.message)
+            tracks.display = True
             return
         self._show(results, fresh=True)
 
@@ -128,6 +144,7 @@ class SearchScreen(PageScreen):
         (table.replace_rows if fresh else table.add_rows)(rows(start), items)
         table.more = bool(items) and table.row_count < page.total  # an empty page ends it
         section.caption(f"{TITLES[kind]} · {table.row_count} of {page.total:,}")
+        section.display = table.row_count > 0
 
     @on(RowsTable.WantsMore)
     @work(group="more")

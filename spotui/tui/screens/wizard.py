@@ -144,8 +144,8 @@ class WizardScreen(WorkerScreen[None]):
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The link keys only show once there is a link."""
-        if action in ("copy", "open"):
+        """The link keys, and Back (to the Client ID), only show once there is a link."""
+        if action in ("copy", "open", "back"):
             return self.flow is not None
         return True
 

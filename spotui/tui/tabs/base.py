@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual.timer import Timer
 from textual.widgets import TabbedContent, TabPane
 
 from spotui.core.browse import Browse
 from spotui.core.lists import ListsService
 from spotui.format import TIME_RANGE_SHORT
 from spotui.services import Services
+from spotui.spotify.errors import RateLimited, SpotifyError, rate_limited_text
 from spotui.tui.controls import Controls
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ class MainTab(TabPane):
         super().__init__(title, id=id)
         self.reads = reads
         self.loaded = False
+        self._retry: Timer | None = None
 
     @property
     def shown(self) -> bool:
@@ -65,6 +68,7 @@ class MainTab(TabPane):
         """Load, unless loaded already."""
         if not self.loaded:
             self.loaded = True
+            self._stop_retry()
             self.load()
 
     def stale(self) -> None:
@@ -72,6 +76,33 @@ class MainTab(TabPane):
         self.loaded = False
         if self.shown:
             self.show()
+
+    def failed(self, view: ListView, exc: SpotifyError, before: str = "") -> None:
+        """Say in the caption why loading stopped. Under a rate limit, count down to
+        the end of the wait each second, then load again (or when next shown)."""
+        self.loaded = False
+        self._stop_retry()
+        if not isinstance(exc, RateLimited) or exc.quota:
+            view.caption(before + exc.message)
+            return
+        monotonic = self.reads.services.monotonic
+        deadline = monotonic() + exc.retry_after
+
+        def tick() -> None:
+            left = deadline - monotonic()
+            if left >= 0.5:
+                view.caption(before + rate_limited_text(left))
+                return
+            self._stop_retry()
+            self.stale()
+
+        tick()
+        self._retry = self.set_interval(1.0, tick)
+
+    def _stop_retry(self) -> None:
+        if self._retry is not None:
+            self._retry.stop()
+            self._retry = None
 
     def load(self) -> object:
         """Start loading (a worker in each tab)."""

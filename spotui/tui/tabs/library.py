@@ -52,8 +52,7 @@ class LibraryTab(MainTab):
                     flush()
         except SpotifyError as exc:
             flush()
-            view.caption(f"Loaded {shown:,} of {total:,} saved tracks · {exc.message}")
-            self.loaded = False
+            self.failed(view, exc, f"Loaded {shown:,} of {total:,} saved tracks · ")
             return
         flush()
         view.progress(total, total)

@@ -19,8 +19,7 @@ class PlaylistsTab(MainTab):
             found = await self.reads.browse.playlists()
             me = await self.reads.browse.me()
         except SpotifyError as exc:
-            view.caption(exc.message)
-            self.loaded = False
+            self.failed(view, exc)
             return
         view.table.replace_rows(lists.playlist_rows(found, me), found)
         view.caption(

@@ -18,8 +18,7 @@ class QueueTab(MainTab):
         try:
             queue, marks = await self.reads.controls.actions.up_next()
         except SpotifyError as exc:
-            view.caption(exc.message)
-            self.loaded = False
+            self.failed(view, exc)
             return
         view.table.replace_rows(
             lists.queue_rows(queue.next, marks), [Entry.of(i) for i in queue.next]

@@ -20,8 +20,7 @@ class RecentTab(MainTab):
         try:
             items = await self.reads.lists.recent()
         except SpotifyError as exc:
-            view.caption(exc.message)
-            self.loaded = False
+            self.failed(view, exc)
             return
         now = datetime.fromtimestamp(self.reads.services.clock(), UTC)
         view.table.replace_rows(lists.recent_rows(items, now), [Entry.of(e.track) for e in items])

@@ -6,9 +6,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Input, Label, ProgressBar
 
 from spotui.format import ago, followers, mmss
 from spotui.spotify.models import Album, Artist, Item, PlayHistory, Playlist, SavedTrack, Track
@@ -200,8 +202,29 @@ LIBRARY_COLUMNS: Columns = (
 )
 
 
+class FilterBox(Input):
+    """The box that narrows a list; Escape empties it and shows the whole list."""
+
+    DEFAULT_CSS = """
+    FilterBox, FilterBox:focus {
+        border: none;
+        height: 1;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", tooltip="The whole list again", id="close"),
+    ]
+
+    def action_close(self) -> None:
+        view = self.parent
+        if isinstance(view, ListView):
+            view.close_filter()
+
+
 class ListView(Vertical):
-    """A caption line over a table."""
+    """A caption line over a table, and a filter box when asked for (the filter key)."""
 
     DEFAULT_CSS = """
     ListView {
@@ -228,6 +251,35 @@ class ListView(Vertical):
 
     def caption(self, text: str) -> None:
         self.query_one(".caption", Label).update(plain(text, one_line=False))
+
+    @on(RowsTable.FilterAsked)
+    async def open_filter(self, event: RowsTable.FilterAsked) -> None:
+        event.stop()
+        found = self.query(FilterBox)
+        if found:
+            box = found.first()
+        else:
+            box = FilterBox(placeholder="Filter: title, artist or album (Esc: all)")
+            await self.mount(box, before=self.table)
+        box.display = True
+        box.focus()
+
+    def close_filter(self) -> None:
+        for box in self.query(FilterBox):
+            box.value = ""
+            box.display = False
+        self.table.narrow("")
+        self.table.focus()
+
+    @on(Input.Changed, "FilterBox")
+    def _narrow(self, event: Input.Changed) -> None:
+        event.stop()  # not the search box's
+        self.table.narrow(event.value)
+
+    @on(Input.Submitted, "FilterBox")
+    def _filtered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
 
 
 class LibraryView(ListView):

@@ -187,6 +187,7 @@ class NowPlaying(Vertical):
     def compose(self) -> ComposeResult:
         # Flat on purpose: a repaint of the bar re-renders every widget whose parent
         # overlaps it, so the bar's siblings are few (the notes sit in one box).
+        self.add_class("-empty")  # until Spotify answers (or the last run's snapshot shows)
         with Horizontal(id="hero"):
             yield AlbumArt(id="art")
             with Vertical(id="info"):
@@ -236,7 +237,7 @@ class NowPlaying(Vertical):
         if cover and snapshot.cover is not None:
             art.picture = snapshot.cover
         stale = snapshot.stale(now)
-        self._mark({"-unconfirmed": True, "-last-played": stale})
+        self._mark({"-unconfirmed": True, "-last-played": stale, "-empty": False})
         if stale:
             word = "Last played · checking Spotify…"
         else:

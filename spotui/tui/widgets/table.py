@@ -38,7 +38,9 @@ class RowsTable(ScrollView, can_focus=True):
     """Rows of text under a fixed header, with a cursor row.
 
     Each row may carry the item it shows (``items``, in step with ``rows``);
-    Enter posts :class:`RowsTable.Chosen` with it.
+    Enter posts :class:`RowsTable.Chosen` with it. :meth:`narrow` shows only the rows
+    holding some text; ``rows``, ``items`` and the indexes in messages stay the whole
+    list's, the cursor moves over the rows on show.
     """
 
     class Chosen(Message):
@@ -49,6 +51,17 @@ class RowsTable(ScrollView, can_focus=True):
             self.table = table
             self.index = index
             self.item = item
+
+        @property
+        def control(self) -> RowsTable:
+            return self.table
+
+    class FilterAsked(Message):
+        """The filter key: the view around the table opens its filter box."""
+
+        def __init__(self, table: RowsTable):
+            super().__init__()
+            self.table = table
 
         @property
         def control(self) -> RowsTable:
@@ -103,6 +116,14 @@ class RowsTable(ScrollView, can_focus=True):
         Binding("home", "jump(0)", "First", show=False, id="first"),
         Binding("end", "jump(-1)", "Last", show=False, id="last"),
         Binding("enter", "choose", "Play", tooltip="Play the highlighted row", id="choose"),
+        Binding(
+            "f",
+            "filter",
+            "Filter",
+            show=False,
+            tooltip="Narrow the list by title, artist or album",
+            id="filter",
+        ),
     ]
 
     cursor_row: reactive[int] = reactive(0)
@@ -114,6 +135,8 @@ class RowsTable(ScrollView, can_focus=True):
         self.items: list[object] = []
         self.more = False  # set by the owner while another page can be asked for
         self._playing: frozenset[str] = frozenset()
+        self.wanted = ""  # the filter, folded; empty: every row shows
+        self._shown: list[int] | None = None  # the rows the filter keeps (None: all)
         self._widths: list[int] = [len(label) for label, _, _ in self.spec]
         self._needs: list[int] = self._widths[:]  # each column's widest cell so far
 
@@ -150,9 +173,12 @@ class RowsTable(ScrollView, can_focus=True):
         return self.rows[index]
 
     def add_rows(self, rows: Iterable[Sequence[object]], items: Iterable[object] = ()) -> None:
+        start = len(self.rows)
         added = [tuple(str(cell) for cell in row) for row in rows]
         self.rows.extend(added)
         self.items.extend(items)
+        if self._shown is not None:
+            self._shown.extend(i for i in range(start, len(self.rows)) if self._keeps(i))
         self._measure(added)
         self._fit()
         self._resize_virtual()
@@ -161,6 +187,7 @@ class RowsTable(ScrollView, can_focus=True):
         self.rows = []
         self.items = []
         self._needs = [len(label) for label, _, _ in self.spec]
+        self._shown = None if self._shown is None else []
         self.cursor_row = 0
         self.scroll_to(y=0, animate=False)
         self.add_rows(rows, items)
@@ -168,8 +195,39 @@ class RowsTable(ScrollView, can_focus=True):
     @property
     def highlighted(self) -> object | None:
         """The item behind the cursor's row, if rows carry items."""
-        row = self.cursor_row
-        return self.items[row] if 0 <= row < len(self.items) and self.rows else None
+        if not self.showing:
+            return None
+        row = self._index(self.cursor_row)
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    # --- the filter ---------------------------------------------------------------------
+
+    @property
+    def showing(self) -> int:
+        """How many rows show (all, or those the filter keeps)."""
+        return len(self.rows) if self._shown is None else len(self._shown)
+
+    def _index(self, line: int) -> int:
+        """The index in ``rows`` of the ``line``-th row on show."""
+        return line if self._shown is None else self._shown[line]
+
+    def _keeps(self, index: int) -> bool:
+        return any(self.wanted in cell.casefold() for cell in self.rows[index])
+
+    def narrow(self, text: str) -> None:
+        """Show only the rows with ``text`` in a cell (title, artist, album …), any case;
+        empty: every row."""
+        self.wanted = text.strip().casefold()
+        if self.wanted:
+            self._shown = [i for i in range(len(self.rows)) if self._keeps(i)]
+        else:
+            self._shown = None
+        self.cursor_row = 0
+        self.scroll_to(y=0, animate=False)
+        self._resize_virtual()
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterAsked(self))
 
     def clear(self) -> None:
         self.replace_rows(())
@@ -191,7 +249,7 @@ class RowsTable(ScrollView, can_focus=True):
             ]
 
     def _resize_virtual(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.virtual_size = Size(self.size.width, self.showing + 1)
         self.refresh()
 
     # --- layout -------------------------------------------------------------------------
@@ -249,16 +307,17 @@ class RowsTable(ScrollView, can_focus=True):
         if y == 0:
             header = self.get_component_rich_style("rows-table--header")
             return self._line([label for label, _, _ in self.spec], header)
-        index = int(self.scroll_offset.y) + y - 1
+        line = int(self.scroll_offset.y) + y - 1
         base = self.rich_style
-        if index >= len(self.rows):
+        if line >= self.showing:
             return Strip([Segment(" " * self.size.width, base)], self.size.width)
-        if index == self.cursor_row:
+        if line == self.cursor_row:
             style = base + self.get_component_rich_style("rows-table--cursor")
-        elif index % 2:
+        elif line % 2:
             style = base + self.get_component_rich_style("rows-table--odd")
         else:
             style = base
+        index = self._index(line)
         cells = self.rows[index]
         if self._plays(index):
             style += self.get_component_rich_style("rows-table--playing")
@@ -268,7 +327,7 @@ class RowsTable(ScrollView, can_focus=True):
     # --- the cursor ---------------------------------------------------------------------
 
     def watch_cursor_row(self, row: int) -> None:
-        if self.more and row >= len(self.rows) - 1:
+        if self.more and self._shown is None and row >= len(self.rows) - 1:
             self.more = False  # until the owner has added the next page
             self.post_message(self.WantsMore(self))
         visible = max(self.size.height - 1, 1)
@@ -280,8 +339,8 @@ class RowsTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _go(self, row: int) -> None:
-        if self.rows:
-            self.cursor_row = max(0, min(row, len(self.rows) - 1))
+        if self.showing:
+            self.cursor_row = max(0, min(row, self.showing - 1))
 
     def action_move(self, step: int) -> None:
         self._go(self.cursor_row + step)
@@ -290,11 +349,12 @@ class RowsTable(ScrollView, can_focus=True):
         self._go(self.cursor_row + direction * max(self.size.height - 2, 1))
 
     def action_jump(self, row: int) -> None:
-        self._go(row if row >= 0 else len(self.rows) - 1)
+        self._go(row if row >= 0 else self.showing - 1)
 
     def action_choose(self) -> None:
-        if self.rows:
-            self.post_message(self.Chosen(self, self.cursor_row, self.highlighted))
+        if self.showing:
+            index = self._index(self.cursor_row)
+            self.post_message(self.Chosen(self, index, self.highlighted))
 
     def on_click(self, event: events.Click) -> None:
         if event.y >= 1:

@@ -1,0 +1,387 @@
+"""What a new user sees on the screens, with Pilot: tabs at 80 columns, empty states,
+countdowns, search, the filter, the cover, pop-ups, pickers and contrast (issue 29)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.color import Color
+from textual.widgets import Footer, Input, Label, OptionList, Static, Tab, TabbedContent
+
+from spotui.config import Config
+from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
+from spotui.services import Services
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.devices import DevicePicker
+from spotui.tui.screens.main import MainScreen
+from spotui.tui.screens.pages import AlbumScreen
+from spotui.tui.screens.playlist_picker import PlaylistPicker
+from spotui.tui.screens.search import SearchScreen
+from spotui.tui.screens.wizard import WizardScreen
+from spotui.tui.widgets.art import AlbumArt
+from spotui.tui.widgets.lists import FilterBox, LibraryView, ListView
+from spotui.tui.widgets.table import RowsTable
+
+from .helpers import free_port, plain, until
+from .test_wizard import fill_in, real_services, wizard
+
+
+def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
+    return SpotuiApp(Services.demo_mode(**fake_options), config or Config())
+
+
+def screen_text(app: SpotuiApp) -> str:
+    return plain(app.export_screenshot())
+
+
+async def started(pilot) -> MainScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MainScreen))
+    screen = app.screen
+    await until(pilot, lambda: screen.state.received_at > 0)
+    return screen
+
+
+def luminance(color: Color) -> float:
+    """WCAG's relative luminance."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+
+def contrast(a: Color, b: Color) -> float:
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# --- tabs ---------------------------------------------------------------------------
+
+
+async def test_every_tab_title_is_on_screen_at_80_columns_on_every_tab():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        for number in range(1, 9):
+            await pilot.press(str(number))
+            await until(
+                pilot, lambda n=number: screen.query_one(TabbedContent).active_pane is not None
+            )
+            await pilot.pause(0.1)
+            for tab in screen.query(Tab):
+                region = tab.region
+                assert region.x >= 0 and region.right <= 80, (number, tab.label.plain)
+                # Drawn there, not scrolled away under another widget.
+                assert screen.get_widget_at(region.x + 1, region.y)[0] is tab, tab.label.plain
+            assert all(tab.label.plain in screen_text(app) for tab in screen.query(Tab))
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_inactive_tabs_have_a_contrast_of_at_least_4_5(theme):
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        app.theme = theme
+        await pilot.pause(0.2)
+        inactive = [tab for tab in screen.query(Tab) if not tab.has_class("-active")]
+        assert len(inactive) == 7
+        for tab in inactive:
+            _, _, background, color = tab.colors
+            assert contrast(background, background + color) >= 4.5, (theme, tab.label.plain)
+
+
+# --- pop-ups ------------------------------------------------------------------------
+
+
+async def test_the_device_picker_opens_on_the_active_device_over_a_visible_screen():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, DevicePicker) and app.screen.devices)
+        picker = app.screen
+        assert isinstance(picker, DevicePicker)
+        active = next(i for i, d in enumerate(picker.devices) if d.is_active)
+        assert active > 0  # the demo's active device is not the first: a real test
+        options = picker.query_one(OptionList)
+        await until(pilot, lambda: options.highlighted == active)
+        text = screen_text(app)
+        assert "Play on which device?" in text
+        assert "Playing · Track" in text  # the main screen, still in sight behind it
+
+
+async def test_the_playlist_picker_opens_on_the_playlist_last_used():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("2")
+        await until(pilot, lambda: bool(screen.query("#top-tracks RowsTable")))
+        table = screen.query_one("#top-tracks RowsTable", RowsTable)
+        await until(pilot, lambda: table.row_count > 2)
+
+        async def picker() -> OptionList:
+            await pilot.press("down", "plus")
+            await until(pilot, lambda: isinstance(app.screen, PlaylistPicker))
+            options = app.screen.query_one(OptionList)
+            await until(pilot, lambda: options.option_count == 4)
+            return options
+
+        def highlighted(options: OptionList) -> str:
+            assert options.highlighted is not None
+            return str(options.get_option_at_index(options.highlighted).prompt)
+
+        options = await picker()
+        assert options.highlighted == 0  # never used: the first
+        assert "Road Trip" not in highlighted(options)
+        await pilot.press(*"road", "enter")
+        await until(pilot, lambda: app.screen is screen)
+        options = await picker()
+        assert "Road Trip" in highlighted(options)
+
+
+# --- empty states -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("knobs", "words"),
+    [
+        ({"no_active_device": True}, "No active device"),
+        ({"nothing_playing": True}, "Nothing playing"),
+        ({"ad": True}, "Advertisement"),
+    ],
+)
+async def test_an_empty_state_reads_once_with_no_empty_bar(knobs, words):
+    app = demo(**knobs)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await until(pilot, lambda: words in screen_text(app))
+        text = screen_text(app)
+        assert text.count(words) == 1
+        assert "--:--" not in text and "0:00" not in text  # no empty time bar
+        assert "♪" not in text  # no stray cover placeholder
+
+
+async def test_the_librarys_rate_limit_countdown_counts_down():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        fake = app.services.fake
+        assert fake is not None
+        fake.set(rate_limit=1, retry_after=35)  # over the client's 30 s: it does not wait
+        await pilot.press("5")
+        await until(pilot, lambda: bool(screen.query(LibraryView)))
+        view = screen.query_one(LibraryView)
+        caption = view.query_one(".caption", Label)
+        await until(pilot, lambda: "retrying in" in str(caption.content))
+        first = str(caption.content)
+        assert "retrying in 35 s" in first or "retrying in 34 s" in first
+        await pilot.pause(2.2)
+        later = str(caption.content)
+        seconds = int(later.rsplit("retrying in ", 1)[1].split()[0])
+        assert seconds <= int(first.rsplit("retrying in ", 1)[1].split()[0]) - 2
+
+
+# --- search -------------------------------------------------------------------------
+
+
+async def test_search_at_80_by_24_shows_several_tracks_and_no_empty_section():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"paper moon")
+        tracks = app.screen.query_one("#found-track", ListView)
+        await until(pilot, lambda: tracks.table.row_count == 10)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert text.count("Paper Moon") >= 5  # not 1 of 10
+        empty = [s for s in app.screen.query(ListView) if not s.table.row_count]
+        assert empty, "the query should leave a section empty"
+        for section in empty:
+            assert section.region.height == 0  # no pane for what found nothing
+        assert " of 0" not in text
+
+
+async def test_search_keeps_the_query_when_you_come_back():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"paper")
+        await until(pilot, lambda: "Paper Moon" in screen_text(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        assert app.screen.query_one(Input).value == "paper"
+        await until(pilot, lambda: "Paper Moon" in screen_text(app))
+
+
+# --- the filter ---------------------------------------------------------------------
+
+
+async def test_f_narrows_the_library_by_title_artist_or_album_and_escape_shows_all():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("5")
+        await until(pilot, lambda: bool(screen.query(LibraryView)))
+        table = screen.query_one(LibraryView).table
+        await until(pilot, lambda: table.row_count == 504, timeout=10)
+        title, artist, album = table.rows[40][1:4]
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.focused, FilterBox))
+        for word in (title, artist, album):
+            app.focused.value = word.casefold()
+            await pilot.pause(0.1)
+            assert 0 < table.showing < 504
+            text = screen_text(app)
+            assert "504" in text and text.count(word[:8]) >= 1
+            assert all(
+                word.casefold() in "\t".join(table.get_row_at(table._index(n))).casefold()
+                for n in range(table.showing)
+            )
+        await pilot.press("enter")  # to the rows: Enter plays the one highlighted
+        shown = table.highlighted
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: (
+                screen.now_playing.state.playback is not None
+                and getattr(screen.now_playing.state.playback.item, "uri", None)
+                == getattr(shown, "uri", 1)
+            ),
+        )
+        await pilot.press("f", "escape")
+        await until(pilot, lambda: table.showing == 504)
+        assert not screen.query_one(FilterBox).display
+
+
+async def test_a_digit_typed_in_the_filter_stays_in_the_box():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("4")
+        await until(pilot, lambda: bool(screen.query("#recent RowsTable")))
+        await pilot.press("f", "1", "n")
+        assert screen.query_one(TabbedContent).active == "recent"
+        assert screen.query_one(FilterBox).value == "1n"
+
+
+# --- the cover ----------------------------------------------------------------------
+
+
+async def test_the_cover_grows_with_the_window():
+    sizes = {}
+    for size in ((120, 40), (200, 60)):
+        app = demo()
+        async with app.run_test(size=size) as pilot:
+            screen = await started(pilot)
+            art = screen.query_one(AlbumArt)
+            await until(pilot, lambda a=art: a.picture is not None)
+            sizes[size] = art.size
+    small, big = sizes[(120, 40)], sizes[(200, 60)]
+    assert big.width > small.width and big.height > small.height
+    assert big.width == 2 * big.height  # square: a cell is twice as high as wide
+
+
+# --- the sign-in wizard -------------------------------------------------------------
+
+
+async def test_the_wizards_footer_offers_back_only_where_it_goes_back():
+    fake = FakeSpotify(library_size=20)
+    app = SpotuiApp(real_services(fake))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WizardScreen))
+        footer = app.screen.query_one(Footer)
+        assert "Back" not in screen_text(app)  # the first step: nothing to go back to
+        await fill_in(pilot, DEMO_CLIENT_ID, port=free_port())
+        await until(pilot, lambda: wizard(app).flow is not None)
+        await until(pilot, lambda: "Back" in screen_text(app))
+        assert footer.is_mounted
+        await pilot.press("escape")
+        await until(pilot, lambda: wizard(app).flow is None)
+        await until(pilot, lambda: "Back" not in screen_text(app))
+
+
+async def test_the_arrows_move_in_the_filter_box_not_in_the_track():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("4")
+        await until(pilot, lambda: bool(screen.query("#recent RowsTable")))
+        fake = app.services.fake
+        assert fake is not None
+        await pilot.press("f", *"ab")
+        seeks = fake.requests["/v1/me/player/seek"]
+        await pilot.press("left", "x")
+        assert screen.query_one(FilterBox).value == "axb"
+        await pilot.pause(0.5)
+        assert fake.requests["/v1/me/player/seek"] == seeks  # no seek went to Spotify
+
+
+def low_contrast(screen) -> list[str]:
+    """The words on screen drawn at under 4.5:1 against what is behind them."""
+    low = []
+    for widget in screen.walk_children():
+        if not isinstance(widget, Static) or not widget.region.area or not widget.visible:
+            continue
+        if not str(widget.content).strip() or not widget.display:
+            continue
+        _, _, background, color = widget.colors
+        if contrast(background, background + color) < 4.5:
+            low.append(f"{widget!r}: {str(widget.content)[:30]}")
+    return low
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("knobs", [{}, {"no_active_device": True}])
+async def test_the_words_on_now_and_a_list_have_a_contrast_of_at_least_4_5(theme, knobs):
+    app = demo(Config(theme=theme), **knobs)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.pause(0.3)
+        assert low_contrast(screen) == []
+        screen.now_playing.status = "Offline — retrying in 5 s"  # the trouble line
+        await pilot.press("2")
+        await until(pilot, lambda: bool(screen.query("#top-tracks RowsTable")))
+        await pilot.pause(0.3)
+        assert low_contrast(screen) == []
+        await pilot.press("1")
+        await pilot.pause(0.1)
+        assert low_contrast(screen) == []
+
+
+async def test_f_narrows_a_pages_tracks():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"Polar Hours")
+        albums = app.screen.query_one("#found-album RowsTable", RowsTable)
+        await until(pilot, lambda: albums.row_count == 1)
+        albums.focus()
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
+        table = app.screen.query_one(RowsTable)
+        await until(pilot, lambda: table.row_count == 8)
+        title = table.rows[5][1]
+        await pilot.press("f", *title)
+        await until(pilot, lambda: table.showing < 8)
+        assert title in screen_text(app)
+        assert all(title in table.get_row_at(table._index(n))[1] for n in range(table.showing))
+
+
+async def test_a_question_leaves_the_screen_in_sight():
+    from spotui.tui.screens.confirm import Confirm
+
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        app.push_screen(Confirm("Skip 5 tracks?"))
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "Skip 5 tracks?" in text and "Playing · Track" in text
