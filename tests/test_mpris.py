@@ -12,6 +12,8 @@ from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
 from spotui.config import Config, parse_config
+from spotui.core.player import PlayerState
+from spotui.fake import FakeSpotify
 
 from .desktop import POLL_S, run, running, services_for, session_bus, until
 
@@ -135,6 +137,59 @@ async def test_a_skip_and_a_seek_elsewhere_show_within_one_poll_and_one_seeked(h
             await until(shown, timeout=POLL_S + 1.5)
             await asyncio.sleep(POLL_S)
             assert len(seen) == 1  # a new track is no seek
+        finally:
+            bus.disconnect()
+
+
+async def test_twenty_seconds_of_steady_play_send_no_seeked(session_bus):
+    """The hub's own poll loop over 20 s of the fake's play time, on a manual clock (no
+    20 s wait): the answers arrive up to 0.4 s late, as over a network, and no poll
+    that agrees with the clock gives a Seeked; a seek on another device then gives one."""
+    from itertools import cycle
+
+    from spotui.core.controller import Listener
+    from spotui.services import Services
+
+    from .conftest import ManualClock
+
+    clock = ManualClock()
+    late = cycle([0.0, 0.4, 0.1, 0.35, 0.05, 0.25])  # each answer's network delay
+    delay = {"now": 0.0}
+    services = Services.demo_mode(clock=clock, monotonic=lambda: clock() + delay["now"])
+    fake = services.fake
+    assert isinstance(fake, FakeSpotify)
+    steps: asyncio.Queue[None] = asyncio.Queue()
+    played: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the poll loop's wait, on the manual clock
+        await steps.get()
+        clock.advance(seconds)
+        delay["now"] = next(late)
+        played.append(seconds)
+
+    async with running(services, Config()) as controller:
+        controller._sleep = sleep  # type: ignore[method-assign]
+        polls: list[PlayerState] = []
+        controller.subscribe(Listener(state=polls.append))
+        await on_bus()
+        bus, seen = await seeked_watcher()
+
+        async def poll() -> None:
+            told = len(polls)
+            steps.put_nowait(None)
+            await until(lambda: len(polls) > told)
+
+        try:
+            while sum(played) < 20:
+                await poll()
+            await asyncio.sleep(0.3)  # any signal sent is in
+            assert len(played) >= 5 and sum(played) >= 20
+            assert controller.state.playback is not None and controller.state.playback.is_playing
+            assert seen == []
+
+            fake.account.seek(fake.account.position() + 30_000)  # on another device
+            await poll()
+            await until(lambda: len(seen) == 1)
         finally:
             bus.disconnect()
 
