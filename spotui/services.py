@@ -310,16 +310,16 @@ class Services:
         focused: Callable[[], bool],
     ) -> None:
         """The notifier (which also shows what Spotify refused of an MPRIS command) and
-        the MPRIS player, as the config says; none of it beside a running serve, which
-        tells the desktop already."""
+        the MPRIS player, as the config says; both off while a serve runs (it tells the
+        desktop already), and on again when it stops."""
         if not serving:
             held = self._serve_running()
             if held:
-                log.info("MPRIS and notifications are off here: %s", held)
-                return
+                log.info("MPRIS and notifications are off here while it runs: %s", held)
 
         def yields_to() -> Callable[[], bool]:
-            """Has a serve started since (asked at most every ``YIELD_CHECK_S``)?"""
+            """Does a serve run now (asked at most every ``YIELD_CHECK_S``)? One started
+            since takes the desktop; when it stops, this face takes it back."""
             if serving:
                 return lambda: False
             return _at_most_every(
@@ -390,16 +390,17 @@ class Services:
 def _at_most_every(
     seconds: float, check: Callable[[], bool], monotonic: Callable[[], float]
 ) -> Callable[[], bool]:
-    """``check``, asked at most once every ``seconds`` (False in between)."""
+    """``check``, asked at most once every ``seconds`` (its last answer in between)."""
     next_at = monotonic()
+    last = False
 
     def asked() -> bool:
-        nonlocal next_at
+        nonlocal next_at, last
         now = monotonic()
-        if now < next_at:
-            return False
-        next_at = now + seconds
-        return check()
+        if now >= next_at:
+            next_at = now + seconds
+            last = check()
+        return last
 
     return asked
 

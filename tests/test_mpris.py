@@ -32,13 +32,13 @@ def artists(fake, uri: str) -> str:
     return ", ".join(artist["name"] for artist in fake.account.item_json(uri)["artists"])
 
 
-async def on_bus() -> None:
+async def on_bus(timeout: float = 5.0) -> None:
     """Wait for the player to appear (it joins after the first poll)."""
 
     async def listed() -> bool:
         return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
 
-    await until(listed)
+    await until(listed, timeout)
 
 
 async def test_playerctl_reads_the_fakes_track(hub):
@@ -385,16 +385,19 @@ async def test_hostile_names_reach_the_bus_as_plain_text(hub):
         assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
 
 
-async def test_a_serve_started_later_takes_the_player_off_the_tui(hub, tmp_path, monkeypatch):
+async def test_a_serve_takes_the_player_off_the_tui_and_gives_it_back_when_it_stops(
+    hub, tmp_path, monkeypatch
+):
     """A face that exported the player before serve started leaves the bus to it at
-    the next state (serve then tells the desktop alone)."""
+    the next state (serve then tells the desktop alone), and takes it back once serve
+    has stopped: playerctl sees it and steers the fake through it again."""
     from spotui.desktop.lock import ServeLock, lock_path
 
     folder = tmp_path / "run"
     folder.mkdir(mode=0o700)  # a runtime folder as the system makes one
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
-    _, services = hub
+    fake, services = hub
     serve = ServeLock(lock_path())
     async with running(services, Config()):
         await on_bus()
@@ -407,3 +410,13 @@ async def test_a_serve_started_later_takes_the_player_off_the_tui(hub, tmp_path,
             await until(gone, timeout=3 * POLL_S)
         finally:
             serve.release()
+        await on_bus(timeout=3 * POLL_S)  # back after serve stops
+        before = fake.account.player.uri
+        await run(*PLAYERCTL, "next")
+        await until(lambda: fake.account.player.uri != before)
+        title = fake.account.item_json(fake.account.player.uri)["name"]
+
+        async def shown() -> bool:
+            return await run(*PLAYERCTL, "metadata", "title") == title
+
+        await until(shown, timeout=POLL_S + 2)

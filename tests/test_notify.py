@@ -232,11 +232,11 @@ async def test_no_notification_for_a_change_made_from_the_focused_window(
     assert told == [remote, away]
 
 
-async def test_a_serve_started_later_stops_the_tuis_notifications(
+async def test_a_serve_started_later_stops_the_tuis_notifications_until_it_stops(
     served, tmp_path, session_bus, monkeypatch
 ):
     """Once serve holds its lock, a skip gives no notification from the TUI (serve's own
-    would be the only one)."""
+    would be the only one); once serve has stopped, the next skip gives one again."""
     from spotui.desktop.lock import ServeLock, lock_path
 
     folder = tmp_path / "run"
@@ -249,20 +249,31 @@ async def test_a_serve_started_later_stops_the_tuis_notifications(
     serve = ServeLock(lock_path())
     try:
         async with running(services_for(fake, server, tmp_path), config) as controller:
+
+            async def skipped() -> None:
+                fake.remote_skip()
+                uri = fake.account.player.uri
+                await until(
+                    lambda: (
+                        controller.state.playback is not None
+                        and controller.state.playback.item is not None
+                        and controller.state.playback.item.uri == uri
+                    ),
+                    timeout=POLL_S + 2,
+                )
+                await asyncio.sleep(0.5)
+
             await until(lambda: controller.state.playback is not None)
             serve.take()
-            fake.remote_skip()
-            uri = fake.account.player.uri
-            await until(
-                lambda: (
-                    controller.state.playback is not None
-                    and controller.state.playback.item is not None
-                    and controller.state.playback.item.uri == uri
-                ),
-                timeout=POLL_S + 2,
-            )
-            await asyncio.sleep(0.5)
+            await skipped()
+            assert notifications.calls == []
+            serve.release()
+            await asyncio.sleep(POLL_S + 0.5)  # a poll finds serve gone: the track it told of
+            assert notifications.calls == []
+            await skipped()
+            title = names(fake, fake.account.player.uri)[0]
     finally:
         serve.release()
         bus.disconnect()
-    assert notifications.calls == []
+    told = [call["summary"] for kind, call in notifications.calls if kind == "Notify"]
+    assert told == [title]

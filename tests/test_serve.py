@@ -13,7 +13,7 @@ from pathlib import Path
 from spotui.config import Config
 from spotui.desktop.lock import ServeLock, lock_path
 
-from .desktop import need, run, running, services_for, session_bus, until
+from .desktop import POLL_S, need, run, running, services_for, session_bus, until
 from .helpers import EXIT_ERROR, EXIT_OK, spotui, start_spotui
 
 __all__ = ["session_bus"]  # the fixture, used by name
@@ -107,6 +107,7 @@ async def test_beside_a_running_serve_the_tui_leaves_the_desktop_to_it(
 ):
     fake, server = served
     monkeypatch.setenv("XDG_RUNTIME_DIR", runtime(tmp_path))
+    monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
     lock = ServeLock(lock_path())
     lock.take()
     caplog.set_level(logging.INFO, logger="spotui.desktop")
@@ -116,6 +117,14 @@ async def test_beside_a_running_serve_the_tui_leaves_the_desktop_to_it(
             await until(lambda: controller.state.playback is not None)
             await asyncio.sleep(0.5)
             assert await run("playerctl", "-l", "--no-messages") == ""
+            lock.release()  # serve stops: the TUI takes the player at its next poll
+
+            async def listed() -> bool:
+                return await run("playerctl", "-l", "--no-messages") == "spotui"
+
+            await until(listed, timeout=POLL_S * 3)
     finally:
         lock.release()
-    assert "MPRIS and notifications are off here: spotui serve already runs" in caplog.text
+    assert "MPRIS and notifications are off here while it runs: spotui serve already runs" in (
+        caplog.text
+    )
