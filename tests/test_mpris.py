@@ -225,6 +225,38 @@ async def test_busctl_lists_both_interfaces(hub):
         assert ".Seeked " in shown
 
 
+async def test_the_desktop_entry_named_on_the_bus_is_shipped(hub):
+    """``DesktopEntry`` names a .desktop file the package ships (media controls find the
+    app's name and icon through it), and the wheel carries both files."""
+    import configparser
+    import tomllib
+    from pathlib import Path
+
+    import spotui.desktop
+
+    _, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        named = await run(
+            "busctl", "--user", "get-property", "org.mpris.MediaPlayer2.spotui",
+            "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2", "DesktopEntry",
+        )  # fmt: skip
+    assert named == 's "spotui"'
+    folder = Path(spotui.desktop.__file__).parent
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(folder / "spotui.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Type"] == "Application" and desktop["Name"] == "spotui"
+    assert desktop["Exec"] == "spotui" and desktop["Terminal"] == "true"
+    assert (folder / f"{desktop['Icon']}.svg").is_file()
+    root = Path(__file__).resolve().parent.parent
+    shipped = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert {"desktop/spotui.desktop", "desktop/spotui.svg"} <= set(
+        shipped["package-data"]["spotui"]
+    )
+
+
 async def test_a_second_copy_takes_an_instance_name(hub):
     _, services = hub
     async with running(services, Config()), running(services, Config()):

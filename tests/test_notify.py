@@ -180,6 +180,9 @@ async def test_a_media_key_spotify_refuses_shows_as_a_notification(served, tmp_p
     kind, told = notifications.calls[0]
     assert kind == "Notify" and told["summary"] == "Spotify said no"
     assert "device" in told["body"].lower()
+    # No cover: spotui's own icon (desktop-notifier's default is Python's logo).
+    icon = Path(unquote(urlparse(told["icon"]).path))
+    assert icon.name == "spotui.svg" and icon.read_text().startswith("<svg")
 
 
 async def test_no_notification_for_a_change_made_from_the_focused_window(

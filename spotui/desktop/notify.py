@@ -27,6 +27,7 @@ from spotui.text import printable
 if TYPE_CHECKING:
     from desktop_notifier import DesktopNotifier, Icon
 
+ICON = Path(__file__).with_name("spotui.svg")  # the app's, when a notification has no cover
 COVERS_KEPT = 50  # cover files kept in the cache folder, the newest
 COVER_PX = 300
 OWN_CHANGE_S = 5.0  # a track change this soon after a command was that command's
@@ -113,7 +114,7 @@ class Notifier:
 
     async def run(self) -> None:
         """Send what changes, until cancelled; the last one is closed at the end."""
-        from desktop_notifier import DesktopNotifier
+        from desktop_notifier import DesktopNotifier, Icon
 
         # desktop-notifier logs its failures (with a traceback) instead of raising: they
         # come here, said once, never on the terminal.
@@ -121,7 +122,7 @@ class Notifier:
         theirs.propagate = False
         failures = _Failures(self)
         theirs.addHandler(failures)
-        notifier = DesktopNotifier(app_name="spotui")
+        notifier = DesktopNotifier(app_name="spotui", app_icon=Icon(path=ICON))
         try:
             while True:
                 await self._wake.wait()
