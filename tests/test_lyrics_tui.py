@@ -99,3 +99,28 @@ async def test_a_track_heard_again_sends_no_request():
         again = await _shown_lyrics(pilot, pilot.app)
         assert _lines(again, "current") == [_words(lrclib, "Cherish")[again.current]]
     assert lrclib.requests == {"/api/get": 1}
+
+
+LONG_TITLE = TRACKS[6].name  # wraps over two rows at 80 columns
+
+
+async def test_at_80x24_the_lyrics_get_the_room_they_need_the_current_line_centred():
+    """In a short terminal the cover and the notes give their rows to the lyrics: at
+    least 7 rows, also when a long title wraps, with the current line near the middle."""
+    for title in ("Cherish", LONG_TITLE):
+        app = demo()
+        (track,) = [t for t in TRACKS if t.name == title]
+        fake_of(app).account.play({"uris": [track.uri], "position_ms": 40_000})
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await started(pilot)
+            await pilot.press("L")
+            view = screen.query_one(LyricsView)
+            await until(pilot, lambda view=view: bool(view.lines.texts or view.lines.message))
+            await pilot.pause()
+            rows = view.lines.scrollable_content_region.height
+            assert rows >= 7, (title, rows)
+            assert title[:40] in screen_text(app)  # the words stay
+            if title == "Cherish":
+                await until(pilot, lambda view=view: bool(_lines(view, "current")))
+                row = view.lines.current - round(view.lines.scroll_offset.y)
+                assert rows // 3 <= row < rows - rows // 3
