@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import httpx
 
@@ -28,6 +28,7 @@ from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 log = logging.getLogger("spotui.desktop")
 
+DEMO_SCROBBLE_URL = "http://scrobbling.demo.invalid"  # the demo's fakes answer in process
 YIELD_CHECK_S = 5.0  # how often a face's desktop parts look for a serve started since
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class Services:
     scrobblers: Callable[[], Mapping[str, Service]] = dict
     scrobble_lock: Path | None = None  # held by the one process that scrobbles live
     lrclib_transport: httpx.AsyncBaseTransport | None = None  # the demo's fake LRCLIB
+    scrobble_fakes: Mapping[str, Any] = field(default_factory=dict)  # the demo's, by service
     lyrics_dir: Path | None = None  # local .lrc files, looked in before LRCLIB
     lyrics: LyricsFollower | None = field(default=None, init=False, repr=False)
     _archive: Archive | None = field(default=None, init=False, repr=False)
@@ -151,6 +153,7 @@ class Services:
         from spotui.fake.lrclib import FakeLrclib
 
         fake = FakeSpotify(clock=clock, **fake_options)
+        scrobbling = _demo_scrobbling(clock)
         tokens = TokenSet.from_response(fake.sign_in(), now=clock()) if signed_in else None
         store = MemoryTokenStore(tokens)
         client = ClientCredentials(DEMO_CLIENT_ID)
@@ -171,6 +174,8 @@ class Services:
             monotonic=monotonic,
             fake=fake,
             lrclib_transport=FakeLrclib().transport(),
+            scrobblers=lambda: _demo_scrobblers(scrobbling),
+            scrobble_fakes=scrobbling,
         )
 
     def lyrics_finder(self) -> LyricsFinder:
@@ -403,6 +408,37 @@ def _at_most_every(
         return last
 
     return asked
+
+
+def _demo_scrobbling(clock: Callable[[], float]) -> dict[str, Any]:
+    """The demo's fake ListenBrainz and Last.fm, by service."""
+    from spotui.fake.lastfm import FakeLastFm
+    from spotui.fake.listenbrainz import FakeListenBrainz
+
+    return {"listenbrainz": FakeListenBrainz(clock=clock), "lastfm": FakeLastFm(clock=clock)}
+
+
+def _demo_scrobblers(fakes: Mapping[str, Any]) -> Mapping[str, Service]:
+    """The demo scrobbles to its fakes, in process: never to the real services (their
+    address is one that cannot resolve, should a request ever leave the process)."""
+    from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET
+    from spotui.fake.listenbrainz import DEMO_TOKEN
+    from spotui.scrobble.lastfm import LastFm
+    from spotui.scrobble.listenbrainz import ListenBrainz
+
+    listenbrainz, lastfm = fakes["listenbrainz"], fakes["lastfm"]
+    return {
+        "listenbrainz": ListenBrainz(
+            DEMO_TOKEN, url=DEMO_SCROBBLE_URL, transport=listenbrainz.transport()
+        ),
+        "lastfm": LastFm(
+            DEMO_API_KEY,
+            DEMO_API_SECRET,
+            lastfm.session(),
+            url=DEMO_SCROBBLE_URL,
+            transport=lastfm.transport(),
+        ),
+    }
 
 
 def _scrobblers(store: CredentialStore) -> Mapping[str, Service]:
