@@ -96,10 +96,16 @@ def test_an_episode_and_nothing_playing(lyrics_env, served, lrclib):
     result = spotui(lyrics_env, "lyrics")
     ok(result, EXIT_NO_LYRICS)
     assert result.stderr.strip() == "Episodes and ads have no lyrics."
+    shown = json.loads(ok(spotui(lyrics_env, "lyrics", "--json"), EXIT_NO_LYRICS))
+    assert shown["message"] == "Episodes and ads have no lyrics." and shown["track"] is None
     fake.set(no_active_device=True)
     result = spotui(lyrics_env, "lyrics")
     ok(result, EXIT_NOTHING)
     assert result.stderr.strip() == "Nothing is playing."
+    result = spotui(lyrics_env, "lyrics", "--json")  # an object saying so, as `now --json`
+    shown = json.loads(ok(result, EXIT_NOTHING))
+    assert shown["message"] == "Nothing is playing." and shown["found"] is False
+    assert shown["track"] is None and shown["record"] is None and result.stderr == ""
     assert lrclib[0].log == []  # LRCLIB was never asked
 
 
