@@ -142,13 +142,34 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
             values[key] = check(raw)
         except ValueError as exc:
             problems.append(
-                f"{source}: '{key}' {exc} (got {_shown(raw)}); using {getattr(defaults, key)!r}"
+                f"{source}: '{key}' {exc} (got {_shown(raw)}); using {_default(defaults, key)}"
             )
     return replace(defaults, **values), problems
 
 
+def _toml(value: Any) -> str:
+    """A value as config.toml writes it (true, not Python's True; a table, a list)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_toml(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return repr(value)  # a number; a string in quotes, escaped
+
+
+def _default(defaults: Config, key: str) -> str:
+    value = getattr(defaults, key)
+    if key == "notify_format":
+        return _toml(dict(zip(("title", "body"), value, strict=True)))
+    if key == "notify":
+        return "unset (on in spotui serve only)"
+    return _toml(value)
+
+
 def _shown(raw: Any) -> str:
-    return repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:37] + "..."
+    shown = _toml(raw)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def _keys(raw: Any, source: str, problems: list[str]) -> tuple[str, tuple[tuple[str, str], ...]]:
