@@ -96,6 +96,18 @@ def _text(value: Any) -> Any:
     return clean(value.strip())
 
 
+def _folder(value: Any) -> Any:
+    """A folder that is there (``~`` is the home folder)."""
+    text = _text(value)
+    try:
+        there = Path(text).expanduser().is_dir()
+    except (OSError, RuntimeError, ValueError):  # no home folder to expand, a NUL
+        there = False
+    if not there:
+        raise ValueError("is not a folder")
+    return text
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "poll_interval": _number(2, 60, whole=False),
     "seek_step": _number(1, 300, whole=True),
@@ -106,7 +118,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "mpris": _flag,
     "notify": _flag,
     "notify_format": _notify_format,
-    "lyrics_dir": _text,
+    "lyrics_dir": _folder,
 }
 
 
@@ -164,7 +176,7 @@ def _default(defaults: Config, key: str) -> str:
         return _toml(dict(zip(("title", "body"), value, strict=True)))
     if key == "notify":
         return "unset (on in spotui serve only)"
-    return _toml(value)
+    return "none" if value == "" else _toml(value)
 
 
 def _shown(raw: Any) -> str:

@@ -62,6 +62,7 @@ def test_a_bad_value_names_the_key_and_falls_back(toml, key, words):
         ("notify = 1", "(got 1); using unset (on in spotui serve only)"),
         ("notify_format = 5", "using { title = '{title}', body = '{artist} — {album}' }"),
         ("theme = ['a', false]", "(got ['a', false]); using 'textual-dark'"),
+        ("lyrics_dir = '/no/such/folder'", "is not a folder (got '/no/such/folder'); using none"),
     ],
 )
 def test_a_bad_value_and_its_default_are_shown_as_toml_writes_them(toml, said):

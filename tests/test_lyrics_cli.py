@@ -205,6 +205,18 @@ def test_the_configs_lyrics_dir_comes_before_lrclib(lyrics_env, lrclib, tmp_path
     assert lrclib[0].log == []
 
 
+def test_a_missing_lyrics_dir_is_one_line_and_lrclib_answers(lyrics_env, lrclib, tmp_path):
+    config = tmp_path / "config" / "spotui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text('lyrics_dir = "~/no-such-lyrics"\n', "utf-8")
+    result = spotui(lyrics_env, "lyrics")
+    assert fake_words(lrclib[0], "Cherish")[0] in ok(result)
+    assert result.stderr.splitlines() == [
+        f"{config / 'config.toml'}: 'lyrics_dir' is not a folder (got '~/no-such-lyrics'); "
+        "using none"
+    ]
+
+
 def test_watch_goes_on_with_the_next_track_and_says_when_it_has_none(lyrics_env, served):
     fake, _server = served
     (track,) = [t for t in TRACKS if t.name == "3 AM Study Session"]
