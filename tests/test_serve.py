@@ -85,6 +85,20 @@ def test_serve_is_the_player_quietly_refuses_a_second_and_ends_on_sigterm(
     assert "spotui" not in players(env)  # gone from the bus
 
 
+def test_the_demos_serve_logs_to_its_own_file_not_the_real_serve_log(env, tmp_path):
+    env = {**env, "XDG_RUNTIME_DIR": runtime(tmp_path)}
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    demo_log = tmp_path / "state" / "spotui" / "serve-demo.log"
+    process = start_spotui("--demo", "serve", env=env)
+    try:
+        wait_for(lambda: demo_log.exists() and "serve: started" in demo_log.read_text())
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
+    assert "serve: stopped" in demo_log.read_text()
+    assert log_of(tmp_path) == ""  # the user's serve.log: not written, not made
+
+
 def test_serve_with_no_bus_starts_says_why_and_ends_on_sigint(env, tmp_path):
     env = {**env, "XDG_RUNTIME_DIR": runtime(tmp_path)}
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
