@@ -7,7 +7,6 @@ import asyncio
 import logging
 from dataclasses import replace
 
-import pytest
 from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
@@ -15,30 +14,15 @@ from spotui.config import Config, parse_config
 from spotui.core.player import PlayerState
 from spotui.fake import FakeSpotify
 
-from .desktop import POLL_S, run, running, services_for, session_bus, until
+from .desktop import POLL_S, hub, on_bus, run, running, services_for, session_bus, until
 
-__all__ = ["session_bus"]  # the fixture, used by name
+__all__ = ["hub", "session_bus"]  # the fixtures, used by name
 
 PLAYERCTL = ("playerctl", "-p", "spotui")
 
 
-@pytest.fixture
-def hub(served, tmp_path, session_bus):
-    fake, server = served
-    return fake, services_for(fake, server, tmp_path)
-
-
 def artists(fake, uri: str) -> str:
     return ", ".join(artist["name"] for artist in fake.account.item_json(uri)["artists"])
-
-
-async def on_bus(timeout: float = 5.0) -> None:
-    """Wait for the player to appear (it joins after the first poll)."""
-
-    async def listed() -> bool:
-        return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
-
-    await until(listed, timeout)
 
 
 async def test_playerctl_reads_the_fakes_track(hub):
