@@ -397,7 +397,7 @@ def steady(
     requests = (fake.player_requests() - requests_before) * 60 / window
     cpu = (app.cpu_s() - cpu_before) / window * 100
     rss = app.rss_mb()
-    lyrics, sung = lyrics_cpu(app, window)
+    lyrics, sung = lyrics_cpu(fake, app, window)
     paused = app.watch(lambda screen: "Paused" in screen)
     app.press(b" ")
     app.wait(paused)
@@ -446,13 +446,16 @@ def steady(
     ], app
 
 
-def lyrics_cpu(app: Terminal, window: float) -> tuple[float, bool]:
+def lyrics_cpu(fake: Fake, app: Terminal, window: float) -> tuple[float, bool]:
     """CPU on the Now tab with the lyrics showing ("L"), hidden again after; and whether a
-    line of the fake LRCLIB's made-up lyrics was on screen."""
+    line of the fake LRCLIB's made-up lyrics was on screen. Cherish (2:31) is sought back
+    to its start first, as from another device, so that one track plays all the window."""
     from spotui.fake.lrclib import FakeLrclib
 
     (record,) = [r for r in FakeLrclib().records if r["trackName"] == "Cherish"]
     words = record["plainLyrics"].splitlines()
+    fake.api("PUT", "/me/player/seek", position_ms=5_000)
+    time.sleep(6)  # the app learns of the seek at its next poll
     shown = app.watch(lambda screen: any(line in screen for line in words))
     app.press(b"L")
     try:
