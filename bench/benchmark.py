@@ -35,6 +35,7 @@ import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS, LINES = 120, 40
+LYRICS_CPU_POINTS = 0.1  # the lyrics view may cost this much more than the Now tab
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 NO_BYTECODE = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
 BARE_APP = """
@@ -352,19 +353,51 @@ def cpu_floor(window: float) -> tuple[float, float]:
     return idle, ticking
 
 
+SIDE_PROCESSES: list[subprocess.Popen[str]] = []  # ended at exit, whatever happened
+
+
+def side_process(*argv: str) -> str:
+    """Start a helper (a bus, a fake) beside the app; the first line it prints."""
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT
+    )
+    SIDE_PROCESSES.append(process)
+    assert process.stdout is not None
+    return process.stdout.readline().strip()
+
+
+def mpris_listed(bus: str) -> bool:
+    """Is ``org.mpris.MediaPlayer2.spotui`` (the app's player) on the session bus ``bus``?"""
+    found = subprocess.run(
+        ["busctl", "--address", bus, "list", "--acquired"], capture_output=True, text=True
+    )
+    return "org.mpris.MediaPlayer2.spotui" in found.stdout
+
+
 def steady(
     fake: Fake, home: Path, window: float, floor: tuple[float, float]
 ) -> tuple[list[Figure], Terminal]:
-    """Memory, CPU and requests while a track plays; ``floor`` is :func:`cpu_floor`'s."""
+    """Memory, CPU and requests while a track plays; ``floor`` is :func:`cpu_floor`'s.
+    The app runs with the desktop on (MPRIS and notifications, on a bus of its own), so
+    the request figure shows that they add none."""
     bare_idle, bare_ticking = floor
-    app = Terminal(spotui_command(), fake.env(home))
+    config = home / "config" / "spotui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text("mpris = true\nnotify = true\n")
+    # A session bus of the benchmark's own (the user's is left alone), and a fake LRCLIB.
+    bus = side_process("dbus-daemon", "--session", "--nofork", "--print-address")
+    lrclib = side_process(sys.executable, "-m", "spotui.fake.lrclib", "--port", "0")
+    env = {**fake.env(home), "DBUS_SESSION_BUS_ADDRESS": bus, "SPOTUI_LRCLIB_URL": lrclib}
+    app = Terminal(spotui_command(), env)
     app.wait_text("Cherish")
     time.sleep(2)  # let the first cover and the liked check settle
+    mpris = mpris_listed(bus)
     requests_before, cpu_before = fake.player_requests(), app.cpu_s()
     time.sleep(window)
     requests = (fake.player_requests() - requests_before) * 60 / window
     cpu = (app.cpu_s() - cpu_before) / window * 100
     rss = app.rss_mb()
+    lyrics, sung = lyrics_cpu(fake, app, window)
     paused = app.watch(lambda screen: "Paused" in screen)
     app.press(b" ")
     app.wait(paused)
@@ -386,6 +419,15 @@ def steady(
             f"a bare Textual app repainting one line each second: {bare_ticking:.2f}%",
         ),
         Figure(
+            f"CPU while a track plays, the lyrics showing ({window:.0f} s)",
+            lyrics,
+            "% of a core",
+            f"≤ the Now tab's + {LYRICS_CPU_POINTS}",
+            lyrics - cpu <= LYRICS_CPU_POINTS and sung,
+            f"the Now tab without lyrics: {cpu:.2f}%"
+            + ("" if sung else "; MISSING: no lyric line on screen"),
+        ),
+        Figure(
             f"CPU while paused ({window:.0f} s)",
             idle,
             "% of a core",
@@ -394,9 +436,39 @@ def steady(
             f"a bare Textual app, idle: {bare_idle:.2f}%",
         ),
         Figure(
-            "player requests a minute in steady playback", requests, "/min", "≤ 12", requests <= 12
+            "player requests a minute in steady playback, MPRIS and notifications on",
+            requests,
+            "/min",
+            "≤ 12",
+            requests <= 12 and mpris,
+            "the MPRIS player was on the bus" if mpris else "MISSING: no MPRIS player on the bus",
         ),
     ], app
+
+
+def lyrics_cpu(fake: Fake, app: Terminal, window: float) -> tuple[float, bool]:
+    """CPU on the Now tab with the lyrics showing ("L"), hidden again after; and whether a
+    line of the fake LRCLIB's made-up lyrics was on screen. Cherish (2:31) is sought back
+    to its start first, as from another device, so that one track plays all the window."""
+    from spotui.fake.lrclib import FakeLrclib
+
+    (record,) = [r for r in FakeLrclib().records if r["trackName"] == "Cherish"]
+    words = record["plainLyrics"].splitlines()
+    fake.api("PUT", "/me/player/seek", position_ms=5_000)
+    time.sleep(6)  # the app learns of the seek at its next poll
+    shown = app.watch(lambda screen: any(line in screen for line in words))
+    app.press(b"L")
+    try:
+        app.wait(shown)
+        sung = True
+    except TimeoutError:
+        sung = False
+    time.sleep(2)
+    cpu_before = app.cpu_s()
+    time.sleep(window)
+    cpu = (app.cpu_s() - cpu_before) / window * 100
+    app.press(b"L")
+    return cpu, sung
 
 
 def track_end(fake: Fake, app: Terminal) -> Figure:
@@ -789,6 +861,10 @@ def main() -> int:
 def _close_all() -> None:
     for terminal in Terminal.opened:
         terminal.close()
+    for process in SIDE_PROCESSES:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(5)
 
 
 if __name__ == "__main__":

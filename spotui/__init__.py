@@ -4,6 +4,7 @@ import logging
 import sys
 
 __version__ = "0.1.0"
+PROJECT_URL = "https://pypi.org/project/spotui-terminal/"  # pyproject's [project.urls] Homepage
 
 # httpx imports its optional command-line client (click, rich, pygments) when
 # they happen to be installed: ~30 ms and ~6 MB that spotui never uses. httpx

@@ -96,6 +96,18 @@ def _text(value: Any) -> Any:
     return clean(value.strip())
 
 
+def _folder(value: Any) -> Any:
+    """A folder that is there (``~`` is the home folder)."""
+    text = _text(value)
+    try:
+        there = Path(text).expanduser().is_dir()
+    except (OSError, RuntimeError, ValueError):  # no home folder to expand, a NUL
+        there = False
+    if not there:
+        raise ValueError("is not a folder")
+    return text
+
+
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "poll_interval": _number(2, 60, whole=False),
     "seek_step": _number(1, 300, whole=True),
@@ -106,7 +118,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "mpris": _flag,
     "notify": _flag,
     "notify_format": _notify_format,
-    "lyrics_dir": _text,
+    "lyrics_dir": _folder,
 }
 
 
@@ -142,13 +154,34 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
             values[key] = check(raw)
         except ValueError as exc:
             problems.append(
-                f"{source}: '{key}' {exc} (got {_shown(raw)}); using {getattr(defaults, key)!r}"
+                f"{source}: '{key}' {exc} (got {_shown(raw)}); using {_default(defaults, key)}"
             )
     return replace(defaults, **values), problems
 
 
+def _toml(value: Any) -> str:
+    """A value as config.toml writes it (true, not Python's True; a table, a list)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_toml(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return repr(value)  # a number; a string in quotes, escaped
+
+
+def _default(defaults: Config, key: str) -> str:
+    value = getattr(defaults, key)
+    if key == "notify_format":
+        return _toml(dict(zip(("title", "body"), value, strict=True)))
+    if key == "notify":
+        return "unset (on in spotui serve only)"
+    return "none" if value == "" else _toml(value)
+
+
 def _shown(raw: Any) -> str:
-    return repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:37] + "..."
+    shown = _toml(raw)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def _keys(raw: Any, source: str, problems: list[str]) -> tuple[str, tuple[tuple[str, str], ...]]:

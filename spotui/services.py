@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import httpx
 
@@ -28,6 +28,7 @@ from spotui.spotify.session import MemoryTokenStore, Session, TokenStore
 
 log = logging.getLogger("spotui.desktop")
 
+DEMO_SCROBBLE_URL = "http://scrobbling.demo.invalid"  # the demo's fakes answer in process
 YIELD_CHECK_S = 5.0  # how often a face's desktop parts look for a serve started since
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ class Services:
     scrobblers: Callable[[], Mapping[str, Service]] = dict
     scrobble_lock: Path | None = None  # held by the one process that scrobbles live
     lrclib_transport: httpx.AsyncBaseTransport | None = None  # the demo's fake LRCLIB
+    scrobble_fakes: Mapping[str, Any] = field(default_factory=dict)  # the demo's, by service
     lyrics_dir: Path | None = None  # local .lrc files, looked in before LRCLIB
     lyrics: LyricsFollower | None = field(default=None, init=False, repr=False)
     _archive: Archive | None = field(default=None, init=False, repr=False)
@@ -152,6 +154,7 @@ class Services:
         from spotui.fake.lrclib import FakeLrclib
 
         fake = FakeSpotify(clock=clock, **fake_options)
+        scrobbling = _demo_scrobbling(clock)
         tokens = TokenSet.from_response(fake.sign_in(), now=clock()) if signed_in else None
         store = MemoryTokenStore(tokens)
         client = ClientCredentials(DEMO_CLIENT_ID)
@@ -173,6 +176,8 @@ class Services:
             fake=fake,
             lrclib_transport=FakeLrclib().transport(),
             notice=fake.state_problem,
+            scrobblers=lambda: _demo_scrobblers(scrobbling),
+            scrobble_fakes=scrobbling,
         )
 
     @classmethod
@@ -319,16 +324,16 @@ class Services:
         focused: Callable[[], bool],
     ) -> None:
         """The notifier (which also shows what Spotify refused of an MPRIS command) and
-        the MPRIS player, as the config says; none of it beside a running serve, which
-        tells the desktop already."""
+        the MPRIS player, as the config says; both off while a serve runs (it tells the
+        desktop already), and on again when it stops."""
         if not serving:
             held = self._serve_running()
             if held:
-                log.info("MPRIS and notifications are off here: %s", held)
-                return
+                log.info("MPRIS and notifications are off here while it runs: %s", held)
 
         def yields_to() -> Callable[[], bool]:
-            """Has a serve started since (asked at most every ``YIELD_CHECK_S``)?"""
+            """Does a serve run now (asked at most every ``YIELD_CHECK_S``)? One started
+            since takes the desktop; when it stops, this face takes it back."""
             if serving:
                 return lambda: False
             return _at_most_every(
@@ -399,18 +404,50 @@ class Services:
 def _at_most_every(
     seconds: float, check: Callable[[], bool], monotonic: Callable[[], float]
 ) -> Callable[[], bool]:
-    """``check``, asked at most once every ``seconds`` (False in between)."""
+    """``check``, asked at most once every ``seconds`` (its last answer in between)."""
     next_at = monotonic()
+    last = False
 
     def asked() -> bool:
-        nonlocal next_at
+        nonlocal next_at, last
         now = monotonic()
-        if now < next_at:
-            return False
-        next_at = now + seconds
-        return check()
+        if now >= next_at:
+            next_at = now + seconds
+            last = check()
+        return last
 
     return asked
+
+
+def _demo_scrobbling(clock: Callable[[], float]) -> dict[str, Any]:
+    """The demo's fake ListenBrainz and Last.fm, by service."""
+    from spotui.fake.lastfm import FakeLastFm
+    from spotui.fake.listenbrainz import FakeListenBrainz
+
+    return {"listenbrainz": FakeListenBrainz(clock=clock), "lastfm": FakeLastFm(clock=clock)}
+
+
+def _demo_scrobblers(fakes: Mapping[str, Any]) -> Mapping[str, Service]:
+    """The demo scrobbles to its fakes, in process: never to the real services (their
+    address is one that cannot resolve, should a request ever leave the process)."""
+    from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET
+    from spotui.fake.listenbrainz import DEMO_TOKEN
+    from spotui.scrobble.lastfm import LastFm
+    from spotui.scrobble.listenbrainz import ListenBrainz
+
+    listenbrainz, lastfm = fakes["listenbrainz"], fakes["lastfm"]
+    return {
+        "listenbrainz": ListenBrainz(
+            DEMO_TOKEN, url=DEMO_SCROBBLE_URL, transport=listenbrainz.transport()
+        ),
+        "lastfm": LastFm(
+            DEMO_API_KEY,
+            DEMO_API_SECRET,
+            lastfm.session(),
+            url=DEMO_SCROBBLE_URL,
+            transport=lastfm.transport(),
+        ),
+    }
 
 
 def _scrobblers(store: CredentialStore) -> Mapping[str, Service]:

@@ -106,3 +106,19 @@ async def until(condition, timeout: float = 5.0, step: float = 0.05) -> None:
             return
         assert loop.time() < deadline, "timed out"
         await asyncio.sleep(step)
+
+
+@pytest.fixture
+def hub(served, tmp_path, session_bus) -> tuple[FakeSpotify, Services]:
+    """The fake over HTTP, and the wiring signed in to it, on a session bus of its own."""
+    fake, server = served
+    return fake, services_for(fake, server, tmp_path)
+
+
+async def on_bus(timeout: float = 5.0) -> None:
+    """Wait for the player to appear (it joins after the first poll)."""
+
+    async def listed() -> bool:
+        return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
+
+    await until(listed, timeout)

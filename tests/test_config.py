@@ -54,6 +54,23 @@ def test_a_bad_value_names_the_key_and_falls_back(toml, key, words):
     assert config.volume_step == 7  # the good keys still count
 
 
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ("mpris = 'yes'", "(got 'yes'); using true"),
+        ("seek_step = true", "(got true); using 10"),
+        ("notify = 1", "(got 1); using unset (on in spotui serve only)"),
+        ("notify_format = 5", "using { title = '{title}', body = '{artist} — {album}' }"),
+        ("theme = ['a', false]", "(got ['a', false]); using 'textual-dark'"),
+        ("lyrics_dir = '/no/such/folder'", "is not a folder (got '/no/such/folder'); using none"),
+    ],
+)
+def test_a_bad_value_and_its_default_are_shown_as_toml_writes_them(toml, said):
+    """As the user would write them in config.toml: true, not Python's True."""
+    _, problems = parse_config(toml)
+    assert len(problems) == 1 and problems[0].endswith(said), problems[0]
+
+
 def test_unknown_keys_are_named_and_ignored():
     config, problems = parse_config("colour = 'red'\n", "c.toml")
     assert config == Config()

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import tomllib
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
+from spotui import __version__
 from spotui.fake.lrclib import FakeLrclib
 from spotui.fake.server import FakeServer
 from spotui.lyrics import cache as cache_module
@@ -30,6 +32,7 @@ from spotui.lyrics.lrclib import (
 from spotui.text import printable
 
 from .conftest import ManualClock
+from .helpers import ROOT
 
 CHERISH = TrackQuery("Cherish", "星野 夜", "Yume no Naka e", 151.0)
 LAGOS = TrackQuery("Lagos Sunrise", "Kwame & the Lagos Lights", "Eko Gold", 231.0)
@@ -131,7 +134,8 @@ async def test_get_finds_synced_lyrics_with_the_user_agent_lrclib_asks_for(lrcli
     assert parse_lrc(record.synced).lines[0] == Line(1_000, record.plain.splitlines()[0])
     path, params, agent = lrclib.log[0]
     assert (path, agent) == ("/api/get", USER_AGENT)
-    assert agent.startswith("spotui/") and "(" in agent
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+    assert agent == f"spotui/{__version__} ({urls['Homepage']})"  # app, version, URL
     assert params == {
         "track_name": "Cherish",
         "artist_name": "星野 夜",

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -32,6 +33,23 @@ def lrclib() -> Iterator[tuple[FakeLrclib, str]]:
 @pytest.fixture
 def lyrics_env(env, lrclib) -> dict[str, str]:
     return {**env, "SPOTUI_LRCLIB_URL": lrclib[1]}
+
+
+@pytest.fixture
+def lyrics_dir(tmp_path) -> Path:
+    """A folder of .lrc files, named as lyrics_dir in the config file spotui reads."""
+    folder = tmp_path / "my lyrics"
+    folder.mkdir()
+    config_toml(tmp_path, f'lyrics_dir = "{folder}"')
+    return folder
+
+
+def config_toml(tmp_path: Path, text: str) -> Path:
+    """Write the config file spotui reads (its platform folder in the test's home)."""
+    path = tmp_path / "config" / "spotui" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", "utf-8")
+    return path
 
 
 def _play(served, title: str) -> None:
@@ -96,10 +114,16 @@ def test_an_episode_and_nothing_playing(lyrics_env, served, lrclib):
     result = spotui(lyrics_env, "lyrics")
     ok(result, EXIT_NO_LYRICS)
     assert result.stderr.strip() == "Episodes and ads have no lyrics."
+    shown = json.loads(ok(spotui(lyrics_env, "lyrics", "--json"), EXIT_NO_LYRICS))
+    assert shown["message"] == "Episodes and ads have no lyrics." and shown["track"] is None
     fake.set(no_active_device=True)
     result = spotui(lyrics_env, "lyrics")
     ok(result, EXIT_NOTHING)
     assert result.stderr.strip() == "Nothing is playing."
+    result = spotui(lyrics_env, "lyrics", "--json")  # an object saying so, as `now --json`
+    shown = json.loads(ok(result, EXIT_NOTHING))
+    assert shown["message"] == "Nothing is playing." and shown["found"] is False
+    assert shown["track"] is None and shown["record"] is None and result.stderr == ""
     assert lrclib[0].log == []  # LRCLIB was never asked
 
 
@@ -186,17 +210,21 @@ def test_follow_ends_when_the_track_changes(lyrics_env, served):
     assert process.returncode == 0 and time.monotonic() - started < 15
 
 
-def test_the_configs_lyrics_dir_comes_before_lrclib(lyrics_env, lrclib, tmp_path):
-    folder = tmp_path / "my lyrics"
-    folder.mkdir()
-    (folder / "星野 夜 - Cherish.lrc").write_text("[00:00.50] words of my own\n", "utf-8")
-    config = tmp_path / "config" / "spotui"
-    config.mkdir(parents=True)
-    (config / "config.toml").write_text(f'lyrics_dir = "{folder}"\n', "utf-8")
+def test_the_configs_lyrics_dir_comes_before_lrclib(lyrics_env, lrclib, lyrics_dir):
+    (lyrics_dir / "星野 夜 - Cherish.lrc").write_text("[00:00.50] words of my own\n", "utf-8")
     assert ok(spotui(lyrics_env, "lyrics")) == "> words of my own\n"
     found = json.loads(ok(spotui(lyrics_env, "lyrics", "--json")))
     assert found["source"] == "file" and found["path"].endswith("Cherish.lrc")
     assert lrclib[0].log == []
+
+
+def test_a_missing_lyrics_dir_is_one_line_and_lrclib_answers(lyrics_env, lrclib, tmp_path):
+    config = config_toml(tmp_path, 'lyrics_dir = "~/no-such-lyrics"')
+    result = spotui(lyrics_env, "lyrics")
+    assert fake_words(lrclib[0], "Cherish")[0] in ok(result)
+    assert result.stderr.splitlines() == [
+        f"{config}: 'lyrics_dir' is not a folder (got '~/no-such-lyrics'); using none"
+    ]
 
 
 def test_watch_goes_on_with_the_next_track_and_says_when_it_has_none(lyrics_env, served):
@@ -247,14 +275,9 @@ def test_follow_says_at_once_when_nothing_or_an_episode_plays(
     assert lrclib[0].log == []
 
 
-def test_a_fifo_named_like_the_tracks_lrc_is_passed_over(lyrics_env, lrclib, tmp_path):
+def test_a_fifo_named_like_the_tracks_lrc_is_passed_over(lyrics_env, lrclib, lyrics_dir):
     """A FIFO in lyrics_dir (which no one writes to) is not opened: LRCLIB's words come."""
-    folder = tmp_path / "my lyrics"
-    folder.mkdir()
-    os.mkfifo(folder / "星野 夜 - Cherish.lrc")
-    config = tmp_path / "config" / "spotui"
-    config.mkdir(parents=True)
-    (config / "config.toml").write_text(f'lyrics_dir = "{folder}"\n', "utf-8")
+    os.mkfifo(lyrics_dir / "星野 夜 - Cherish.lrc")
     result = subprocess.run(
         [sys.executable, "-m", "spotui", "lyrics", "--lrc"],
         capture_output=True,

@@ -7,7 +7,9 @@ from __future__ import annotations
 from textual.widgets import TabbedContent
 
 from spotui.config import Config
+from spotui.fake.catalog import TRACKS
 from spotui.fake.lrclib import FakeLrclib
+from spotui.tui.app import SpotuiApp
 from spotui.tui.widgets.lyrics import LyricsView
 
 from .helpers import until
@@ -54,3 +56,71 @@ async def test_the_configs_lyrics_dir_comes_before_lrclib(tmp_path):
         view = screen.query_one(LyricsView)
         await until(pilot, lambda: bool(_lines(view, "current")))
         assert _lines(view, "current") == ["from my own folder"]
+
+
+def _with_lrclib(lrclib: FakeLrclib, config: Config | None = None) -> SpotuiApp:
+    """The demo, its lyrics from ``lrclib`` (whose requests the test counts)."""
+    app = demo(config)
+    app.services.lrclib_transport = lrclib.transport()
+    return app
+
+
+async def _shown_lyrics(pilot, app: SpotuiApp) -> LyricsView:
+    """Press L on a started app; the view, once a line is current."""
+    screen = await started(pilot)
+    await pilot.press("L")
+    view = screen.query_one(LyricsView)
+    await until(pilot, lambda: bool(_lines(view, "current")))
+    return view
+
+
+async def test_a_404_from_get_then_search_finds_the_lyrics():
+    """The fake LRCLIB's /api/get misses "Lagos Sunrise" (its album differs there):
+    /api/search finds it, and its lines are the ones shown."""
+    lrclib = FakeLrclib()
+    app = _with_lrclib(lrclib)
+    (track,) = [t for t in TRACKS if t.name == "Lagos Sunrise"]
+    fake_of(app).account.play({"uris": [track.uri]})
+    async with app.run_test(size=(100, 40)) as pilot:
+        view = await _shown_lyrics(pilot, app)
+        assert _lines(view, "current") == [_words(lrclib, "Lagos Sunrise")[view.current]]
+    assert [path for path, _params, _agent in lrclib.log] == ["/api/get", "/api/search"]
+
+
+async def test_a_track_heard_again_sends_no_request():
+    """Cherish's lyrics, fetched once, come from the disk cache in the next run: the
+    fake LRCLIB is not asked again, and the same lines show."""
+    lrclib = FakeLrclib()
+    async with _with_lrclib(lrclib).run_test(size=(100, 40)) as pilot:
+        first = await _shown_lyrics(pilot, pilot.app)
+        assert _lines(first, "current") == [_words(lrclib, "Cherish")[first.current]]
+    assert lrclib.requests == {"/api/get": 1}
+    async with _with_lrclib(lrclib).run_test(size=(100, 40)) as pilot:
+        again = await _shown_lyrics(pilot, pilot.app)
+        assert _lines(again, "current") == [_words(lrclib, "Cherish")[again.current]]
+    assert lrclib.requests == {"/api/get": 1}
+
+
+LONG_TITLE = TRACKS[6].name  # wraps over two rows at 80 columns
+
+
+async def test_at_80x24_the_lyrics_get_the_room_they_need_the_current_line_centred():
+    """In a short terminal the cover and the notes give their rows to the lyrics: at
+    least 7 rows, also when a long title wraps, with the current line near the middle."""
+    for title in ("Cherish", LONG_TITLE):
+        app = demo()
+        (track,) = [t for t in TRACKS if t.name == title]
+        fake_of(app).account.play({"uris": [track.uri], "position_ms": 40_000})
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await started(pilot)
+            await pilot.press("L")
+            view = screen.query_one(LyricsView)
+            await until(pilot, lambda view=view: bool(view.lines.texts or view.lines.message))
+            await pilot.pause()
+            rows = view.lines.scrollable_content_region.height
+            assert rows >= 7, (title, rows)
+            assert title[:40] in screen_text(app)  # the words stay
+            if title == "Cherish":
+                await until(pilot, lambda view=view: bool(_lines(view, "current")))
+                row = view.lines.current - round(view.lines.scroll_offset.y)
+                assert rows // 3 <= row < rows - rows // 3

@@ -7,36 +7,22 @@ import asyncio
 import logging
 from dataclasses import replace
 
-import pytest
 from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
 from spotui.config import Config, parse_config
+from spotui.core.player import PlayerState
+from spotui.fake import FakeSpotify
 
-from .desktop import POLL_S, run, running, services_for, session_bus, until
+from .desktop import POLL_S, hub, on_bus, run, running, services_for, session_bus, until
 
-__all__ = ["session_bus"]  # the fixture, used by name
+__all__ = ["hub", "session_bus"]  # the fixtures, used by name
 
 PLAYERCTL = ("playerctl", "-p", "spotui")
 
 
-@pytest.fixture
-def hub(served, tmp_path, session_bus):
-    fake, server = served
-    return fake, services_for(fake, server, tmp_path)
-
-
 def artists(fake, uri: str) -> str:
     return ", ".join(artist["name"] for artist in fake.account.item_json(uri)["artists"])
-
-
-async def on_bus() -> None:
-    """Wait for the player to appear (it joins after the first poll)."""
-
-    async def listed() -> bool:
-        return "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
-
-    await until(listed)
 
 
 async def test_playerctl_reads_the_fakes_track(hub):
@@ -139,6 +125,59 @@ async def test_a_skip_and_a_seek_elsewhere_show_within_one_poll_and_one_seeked(h
             bus.disconnect()
 
 
+async def test_twenty_seconds_of_steady_play_send_no_seeked(session_bus):
+    """The hub's own poll loop over 20 s of the fake's play time, on a manual clock (no
+    20 s wait): the answers arrive up to 0.4 s late, as over a network, and no poll
+    that agrees with the clock gives a Seeked; a seek on another device then gives one."""
+    from itertools import cycle
+
+    from spotui.core.controller import Listener
+    from spotui.services import Services
+
+    from .conftest import ManualClock
+
+    clock = ManualClock()
+    late = cycle([0.0, 0.4, 0.1, 0.35, 0.05, 0.25])  # each answer's network delay
+    delay = {"now": 0.0}
+    services = Services.demo_mode(clock=clock, monotonic=lambda: clock() + delay["now"])
+    fake = services.fake
+    assert isinstance(fake, FakeSpotify)
+    steps: asyncio.Queue[None] = asyncio.Queue()
+    played: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the poll loop's wait, on the manual clock
+        await steps.get()
+        clock.advance(seconds)
+        delay["now"] = next(late)
+        played.append(seconds)
+
+    async with running(services, Config()) as controller:
+        controller._sleep = sleep  # type: ignore[method-assign]
+        polls: list[PlayerState] = []
+        controller.subscribe(Listener(state=polls.append))
+        await on_bus()
+        bus, seen = await seeked_watcher()
+
+        async def poll() -> None:
+            told = len(polls)
+            steps.put_nowait(None)
+            await until(lambda: len(polls) > told)
+
+        try:
+            while sum(played) < 20:
+                await poll()
+            await asyncio.sleep(0.3)  # any signal sent is in
+            assert len(played) >= 5 and sum(played) >= 20
+            assert controller.state.playback is not None and controller.state.playback.is_playing
+            assert seen == []
+
+            fake.account.seek(fake.account.position() + 30_000)  # on another device
+            await poll()
+            await until(lambda: len(seen) == 1)
+        finally:
+            bus.disconnect()
+
+
 async def test_a_seek_command_sends_one_seeked(hub):
     fake, services = hub
     async with running(services, Config()):
@@ -168,6 +207,38 @@ async def test_busctl_lists_both_interfaces(hub):
         assert "org.mpris.MediaPlayer2 " in shown
         assert "org.mpris.MediaPlayer2.Player " in shown
         assert ".Seeked " in shown
+
+
+async def test_the_desktop_entry_named_on_the_bus_is_shipped(hub):
+    """``DesktopEntry`` names a .desktop file the package ships (media controls find the
+    app's name and icon through it), and the wheel carries both files."""
+    import configparser
+    import tomllib
+    from pathlib import Path
+
+    import spotui.desktop
+
+    _, services = hub
+    async with running(services, Config()):
+        await on_bus()
+        named = await run(
+            "busctl", "--user", "get-property", "org.mpris.MediaPlayer2.spotui",
+            "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2", "DesktopEntry",
+        )  # fmt: skip
+    assert named == 's "spotui"'
+    folder = Path(spotui.desktop.__file__).parent
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(folder / "spotui.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Type"] == "Application" and desktop["Name"] == "spotui"
+    assert desktop["Exec"] == "spotui" and desktop["Terminal"] == "true"
+    assert (folder / f"{desktop['Icon']}.svg").is_file()
+    root = Path(__file__).resolve().parent.parent
+    shipped = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert {"desktop/spotui.desktop", "desktop/spotui.svg"} <= set(
+        shipped["package-data"]["spotui"]
+    )
 
 
 async def test_a_second_copy_takes_an_instance_name(hub):
@@ -330,16 +401,19 @@ async def test_hostile_names_reach_the_bus_as_plain_text(hub):
         assert "spotui" in (await run("playerctl", "-l", "--no-messages")).split()
 
 
-async def test_a_serve_started_later_takes_the_player_off_the_tui(hub, tmp_path, monkeypatch):
+async def test_a_serve_takes_the_player_off_the_tui_and_gives_it_back_when_it_stops(
+    hub, tmp_path, monkeypatch
+):
     """A face that exported the player before serve started leaves the bus to it at
-    the next state (serve then tells the desktop alone)."""
+    the next state (serve then tells the desktop alone), and takes it back once serve
+    has stopped: playerctl sees it and steers the fake through it again."""
     from spotui.desktop.lock import ServeLock, lock_path
 
     folder = tmp_path / "run"
     folder.mkdir(mode=0o700)  # a runtime folder as the system makes one
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
     monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
-    _, services = hub
+    fake, services = hub
     serve = ServeLock(lock_path())
     async with running(services, Config()):
         await on_bus()
@@ -352,3 +426,13 @@ async def test_a_serve_started_later_takes_the_player_off_the_tui(hub, tmp_path,
             await until(gone, timeout=3 * POLL_S)
         finally:
             serve.release()
+        await on_bus(timeout=3 * POLL_S)  # back after serve stops
+        before = fake.account.player.uri
+        await run(*PLAYERCTL, "next")
+        await until(lambda: fake.account.player.uri != before)
+        title = fake.account.item_json(fake.account.player.uri)["name"]
+
+        async def shown() -> bool:
+            return await run(*PLAYERCTL, "metadata", "title") == title
+
+        await until(shown, timeout=POLL_S + 2)

@@ -6,11 +6,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from spotui.core.controller import Listener
+from spotui.core.controller import Listener, PlayerController
 from spotui.core.player import PlayerState
+from spotui.fake import FakeSpotify
 from spotui.fake.lastfm import DEMO_API_KEY, DEMO_API_SECRET, FakeLastFm
 from spotui.fake.listenbrainz import DEMO_TOKEN, FakeListenBrainz
 from spotui.history.db import Archive
@@ -271,47 +275,83 @@ async def _until(condition, timeout: float = 10.0) -> None:
             await asyncio.sleep(0.01)
 
 
-async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(tmp_path):
+class Live:
+    """The demo's wiring on a manual clock, playing SHORT then LONG, with an archive of
+    the test's own; the hubs it starts poll every 0.05 s and end with :meth:`close`."""
+
+    def __init__(self, tmp_path: Path):
+        self.clock = ManualClock()
+        self.services = Services.demo_mode(clock=self.clock, monotonic=self.clock)
+        self.services.scrobble_lock = tmp_path / "scrobble.lock"
+        self.services._archive = Archive(tmp_path / "history.sqlite3")  # not the demo's years
+        spotify = self.services.connect()
+        assert spotify is not None
+        self.spotify = spotify
+        self.fake.account.play({"uris": [SHORT, LONG]})
+        self.states: list[PlayerState] = []  # as the first hub started saw them
+        self._polling: list[asyncio.Future[None]] = []
+
+    @property
+    def fake(self) -> FakeSpotify:
+        fake = self.services.fake
+        assert isinstance(fake, FakeSpotify)
+        return fake
+
+    def hub(self, **options: Any) -> PlayerController:
+        """A hub from the wiring (with the scrobblers set now), polling."""
+        controller = self.services.player(self.spotify, interval=0.05, **options)
+        if not self._polling:
+            controller.subscribe(Listener(state=self.states.append))
+        self._polling.append(asyncio.ensure_future(controller.run()))
+        return controller
+
+    async def play(self, seconds: int) -> None:
+        """``seconds`` of the fake's clock, one poll each 5 s."""
+        for _ in range(seconds // 5):
+            self.clock.advance(5)
+            seen = len(self.states)
+            await _until(lambda seen=seen: len(self.states) > seen)
+
+    async def close(self) -> None:
+        polling, self._polling = self._polling, []
+        for task in polling:
+            task.cancel()
+        await asyncio.gather(*polling, return_exceptions=True)
+        await self.spotify.aclose()
+
+
+@pytest.fixture
+async def live(tmp_path) -> AsyncIterator[Live]:
+    live = Live(tmp_path)
+    try:
+        yield live
+    finally:
+        await live.close()
+
+
+async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(live):
     """The hub from the wiring sends now-playing at the new track, then the play once it
     has played half, with its start; no extra Spotify request; a second process waits."""
-    clock = ManualClock()
-    services = Services.demo_mode(clock=clock, monotonic=clock)
     fake_lb = FakeListenBrainz()
+    started = int(live.clock())
     with fake_lb.serve() as server:
-        services.scrobblers = lambda: {
+        live.services.scrobblers = lambda: {
             "listenbrainz": ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
         }
-        services.scrobble_lock = tmp_path / "scrobble.lock"
-        services._archive = Archive(tmp_path / "history.sqlite3")  # not the demo's years
-        spotify = services.connect()
-        assert spotify is not None
-        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
-        started = int(clock())
-        states: list[PlayerState] = []
-        controller = services.player(spotify, interval=0.05)
-        other = services.player(spotify, interval=0.05)  # the same lock: it must not send
-        controller.subscribe(Listener(state=states.append))
-        polling = [asyncio.ensure_future(c.run()) for c in (controller, other)]
-        try:
-            await _until(lambda: [kind for kind, _ in fake_lb.received] == ["playing_now"])
-            for _ in range(16):  # 80 s, one poll each 5 s of the fake's clock
-                clock.advance(5)
-                seen = len(states)
-                await _until(lambda seen=seen: len(states) > seen)
-            await _until(lambda: len(fake_lb.received) == 2)
-            await asyncio.sleep(0.3)  # a second sender would have sent by now
-        finally:
-            for task in polling:
-                task.cancel()
-            await asyncio.gather(*polling, return_exceptions=True)
-            await spotify.aclose()
+        live.hub()
+        live.hub()  # the same lock: it must not send
+        await _until(lambda: [kind for kind, _ in fake_lb.received] == ["playing_now"])
+        await live.play(80)
+        await _until(lambda: len(fake_lb.received) == 2)
+        await asyncio.sleep(0.3)  # a second sender would have sent by now
+        await live.close()
     assert [kind for kind, _ in fake_lb.received] == ["playing_now", "single"]
     listen = fake_lb.listens[0]
     assert listen["listened_at"] == started
     assert listen["track_metadata"]["track_name"] == "Cherish"
     info = listen["track_metadata"]["additional_info"]
     assert info["music_service"] == "spotify.com" and info["duration_ms"] == 151_000
-    requests = services.fake.requests  # type: ignore[attr-defined]
+    requests = live.fake.requests
     the_hubs = {"/v1/me/player", "/v1/me/player/recently-played"}  # polls, history sync
     the_snapshots = {"/v1/me/top/artists", "/v1/me/top/tracks", "/v1/me/tracks"}
     assert set(requests) <= the_hubs | the_snapshots  # none of the scrobbler's
@@ -324,7 +364,9 @@ def _runtime(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
 
 
-async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(tmp_path, monkeypatch, caplog):
+async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(
+    live, tmp_path, monkeypatch, caplog
+):
     """A TUI that scrobbles first, and a serve that waits for it; once serve holds its
     lock, the TUI stops at the next track and serve sends the next play: each once."""
     from spotui.desktop.lock import ServeLock, lock_path
@@ -332,50 +374,29 @@ async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(tmp_path, monk
     _runtime(tmp_path, monkeypatch)
     monkeypatch.setattr("spotui.scrobble.live.LOCK_RETRY_S", 0.05)
     caplog.set_level(logging.INFO, logger="spotui.scrobble")
-    clock = ManualClock()
-    services = Services.demo_mode(clock=clock, monotonic=clock)
     fake_tui, fake_serve = FakeListenBrainz(), FakeListenBrainz()  # who sent what
     serve_lock = ServeLock(lock_path(demo=True))
     with fake_tui.serve() as tui_server, fake_serve.serve() as serve_server:
-        services.scrobble_lock = tmp_path / "scrobble.lock"
-        services._archive = Archive(tmp_path / "history.sqlite3")
-        spotify = services.connect()
-        assert spotify is not None
-        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
-        states: list[PlayerState] = []
-        services.scrobblers = lambda: {
+        live.services.scrobblers = lambda: {
             "listenbrainz": ListenBrainz(DEMO_TOKEN, url=tui_server.url, sleep=no_wait)
         }
-        tui = services.player(spotify, interval=0.05)
-        tui.subscribe(Listener(state=states.append))
-        polling = [asyncio.ensure_future(tui.run())]
-        services.scrobblers = lambda: {
+        live.hub()  # the TUI
+        live.services.scrobblers = lambda: {
             "listenbrainz": ListenBrainz(DEMO_TOKEN, url=serve_server.url, sleep=no_wait)
         }
-
-        async def play(seconds: int) -> None:
-            for _ in range(seconds // 5):  # one poll each 5 s of the fake's clock
-                clock.advance(5)
-                seen = len(states)
-                await _until(lambda seen=seen: len(states) > seen)
-
         try:
             await _until(lambda: len(fake_tui.received) == 1)  # the TUI holds the live lock
-            serve = services.player(spotify, interval=0.05, serving=True)
-            polling.append(asyncio.ensure_future(serve.run()))
-            await play(80)  # past half of SHORT: the TUI sends it
+            live.hub(serving=True)
+            await live.play(80)  # past half of SHORT: the TUI sends it
             await _until(lambda: len(fake_tui.received) == 2)
             serve_lock.take()
-            await play(240)  # LONG starts at 151 s, counts at 232.5 s into it
-            await play(160)
+            await live.play(240)  # LONG starts at 151 s, counts at 232.5 s into it
+            await live.play(160)
             await _until(lambda: len(fake_serve.received) == 2)
             await asyncio.sleep(0.3)  # a second sender would have sent by now
         finally:
             serve_lock.release()
-            for task in polling:
-                task.cancel()
-            await asyncio.gather(*polling, return_exceptions=True)
-            await spotify.aclose()
+        await live.close()
     assert [kind for kind, _ in fake_tui.received] == ["playing_now", "single"]
     assert [kind for kind, _ in fake_serve.received] == ["playing_now", "single"]
     assert [listen["track_metadata"]["track_name"] for listen in fake_tui.listens] == ["Cherish"]
@@ -385,80 +406,47 @@ async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(tmp_path, monk
     assert "this spotui does not scrobble live: spotui serve already runs" in caplog.text
 
 
-async def test_a_tui_started_beside_a_serve_does_not_scrobble_live(tmp_path, monkeypatch):
+async def test_a_tui_started_beside_a_serve_does_not_scrobble_live(live, tmp_path, monkeypatch):
     from spotui.desktop.lock import ServeLock, lock_path
 
     _runtime(tmp_path, monkeypatch)
-    clock = ManualClock()
-    services = Services.demo_mode(clock=clock, monotonic=clock)
     fake_lb = FakeListenBrainz()
     serve_lock = ServeLock(lock_path(demo=True))
     serve_lock.take()  # a serve runs (its own scrobbler elsewhere)
     with fake_lb.serve() as server:
-        services.scrobblers = lambda: {
+        live.services.scrobblers = lambda: {
             "listenbrainz": ListenBrainz(DEMO_TOKEN, url=server.url, sleep=no_wait)
         }
-        services.scrobble_lock = tmp_path / "scrobble.lock"
-        services._archive = Archive(tmp_path / "history.sqlite3")
-        spotify = services.connect()
-        assert spotify is not None
-        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
-        states: list[PlayerState] = []
-        tui = services.player(spotify, interval=0.05)
-        tui.subscribe(Listener(state=states.append))
-        polling = asyncio.ensure_future(tui.run())
         try:
-            for _ in range(16):  # 80 s: past half of SHORT
-                clock.advance(5)
-                seen = len(states)
-                await _until(lambda seen=seen: len(states) > seen)
+            live.hub()
+            await live.play(80)  # past half of SHORT
             await asyncio.sleep(0.3)
         finally:
             serve_lock.release()
-            polling.cancel()
-            await asyncio.gather(polling, return_exceptions=True)
-            await spotify.aclose()
+        await live.close()
     assert fake_lb.received == []
     assert not (tmp_path / "scrobble.lock").exists()  # nor did it keep serve waiting
 
 
-async def test_live_a_revoked_lastfm_session_is_said_once_and_the_play_waits(tmp_path):
-    clock = ManualClock()
-    services = Services.demo_mode(clock=clock, monotonic=clock)
-    fake_fm = FakeLastFm(clock=clock)
+async def test_live_a_revoked_lastfm_session_is_said_once_and_the_play_waits(live):
+    fake_fm = FakeLastFm(clock=live.clock)
     session = fake_fm.session()
     fake_fm.revoke()  # revoked on last.fm's settings page meanwhile
     said: list[str] = []
     with fake_fm.serve() as server:
-        services.scrobblers = lambda: {
+        live.services.scrobblers = lambda: {
             "lastfm": LastFm(DEMO_API_KEY, DEMO_API_SECRET, session, url=server.url)
         }
-        services._archive = Archive(tmp_path / "history.sqlite3")
-        spotify = services.connect()
-        assert spotify is not None
-        services.fake.account.play({"uris": [SHORT, LONG]})  # type: ignore[attr-defined]
-        states: list[PlayerState] = []
-        controller = services.player(spotify, interval=0.05)
-        controller.subscribe(
-            Listener(state=states.append, notice=lambda _title, line: said.append(line))
-        )
-        polling = asyncio.ensure_future(controller.run())
-        try:
-            await _until(lambda: bool(said))  # the now-playing met the revoked session
-            for _ in range(16):
-                clock.advance(5)
-                seen = len(states)
-                await _until(lambda seen=seen: len(states) > seen)
-            outbox = Outbox(services.history())
-            await _until(lambda: outbox.status("lastfm").waiting == 1)
-            await asyncio.sleep(0.3)
-        finally:
-            polling.cancel()
-            await asyncio.gather(polling, return_exceptions=True)
-            await spotify.aclose()
+        controller = live.hub()
+        controller.subscribe(Listener(notice=lambda _title, line: said.append(line)))
+        await _until(lambda: bool(said))  # the now-playing met the revoked session
+        await live.play(80)
+        outbox = Outbox(live.services.history())
+        await _until(lambda: outbox.status("lastfm").waiting == 1)
+        await asyncio.sleep(0.3)
+        await live.close()
     assert len(said) == 1 and "revoked" in said[0] and "scrobble setup lastfm" in said[0]
     assert fake_fm.scrobbles == [] and fake_fm.scrobble_requests == 0  # stopped, not retried
-    assert outbox.status("lastfm").waiting == 1  # kept for after the next setup
 
 
 def test_logs_and_crash_reports_redact_the_scrobbling_secrets():

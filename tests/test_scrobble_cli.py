@@ -243,3 +243,29 @@ def test_a_hostile_name_reaches_the_service_whole_and_the_terminal_harmless(lb):
     status = ok(spotui(env, "scrobble", "status"))
     assert "\x1b" not in status and "\x07" not in status and "\x9b" not in status
     assert "Band^[[2J – ^[]0;PWNED^GEvil\ufffd31m [bold]Song" in status
+
+
+def _one_line_refusal(result) -> str:
+    """A refusal as the user sees it: exit 1, one line on stderr, no traceback."""
+    assert result.returncode == EXIT_ERROR, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_a_refused_token_is_one_clear_line(lb):
+    """A token ListenBrainz does not know (401 from the fake), at setup and at an import
+    after it was reset on the site: one line each, saying what to do; no traceback."""
+    fake, env = lb
+    line = _one_line_refusal(
+        spotui_in(env, "not-my-token", "scrobble", "setup", "listenbrainz", "--token", "-")
+    )
+    assert "does not know this token" in line and "not-my-token" not in line
+    archive_with_plays()
+    Path(env["SPOTUI_TEST_KEYRING"]).write_text(
+        json.dumps({"spotui/listenbrainz_token": DEMO_TOKEN})
+    )
+    fake.revoke()  # the token reset on listenbrainz.org
+    line = _one_line_refusal(spotui(env, "scrobble", "import", "--to", "listenbrainz"))
+    assert "spotui scrobble setup listenbrainz" in line and DEMO_TOKEN not in line
+    assert fake.received == []

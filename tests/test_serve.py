@@ -13,7 +13,7 @@ from pathlib import Path
 from spotui.config import Config
 from spotui.desktop.lock import ServeLock, lock_path
 
-from .desktop import need, run, running, services_for, session_bus, until
+from .desktop import POLL_S, need, run, running, services_for, session_bus, until
 from .helpers import EXIT_ERROR, EXIT_OK, spotui, start_spotui
 
 __all__ = ["session_bus"]  # the fixture, used by name
@@ -85,6 +85,20 @@ def test_serve_is_the_player_quietly_refuses_a_second_and_ends_on_sigterm(
     assert "spotui" not in players(env)  # gone from the bus
 
 
+def test_the_demos_serve_logs_to_its_own_file_not_the_real_serve_log(env, tmp_path):
+    env = {**env, "XDG_RUNTIME_DIR": runtime(tmp_path)}
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    demo_log = tmp_path / "state" / "spotui" / "serve-demo.log"
+    process = start_spotui("--demo", "serve", env=env)
+    try:
+        wait_for(lambda: demo_log.exists() and "serve: started" in demo_log.read_text())
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
+    assert "serve: stopped" in demo_log.read_text()
+    assert log_of(tmp_path) == ""  # the user's serve.log: not written, not made
+
+
 def test_serve_with_no_bus_starts_says_why_and_ends_on_sigint(env, tmp_path):
     env = {**env, "XDG_RUNTIME_DIR": runtime(tmp_path)}
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
@@ -107,6 +121,7 @@ async def test_beside_a_running_serve_the_tui_leaves_the_desktop_to_it(
 ):
     fake, server = served
     monkeypatch.setenv("XDG_RUNTIME_DIR", runtime(tmp_path))
+    monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
     lock = ServeLock(lock_path())
     lock.take()
     caplog.set_level(logging.INFO, logger="spotui.desktop")
@@ -116,6 +131,14 @@ async def test_beside_a_running_serve_the_tui_leaves_the_desktop_to_it(
             await until(lambda: controller.state.playback is not None)
             await asyncio.sleep(0.5)
             assert await run("playerctl", "-l", "--no-messages") == ""
+            lock.release()  # serve stops: the TUI takes the player at its next poll
+
+            async def listed() -> bool:
+                return await run("playerctl", "-l", "--no-messages") == "spotui"
+
+            await until(listed, timeout=POLL_S * 3)
     finally:
         lock.release()
-    assert "MPRIS and notifications are off here: spotui serve already runs" in caplog.text
+    assert "MPRIS and notifications are off here while it runs: spotui serve already runs" in (
+        caplog.text
+    )

@@ -128,7 +128,12 @@ class _Progress:
     arg("--csv", group="kind", action="store_true"),
     arg("-o", "--output", type=lambda text: Path(text).expanduser(), metavar="FILE"),
     arg("--changes", action="store_true", help="adds and removes the daily snapshots saw"),
-    arg("--since", type=snapshots.day_arg, metavar="DATE", help="with --changes: from this day"),
+    arg(
+        "--since",
+        type=snapshots.day_arg,
+        metavar="DATE",
+        help="changes from this day (implies --changes)",
+    ),
     patient=True,
     local=snapshots.library_changes,
 )

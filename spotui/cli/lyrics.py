@@ -82,10 +82,10 @@ async def lyrics(remote: Remote, args: argparse.Namespace) -> int:
         return await _follow(remote, services, watch=args.watch)
     playback = (await remote.player.refresh()).playback
     if _nothing(playback):
-        raise Failure("Nothing is playing.", EXIT_NOTHING_PLAYING)
+        return _none(args, "Nothing is playing.", EXIT_NOTHING_PLAYING)
     query = query_for(playback)
     if query is None:
-        raise Failure("Episodes and ads have no lyrics.", EXIT_NO_LYRICS)
+        return _none(args, "Episodes and ads have no lyrics.", EXIT_NO_LYRICS)
     finder = services.lyrics_finder()
     try:
         found = await finder.find(query)
@@ -95,10 +95,10 @@ async def lyrics(remote: Remote, args: argparse.Namespace) -> int:
         await finder.aclose()
     assert playback is not None
     position = playback.progress_ms
-    if args.json:
-        out(to_json(_as_json(query, found, position), indent=2))
-        return EXIT_OK if _no_lyrics(found, query) is None else EXIT_NO_LYRICS
     why = _no_lyrics(found, query)
+    if args.json:
+        out(to_json(_as_json(query, found, position, why), indent=2))
+        return EXIT_OK if why is None else EXIT_NO_LYRICS
     if why is not None:
         raise Failure(why, EXIT_NO_LYRICS)
     assert found is not None
@@ -112,6 +112,15 @@ async def lyrics(remote: Remote, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _none(args: argparse.Namespace, why: str, code: int) -> int:
+    """No track to look up: ``why`` on stderr, or with --json an object saying it (as
+    ``now --json`` prints one when nothing plays)."""
+    if not args.json:
+        raise Failure(why, code)
+    out(to_json(_as_json(None, None, None, why), indent=2))
+    return code
+
+
 def _page(found: Lyrics, position_ms: int) -> list[str]:
     """Every line, the one sung at ``position_ms`` marked; plain lyrics as they are."""
     if found.kind != "synced":
@@ -123,21 +132,29 @@ def _page(found: Lyrics, position_ms: int) -> list[str]:
     ]
 
 
-def _as_json(query: TrackQuery, found: Lyrics | None, position_ms: int) -> dict[str, Any]:
+def _as_json(
+    query: TrackQuery | None, found: Lyrics | None, position_ms: int | None, message: str | None
+) -> dict[str, Any]:
+    """The --json object, every key always present; ``message``: why there are no lines."""
     return {
-        "track": {
-            "title": query.title,
-            "artist": query.artist,
-            "album": query.album,
-            "duration_s": query.duration_s,
-        },
+        "track": (
+            {
+                "title": query.title,
+                "artist": query.artist,
+                "album": query.album,
+                "duration_s": query.duration_s,
+            }
+            if query
+            else None
+        ),
         "found": found is not None,
         "kind": found.kind if found else None,
         "source": found.source if found else None,
         "path": found.path if found else None,
         "position_ms": position_ms,
-        "line": found.synced.index_at(position_ms) if found else -1,
+        "line": found.synced.index_at(position_ms) if found and position_ms is not None else -1,
         "record": found.record.json() if found else None,
+        "message": message,
     }
 
 

@@ -34,8 +34,9 @@ INTERRUPTED = 130
 log = logging.getLogger("spotui.serve")
 
 
-def serve_log() -> Path:
-    return paths.state_dir() / "serve.log"
+def serve_log(*, demo: bool = False) -> Path:
+    """Where serve logs (the demo's fake account: a file of its own, never the user's)."""
+    return paths.state_dir() / ("serve-demo.log" if demo else "serve.log")
 
 
 def _start_log(path: Path) -> logging.Handler:
@@ -82,7 +83,7 @@ async def serve(remote: Remote, args: argparse.Namespace) -> int:
     except Held as exc:
         print(f"{exc}; this one stops.", file=sys.stderr)
         return EXIT_ERROR
-    handler = _start_log(serve_log())
+    handler = _start_log(serve_log(demo=args.demo))
     try:
         return await _serve(remote.player, args)
     finally:

@@ -9,6 +9,7 @@ sends no request of its own.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -35,8 +36,8 @@ class Mpris:
         yields_to: Callable[[], bool] = lambda: False,
     ):
         """``said``: told each refusal's words (the notifier, when it is on);
-        ``yields_to``: has another process (a serve) taken the desktop? Asked at each
-        state: then this player leaves the bus."""
+        ``yields_to``: does another process (a serve) have the desktop? Asked at each
+        state: while it does, this player is off the bus, and back on when it stops."""
         self.controller = controller
         self.player: Player | None = None
         self._said = said
@@ -44,11 +45,17 @@ class Mpris:
         self.name: str | None = None  # the bus name, once taken
         self._bus: MessageBus | None = None
         self._yielded = False
+        self._back = asyncio.Event()  # set when the serve yielded to has stopped
 
     def listener(self) -> Listener:
         return Listener(state=self._changed, chore=self.run)
 
     def _changed(self, state: PlayerState) -> None:
+        if self._yielded:
+            if not self.yields_to():
+                self._yielded = False
+                self._back.set()
+            return
         if self.player is None or self._bus is None:
             return
         if self.yields_to():
@@ -59,7 +66,20 @@ class Mpris:
         self.player.changed(state)
 
     async def run(self) -> None:
-        """Join the session bus and stay there; with no bus, say why once and end."""
+        """Be on the session bus, but for the time a serve has it; with no bus, say why
+        once and end."""
+        while True:
+            if self._yielded or self.yields_to():
+                self._yielded = True
+                await self._back.wait()
+                self._back.clear()
+                log.info("MPRIS: spotui serve has stopped: the player is back here")
+            if not await self._on_bus():
+                return
+
+    async def _on_bus(self) -> bool:
+        """Join the bus and stay there: True when leaving it to a serve, False when
+        there is no bus (or it went away)."""
         from dbus_fast.aio import MessageBus
 
         from spotui.desktop.player import PATH, Player, Root, claim
@@ -68,7 +88,7 @@ class Mpris:
             bus = await MessageBus().connect()
         except Exception as exc:  # no address, no socket, refused: the app goes on
             log.warning("MPRIS is off: no D-Bus session bus (%s)", exc or type(exc).__name__)
-            return
+            return False
         try:
             self.player = Player(self.controller, self._said)  # told of each state from now
             bus.export(PATH, Root())
@@ -77,10 +97,12 @@ class Mpris:
             log.info("MPRIS: on the session bus as %s", self.name)
             self._bus = bus
             await bus.wait_for_disconnect()
-            if not self._yielded:
-                log.warning("MPRIS is off: the session bus went away")
+            if self._yielded:
+                return True
+            log.warning("MPRIS is off: the session bus went away")
         except Exception as exc:
             log.warning("MPRIS is off: %s", exc or type(exc).__name__)
         finally:
             self.player, self._bus = None, None
             bus.disconnect()
+        return False

@@ -27,6 +27,7 @@ from spotui.text import printable
 if TYPE_CHECKING:
     from desktop_notifier import DesktopNotifier, Icon
 
+ICON = Path(__file__).with_name("spotui.svg")  # the app's, when a notification has no cover
 COVERS_KEPT = 50  # cover files kept in the cache folder, the newest
 COVER_PX = 300
 OWN_CHANGE_S = 5.0  # a track change this soon after a command was that command's
@@ -56,11 +57,11 @@ class Notifier:
         """``title`` and ``body``: templates with ``now --format``'s fields (checked
         by the config); ``covers``: the folder the cover files are kept in; ``focused``:
         does the face's window have focus (a change made there shows on it)?
-        ``yields_to``: has another process (a serve) taken the desktop? Asked at each
-        state: then this one stops."""
+        ``yields_to``: does another process (a serve) have the desktop? Asked at each
+        state: while it does, this one sends nothing."""
         self.focused = focused
         self.yields_to = yields_to
-        self._stopped = False
+        self._yielded = False
         self.controller = controller
         self.title = title
         self.body = body
@@ -76,14 +77,18 @@ class Notifier:
         return Listener(state=self._changed, chore=self.run)
 
     def _changed(self, state: PlayerState) -> None:
-        if self._stopped:
-            return
-        if self.yields_to():
-            log.info("notifications: off here, spotui serve sends them")
-            self._stopped = True
-            self._wake.set()
-            return
         key = _key(state.playback)
+        if self.yields_to():
+            if not self._yielded:
+                log.info("notifications: off here, spotui serve sends them")
+                self._yielded = True
+                self._wake.set()  # ours is closed
+            if key is not None:  # serve tells of this track: not told again after
+                self._started, self._seen = True, key
+            return
+        if self._yielded:
+            log.info("notifications: spotui serve has stopped: sent from here again")
+            self._yielded = False
         if key is None:
             return
         if not self._started:  # the track playing at start is no change
@@ -109,7 +114,7 @@ class Notifier:
 
     async def run(self) -> None:
         """Send what changes, until cancelled; the last one is closed at the end."""
-        from desktop_notifier import DesktopNotifier
+        from desktop_notifier import DesktopNotifier, Icon
 
         # desktop-notifier logs its failures (with a traceback) instead of raising: they
         # come here, said once, never on the terminal.
@@ -117,13 +122,15 @@ class Notifier:
         theirs.propagate = False
         failures = _Failures(self)
         theirs.addHandler(failures)
-        notifier = DesktopNotifier(app_name="spotui")
+        notifier = DesktopNotifier(app_name="spotui", app_icon=Icon(path=ICON))
         try:
-            while not self._stopped:
+            while True:
                 await self._wake.wait()
                 self._wake.clear()
                 pending, self._pending = self._pending, None
-                if pending is not None and not self._stopped:
+                if self._yielded:
+                    await self._close(notifier)
+                elif pending is not None:
                     await self._send(notifier, pending)
         finally:
             if self._shown is not None:

@@ -44,6 +44,7 @@ PATH = "/org/mpris/MediaPlayer2"
 NO_TRACK = "/org/mpris/MediaPlayer2/TrackList/NoTrack"
 TRACK_PATH = "/org/spotui/track/"  # + the URI in hex (a local file's URI has '%', '+'…)
 AD_PATH = "/org/spotui/ad"
+DESKTOP_ENTRY = "spotui"  # spotui.desktop, shipped beside this module
 SEEKED_AFTER_MS = 2_000  # a poll this far from the extrapolated position: a seek elsewhere
 
 LOOP = {"off": "None", "context": "Playlist", "track": "Track"}
@@ -163,7 +164,7 @@ class Root(ServiceInterface):
 
     @dbus_property(access=PropertyAccess.READ)
     def DesktopEntry(self) -> DBusStr:
-        return "spotui"
+        return DESKTOP_ENTRY
 
     @dbus_property(access=PropertyAccess.READ)
     def SupportedUriSchemes(self) -> DBusStrList:

@@ -15,11 +15,10 @@ from typing import Any, TypeGuard
 
 import httpx
 
-from spotui import __version__
+from spotui import PROJECT_URL, __version__
 from spotui.text import clean
 
 DEFAULT_URL = "https://lrclib.net"
-PROJECT_URL = "https://github.com/spotui/spotui"
 USER_AGENT = f"spotui/{__version__} ({PROJECT_URL})"
 MAX_BODY_BYTES = 1024 * 1024  # a song's record is a few kB; a search, 20 of them
 MAX_NAME_CHARS = 500
