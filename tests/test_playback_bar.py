@@ -197,3 +197,21 @@ async def test_the_bar_shows_pause_shuffle_and_repeat_as_the_keys_change_them():
         await until(pilot, lambda: bar_text(app).endswith("⇄ on  ↻ all"))
         assert bar_text(app).startswith("⏸ ")
         assert "⇄ on  ↻ all" in screen_text(app)
+
+
+async def test_the_playing_rows_name_is_whole_beside_its_mark_at_80_columns():
+    """The mark takes room of its own: on an album page at 80 columns, the playing
+    track's name is not cut to make room for "▶ "."""
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        table = await _open(pilot, "2", "top-tracks")
+        await pilot.press("down", "down", "enter")
+        chosen = table.items[2]
+        await until(pilot, lambda: chosen.name in bar_text(app))
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
+        tracks = app.screen.query_one("#album-tracks RowsTable", RowsTable)
+        await until(pilot, lambda: tracks.row_count > 0)
+        row = next(i for i, item in enumerate(tracks.items) if item.uri == chosen.uri)
+        await until(pilot, lambda: f"▶ {chosen.name} " in row_text(tracks, row))

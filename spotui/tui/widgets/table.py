@@ -273,17 +273,20 @@ class RowsTable(ScrollView, can_focus=True):
         fixed = sum(w for _, w, _ in self.spec if isinstance(w, int))
         room = max(width - fixed - len(self.spec), 0)
         flexible = {i: w for i, (_, w, _) in enumerate(self.spec) if isinstance(w, float)}
+        needs = self._needs[:]
+        if len(needs) > 1:  # the second column has room for the playing row's mark
+            needs[1] += cell_len(PLAYING)
         given: dict[int, int] = {}
         while flexible:  # a column that needs less than its share gives the rest away
             shares = sum(flexible.values()) or 1.0
             left = room - sum(given.values())
-            content = {i for i, w in flexible.items() if self._needs[i] <= left * w / shares}
+            content = {i for i, w in flexible.items() if needs[i] <= left * w / shares}
             if not content:
                 for i, w in flexible.items():
                     given[i] = max(len(self.spec[i][0]), int(left * w / shares))
                 break
             for i in content:
-                given[i] = self._needs[i]
+                given[i] = needs[i]
                 del flexible[i]
         self._widths = [
             w if isinstance(w, int) else given[i] for i, (_, w, _) in enumerate(self.spec)
