@@ -162,16 +162,17 @@ async def test_an_empty_state_reads_once_with_no_empty_bar(knobs, words):
         assert "♪" not in text  # no stray cover placeholder
 
 
-async def test_the_librarys_rate_limit_countdown_counts_down():
+@pytest.mark.parametrize(("key", "view_id"), [("5", "library-view"), ("2", "top-tracks-view")])
+async def test_a_lists_rate_limit_countdown_counts_down(key, view_id):
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         fake = app.services.fake
         assert fake is not None
         fake.set(rate_limit=1, retry_after=35)  # over the client's 30 s: it does not wait
-        await pilot.press("5")
-        await until(pilot, lambda: bool(screen.query(LibraryView)))
-        view = screen.query_one(LibraryView)
+        await pilot.press(key)
+        await until(pilot, lambda: bool(screen.query(f"#{view_id}")))
+        view = screen.query_one(f"#{view_id}", ListView)
         caption = view.query_one(".caption", Label)
         await until(pilot, lambda: "retrying in" in str(caption.content))
         first = str(caption.content)

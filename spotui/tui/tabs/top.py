@@ -40,8 +40,7 @@ class TopTab(MainTab):
         try:
             items = await self.reads.lists.top(self.kind, time_range)
         except SpotifyError as exc:
-            view.caption(f"{label} · {exc.message}")
-            self.loaded = False
+            self.failed(view, exc, f"{label} · ")
             return
         self._show(view, time_range, items, label)
 
