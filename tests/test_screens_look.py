@@ -240,7 +240,8 @@ async def test_f_narrows_the_library_by_title_artist_or_album_and_escape_shows_a
             await pilot.pause(0.1)
             assert 0 < table.showing < 504
             text = screen_text(app)
-            assert "504" in text and text.count(word[:8]) >= 1
+            assert f"{table.showing} of 504 saved tracks" in text  # the caption counts
+            assert text.count(word[:8]) >= 1
             assert all(
                 word.casefold() in "\t".join(table.get_row_at(table._index(n))).casefold()
                 for n in range(table.showing)
@@ -259,6 +260,8 @@ async def test_f_narrows_the_library_by_title_artist_or_album_and_escape_shows_a
         await pilot.press("f", "escape")
         await until(pilot, lambda: table.showing == 504)
         assert not screen.query_one(FilterBox).display
+        text = screen_text(app)
+        assert "504 saved tracks" in text and " of 504" not in text  # the caption again
 
 
 async def test_a_digit_typed_in_the_filter_stays_in_the_box():

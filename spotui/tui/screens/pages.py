@@ -91,7 +91,7 @@ class AlbumScreen(PageScreen):
         self.album = album
 
     def sections(self) -> ComposeResult:
-        yield ListView(lists.TRACK_COLUMNS, id="album-tracks")
+        yield ListView(lists.TRACK_COLUMNS, "tracks", id="album-tracks")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """o is not offered here: a track's album is this page."""
@@ -130,8 +130,8 @@ class ArtistScreen(PageScreen):
         self.artist = artist
 
     def sections(self) -> ComposeResult:
-        yield ListView(lists.ALBUM_COLUMNS, id="artist-albums")
-        yield ListView(lists.TRACK_COLUMNS, id="artist-tracks")
+        yield ListView(lists.ALBUM_COLUMNS, "albums", id="artist-albums")
+        yield ListView(lists.TRACK_COLUMNS, "tracks", id="artist-tracks")
 
     @work(exclusive=True)
     async def load(self) -> None:
@@ -188,7 +188,7 @@ class PlaylistScreen(PageScreen):
         self.playlist = playlist
 
     def sections(self) -> ComposeResult:
-        yield ListView(lists.TRACK_COLUMNS, id="playlist-items")
+        yield ListView(lists.TRACK_COLUMNS, "items", id="playlist-items")
 
     @work(exclusive=True)
     async def load(self) -> None:

@@ -55,10 +55,10 @@ class SearchScreen(PageScreen):
     def compose(self) -> ComposeResult:
         yield Label(plain(self.page_title), id="page-title")
         yield Input(placeholder='Search: words, artist:"Name", album:, year:1990-1999', id="q")
-        yield ListView(lists.TRACK_COLUMNS, id="found-track")
-        yield ListView(lists.ARTIST_COLUMNS, id="found-artist")
-        yield ListView(lists.ALBUM_COLUMNS, id="found-album")
-        yield ListView(lists.PLAYLIST_COLUMNS, id="found-playlist")
+        yield ListView(lists.TRACK_COLUMNS, "tracks", id="found-track")
+        yield ListView(lists.ARTIST_COLUMNS, "artists", id="found-artist")
+        yield ListView(lists.ALBUM_COLUMNS, "albums", id="found-album")
+        yield ListView(lists.PLAYLIST_COLUMNS, "playlists", id="found-playlist")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -237,12 +237,15 @@ class ListView(Vertical):
     }
     """
 
-    def __init__(self, columns: Columns, **kwargs):
+    def __init__(self, columns: Columns, noun: str = "rows", **kwargs):
+        """``noun``: what a row is, for the filter's count ("12 of 504 saved tracks")."""
         super().__init__(**kwargs)
         self._columns = columns
+        self._noun = noun
+        self._said = "Loading…"
 
     def compose(self) -> ComposeResult:
-        yield Label("Loading…", classes="caption")
+        yield Label(self._said, classes="caption")
         yield RowsTable(self._columns)
 
     @property
@@ -250,6 +253,16 @@ class ListView(Vertical):
         return self.query_one(RowsTable)
 
     def caption(self, text: str) -> None:
+        """Say ``text`` over the list (while a filter narrows it, how many rows it keeps
+        instead; ``text`` again when it is closed)."""
+        self._said = text
+        self._show_caption()
+
+    def _show_caption(self) -> None:
+        table = self.table
+        text = self._said
+        if table.wanted:
+            text = f"{table.showing:,} of {table.row_count:,} {self._noun}"
         self.query_one(".caption", Label).update(plain(text, one_line=False))
 
     @on(RowsTable.FilterAsked)
@@ -269,12 +282,14 @@ class ListView(Vertical):
             box.value = ""
             box.display = False
         self.table.narrow("")
+        self._show_caption()
         self.table.focus()
 
     @on(Input.Changed, "FilterBox")
     def _narrow(self, event: Input.Changed) -> None:
         event.stop()  # not the search box's
         self.table.narrow(event.value)
+        self._show_caption()
 
     @on(Input.Submitted, "FilterBox")
     def _filtered(self, event: Input.Submitted) -> None:
@@ -298,7 +313,7 @@ class LibraryView(ListView):
     """
 
     def __init__(self, **kwargs):
-        super().__init__(LIBRARY_COLUMNS, **kwargs)
+        super().__init__(LIBRARY_COLUMNS, "saved tracks", **kwargs)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="loading"):
