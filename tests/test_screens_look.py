@@ -3,6 +3,8 @@ countdowns, search, the filter, the cover, pop-ups, pickers and contrast (issue 
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from textual.color import Color
 from textual.widgets import Footer, Input, Label, OptionList, Static, Tab, TabbedContent
@@ -203,6 +205,27 @@ async def test_search_at_80_by_24_shows_several_tracks_and_no_empty_section():
         for section in empty:
             assert section.region.height == 0  # no pane for what found nothing
         assert " of 0" not in text
+
+
+async def test_search_at_120_by_40_sits_its_sections_together_with_no_gap():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"night")  # every section finds something
+        tracks = app.screen.query_one("#found-track", ListView)
+        await until(pilot, lambda: tracks.table.row_count == 10)
+        await pilot.pause(0.3)
+        shown = [s for s in app.screen.query(ListView) if s.display]
+        assert len(shown) >= 2
+        assert tracks.table.region.height == 1 + 10  # its header and its rows, no more
+        for above, below in itertools.pairwise(shown):
+            assert below.region.y == above.region.bottom, below.id  # no blank rows between
+        lines = screen_text(app).splitlines()
+        first = next(n for n, line in enumerate(lines) if "Tracks · 10 of" in line)
+        last = max(n for n, line in enumerate(lines) if "Friday Night (with Sam)" in line)
+        assert all(line.strip() for line in lines[first : last + 1])
 
 
 async def test_search_keeps_the_query_when_you_come_back():

@@ -39,7 +39,8 @@ class SearchScreen(PageScreen):
     """Enter plays the highlighted result; o opens an album, artist or playlist.
 
     A section shows only when it found something, and takes the rows it needs (up
-    to a few); the tracks take the rest of the screen (main.tcss).
+    to a few); the tracks take the rows they need up to the room left (main.tcss,
+    :meth:`fit_tracks`), so the sections sit together.
     """
 
     BINDINGS = [
@@ -69,6 +70,22 @@ class SearchScreen(PageScreen):
         box = self.query_one(Input)
         box.value = LAST_QUERY.get(self.controls, "")  # searched again, as it was left
         box.focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_tracks)
+
+    def fit_tracks(self) -> None:
+        """Let the tracks' table grow no taller than what the screen's other widgets
+        leave (they are laid out first: each takes the rows it needs)."""
+        tracks = self.query_one("#found-track", ListView)
+        others = sum(
+            child.outer_size.height
+            for child in self.children
+            if child is not tracks and child.display
+        )
+        table = tracks.table
+        own = sum(c.outer_size.height for c in tracks.children if c is not table and c.display)
+        table.styles.max_height = max(self.size.height - others - own, 3)
 
     def action_box(self) -> None:
         self.query_one(Input).focus()
@@ -145,6 +162,7 @@ class SearchScreen(PageScreen):
         table.more = bool(items) and table.row_count < page.total  # an empty page ends it
         section.caption(f"{TITLES[kind]} · {table.row_count} of {page.total:,}")
         section.display = table.row_count > 0
+        self.call_after_refresh(self.fit_tracks)
 
     @on(RowsTable.WantsMore)
     @work(group="more")
