@@ -15,7 +15,7 @@ from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
-from spotui.tui.screens.pages import AlbumScreen
+from spotui.tui.screens.pages import AlbumScreen, ArtistScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
 from spotui.tui.screens.search import SearchScreen
 from spotui.tui.screens.wizard import WizardScreen
@@ -412,3 +412,37 @@ async def test_a_question_leaves_the_screen_in_sight():
         await pilot.pause(0.2)
         text = screen_text(app)
         assert "Skip 5 tracks?" in text and "Playing · Track" in text
+
+
+# --- the artist page ----------------------------------------------------------------
+
+
+async def test_the_artist_page_names_only_the_other_artists_of_a_row():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("O")  # the playing track's artist
+        await until(pilot, lambda: isinstance(app.screen, ArtistScreen))
+        screen = app.screen
+        assert isinstance(screen, ArtistScreen)
+        albums = screen.query_one("#artist-albums", ListView).table
+        tracks = screen.query_one("#artist-tracks", ListView).table
+        await until(pilot, lambda: albums.row_count > 0 and tracks.row_count > 0)
+        await pilot.pause(0.2)
+        name = screen.artist.name
+        for table in (albums, tracks):
+            assert all(name not in cell for row in table.rows for cell in row[2:3])
+        text = screen_text(app)
+        assert "Artists" not in text  # no column of the page's own name
+        assert text.count(name) <= 3  # the page's title, the tracks' caption, the bar
+
+
+def test_an_artist_pages_row_names_the_artists_beside_the_page_s():
+    from spotui.spotify.models import Album, Artist, Track
+    from spotui.tui.widgets.lists import album_rows, track_rows
+
+    page, guest = Artist("星野 夜", id="a1"), Artist("Sam", id="a2")
+    duet = Track("Duet", id="t1", artists=(page, guest), duration_ms=1000)
+    assert track_rows([duet], besides=page)[0][2] == "Sam"
+    assert track_rows([duet])[0][2] == "星野 夜, Sam"  # elsewhere, every artist
+    assert album_rows([Album("Split", artists=(guest, page))], besides=page)[0][2] == "Sam"
