@@ -228,6 +228,13 @@ def test_the_readme_lists_every_id_and_the_preset():
         assert f"| `{id_}` |" in text and keys in text
 
 
+def test_the_readme_gives_volume_step_to_the_volume_keys_not_to_plus():
+    text = README.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "volume_step" in line]
+    assert lines and all("+" not in line for line in lines), lines
+    assert "| `=` / `-` | volume up / down (`volume_step`) |" in text
+
+
 def test_the_presets_clash_with_nothing_and_keep_the_default_keys():
     for name, preset in keymap.PRESETS.items():
         assert clashes(preset) == [], name

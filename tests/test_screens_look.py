@@ -21,6 +21,7 @@ from spotui.tui.screens.search import SearchScreen
 from spotui.tui.screens.wizard import WizardScreen
 from spotui.tui.widgets.art import AlbumArt
 from spotui.tui.widgets.lists import FilterBox, LibraryView, ListView
+from spotui.tui.widgets.playback_bar import PlaybackBar, PlaybackLine
 from spotui.tui.widgets.table import RowsTable
 
 from .helpers import free_port, plain, until
@@ -446,3 +447,22 @@ def test_an_artist_pages_row_names_the_artists_beside_the_page_s():
     assert track_rows([duet], besides=page)[0][2] == "Sam"
     assert track_rows([duet])[0][2] == "星野 夜, Sam"  # elsewhere, every artist
     assert album_rows([Album("Split", artists=(guest, page))], besides=page)[0][2] == "Sam"
+
+
+async def test_enter_on_a_search_result_shows_it_in_the_bar_and_names_it():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"paper moon")
+        tracks = app.screen.query_one("#found-track", ListView).table
+        await until(pilot, lambda: tracks.row_count == 10)
+        await pilot.press("down", "down", "enter")
+        chosen = tracks.items[1]
+        name = getattr(chosen, "name", "")
+        assert name and name != "Cherish"
+        bar = app.screen.query_one(PlaybackBar)
+        await until(pilot, lambda: name in " ".join(bar.query_one(PlaybackLine).parts))
+        assert name in screen_text(app)
+        await until(
+            pilot, lambda: any(name in n.message for n in app._notifications)
+        )  # a toast names it
