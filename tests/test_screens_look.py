@@ -227,6 +227,7 @@ async def test_search_at_120_by_40_sits_its_sections_together_with_no_gap():
         first = next(n for n, line in enumerate(lines) if "Tracks · 10 of" in line)
         last = max(n for n, line in enumerate(lines) if "Friday Night (with Sam)" in line)
         assert all(line.strip() for line in lines[first : last + 1])
+        assert app.screen.query_one(PlaybackBar).region.bottom == 39  # on the footer
 
 
 async def test_search_keeps_the_query_when_you_come_back():

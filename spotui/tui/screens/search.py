@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label
 
 from spotui.core.browse import SEARCH_PAUSE_S
@@ -56,10 +57,11 @@ class SearchScreen(PageScreen):
     def compose(self) -> ComposeResult:
         yield Label(plain(self.page_title), id="page-title")
         yield Input(placeholder='Search: words, artist:"Name", album:, year:1990-1999', id="q")
-        yield ListView(lists.TRACK_COLUMNS, "tracks", id="found-track")
-        yield ListView(lists.ARTIST_COLUMNS, "artists", id="found-artist")
-        yield ListView(lists.ALBUM_COLUMNS, "albums", id="found-album")
-        yield ListView(lists.PLAYLIST_COLUMNS, "playlists", id="found-playlist")
+        with Vertical(id="results"):  # what the sections leave stays blank at its end
+            yield ListView(lists.TRACK_COLUMNS, "tracks", id="found-track")
+            yield ListView(lists.ARTIST_COLUMNS, "artists", id="found-artist")
+            yield ListView(lists.ALBUM_COLUMNS, "albums", id="found-album")
+            yield ListView(lists.PLAYLIST_COLUMNS, "playlists", id="found-playlist")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -75,17 +77,14 @@ class SearchScreen(PageScreen):
         self.call_after_refresh(self.fit_tracks)
 
     def fit_tracks(self) -> None:
-        """Let the tracks' table grow no taller than what the screen's other widgets
-        leave (they are laid out first: each takes the rows it needs)."""
+        """Let the tracks' table grow no taller than what the other sections leave
+        (they are laid out first: each takes the rows it needs)."""
+        results = self.query_one("#results")
         tracks = self.query_one("#found-track", ListView)
-        others = sum(
-            child.outer_size.height
-            for child in self.children
-            if child is not tracks and child.display
-        )
+        others = sum(c.outer_size.height for c in results.children if c is not tracks and c.display)
         table = tracks.table
         own = sum(c.outer_size.height for c in tracks.children if c is not table and c.display)
-        table.styles.max_height = max(self.size.height - others - own, 3)
+        table.styles.max_height = max(results.size.height - others - own, 3)
 
     def action_box(self) -> None:
         self.query_one(Input).focus()
