@@ -374,6 +374,25 @@ async def test_offline_shows_retrying_and_comes_back_by_itself():
         assert title(app) == "Cherish"
 
 
+async def test_offline_reads_once_with_no_history_toast_beside_it():
+    app = demo(Config(poll_interval=2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        asked = fake.requests["/v1/me/player/recently-played"]
+        fake.set(disconnects=10_000)
+        app.screen.action_refresh()
+        await until(pilot, lambda: "Offline — retrying in" in text(app, "#status"), timeout=10)
+        # the history sync (3 s after start) tries too, and fails the same way
+        await until(
+            pilot, lambda: fake.requests["/v1/me/player/recently-played"] > asked, timeout=10
+        )
+        await pilot.pause(4.0)  # past the client's retries
+        assert text(app, "#status").startswith("Offline — retrying")
+        assert "not synced" not in notices(app) and "reach Spotify" not in notices(app)
+        assert screen_text(app).count("Offline") == 1
+
+
 async def test_progress_moves_locally_between_polls():
     app = demo(Config(poll_interval=60))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -82,3 +82,21 @@ async def test_on_a_page_the_help_lists_the_pages_keys():
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
         assert not isinstance(app.screen, MainScreen)
+
+
+async def test_at_80_by_24_each_key_takes_one_line_and_quit_is_listed_once():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.pause()
+        box = app.screen.query_one(VerticalScroll)
+        lines = [line.rstrip() for line in help_lines(app)]
+        keyed = [line for line in lines if len(line.split()) >= 2]
+        assert len(keyed) >= 25
+        width = box.scrollable_content_region.width
+        assert all(len(line) <= width for line in keyed), width  # none wraps
+        assert box.scrollable_content_region.height >= 12  # a dozen keys in sight, not five
+        assert any(line.split()[:4] == ["space", "Play", "or", "pause"] for line in lines)
+        assert sum("Quit" in line for line in lines) == 1  # not ^q "Quit the app" and q too

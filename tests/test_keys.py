@@ -228,6 +228,13 @@ def test_the_readme_lists_every_id_and_the_preset():
         assert f"| `{id_}` |" in text and keys in text
 
 
+def test_the_readme_gives_volume_step_to_the_volume_keys_not_to_plus():
+    text = README.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if "volume_step" in line]
+    assert lines and all("+" not in line for line in lines), lines
+    assert "| `=` / `-` | volume up / down (`volume_step`) |" in text
+
+
 def test_the_presets_clash_with_nothing_and_keep_the_default_keys():
     for name, preset in keymap.PRESETS.items():
         assert clashes(preset) == [], name
@@ -311,8 +318,23 @@ def test_spotui_keys_prints_the_keymap_in_effect(capsys, tmp_path):
     (line,) = _row(out, "next")
     assert " x " in line and " n " not in line and "main screen, pages, search" in line
     (line,) = _row(out, "cursor_down")
-    assert "down, j" in line
+    assert "↓, j" in line
     assert "unknown id 'nope' ignored" in err and len(err.splitlines()) == 1
+
+
+def test_spotui_keys_writes_keys_as_the_footer_does_and_the_readme_agrees(capsys, tmp_path):
+    out, _ = _keys_command(capsys, tmp_path, "")
+    assert _cells(_row(out, "refresh")[0])[1] == "^r"
+    assert _cells(_row(out, "choose")[0])[1] == "⏎"
+    assert _cells(_row(out, "page_up")[0])[1] == "pgup"
+    assert [_cells(line)[1] for line in _row(out, "back")] == ["esc, ⌫", "esc"]
+    assert "escape" not in out and "ctrl+" not in out and "equals_sign" not in out
+    text = README.read_text(encoding="utf-8")
+    for line in out.splitlines()[1:]:
+        _, keys, where, _ = _cells(line)
+        written = " ".join(f"`{key}`" for key in keys.split(", "))
+        assert f"{written} ({where})" in text, line
+    assert "| `esc` | back from a page" in text and "| `^r` | ask Spotify" in text
 
 
 def test_spotui_keys_gives_your_key_over_the_presets(capsys, tmp_path):
@@ -320,7 +342,7 @@ def test_spotui_keys_gives_your_key_over_the_presets(capsys, tmp_path):
     (line,) = _row(out, "cursor_down")
     assert _cells(line)[1] == "k"
     (line,) = _row(out, "cursor_up")
-    assert _cells(line)[1] == "up"
+    assert _cells(line)[1] == "↑"
     assert err == ""
     out, err = _keys_command(capsys, tmp_path, '[keys]\npreset = "vim"\ncursor_down = "up"\n')
     (line,) = _row(out, "cursor_up")

@@ -3,6 +3,8 @@ countdowns, search, the filter, the cover, pop-ups, pickers and contrast (issue 
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from textual.color import Color
 from textual.widgets import Footer, Input, Label, OptionList, Static, Tab, TabbedContent
@@ -13,12 +15,13 @@ from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.main import MainScreen
-from spotui.tui.screens.pages import AlbumScreen
+from spotui.tui.screens.pages import AlbumScreen, ArtistScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
 from spotui.tui.screens.search import SearchScreen
 from spotui.tui.screens.wizard import WizardScreen
 from spotui.tui.widgets.art import AlbumArt
 from spotui.tui.widgets.lists import FilterBox, LibraryView, ListView
+from spotui.tui.widgets.playback_bar import PlaybackBar, PlaybackLine
 from spotui.tui.widgets.table import RowsTable
 
 from .helpers import free_port, plain, until
@@ -162,16 +165,17 @@ async def test_an_empty_state_reads_once_with_no_empty_bar(knobs, words):
         assert "♪" not in text  # no stray cover placeholder
 
 
-async def test_the_librarys_rate_limit_countdown_counts_down():
+@pytest.mark.parametrize(("key", "view_id"), [("5", "library-view"), ("2", "top-tracks-view")])
+async def test_a_lists_rate_limit_countdown_counts_down(key, view_id):
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         fake = app.services.fake
         assert fake is not None
         fake.set(rate_limit=1, retry_after=35)  # over the client's 30 s: it does not wait
-        await pilot.press("5")
-        await until(pilot, lambda: bool(screen.query(LibraryView)))
-        view = screen.query_one(LibraryView)
+        await pilot.press(key)
+        await until(pilot, lambda: bool(screen.query(f"#{view_id}")))
+        view = screen.query_one(f"#{view_id}", ListView)
         caption = view.query_one(".caption", Label)
         await until(pilot, lambda: "retrying in" in str(caption.content))
         first = str(caption.content)
@@ -202,6 +206,28 @@ async def test_search_at_80_by_24_shows_several_tracks_and_no_empty_section():
         for section in empty:
             assert section.region.height == 0  # no pane for what found nothing
         assert " of 0" not in text
+
+
+async def test_search_at_120_by_40_sits_its_sections_together_with_no_gap():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"night")  # every section finds something
+        tracks = app.screen.query_one("#found-track", ListView)
+        await until(pilot, lambda: tracks.table.row_count == 10)
+        await pilot.pause(0.3)
+        shown = [s for s in app.screen.query(ListView) if s.display]
+        assert len(shown) >= 2
+        assert tracks.table.region.height == 1 + 10  # its header and its rows, no more
+        for above, below in itertools.pairwise(shown):
+            assert below.region.y == above.region.bottom, below.id  # no blank rows between
+        lines = screen_text(app).splitlines()
+        first = next(n for n, line in enumerate(lines) if "Tracks · 10 of" in line)
+        last = max(n for n, line in enumerate(lines) if "Friday Night (with Sam)" in line)
+        assert all(line.strip() for line in lines[first : last + 1])
+        assert app.screen.query_one(PlaybackBar).region.bottom == 39  # on the footer
 
 
 async def test_search_keeps_the_query_when_you_come_back():
@@ -239,7 +265,8 @@ async def test_f_narrows_the_library_by_title_artist_or_album_and_escape_shows_a
             await pilot.pause(0.1)
             assert 0 < table.showing < 504
             text = screen_text(app)
-            assert "504" in text and text.count(word[:8]) >= 1
+            assert f"{table.showing} of 504 saved tracks" in text  # the caption counts
+            assert text.count(word[:8]) >= 1
             assert all(
                 word.casefold() in "\t".join(table.get_row_at(table._index(n))).casefold()
                 for n in range(table.showing)
@@ -258,6 +285,8 @@ async def test_f_narrows_the_library_by_title_artist_or_album_and_escape_shows_a
         await pilot.press("f", "escape")
         await until(pilot, lambda: table.showing == 504)
         assert not screen.query_one(FilterBox).display
+        text = screen_text(app)
+        assert "504 saved tracks" in text and " of 504" not in text  # the caption again
 
 
 async def test_a_digit_typed_in_the_filter_stays_in_the_box():
@@ -385,3 +414,56 @@ async def test_a_question_leaves_the_screen_in_sight():
         await pilot.pause(0.2)
         text = screen_text(app)
         assert "Skip 5 tracks?" in text and "Playing · Track" in text
+
+
+# --- the artist page ----------------------------------------------------------------
+
+
+async def test_the_artist_page_names_only_the_other_artists_of_a_row():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("O")  # the playing track's artist
+        await until(pilot, lambda: isinstance(app.screen, ArtistScreen))
+        screen = app.screen
+        assert isinstance(screen, ArtistScreen)
+        albums = screen.query_one("#artist-albums", ListView).table
+        tracks = screen.query_one("#artist-tracks", ListView).table
+        await until(pilot, lambda: albums.row_count > 0 and tracks.row_count > 0)
+        await pilot.pause(0.2)
+        name = screen.artist.name
+        for table in (albums, tracks):
+            assert all(name not in cell for row in table.rows for cell in row[2:3])
+        text = screen_text(app)
+        assert "Artists" not in text  # no column of the page's own name
+        assert text.count(name) <= 3  # the page's title, the tracks' caption, the bar
+
+
+def test_an_artist_pages_row_names_the_artists_beside_the_page_s():
+    from spotui.spotify.models import Album, Artist, Track
+    from spotui.tui.widgets.lists import album_rows, track_rows
+
+    page, guest = Artist("星野 夜", id="a1"), Artist("Sam", id="a2")
+    duet = Track("Duet", id="t1", artists=(page, guest), duration_ms=1000)
+    assert track_rows([duet], besides=page)[0][2] == "Sam"
+    assert track_rows([duet])[0][2] == "星野 夜, Sam"  # elsewhere, every artist
+    assert album_rows([Album("Split", artists=(guest, page))], besides=page)[0][2] == "Sam"
+
+
+async def test_enter_on_a_search_result_shows_it_in_the_bar_and_names_it():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"paper moon")
+        tracks = app.screen.query_one("#found-track", ListView).table
+        await until(pilot, lambda: tracks.row_count == 10)
+        await pilot.press("down", "down", "enter")
+        chosen = tracks.items[1]
+        name = getattr(chosen, "name", "")
+        assert name and name != "Cherish"
+        bar = app.screen.query_one(PlaybackBar)
+        await until(pilot, lambda: name in " ".join(bar.query_one(PlaybackLine).parts))
+        assert name in screen_text(app)
+        await until(
+            pilot, lambda: any(name in n.message for n in app._notifications)
+        )  # a toast names it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from textual.widgets import Input, Label, TabbedContent
 from textual.widgets._footer import FooterKey
 from textual_plotext import PlotextPlot
@@ -151,6 +152,34 @@ async def test_the_keeper_syncs_again_on_its_schedule(fake, clock):
     assert [r.added for r in seen[1:] if isinstance(r, SyncResult) and r.added] == [4]
     newest = archive.newest_ms()
     assert newest is not None and newest // 1000 == int(listened[-1][1])
+
+
+@pytest.mark.parametrize(
+    ("fault", "told"),
+    [("disconnects", []), ("server_errors", ["History not synced: "])],
+)
+async def test_the_keeper_leaves_offline_to_the_poll_loop_and_tells_other_failures(
+    fake, clock, fault, told
+):
+    """Offline is the now-playing line's to say (once); a sync failing for another
+    reason is the history's to tell."""
+    from spotui.history.db import Archive
+
+    seen: list[SyncResult | str] = []
+    fake.set(**{fault: 100})
+    async with make_client(fake, clock) as spotify:
+        keeper = Keeper(
+            spotify, lambda: Archive(None), clock=clock, every=60, on_result=seen.append
+        )
+        task = asyncio.ensure_future(keeper.run())
+        for _ in range(300):
+            await asyncio.sleep(0.01)
+            if seen or fake.requests["/v1/me/player/recently-played"] >= 2:
+                break
+        await asyncio.sleep(0.2)
+        task.cancel()
+    assert fake.requests["/v1/me/player/recently-played"] >= 1
+    assert [str(r)[: len("History not synced: ")] for r in seen] == told
 
 
 async def test_the_stats_keys_do_nothing_on_other_tabs():

@@ -16,13 +16,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "keys",
         help="the keys in effect: each id, its keys, where and what it does",
         description="Every key binding's id, its keys (after the config's [keys] table and "
-        "preset), where it works and what it does. Problems in [keys] go to stderr.",
+        "preset, written as the footer writes them; --json gives the names [keys] takes), "
+        "where it works and what it does. Problems in [keys] go to stderr.",
     )
     keys.add_argument("--json", action="store_true", help="one JSON object")
 
 
 def run(args: argparse.Namespace, config_path: Path | None) -> int:
     """Print the keymap; each problem with the config is one line on stderr."""
+    from textual.app import App
+    from textual.binding import Binding
+
     from spotui.cli.output import to_json
     from spotui.tui.screens.keys import clashes, rows
 
@@ -45,8 +49,18 @@ def run(args: argparse.Namespace, config_path: Path | None) -> int:
             )
         )
     else:
+        # each key as the footer, the palette and ? write it: esc, ^r, ⏎
+        written = App().get_key_display
         table = [("ID", "KEYS", "WHERE", "WHAT IT DOES")]
-        table += [(r.id, ", ".join(r.keys) or "—", ", ".join(r.places), r.does) for r in found]
+        table += [
+            (
+                r.id,
+                ", ".join(written(Binding(k, "")) for k in r.keys) or "—",
+                ", ".join(r.places),
+                r.does,
+            )
+            for r in found
+        ]
         widths = [max(len(row[i]) for row in table) for i in range(3)]
         for *cells, does in table:
             print("  ".join([*(c.ljust(w) for c, w in zip(cells, widths, strict=True)), does]))

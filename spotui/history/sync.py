@@ -21,7 +21,7 @@ from spotui.history.checks import DAY_MS, EARLIEST_MS, SKEW_MS, refusals
 from spotui.history.db import Archive, ArchiveError
 from spotui.history.records import API, MUSIC, Gap, PlayRecord
 from spotui.spotify.client import SpotifyClient
-from spotui.spotify.errors import AuthError, SpotifyError
+from spotui.spotify.errors import AuthError, NetworkError, SpotifyError
 from spotui.spotify.models import PlayHistory
 
 log = logging.getLogger("spotui.history")
@@ -111,7 +111,8 @@ async def sync(
 class Keeper:
     """Syncs after ``first_after`` seconds, then every ``every``, while :meth:`run` runs
     (the app and ``now --watch`` run it beside their poll loop). Each outcome goes
-    to ``on_result``: a :class:`SyncResult`, or the sentence that says why not."""
+    to ``on_result``: a :class:`SyncResult`, or the sentence that says why not (not
+    when Spotify cannot be reached: the poll loop tells that)."""
 
     def __init__(
         self,
@@ -146,6 +147,10 @@ class Keeper:
                 return  # the poll loop says so, and offers the sign-in again
             except ArchiveError as exc:
                 result = str(exc)  # tried again at the next sync (said once by the screen)
+            except NetworkError as exc:  # offline: the poll loop says so, once
+                log.info("history not synced: %s", exc.message)
+                await asyncio.sleep(self.every)
+                continue
             except SpotifyError as exc:
                 result = f"History not synced: {exc.message}"
             self.on_result(result)

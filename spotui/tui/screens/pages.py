@@ -91,7 +91,7 @@ class AlbumScreen(PageScreen):
         self.album = album
 
     def sections(self) -> ComposeResult:
-        yield ListView(lists.TRACK_COLUMNS, id="album-tracks")
+        yield ListView(lists.TRACK_COLUMNS, "tracks", id="album-tracks")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """o is not offered here: a track's album is this page."""
@@ -130,8 +130,8 @@ class ArtistScreen(PageScreen):
         self.artist = artist
 
     def sections(self) -> ComposeResult:
-        yield ListView(lists.ALBUM_COLUMNS, id="artist-albums")
-        yield ListView(lists.TRACK_COLUMNS, id="artist-tracks")
+        yield ListView(lists.BY_ARTIST_ALBUM_COLUMNS, "albums", id="artist-albums")
+        yield ListView(lists.BY_ARTIST_TRACK_COLUMNS, "tracks", id="artist-tracks")
 
     @work(exclusive=True)
     async def load(self) -> None:
@@ -151,7 +151,7 @@ class ArtistScreen(PageScreen):
     def _albums(self, found: tuple[Album, ...], total: int, *, fresh: bool = False) -> None:
         section = self.query_one("#artist-albums", ListView)
         table = section.table
-        rows = lists.album_rows(found, 1 if fresh else table.row_count + 1)
+        rows = lists.album_rows(found, 1 if fresh else table.row_count + 1, self.artist)
         (table.replace_rows if fresh else table.add_rows)(rows, found)
         table.more = bool(found) and table.row_count < total  # an empty page ends it
         section.caption(f"Albums and singles · {table.row_count} of {total} · o opens one")
@@ -159,7 +159,7 @@ class ArtistScreen(PageScreen):
     def _tracks(self, found: tuple[Track, ...], total: int, *, fresh: bool = False) -> None:
         section = self.query_one("#artist-tracks", ListView)
         table = section.table
-        rows = lists.track_rows(found, 1 if fresh else table.row_count + 1)
+        rows = lists.track_rows(found, 1 if fresh else table.row_count + 1, self.artist)
         (table.replace_rows if fresh else table.add_rows)(rows, [Entry.of(t) for t in found])
         table.more = bool(found) and table.row_count < total
         section.caption(f"Tracks (a search for {self.artist.name}) · {table.row_count} of {total}")
@@ -188,7 +188,7 @@ class PlaylistScreen(PageScreen):
         self.playlist = playlist
 
     def sections(self) -> ComposeResult:
-        yield ListView(lists.TRACK_COLUMNS, id="playlist-items")
+        yield ListView(lists.TRACK_COLUMNS, "items", id="playlist-items")
 
     @work(exclusive=True)
     async def load(self) -> None:

@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widgets import Footer, Input, Label
 
 from spotui.core.browse import SEARCH_PAUSE_S
@@ -39,7 +40,8 @@ class SearchScreen(PageScreen):
     """Enter plays the highlighted result; o opens an album, artist or playlist.
 
     A section shows only when it found something, and takes the rows it needs (up
-    to a few); the tracks take the rest of the screen (main.tcss).
+    to a few); the tracks take the rows they need up to the room left (main.tcss,
+    :meth:`fit_tracks`), so the sections sit together.
     """
 
     BINDINGS = [
@@ -55,10 +57,11 @@ class SearchScreen(PageScreen):
     def compose(self) -> ComposeResult:
         yield Label(plain(self.page_title), id="page-title")
         yield Input(placeholder='Search: words, artist:"Name", album:, year:1990-1999', id="q")
-        yield ListView(lists.TRACK_COLUMNS, id="found-track")
-        yield ListView(lists.ARTIST_COLUMNS, id="found-artist")
-        yield ListView(lists.ALBUM_COLUMNS, id="found-album")
-        yield ListView(lists.PLAYLIST_COLUMNS, id="found-playlist")
+        with Vertical(id="results"):  # what the sections leave stays blank at its end
+            yield ListView(lists.TRACK_COLUMNS, "tracks", id="found-track")
+            yield ListView(lists.ARTIST_COLUMNS, "artists", id="found-artist")
+            yield ListView(lists.ALBUM_COLUMNS, "albums", id="found-album")
+            yield ListView(lists.PLAYLIST_COLUMNS, "playlists", id="found-playlist")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -69,6 +72,19 @@ class SearchScreen(PageScreen):
         box = self.query_one(Input)
         box.value = LAST_QUERY.get(self.controls, "")  # searched again, as it was left
         box.focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_tracks)
+
+    def fit_tracks(self) -> None:
+        """Let the tracks' table grow no taller than what the other sections leave
+        (they are laid out first: each takes the rows it needs)."""
+        results = self.query_one("#results")
+        tracks = self.query_one("#found-track", ListView)
+        others = sum(c.outer_size.height for c in results.children if c is not tracks and c.display)
+        table = tracks.table
+        own = sum(c.outer_size.height for c in tracks.children if c is not table and c.display)
+        table.styles.max_height = max(results.size.height - others - own, 3)
 
     def action_box(self) -> None:
         self.query_one(Input).focus()
@@ -145,6 +161,7 @@ class SearchScreen(PageScreen):
         table.more = bool(items) and table.row_count < page.total  # an empty page ends it
         section.caption(f"{TITLES[kind]} · {table.row_count} of {page.total:,}")
         section.display = table.row_count > 0
+        self.call_after_refresh(self.fit_tracks)
 
     @on(RowsTable.WantsMore)
     @work(group="more")

@@ -13,7 +13,7 @@ class PlaylistsTab(MainTab):
     async def load(self) -> None:
         from spotui.tui.widgets import lists
 
-        make = lambda: lists.ListView(lists.PLAYLIST_COLUMNS, id="playlists-view")  # noqa: E731
+        make = lambda: lists.ListView(lists.PLAYLIST_COLUMNS, "playlists", id="playlists-view")  # noqa: E731
         view = await self.view(make)
         try:
             found = await self.reads.browse.playlists()

@@ -14,7 +14,9 @@ class QueueTab(MainTab):
     async def load(self) -> None:
         from spotui.tui.widgets import lists
 
-        view = await self.view(lambda: lists.ListView(lists.QUEUE_COLUMNS, id="queue-view"))
+        view = await self.view(
+            lambda: lists.ListView(lists.QUEUE_COLUMNS, "items", id="queue-view")
+        )
         try:
             queue, marks = await self.reads.controls.actions.up_next()
         except SpotifyError as exc:

@@ -16,7 +16,9 @@ class RecentTab(MainTab):
     async def load(self) -> None:
         from spotui.tui.widgets import lists
 
-        view = await self.view(lambda: lists.ListView(lists.RECENT_COLUMNS, id="recent-view"))
+        view = await self.view(
+            lambda: lists.ListView(lists.RECENT_COLUMNS, "tracks", id="recent-view")
+        )
         try:
             items = await self.reads.lists.recent()
         except SpotifyError as exc:

@@ -32,7 +32,7 @@ class TopTab(MainTab):
         from spotui.tui.widgets import lists
 
         columns = lists.TOP_TRACK_COLUMNS if self.kind == "tracks" else lists.TOP_ARTIST_COLUMNS
-        view = await self.view(lambda: lists.ListView(columns, id=f"{self.id}-view"))
+        view = await self.view(lambda: lists.ListView(columns, self.kind, id=f"{self.id}-view"))
         label = TIME_RANGE_LABELS[time_range]
         kept = self.reads.lists.cached_top(self.kind, time_range)
         if kept is not None:
@@ -40,8 +40,7 @@ class TopTab(MainTab):
         try:
             items = await self.reads.lists.top(self.kind, time_range)
         except SpotifyError as exc:
-            view.caption(f"{label} · {exc.message}")
-            self.loaded = False
+            self.failed(view, exc, f"{label} · ")
             return
         self._show(view, time_range, items, label)
 

@@ -24,6 +24,19 @@ def _album(track: Track) -> str:
     return track.album.name if track.album else ""
 
 
+def _names(artists: Iterable[Artist], besides: Artist | None) -> str:
+    """The artists' names, but for ``besides`` (the artist whose page it is)."""
+    if besides is None:
+        return ", ".join(artist.name for artist in artists)
+    return ", ".join(
+        artist.name
+        for artist in artists
+        if not (
+            artist.id == besides.id if artist.id and besides.id else artist.name == besides.name
+        )
+    )
+
+
 def _number(value: int | None) -> str | None:
     return None if value is None else str(value)
 
@@ -96,24 +109,26 @@ def queue_rows(items: Sequence[Item], marks: Sequence[bool]) -> list[Row]:
     return [(*row, "✓" if mine else "") for row, mine in zip(track_rows(items), marks, strict=True)]
 
 
-def track_rows(items: Iterable[Item], start: int = 1) -> list[Row]:
-    """Numbered tracks (or episodes): title, artists (or show), album and length."""
+def track_rows(items: Iterable[Item], start: int = 1, besides: Artist | None = None) -> list[Row]:
+    """Numbered tracks (or episodes): title, artists (or show), album and length; on an
+    artist's page (``besides``), only the other artists."""
     rows: list[Row] = []
     for number, item in enumerate(items, start):
         if isinstance(item, Track):
-            by, where = item.artist_names, _album(item)
+            by, where = _names(item.artists, besides), _album(item)
         else:
             by, where = (item.show.name if item.show else ""), "Podcast"
         rows.append((str(number), item.name, by, where, mmss(item.duration_ms)))
     return rows
 
 
-def album_rows(albums: Iterable[Album], start: int = 1) -> list[Row]:
+def album_rows(albums: Iterable[Album], start: int = 1, besides: Artist | None = None) -> list[Row]:
+    """Numbered albums; on an artist's page (``besides``), only the other artists."""
     return [
         (
             str(number),
             album.name,
-            album.artist_names,
+            _names(album.artists, besides),
             (album.album_type or "").capitalize(),
             album.year,
             "" if album.total_tracks is None else str(album.total_tracks),
@@ -184,6 +199,15 @@ ALBUM_COLUMNS: Columns = (
     column("Tracks", 6, "right"),
 )
 ARTIST_COLUMNS: Columns = TOP_ARTIST_COLUMNS
+# An artist's page: its own name in every row would say nothing, the others do.
+BY_ARTIST_TRACK_COLUMNS: Columns = tuple(
+    column("With", 0.3) if label == "Artists" else (label, width, justify)
+    for label, width, justify in TRACK_COLUMNS
+)
+BY_ARTIST_ALBUM_COLUMNS: Columns = tuple(
+    column("With", 0.5) if label == "Artists" else (label, width, justify)
+    for label, width, justify in ALBUM_COLUMNS
+)
 PLAYLIST_COLUMNS: Columns = (
     column("#", 3, "right"),
     column("Playlist", 0.6),
@@ -237,12 +261,15 @@ class ListView(Vertical):
     }
     """
 
-    def __init__(self, columns: Columns, **kwargs):
+    def __init__(self, columns: Columns, noun: str = "rows", **kwargs):
+        """``noun``: what a row is, for the filter's count ("12 of 504 saved tracks")."""
         super().__init__(**kwargs)
         self._columns = columns
+        self._noun = noun
+        self._said = "Loading…"
 
     def compose(self) -> ComposeResult:
-        yield Label("Loading…", classes="caption")
+        yield Label(self._said, classes="caption")
         yield RowsTable(self._columns)
 
     @property
@@ -250,6 +277,16 @@ class ListView(Vertical):
         return self.query_one(RowsTable)
 
     def caption(self, text: str) -> None:
+        """Say ``text`` over the list (while a filter narrows it, how many rows it keeps
+        instead; ``text`` again when it is closed)."""
+        self._said = text
+        self._show_caption()
+
+    def _show_caption(self) -> None:
+        table = self.table
+        text = self._said
+        if table.wanted:
+            text = f"{table.showing:,} of {table.row_count:,} {self._noun}"
         self.query_one(".caption", Label).update(plain(text, one_line=False))
 
     @on(RowsTable.FilterAsked)
@@ -269,12 +306,14 @@ class ListView(Vertical):
             box.value = ""
             box.display = False
         self.table.narrow("")
+        self._show_caption()
         self.table.focus()
 
     @on(Input.Changed, "FilterBox")
     def _narrow(self, event: Input.Changed) -> None:
         event.stop()  # not the search box's
         self.table.narrow(event.value)
+        self._show_caption()
 
     @on(Input.Submitted, "FilterBox")
     def _filtered(self, event: Input.Submitted) -> None:
@@ -298,7 +337,7 @@ class LibraryView(ListView):
     """
 
     def __init__(self, **kwargs):
-        super().__init__(LIBRARY_COLUMNS, **kwargs)
+        super().__init__(LIBRARY_COLUMNS, "saved tracks", **kwargs)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="loading"):
