@@ -33,6 +33,7 @@ from spotui.tui.tabs.queue import QueueTab
 from spotui.tui.tabs.recent import RecentTab
 from spotui.tui.tabs.stats import StatsTab
 from spotui.tui.tabs.top import TopTab
+from spotui.tui.widgets.lyrics import LyricsView
 from spotui.tui.widgets.now_playing import NowPlaying
 from spotui.tui.widgets.playback_bar import PlaybackBar
 from spotui.tui.widgets.table import RowsTable
@@ -70,6 +71,7 @@ class MainScreen(KeysScreen):
         screen read it."""
         super().__init__()
         self._last = last
+        self._tabs: TabbedContent | None = None  # kept: check_action runs per binding
         self.services = services
         self.config = config
         self.remote = remote
@@ -105,7 +107,8 @@ class MainScreen(KeysScreen):
     def compose(self) -> ComposeResult:
         reads = Reads(self.services, self.lists, self.browse, self.controls)
         yield TitleBar(self.sub_title or "")
-        with TabbedContent(initial="now"):
+        self._tabs = TabbedContent(initial="now")
+        with self._tabs:
             self._now_tab = NowTab(TAB_TITLES["now"], reads, self.config)
             yield self._now_tab
             # The other tabs get their tables when first shown.
@@ -219,14 +222,16 @@ class MainScreen(KeysScreen):
         the arrows move in the text, not in the track."""
         if action == "player" and parameters[:1] == ("seek",):
             return not isinstance(self.focused, Input)
-        tabs = self.query(TabbedContent)
-        active = tabs.first().active if tabs else ""
+        # No query of the whole screen here: the footer asks once per binding (180
+        # times a start), and each query walked every widget.
+        active = self._tabs.active if self._tabs is not None else ""
         if action in STATS_ACTIONS:
             return active == "stats"
         if action == "rows":
             return active != "now"
         if action == "lyrics" and parameters:
-            return bool(self.query("#lyrics")) and self.query_one("#lyrics").display
+            views = self._now_tab.query(LyricsView) if self._tabs is not None else ()
+            return any(view.display for view in views)
         return True
 
     # --- the router -----------------------------------------------------------------------

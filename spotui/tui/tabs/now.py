@@ -18,7 +18,7 @@ from spotui.core.playing import Entry
 from spotui.spotify.errors import SpotifyError, wait_text
 from spotui.spotify.models import Track
 from spotui.tui.tabs.base import MainTab, Reads
-from spotui.tui.widgets.art import AlbumArt, cover_of, decode
+from spotui.tui.widgets.art import AlbumArt, decode_cover
 from spotui.tui.widgets.lyrics import LyricsView
 from spotui.tui.widgets.now_playing import NowPlaying
 
@@ -123,8 +123,7 @@ class NowTab(MainTab):
             return
         try:
             data = await self.reads.controls.actions.cover(url)
-            picture = await asyncio.to_thread(decode, data)
-            cover = await asyncio.to_thread(cover_of, picture)
+            picture, cover = await asyncio.to_thread(decode_cover, data)
         except (SpotifyError, OSError, ValueError):
             art.picture = None
             return

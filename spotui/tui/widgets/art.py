@@ -41,6 +41,12 @@ def cover_of(image: PILImage) -> Cover:
     return Cover(COVER_SIZE, COVER_SIZE, small.tobytes())
 
 
+def decode_cover(data: bytes) -> tuple[PILImage, Cover]:
+    """The picture to show and the snapshot's cover, in one go (one thread hop)."""
+    picture = decode(data)
+    return picture, cover_of(picture)
+
+
 Pixel = Callable[[int, int], tuple[int, int, int]]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -162,10 +163,10 @@ def saved_rows(saved: Iterable[SavedTrack], start: int) -> list[Row]:
         (
             str(number),
             entry.track.name,
-            entry.track.artist_names,
-            _album(entry.track),
-            mmss(entry.track.duration_ms),
-            entry.added_at.strftime("%Y-%m-%d") if entry.added_at else "",
+            sys.intern(entry.track.artist_names),  # the one its Entry holds (Entry.of)
+            sys.intern(_album(entry.track)),
+            sys.intern(mmss(entry.track.duration_ms)),  # times and days repeat too
+            sys.intern(entry.added_at.strftime("%Y-%m-%d")) if entry.added_at else "",
         )
         for number, entry in enumerate(saved, start)
     ]
