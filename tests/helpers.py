@@ -26,9 +26,15 @@ def free_port() -> int:
     A port from ``bind(0)`` is free only until something else binds: a server on port
     0 in this run, or in a test run beside it (CI runs two), may take it before the
     test does. Below the ephemeral range no ``bind(0)`` hands it out;
-    ``SPOTUI_TEST_PORTS=LOW-HIGH`` gives each run beside another its own range.
+    ``SPOTUI_TEST_PORTS=LOW-HIGH`` gives each run beside another its own range, and
+    each pytest-xdist worker of a run takes its own slice of it.
     """
     low, high = (int(n) for n in os.environ.get("SPOTUI_TEST_PORTS", "20000-25999").split("-"))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+        size = (high - low + 1) // workers
+        low, high = low + worker * size, low + (worker + 1) * size - 1
     for port in random.sample(range(low, high + 1), 200):
         with socket.socket() as probe:
             try:

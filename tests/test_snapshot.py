@@ -71,7 +71,7 @@ async def test_a_start_paints_the_snapshot_before_the_first_poll_then_the_real_s
 
 
 async def test_a_snapshot_older_than_its_track_reads_as_last_played():
-    app = demo(latency_ms=1500)
+    app = demo(latency_ms=4000)  # the main screen is up long before, even on a busy machine
     assert app.services.snapshot_path is not None
     snapshot.save(app.services.snapshot_path, _old(time.time() - 3600))
     async with app.run_test(size=(120, 40)) as pilot:

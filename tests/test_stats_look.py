@@ -16,7 +16,7 @@ from textual_plotext import PlotextPlot
 from spotui.format import WEEKDAYS
 from spotui.tui.screens.dates import DatesPicker
 from spotui.tui.widgets.lists import ListView
-from spotui.tui.widgets.table import RowsTable
+from spotui.tui.widgets.table import PLAYING, RowsTable
 
 from .helpers import until
 from .test_app import demo, started
@@ -107,7 +107,9 @@ async def test_on_tab_3_the_count_sits_beside_the_name():
             after_name = cell_len(line[: line.index(name) + len(name)])
             at_count = cell_len(line[: line.rindex(count)])
             # the count column ("Your top tracks", right-aligned) starts after the widest
-            assert at_count - after_name <= widest - cell_len(name) + len("Your top tracks")
+            # name and the room kept for the playing row's mark
+            room = widest + cell_len(PLAYING) - cell_len(name) + len("Your top tracks")
+            assert at_count - after_name <= room
 
 
 def colours(strip, start: int, count: int) -> list[tuple[int, int, int]]:
