@@ -148,6 +148,20 @@ def test_lrclib_unreachable(lyrics_env):
     assert result.stderr.strip() == "LRCLIB could not be reached (offline?)."
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://[::1", "http://[::1"),
+        ("http://127.0.0.1:9/\x1b]0;PWN\x07", "http://127.0.0.1:9/^[]0;PWN^G"),
+        ("ftp://127.0.0.1", "ftp://127.0.0.1"),
+    ],
+)
+def test_a_bad_lrclib_url_is_one_line_naming_the_variable(lyrics_env, url, shown):
+    result = spotui({**lyrics_env, "SPOTUI_LRCLIB_URL": url}, "lyrics")
+    ok(result, EXIT_ERROR)
+    assert result.stderr.strip() == f"SPOTUI_LRCLIB_URL is not an http(s) address: {shown}"
+
+
 def test_hostile_lyrics_never_reach_the_terminal_raw(lyrics_env, lrclib):
     lrclib[0].set(hostile=True)
     result = spotui(lyrics_env, "lyrics")
