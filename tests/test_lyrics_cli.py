@@ -162,6 +162,16 @@ def test_a_bad_lrclib_url_is_one_line_naming_the_variable(lyrics_env, url, shown
     assert result.stderr.strip() == f"SPOTUI_LRCLIB_URL is not an http(s) address: {shown}"
 
 
+def test_a_404_that_is_not_lrclibs_is_no_miss_and_nothing_is_cached(lyrics_env, lrclib):
+    wrong = {**lyrics_env, "SPOTUI_LRCLIB_URL": lyrics_env["SPOTUI_ACCOUNTS_URL"]}  # Spotify's
+    result = spotui(wrong, "lyrics")
+    ok(result, EXIT_ERROR)
+    assert result.stderr.strip() == "LRCLIB answered 404 with a page that is not LRCLIB's."
+    result = spotui(lyrics_env, "lyrics")  # the URL set right: the lyrics, not a kept miss
+    assert ok(result).strip()
+    assert [path for path, _, _ in lrclib[0].log] == ["/api/get"]
+
+
 def test_hostile_lyrics_never_reach_the_terminal_raw(lyrics_env, lrclib):
     lrclib[0].set(hostile=True)
     result = spotui(lyrics_env, "lyrics")

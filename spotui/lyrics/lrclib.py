@@ -208,24 +208,36 @@ class LrclibClient:
         return [record for record in records if record is not None]
 
     async def _ask(self, path: str, params: dict[str, str]) -> Any:
-        """The JSON of one answer; None for a 404 (no such track)."""
+        """The JSON of one answer; None for LRCLIB's own 404 (no such track)."""
         if self.problem:
             raise LyricsUnavailable(self.problem)
         try:
             async with self._http.stream("GET", self.url + path, params=params) as response:
-                if response.status_code == 404:
-                    return None
-                if response.status_code != 200:
-                    raise LyricsUnavailable(f"LRCLIB answered {response.status_code}.")
+                status = response.status_code
+                if status not in (200, 404):
+                    raise LyricsUnavailable(f"LRCLIB answered {status}.")
                 body = await _bounded(response)
         except httpx.TimeoutException:
             raise LyricsUnavailable("LRCLIB did not answer in time.") from None
         except httpx.HTTPError:
             raise LyricsUnavailable("LRCLIB could not be reached (offline?).") from None
         try:
-            return json.loads(body)
+            data = json.loads(body)
         except (ValueError, RecursionError):
-            raise LyricsUnavailable("LRCLIB sent something that is not JSON.") from None
+            data = None
+            if status == 200:
+                raise LyricsUnavailable("LRCLIB sent something that is not JSON.") from None
+        if status == 404:
+            if not _lrclib_miss(data):  # another server's 404 is no miss to keep for a day
+                raise LyricsUnavailable("LRCLIB answered 404 with a page that is not LRCLIB's.")
+            return None
+        return data
+
+
+def _lrclib_miss(data: Any) -> bool:
+    """LRCLIB's own 404: ``{"code": 404, "name": ..., "message": ...}`` (or
+    ``statusCode``, as the live server has been seen to send)."""
+    return isinstance(data, dict) and 404 in (data.get("code"), data.get("statusCode"))
 
 
 async def _bounded(response: httpx.Response) -> bytes:
