@@ -173,7 +173,7 @@ async def test_a_duration_past_an_hour_is_left_out(lrclib):
         ({"fault": "500"}, "LRCLIB answered 500."),
         ({"fault": "html"}, "LRCLIB sent something that is not JSON."),
         ({"huge": True}, "LRCLIB's answer was too large to read."),
-        ({"fault": "disconnect"}, "LRCLIB could not be reached (offline?)."),
+        ({"fault": "disconnect"}, "LRCLIB could not be reached. Are you offline?"),
         ({"fault": "timeout", "hang_s": 2.0}, "LRCLIB did not answer in time."),
     ],
 )

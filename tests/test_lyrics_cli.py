@@ -145,7 +145,7 @@ def test_lrclib_trouble_is_one_line_and_exit_1(lyrics_env, lrclib, knobs, messag
 def test_lrclib_unreachable(lyrics_env):
     result = spotui({**lyrics_env, "SPOTUI_LRCLIB_URL": "http://127.0.0.1:9"}, "lyrics")
     ok(result, EXIT_ERROR)
-    assert result.stderr.strip() == "LRCLIB could not be reached (offline?)."
+    assert result.stderr.strip() == "LRCLIB could not be reached. Are you offline?"
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,7 @@ async def test_lrclib_offline_is_one_plain_line_and_the_hub_goes_on(lrclib):
     async with Running() as run:
         run.follower.enable()
         await _until(lambda: run.follower.state.status == "offline")
-        assert run.follower.state.message == "Offline: LRCLIB answered 503."
+        assert run.follower.state.message == "LRCLIB answered 503."
         assert run.follower.index() == -1
         polls = run.polls()
         await _until(lambda: run.polls() >= polls + 2)  # the poll loop is unharmed

@@ -54,7 +54,7 @@ class LyricsState:
             "not a track": "Episodes and ads have no lyrics",
             "looking": "Looking…",
             "none": "No lyrics found",
-            "offline": f"Offline: {self.problem}" if self.problem else "Offline",
+            "offline": self.problem or "Offline",
         }.get(self.status, "")
 
 

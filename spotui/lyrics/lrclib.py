@@ -220,7 +220,7 @@ class LrclibClient:
         except httpx.TimeoutException:
             raise LyricsUnavailable("LRCLIB did not answer in time.") from None
         except httpx.HTTPError:
-            raise LyricsUnavailable("LRCLIB could not be reached (offline?).") from None
+            raise LyricsUnavailable("LRCLIB could not be reached. Are you offline?") from None
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
