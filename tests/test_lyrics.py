@@ -173,7 +173,7 @@ async def test_a_duration_past_an_hour_is_left_out(lrclib):
         ({"fault": "500"}, "LRCLIB answered 500."),
         ({"fault": "html"}, "LRCLIB sent something that is not JSON."),
         ({"huge": True}, "LRCLIB's answer was too large to read."),
-        ({"fault": "disconnect"}, "LRCLIB could not be reached (offline?)."),
+        ({"fault": "disconnect"}, "LRCLIB could not be reached. Are you offline?"),
         ({"fault": "timeout", "hang_s": 2.0}, "LRCLIB did not answer in time."),
     ],
 )
@@ -219,6 +219,29 @@ async def test_kinds_plain_instrumental_and_lrc_that_does_not_parse(lrclib):
 
 
 # --- the cache and local files --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "miss"),
+    [
+        (b'{"statusCode":404,"name":"TrackNotFound","message":"Failed"}', True),  # live
+        (b'{"error":"no route"}', False),
+        (b"<html>Not Found</html>", False),
+    ],
+)
+async def test_only_lrclibs_own_404_is_a_miss(body, miss, tmp_path):
+    cache = LyricsCache(tmp_path / "lyrics")
+    transport = httpx.MockTransport(lambda request: httpx.Response(404, content=body))
+    finder = LyricsFinder(LrclibClient("http://127.0.0.1:9", transport=transport), cache)
+    try:
+        if miss:
+            assert await finder.find(CHERISH) is None
+        else:
+            with pytest.raises(LyricsUnavailable):
+                await finder.find(CHERISH)
+    finally:
+        await finder.aclose()
+    assert (cache.load(CHERISH) is not None) is miss  # only a real miss is kept
 
 
 async def test_a_cached_track_sends_no_request_and_a_miss_is_asked_again_after_a_day(

@@ -145,7 +145,31 @@ def test_lrclib_trouble_is_one_line_and_exit_1(lyrics_env, lrclib, knobs, messag
 def test_lrclib_unreachable(lyrics_env):
     result = spotui({**lyrics_env, "SPOTUI_LRCLIB_URL": "http://127.0.0.1:9"}, "lyrics")
     ok(result, EXIT_ERROR)
-    assert result.stderr.strip() == "LRCLIB could not be reached (offline?)."
+    assert result.stderr.strip() == "LRCLIB could not be reached. Are you offline?"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("http://[::1", "http://[::1"),
+        ("http://127.0.0.1:9/\x1b]0;PWN\x07", "http://127.0.0.1:9/^[]0;PWN^G"),
+        ("ftp://127.0.0.1", "ftp://127.0.0.1"),
+    ],
+)
+def test_a_bad_lrclib_url_is_one_line_naming_the_variable(lyrics_env, url, shown):
+    result = spotui({**lyrics_env, "SPOTUI_LRCLIB_URL": url}, "lyrics")
+    ok(result, EXIT_ERROR)
+    assert result.stderr.strip() == f"SPOTUI_LRCLIB_URL is not an http(s) address: {shown}"
+
+
+def test_a_404_that_is_not_lrclibs_is_no_miss_and_nothing_is_cached(lyrics_env, lrclib):
+    wrong = {**lyrics_env, "SPOTUI_LRCLIB_URL": lyrics_env["SPOTUI_ACCOUNTS_URL"]}  # Spotify's
+    result = spotui(wrong, "lyrics")
+    ok(result, EXIT_ERROR)
+    assert result.stderr.strip() == "LRCLIB answered 404 with a page that is not LRCLIB's."
+    result = spotui(lyrics_env, "lyrics")  # the URL set right: the lyrics, not a kept miss
+    assert ok(result).strip()
+    assert [path for path, _, _ in lrclib[0].log] == ["/api/get"]
 
 
 def test_hostile_lyrics_never_reach_the_terminal_raw(lyrics_env, lrclib):

@@ -11,7 +11,7 @@ import pytest
 
 from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS, FakeLrclib
 from spotui.fake.server import FakeServer
-from spotui.lyrics.follower import RETRY_S, SHIFT_STEP_MS, LyricsState
+from spotui.lyrics.follower import RETRY_S, SHIFT_STEP_MS, UNEXPECTED, LyricsState
 from spotui.services import Services
 
 
@@ -133,11 +133,46 @@ async def test_lrclib_offline_is_one_plain_line_and_the_hub_goes_on(lrclib):
     async with Running() as run:
         run.follower.enable()
         await _until(lambda: run.follower.state.status == "offline")
-        assert run.follower.state.message == "Offline: LRCLIB answered 503."
+        assert run.follower.state.message == "LRCLIB answered 503."
         assert run.follower.index() == -1
         polls = run.polls()
         await _until(lambda: run.polls() >= polls + 2)  # the poll loop is unharmed
         assert len(lrclib.log) == 1  # and LRCLIB is not asked at every poll
+
+
+async def test_a_bad_lrclib_url_is_said_in_the_pane_for_every_track(monkeypatch):
+    monkeypatch.setenv("SPOTUI_LRCLIB_URL", "http://[::1")
+    async with Running() as run:
+        run.follower.enable()
+        seen: list[str] = []
+        for _ in range(3):  # this track, then `n` twice
+            await _until(
+                lambda: (
+                    run.follower.state.status == "offline"
+                    and run.follower.state.query.title not in seen
+                )
+            )
+            seen.append(run.follower.state.query.title)
+            assert "SPOTUI_LRCLIB_URL is not an http(s) address" in run.follower.state.message
+            if len(seen) < 3:
+                run.fake.remote_skip()  # type: ignore[attr-defined]
+                run.controller.poll_soon(0)
+
+
+async def test_a_find_that_fails_unexpectedly_is_logged_not_looking_forever(
+    lrclib, monkeypatch, caplog
+):
+    async def broken(self, query):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("spotui.lyrics.finder.LyricsFinder.find", broken)
+    async with Running() as run:
+        run.follower.enable()
+        await _until(lambda: run.follower.state.status == "offline")
+        assert run.follower.state.message.endswith(UNEXPECTED)
+        assert "a bug" in caplog.text
+        polls = run.polls()
+        await _until(lambda: run.polls() >= polls + 2)  # the poll loop is unharmed
 
 
 async def test_a_skip_while_lrclib_is_slow_goes_on_with_the_next_track_at_once(lrclib):

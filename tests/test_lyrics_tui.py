@@ -124,3 +124,20 @@ async def test_at_80x24_the_lyrics_get_the_room_they_need_the_current_line_centr
                 await until(pilot, lambda view=view: bool(_lines(view, "current")))
                 row = view.lines.current - round(view.lines.scroll_offset.y)
                 assert rows // 3 <= row < rows - rows // 3
+
+
+async def test_the_brackets_on_plain_lyrics_say_they_have_no_timing():
+    """Ærø has plain lyrics only: `]` says so, and shifts nothing kept for the track."""
+    app = demo()
+    (track,) = [t for t in TRACKS if t.name == "Ærø"]
+    fake_of(app).account.play({"uris": [track.uri]})
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("L")
+        view = screen.query_one(LyricsView)
+        await until(pilot, lambda: view.lyrics is not None)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert _shift(view) == "These lyrics have no timing to shift"
+        assert "no timing" in screen_text(app) and "lines +" not in screen_text(app)
+        assert app.services.lyrics is not None and app.services.lyrics.shift_ms == 0

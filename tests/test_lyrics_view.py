@@ -115,7 +115,7 @@ async def test_messages_plain_pages_and_text_that_is_never_markup():
         assert view.lines.message == "Looking…" and "Looking…" in _row(view, "Looking…").text
         view.show(LyricsState("offline", QUERY, problem="LRCLIB answered 503."))
         await pilot.pause()
-        assert _row(view, "Offline: LRCLIB answered 503.")
+        assert _row(view, "LRCLIB answered 503.")
         plain = "\n".join(f"[bold]words[/bold] \x1b[31m{n}" for n in range(40))
         view.show(_found(synced=None, plain=plain))
         await pilot.pause()

@@ -18,7 +18,7 @@ from spotui.history.records import API, EXTENDED, PODCAST, PlayRecord
 from spotui.scrobble.outbox import LIVE, Outbox
 from spotui.scrobble.rule import Listen
 
-from .helpers import EXIT_ERROR, ok, spotui, start_spotui, subprocess_env
+from .helpers import EXIT_ERROR, EXIT_USAGE, ok, spotui, start_spotui, subprocess_env
 
 DAY_MS = 86_400_000
 T0 = 1_700_000_000_000  # plays in November 2023
@@ -269,3 +269,13 @@ def test_a_refused_token_is_one_clear_line(lb):
     line = _one_line_refusal(spotui(env, "scrobble", "import", "--to", "listenbrainz"))
     assert "spotui scrobble setup listenbrainz" in line and DEMO_TOKEN not in line
     assert fake.received == []
+
+
+def test_scrobble_in_the_demo_says_why_it_does_not_run(env):
+    """The README says the demo scrobbles to its fakes: the command says where they are."""
+    result = spotui(env, "--demo", "scrobble", "status")
+    ok(result, EXIT_USAGE)
+    assert result.stderr.count("\n") == 1
+    assert "the demo app scrobbles to fakes inside its own process" in result.stderr
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    assert "`spotui --demo scrobble`\n  says so" in readme

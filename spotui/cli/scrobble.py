@@ -64,9 +64,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     send.add_argument("--dry-run", action="store_true", help="count, send nothing")
 
 
+DEMO_NOTE = (
+    "spotui scrobble does not run in the demo: the demo app scrobbles to fakes inside "
+    "its own process, which no other command can ask."
+)
+
+
 def run(args: argparse.Namespace, *, demo: bool) -> int:
     if demo:
-        print("spotui scrobble does not run in the demo.", file=sys.stderr)
+        print(DEMO_NOTE, file=sys.stderr)
         return EXIT_USAGE
     from spotui.scrobble.remote import ScrobbleError
 

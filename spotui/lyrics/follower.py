@@ -9,6 +9,7 @@ on steady polls, none while nothing plays or for an episode or an ad.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from spotui.lyrics.lrclib import LyricsUnavailable, TrackQuery
 Status = Literal["idle", "not a track", "looking", "found", "none", "offline"]
 RETRY_S = 30.0  # after LRCLIB could not answer, the same track is asked again this late
 SHIFT_STEP_MS = 500  # what one press of `[` or `]` moves the lines by
+UNEXPECTED = "The lyrics could not be found (an unexpected error, written to the log)."
+
+log = logging.getLogger("spotui.lyrics")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,7 @@ class LyricsState:
             "not a track": "Episodes and ads have no lyrics",
             "looking": "Looking…",
             "none": "No lyrics found",
-            "offline": f"Offline: {self.problem}" if self.problem else "Offline",
+            "offline": self.problem or "Offline",
         }.get(self.status, "")
 
 
@@ -178,6 +182,10 @@ class LyricsFollower:
         except LyricsUnavailable as exc:
             self._failed_at = self.monotonic()
             self._say(LyricsState("offline", query, problem=exc.message))
+        except Exception:  # a bug below must not leave the pane on "Looking…"
+            log.exception("finding the lyrics of %r failed", query)
+            self._failed_at = self.monotonic()
+            self._say(LyricsState("offline", query, problem=UNEXPECTED))
         else:
             self._say(LyricsState("found" if lyrics else "none", query, lyrics))
 

@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 import httpx
 
 from spotui import PROJECT_URL, __version__
-from spotui.text import clean
+from spotui.text import clean, printable
 
 DEFAULT_URL = "https://lrclib.net"
 USER_AGENT = f"spotui/{__version__} ({PROJECT_URL})"
@@ -29,8 +29,23 @@ TIMEOUT = httpx.Timeout(8.0, connect=4.0)
 
 
 def base_url() -> str:
-    """LRCLIB's address: ``SPOTUI_LRCLIB_URL`` when set (a fake), else lrclib.net."""
-    return os.environ.get("SPOTUI_LRCLIB_URL", DEFAULT_URL).rstrip("/")
+    """LRCLIB's address: ``SPOTUI_LRCLIB_URL`` when set (a fake), else lrclib.net;
+    :class:`LyricsUnavailable`, naming the variable, when it is not an http(s) address."""
+    value = os.environ.get("SPOTUI_LRCLIB_URL") or DEFAULT_URL
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        url = None
+    if (
+        url is None
+        or url.scheme not in ("http", "https")
+        or not url.host
+        or not value.isprintable()
+    ):
+        raise LyricsUnavailable(
+            f"SPOTUI_LRCLIB_URL is not an http(s) address: {printable(value[:MAX_NAME_CHARS])}"
+        )
+    return value.rstrip("/")
 
 
 class LyricsUnavailable(Exception):
@@ -144,7 +159,11 @@ class LrclibClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = TIMEOUT,
     ):
-        self.url = (url or base_url()).rstrip("/")
+        self.problem = ""  # a bad SPOTUI_LRCLIB_URL: each find says so, sending nothing
+        try:
+            self.url = (url or base_url()).rstrip("/")
+        except LyricsUnavailable as exc:
+            self.url, self.problem = "", exc.message
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=timeout,
@@ -189,22 +208,36 @@ class LrclibClient:
         return [record for record in records if record is not None]
 
     async def _ask(self, path: str, params: dict[str, str]) -> Any:
-        """The JSON of one answer; None for a 404 (no such track)."""
+        """The JSON of one answer; None for LRCLIB's own 404 (no such track)."""
+        if self.problem:
+            raise LyricsUnavailable(self.problem)
         try:
             async with self._http.stream("GET", self.url + path, params=params) as response:
-                if response.status_code == 404:
-                    return None
-                if response.status_code != 200:
-                    raise LyricsUnavailable(f"LRCLIB answered {response.status_code}.")
+                status = response.status_code
+                if status not in (200, 404):
+                    raise LyricsUnavailable(f"LRCLIB answered {status}.")
                 body = await _bounded(response)
         except httpx.TimeoutException:
             raise LyricsUnavailable("LRCLIB did not answer in time.") from None
         except httpx.HTTPError:
-            raise LyricsUnavailable("LRCLIB could not be reached (offline?).") from None
+            raise LyricsUnavailable("LRCLIB could not be reached. Are you offline?") from None
         try:
-            return json.loads(body)
+            data = json.loads(body)
         except (ValueError, RecursionError):
-            raise LyricsUnavailable("LRCLIB sent something that is not JSON.") from None
+            data = None
+            if status == 200:
+                raise LyricsUnavailable("LRCLIB sent something that is not JSON.") from None
+        if status == 404:
+            if not _lrclib_miss(data):  # another server's 404 is no miss to keep for a day
+                raise LyricsUnavailable("LRCLIB answered 404 with a page that is not LRCLIB's.")
+            return None
+        return data
+
+
+def _lrclib_miss(data: Any) -> bool:
+    """LRCLIB's own 404: ``{"code": 404, "name": ..., "message": ...}`` (or
+    ``statusCode``, as the live server has been seen to send)."""
+    return isinstance(data, dict) and 404 in (data.get("code"), data.get("statusCode"))
 
 
 async def _bounded(response: httpx.Response) -> bytes:

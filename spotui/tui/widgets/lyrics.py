@@ -159,7 +159,10 @@ class LyricsView(Vertical):
 
     def nudge(self, delta_ms: int) -> None:
         """Shift this track's lines (``]``: sooner, ``[``: later), kept for the track."""
-        if self.follower is not None:
+        if self.lyrics is not None and self.lyrics.kind != "synced":
+            self._shift.update("These lyrics have no timing to shift")  # the shift is kept
+            self._shift.display = True
+        elif self.follower is not None:
             self.set_shift(self.follower.nudge(delta_ms))
             self.tick()
 
