@@ -218,3 +218,26 @@ async def test_after_a_skip_answers_still_on_the_old_track_are_held_back_until_i
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)
         await spotify.aclose()
+
+
+async def test_a_cancel_that_meets_a_wake_up_still_ends_the_loop():
+    """Quitting just as a command asks for a poll (``poll_soon``) ends the loop: on
+    Python 3.11, ``asyncio.wait_for`` returned the wake-up and dropped the cancel."""
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    states: list[PlayerState] = []
+    controller = PlayerController(spotify, interval=5)
+    controller.subscribe(Listener(state=states.append))
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        await _until(lambda: bool(states))
+        await asyncio.sleep(0.05)  # asleep until the next poll
+        controller.poll_soon(0)
+        polling.cancel()
+        done, _ = await asyncio.wait({polling}, timeout=3)
+        assert done, "the poll loop went on after it was cancelled"
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()

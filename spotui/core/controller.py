@@ -275,8 +275,9 @@ class PlayerController:
 
     async def _sleep(self, delay: float) -> None:
         self._wake.clear()
-        try:
-            await asyncio.wait_for(self._wake.wait(), delay)
+        try:  # not wait_for: on 3.11 it drops a cancel that meets the wake-up
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
         except TimeoutError:
             return
         await asyncio.sleep(self._soon)
