@@ -70,7 +70,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "Lists": (
         *("cursor_up", "cursor_down", "page_up", "page_down", "first", "last", "choose"),
-        *("like", "queue", "add_to_playlist", "search", "results", "refresh"),
+        *("filter", "like", "queue", "add_to_playlist", "search", "results", "refresh"),
     ),
     "Pages and tabs": (
         *("open", "open_artist", "back", "tab_now", "tab_top_tracks", "tab_top_artists"),

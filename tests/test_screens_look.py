@@ -401,6 +401,15 @@ async def test_f_narrows_a_pages_tracks():
         await until(pilot, lambda: table.showing < 8)
         assert title in screen_text(app)
         assert all(title in table.get_row_at(table._index(n))[1] for n in range(table.showing))
+        page = app.screen
+        await pilot.press("enter")  # to the rows, the filter applied
+        await until(pilot, lambda: app.focused is table)
+        await pilot.press("escape")  # first the whole list again, on the page
+        await until(pilot, lambda: table.showing == 8)
+        assert app.screen is page and app.focused is table
+        assert " of 8 " not in screen_text(app)  # the page's caption again
+        await pilot.press("escape")  # then back, as before
+        await until(pilot, lambda: app.screen is not page)
 
 
 async def test_a_question_leaves_the_screen_in_sight():
