@@ -284,6 +284,8 @@ async def test_a_followed_playlists_caption_reads_whole_at_80_by_24():
         await pilot.pause(0.1)
         shown = "".join(screen_text(app).split())  # the lines joined, as wrapped
         assert "".join(str(caption.content).split()) in shown
+        await pilot.press("l")  # on the "▶ Play …" row: no track to save
+        await until(pilot, lambda: "Highlight a track to save it." in notices(app))
 
 
 async def test_plus_adds_the_highlighted_track_to_a_playlist_picked_by_typing():
