@@ -70,7 +70,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "Lists": (
         *("cursor_up", "cursor_down", "page_up", "page_down", "first", "last", "choose"),
-        *("like", "queue", "add_to_playlist", "search", "results", "refresh"),
+        *("filter", "like", "queue", "add_to_playlist", "search", "results", "refresh"),
     ),
     "Pages and tabs": (
         *("open", "open_artist", "back", "tab_now", "tab_top_tracks", "tab_top_artists"),
@@ -161,7 +161,13 @@ def parse_keys(value: str) -> tuple[str, ...]:
             raise ValueError(f"'{key}' is not a key")
         if base not in NAMED and character(base) is None:
             raise ValueError(f"'{key}' is not a key")
+        typed = character(base)
+        if mods == ["shift"] and typed is not None and typed.isalpha():
+            big = typed.upper()  # the terminal sends the capital, never shift+letter
+            raise ValueError(f"'{key}' never comes from a terminal, which sends {big}: write {big}")
         name = "+".join([*mods, base])
+        if name == "ctrl+left_square_bracket":
+            raise ValueError(f"'{key}' is the Escape key to a terminal")
         if name not in keys:
             keys.append(name)
     return tuple(keys)

@@ -276,6 +276,22 @@ async def test_help_and_the_command_palette_list_the_actions():
             assert description in screen_text(app)
 
 
+async def test_the_palette_offers_spotuis_help_and_not_textuals_key_panel():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("2")  # a focused widget: Textual offers to maximize it
+        await until(pilot, lambda: screen.focused is not None and screen.focused.allow_maximize)
+        commands = list(app.get_system_commands(screen))
+        titles = [command.title for command in commands]
+        assert not {"Keys", "Maximize", "Minimize"} & set(titles), titles
+        help_entry = next(c for c in commands if "keys" in c.title.casefold())
+        help_entry.callback()
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+
+
 # --- states -------------------------------------------------------------------------
 
 

@@ -39,6 +39,12 @@ async def test_question_mark_opens_the_groups_and_escape_or_question_mark_closes
         for group in GROUPS:
             assert group in shown, group
         assert "Focus Next" not in shown and "Copy selected text" not in shown
+        lines = help_lines(app)
+        narrow = [line.split() for line in lines if "Narrow the list by title" in line]
+        assert narrow and narrow[0][0] == "f", lines  # the filter key, in the Lists group
+        assert lines.index(next(li for li in lines if "Narrow the list" in li)) > next(
+            n for n, li in enumerate(lines) if li.strip() == "Lists"
+        )
         box = app.screen.query_one(VerticalScroll)
         assert box.region.bottom <= 24 and box.region.right <= 80  # it fits; it scrolls
         box.scroll_end(animate=False)

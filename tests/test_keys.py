@@ -269,6 +269,8 @@ def test_key_names_are_textuals():
         ('next = "x,"', {}, "'next': '' is not a key"),
         ('next = "hyper+ctrl+pagedown2"', {}, "'hyper+ctrl+pagedown2' is not a key"),
         ('next = "x y"', {}, "'x y' is not a key"),
+        ('next = "shift+n"', {}, "'shift+n' never comes from a terminal, which sends N: write N"),
+        ('next = "ctrl+["', {}, "'ctrl+[' is the Escape key to a terminal"),
     ],
 )
 def test_keys_entries_are_checked_one_by_one(toml, keys, problem):
@@ -367,3 +369,16 @@ def test_spotui_keys_json_and_its_clashes(capsys, tmp_path):
     (line,) = _row(out, "play_pause")
     assert _cells(line)[:3] == ["play_pause", "—", "main screen, pages, search"]
     assert err.startswith(f"{tmp_path / 'config.toml'}: [keys] space for next clashes")
+
+
+@pytest.mark.parametrize(
+    ("entry", "other"),
+    [
+        ('search = "ctrl+p"', "the command palette, which keeps it (everywhere)"),
+        ('like = "ctrl+q"', "Textual's quit, which keeps it (everywhere)"),
+    ],
+)
+def test_spotui_keys_tells_a_key_the_app_holds(capsys, tmp_path, entry, other):
+    _, err = _keys_command(capsys, tmp_path, f"[keys]\n{entry}\n")
+    key, name = entry.split(" = ")[1].strip('"'), entry.split(" ")[0]
+    assert f"{tmp_path / 'config.toml'}: [keys] {key} for {name} clashes with {other}" in err

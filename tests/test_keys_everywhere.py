@@ -203,3 +203,18 @@ async def test_in_the_search_box_the_arrows_move_in_the_text_and_do_not_seek():
         await pilot.press("left", "left", "X")
         assert app.screen.query_one(Input).value == "nigXht"
         assert account.position() >= before  # not 20 s back
+
+
+async def test_l_and_a_on_an_artist_row_ask_for_a_track():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("3")
+        table = app.screen.query_one("#top-artists RowsTable", RowsTable)
+        await until(pilot, lambda: table.row_count > 1)
+        table.focus()
+        await pilot.press("l")
+        await until(pilot, lambda: "Highlight a track to save it." in notices(app))
+        await pilot.press("a")
+        await until(pilot, lambda: "Highlight a track to queue it." in notices(app))
+        assert "Only Spotify tracks can be saved" not in notices(app)

@@ -18,7 +18,7 @@ from spotui.tui.screens.search import SearchScreen
 from spotui.tui.widgets.table import RowsTable
 
 from .helpers import until
-from .test_app import demo, fake_of, notices, started, title
+from .test_app import demo, fake_of, notices, screen_text, started, title
 
 
 def _table(app, tab: str) -> RowsTable:
@@ -270,6 +270,22 @@ async def test_a_followed_playlist_says_why_its_items_are_hidden_and_still_plays
         await until(pilot, lambda: "only of playlists you own" in str(caption.content))
         await pilot.press("enter")
         await until(pilot, lambda: fake.account.player.context_uri == table.items[3].uri)
+
+
+async def test_a_followed_playlists_caption_reads_whole_at_80_by_24():
+    app = demo()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await _open(pilot, "7", "playlists")
+        await pilot.press("down", "down", "down", "o")  # Deep Focus
+        await until(pilot, lambda: isinstance(app.screen, PlaylistScreen))
+        caption = app.screen.query_one(".caption")
+        await until(pilot, lambda: "only of playlists you own" in str(caption.content))
+        await pilot.pause(0.1)
+        shown = "".join(screen_text(app).split())  # the lines joined, as wrapped
+        assert "".join(str(caption.content).split()) in shown
+        await pilot.press("l")  # on the "▶ Play …" row: no track to save
+        await until(pilot, lambda: "Highlight a track to save it." in notices(app))
 
 
 async def test_plus_adds_the_highlighted_track_to_a_playlist_picked_by_typing():

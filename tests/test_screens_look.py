@@ -21,6 +21,7 @@ from spotui.tui.screens.search import SearchScreen
 from spotui.tui.screens.wizard import WizardScreen
 from spotui.tui.widgets.art import AlbumArt
 from spotui.tui.widgets.lists import FilterBox, LibraryView, ListView
+from spotui.tui.widgets.now_playing import TimeBar
 from spotui.tui.widgets.playback_bar import PlaybackBar, PlaybackLine
 from spotui.tui.widgets.table import RowsTable
 
@@ -401,6 +402,15 @@ async def test_f_narrows_a_pages_tracks():
         await until(pilot, lambda: table.showing < 8)
         assert title in screen_text(app)
         assert all(title in table.get_row_at(table._index(n))[1] for n in range(table.showing))
+        page = app.screen
+        await pilot.press("enter")  # to the rows, the filter applied
+        await until(pilot, lambda: app.focused is table)
+        await pilot.press("escape")  # first the whole list again, on the page
+        await until(pilot, lambda: table.showing == 8)
+        assert app.screen is page and app.focused is table
+        assert " of 8 " not in screen_text(app)  # the page's caption again
+        await pilot.press("escape")  # then back, as before
+        await until(pilot, lambda: app.screen is not page)
 
 
 async def test_a_question_leaves_the_screen_in_sight():
@@ -467,3 +477,21 @@ async def test_enter_on_a_search_result_shows_it_in_the_bar_and_names_it():
         await until(
             pilot, lambda: any(name in n.message for n in app._notifications)
         )  # a toast names it
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_time_still_to_play_reads_on_its_panel_in_both_themes(theme):
+    app = demo(Config(theme=theme))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        for tab in ("1", "2"):  # the Now box's bar, then a tab's playback bar
+            await pilot.press(tab)
+            await pilot.pause(0.3)
+            bars = [bar for bar in screen.query(TimeBar) if bar.region.area]
+            assert bars, tab
+            for bar in bars:
+                left = list(bar.render_line(0))[2]  # the "━" still to play
+                assert left.text.strip("━") == "" and left.style and left.style.color
+                drawn = Color.from_rich_color(left.style.color)
+                behind = bar.colors[2]
+                assert contrast(behind, drawn) >= 3, (theme, tab, behind.hex, drawn.hex)

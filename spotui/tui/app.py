@@ -130,11 +130,15 @@ class SpotuiApp(App):
                 return
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's commands, plus every player action on the main screen."""
+        """Every player action on the screen (spotui's help among them), plus Textual's
+        commands but its keys panel (which spotui's help replaces) and maximize (no
+        pane here gains by it)."""
         palette = getattr(screen, "palette_commands", None)
         if palette is not None:
             yield from palette()
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Maximize", "Minimize"):
+                yield command
 
     def on_mount(self) -> None:
         if not self.is_headless:  # SIGTERM and SIGHUP end the app as q does

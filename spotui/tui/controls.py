@@ -179,8 +179,11 @@ class Controls:
     def like(self, item: object | None) -> None:
         """Save a track to your library, or remove it; the notice names it."""
         entry = self._target(item)
-        uri = entry.uri if isinstance(entry, Entry) and not entry.is_local else None
-        if not isinstance(entry, Entry) or uri is None or not uri.startswith("spotify:track:"):
+        if not isinstance(entry, Entry):  # an artist, a "▶ Play …" row, nothing playing
+            self.notify("Highlight a track to save it.", severity="warning")
+            return
+        uri = entry.uri if not entry.is_local else None
+        if uri is None or not uri.startswith("spotify:track:"):
             self.notify(NOT_SAVABLE)
             return
         name = entry.name

@@ -148,7 +148,30 @@ def clashes(keys: Mapping[str, str], own: Mapping[str, str] | None = None) -> li
                     new = after.get(key)
                     if new is not None and new.id != entry:
                         note(entry, key, name(new), True, place.name)
+    held = _app_keys()
+    for entry, listed in keys.items():  # a key the app holds above every screen
+        for key in listed.split(","):
+            if key in held:
+                other, keeps = held[key]
+                note(entry, key, other, keeps, "everywhere")
     return [Clash(entry, key, others) for (entry, key), others in found.items()]
+
+
+_APP_ACTIONS = {
+    "command_palette": "the command palette",
+    "quit": "Textual's quit",
+    "help_quit": "Textual's ctrl+c (which says the key that quits)",
+}
+
+
+def _app_keys() -> dict[str, tuple[str, bool]]:
+    """The keys the app binds itself (Textual's quit and ctrl+c, the palette's key; the
+    app adds none): what each does, and whether it keeps the key over a screen's."""
+    from textual.app import App
+
+    bindings = [b for listed in App._merge_bindings().key_to_bindings.values() for b in listed]
+    bindings.append(Binding(App.COMMAND_PALETTE_BINDING, "command_palette", priority=True))
+    return {b.key: (_APP_ACTIONS.get(b.action, name(b)), b.priority) for b in bindings}
 
 
 def rows(keys: Mapping[str, str]) -> list[Row]:

@@ -181,7 +181,16 @@ class ArtistScreen(PageScreen):
 
 class PlaylistScreen(PageScreen):
     """A playlist's items; Enter plays the playlist from the chosen one. For one you
-    only follow, Spotify hides the items: one line says so, and Enter plays it."""
+    only follow, Spotify hides the items: the caption says so (wrapped to the width,
+    whole at 80 columns), and Enter plays it."""
+
+    DEFAULT_CSS = """
+    #playlist-items .caption {
+        width: 100%;
+        height: auto;
+        max-height: 3;
+    }
+    """
 
     def __init__(self, controls: Controls, playlist: Playlist):
         super().__init__(controls, f"Playlist · {playlist.name}")

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -262,6 +263,10 @@ class ListView(Vertical):
     }
     """
 
+    BINDINGS = [  # a filter applied: Escape empties it before it goes back (on a page)
+        Binding("escape", "clear_filter", "All rows", show=False, id="close"),
+    ]
+
     def __init__(self, columns: Columns, noun: str = "rows", **kwargs):
         """``noun``: what a row is, for the filter's count ("12 of 504 saved tracks")."""
         super().__init__(**kwargs)
@@ -301,6 +306,11 @@ class ListView(Vertical):
             await self.mount(box, before=self.table)
         box.display = True
         box.focus()
+
+    def action_clear_filter(self) -> None:
+        if not self.table.wanted:
+            raise SkipAction()  # no filter: Escape does what it does around the list
+        self.close_filter()
 
     def close_filter(self) -> None:
         for box in self.query(FilterBox):
