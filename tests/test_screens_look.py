@@ -495,3 +495,24 @@ async def test_the_time_still_to_play_reads_on_its_panel_in_both_themes(theme):
                 drawn = Color.from_rich_color(left.style.color)
                 behind = bar.colors[2]
                 assert contrast(behind, drawn) >= 3, (theme, tab, behind.hex, drawn.hex)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_playing_row_reads_on_its_stripe_in_both_themes(theme):
+    """The row that plays is marked in a colour of its own, still at 4.5:1 or more."""
+    app = demo(Config(theme=theme))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        await pilot.press("5")
+        table = screen.query_one("#library-view RowsTable", RowsTable)
+        await until(pilot, lambda: any(table._plays(i) for i in range(table.row_count)))
+        row = next(i for i in range(table.row_count) if table._plays(i))
+        await pilot.press(*["down"] * (row + 1))  # the cursor off it: its own colours show
+        await pilot.pause(0.2)
+        name = table.get_row_at(row)[1]
+        drawn = table.render_line(row + 1 - int(table.scroll_offset.y))
+        segment = next(s for s in drawn if name[:4] in s.text)
+        assert segment.style and segment.style.color and segment.style.bgcolor
+        fore = Color.from_rich_color(segment.style.color)
+        back = Color.from_rich_color(segment.style.bgcolor)
+        assert contrast(fore, back) >= 4.5, (theme, fore.hex, back.hex)

@@ -88,6 +88,7 @@ class RowsTable(ScrollView, can_focus=True):
     RowsTable {
         height: 1fr;
         background: $surface;
+        overflow-x: hidden;  /* the columns fit the width: no scrollbar row */
     }
     RowsTable > .rows-table--header {
         text-style: bold;
@@ -104,8 +105,11 @@ class RowsTable(ScrollView, can_focus=True):
         background: $surface-lighten-1;
     }
     RowsTable > .rows-table--playing {
-        color: $accent;
+        color: $text-accent;
         text-style: bold;
+    }
+    RowsTable:light > .rows-table--playing {
+        color: $foreground;  /* no accent reads on light rows: bold and the mark say it */
     }
     """
     BINDINGS = [
