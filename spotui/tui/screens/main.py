@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, Input, TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from spotui.config import Config
 from spotui.core import snapshot
@@ -33,6 +33,7 @@ from spotui.tui.tabs.queue import QueueTab
 from spotui.tui.tabs.recent import RecentTab
 from spotui.tui.tabs.stats import StatsTab
 from spotui.tui.tabs.top import TopTab
+from spotui.tui.widgets.footer import CompactFooter
 from spotui.tui.widgets.lyrics import LyricsView
 from spotui.tui.widgets.now_playing import NowPlaying
 from spotui.tui.widgets.playback_bar import PlaybackBar
@@ -120,7 +121,7 @@ class MainScreen(KeysScreen):
             yield PlaylistsTab(TAB_TITLES["playlists"], reads, id="playlists")
             yield StatsTab(TAB_TITLES["stats"], reads)
         yield PlaybackBar(self.controls.actions, hidden_on="now", where=False)
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         known = answered(self._first)

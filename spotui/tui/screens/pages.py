@@ -20,6 +20,7 @@ from spotui.spotify.models import Album, Artist, Playlist, Track
 from spotui.tui.controls import Controls
 from spotui.tui.screens.main_keys import PAGE_FOOTER, KeysScreen, global_bindings
 from spotui.tui.widgets import lists
+from spotui.tui.widgets.footer import CompactFooter
 from spotui.tui.widgets.lists import ListView
 from spotui.tui.widgets.plain import plain
 from spotui.tui.widgets.playback_bar import PlaybackBar
@@ -43,7 +44,7 @@ class PageScreen(KeysScreen):
     def compose(self) -> ComposeResult:
         yield Label(plain(self.page_title), id="page-title")
         yield from self.sections()
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def sections(self) -> ComposeResult:
         yield from ()

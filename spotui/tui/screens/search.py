@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from spotui.core.browse import SEARCH_PAUSE_S
 from spotui.core.playing import Entry
@@ -25,6 +25,7 @@ from spotui.spotify.models import Paging, SearchResults, SearchType
 from spotui.tui.controls import Controls
 from spotui.tui.screens.pages import PageScreen
 from spotui.tui.widgets import lists
+from spotui.tui.widgets.footer import CompactFooter
 from spotui.tui.widgets.lists import ListView, Row
 from spotui.tui.widgets.plain import plain
 from spotui.tui.widgets.table import RowsTable
@@ -62,7 +63,7 @@ class SearchScreen(PageScreen):
             yield ListView(lists.ARTIST_COLUMNS, "artists", id="found-artist")
             yield ListView(lists.ALBUM_COLUMNS, "albums", id="found-album")
             yield ListView(lists.PLAYLIST_COLUMNS, "playlists", id="found-playlist")
-        yield Footer(compact=True)
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         for kind in KINDS:

@@ -134,9 +134,9 @@ class StatsView(VerticalScroll):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
-        self._arrange()
+        self._stack_lists()
 
-    def _arrange(self) -> None:
+    def _stack_lists(self) -> None:
         """The top lists side by side where each shows its names whole, else one under
         the other (cut only where a list is wider than the screen)."""
         room = (self.query_one("#stats-tops").size.width - 3) // 3
@@ -236,7 +236,7 @@ class StatsView(VerticalScroll):
                 [_row(rank, row) for rank, row in enumerate(rows, 1)],
                 [item_of(kind, row) for row in rows],
             )
-        self._arrange()
+        self._stack_lists()
 
 
 def _row(rank: int, row: Ranked) -> tuple[str, ...]:
