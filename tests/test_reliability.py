@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+@pytest.mark.timeout(180)  # about 50 s of faults in turn, more on a busy machine
 async def test_the_fault_run_survives_every_fault():
     from fault_run import run
 
