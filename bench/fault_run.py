@@ -182,7 +182,9 @@ async def run(seconds: float = 180.0, seed: int = 7) -> Report:
         report.tried += 1
         fake.set(**knobs)
         app.screen.action_refresh()
-        shown = await _until(pilot, lambda: all(w in _screen(app) for w in words), 12)
+        # The client's own retries come first (6 hung requests of 2 s): on a busy machine
+        # (CI's two jobs at once) the screen can take over 12 s to say so.
+        shown = await _until(pilot, lambda: all(w in _screen(app) for w in words), 30)
         fake.set(**CLEAR)
         app.screen.action_refresh()
         ok = True
