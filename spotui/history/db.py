@@ -19,6 +19,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,19 @@ class Archive:
             raise ArchiveError(
                 f"Cannot open the history database {self.path}: {exc.strerror}."
             ) from None
+        # Another process opening the same new file at once can hold the lock that
+        # switching to WAL needs, and SQLite says "locked" then without waiting.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.05)
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None
         connection = sqlite3.connect(
             self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
         )
