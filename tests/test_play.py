@@ -138,7 +138,10 @@ def _searches(fake) -> int:
     return fake.requests["/v1/search"]
 
 
-async def test_search_waits_for_a_pause_then_asks_once_and_enter_plays_a_hit():
+async def test_search_waits_for_a_pause_then_asks_once_and_enter_plays_a_hit(monkeypatch):
+    # A pause of 2 s: on a busy machine (CI's two jobs) the test's own keystrokes can
+    # come further apart than the app's short pause, which is a pause of the user's.
+    monkeypatch.setattr("spotui.tui.screens.search.SEARCH_PAUSE_S", 2.0)
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
