@@ -49,8 +49,9 @@ FAULTS: dict[str, tuple[dict[str, object], tuple[str, ...]]] = {
     "500": ({"server_errors": 12, "server_error_status": 500}, ("retrying",)),
     "502 (HTML body)": ({"server_errors": 12, "server_error_status": 502}, ("retrying",)),
     "503": ({"server_errors": 12, "server_error_status": 503}, ("retrying",)),
-    # Four tries of 2 s each and their backoff fit the 12 s the screen is given to say it.
-    "timeouts": ({"timeouts": 6, "hang_s": 2.0}, ("retrying",)),
+    # Enough hung requests that the poll's four tries all hang, whatever side requests
+    # (the queue, the history sync) take first: 4 × 2 s and their backoff.
+    "timeouts": ({"timeouts": 12, "hang_s": 2.0}, ("retrying",)),
     "dropped connections": ({"disconnects": 6}, ("Offline",)),
     "truncated JSON": ({"truncate_json": 1}, ("could not read",)),
     "tokens that expire every few seconds": ({"token_lifetime_s": 3}, ()),
