@@ -1,6 +1,6 @@
 """Does spotui's memory grow while it runs for a long time? Prints the RSS slope.
 
-    python bench/soak.py [--minutes 60] [--warmup 5] [--speed 20] [--trace]
+    python bench/soak.py [--minutes 70] [--warmup 10] [--speed 20] [--trace]
     python bench/benchmark.py --soak 60      (the same, from the benchmark)
 
 The real app runs headless (Textual's test driver) against the in-package fake,
@@ -32,7 +32,7 @@ from spotui.config import Config
 from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 
-TARGET_MB_PER_HOUR = 1.0
+TARGET_MB_PER_HOUR = 0.5  # issue 34: after a 10-minute warm-up, over 60 minutes
 TABS = 7  # now, top tracks, top artists, recent, library, queue, playlists
 
 
@@ -98,7 +98,7 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float, trace
     )
     met = len(samples) >= 2 and slope < TARGET_MB_PER_HOUR
     verdict = "met" if met else "MISSED"
-    print(f"RSS slope after {warmup:g} min: {slope:+.2f} MB/hour  (target < 1) {verdict}")
+    print(f"RSS slope after {warmup:g} min: {slope:+.2f} MB/hour  (target < {TARGET_MB_PER_HOUR:g}) {verdict}")
     if before is not None and after is not None:
         print(f"Python heap (tracemalloc) since the warm-up: {traced_growth / 1e6:+.2f} MB")
         print("\ntracemalloc, biggest growth since the warm-up:")
@@ -110,8 +110,8 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float, trace
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=60.0)
-    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--minutes", type=float, default=70.0)
+    parser.add_argument("--warmup", type=float, default=10.0)
     parser.add_argument("--speed", type=float, default=20.0, help="the fake clock's speed")
     parser.add_argument("--sample", type=float, default=30.0, help="seconds between samples")
     parser.add_argument("--trace", action="store_true", help="show what grows (tracemalloc)")
