@@ -98,7 +98,10 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float, trace
     )
     met = len(samples) >= 2 and slope < TARGET_MB_PER_HOUR
     verdict = "met" if met else "MISSED"
-    print(f"RSS slope after {warmup:g} min: {slope:+.2f} MB/hour  (target < {TARGET_MB_PER_HOUR:g}) {verdict}")
+    print(
+        f"RSS slope after {warmup:g} min: {slope:+.2f} MB/hour"
+        f"  (target < {TARGET_MB_PER_HOUR:g}) {verdict}"
+    )
     if before is not None and after is not None:
         print(f"Python heap (tracemalloc) since the warm-up: {traced_growth / 1e6:+.2f} MB")
         print("\ntracemalloc, biggest growth since the warm-up:")
