@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,7 +28,7 @@ class Config:
     lyrics_dir: str = ""  # a folder of .lrc files, looked in before LRCLIB
     keys_preset: str = ""  # a name in keymap.PRESETS, from [keys] preset
     keys: tuple[tuple[str, str], ...] = ()  # (id, "key,key") from [keys]
-    keys_source: str = "config.toml"  # the file [keys] was read from, for its notices
+    source: str = field(default="config.toml", compare=False)  # the file, for its notices
     mpris: bool = True  # the MPRIS player on the session bus (TUI and serve)
     notify: bool | None = None  # notifications on a change of track (None: in serve only)
     notify_format: tuple[str, str] = ("{title}", "{artist} — {album}")  # title, body
@@ -58,10 +58,15 @@ def _number(low: float, high: float, whole: bool) -> Callable[[Any], Any]:
     return check
 
 
+def one_of(options: Iterable[str]) -> str:
+    """What a value that must be one of ``options`` is told."""
+    return "must be one of " + ", ".join(f'"{option}"' for option in options)
+
+
 def _choice(*options: str) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if value not in options:
-            raise ValueError("must be one of " + ", ".join(f'"{o}"' for o in options))
+            raise ValueError(one_of(options))
         return value
 
     return check
@@ -138,12 +143,10 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
     except RecursionError:
         return Config(), [f"{source}: nested too deeply to read; using the defaults"]
     problems: list[str] = []
-    values: dict[str, Any] = {}
-    defaults = Config()
+    values: dict[str, Any] = {"source": source}
     for key, raw in data.items():
         if key == "keys":
             values["keys_preset"], values["keys"] = _keys(raw, source, problems)
-            values["keys_source"] = source
             continue
         check = _CHECKS.get(key)
         if check is None:
@@ -153,10 +156,14 @@ def parse_config(text: str, source: str = "config.toml") -> tuple[Config, list[s
         try:
             values[key] = check(raw)
         except ValueError as exc:
-            problems.append(
-                f"{source}: '{key}' {exc} (got {_shown(raw)}); using {_default(defaults, key)}"
-            )
-    return replace(defaults, **values), problems
+            problems.append(problem(source, key, str(exc), raw))
+    return replace(Config(), **values), problems
+
+
+def problem(source: str, key: str, wrong: str, raw: Any) -> str:
+    """The line for a bad value: the file, the key, what is wrong, the value (as TOML
+    writes it: data, never markup), and the default used instead."""
+    return f"{source}: '{key}' {wrong} (got {_shown(raw)}); using {_default(key)}"
 
 
 def _toml(value: Any) -> str:
@@ -170,8 +177,8 @@ def _toml(value: Any) -> str:
     return repr(value)  # a number; a string in quotes, escaped
 
 
-def _default(defaults: Config, key: str) -> str:
-    value = getattr(defaults, key)
+def _default(key: str) -> str:
+    value = getattr(Config(), key)
     if key == "notify_format":
         return _toml(dict(zip(("title", "body"), value, strict=True)))
     if key == "notify":
@@ -201,8 +208,7 @@ def _keys(raw: Any, source: str, problems: list[str]) -> tuple[str, tuple[tuple[
             if value in keymap.PRESETS:
                 preset = value
             else:
-                choices = ", ".join(f'"{p}"' for p in keymap.PRESETS)
-                problems.append(f"{where} must be one of {choices} (got {_shown(value)}); ignored")
+                problems.append(f"{where} {one_of(keymap.PRESETS)} (got {_shown(value)}); ignored")
             continue
         if name not in keymap.ACTIONS:
             problems.append(

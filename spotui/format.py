@@ -107,7 +107,7 @@ FORMAT_FIELDS: dict[str, str] = {
     "device": "the device's name",
     "volume": "the device's volume percent",
     "shuffle": "on or off",
-    "repeat": "off, track or context",
+    "repeat": "off, all (the list) or one (the track)",
     "url": "the track's open.spotify.com link",
     "image_url": "the cover's URL",
 }

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from spotui.config import Config
     from spotui.core.remote import Remote
     from spotui.credentials import CredentialStore
+    from spotui.fake import FakeSpotify
     from spotui.history.db import Archive
     from spotui.history.sync import SyncResult
     from spotui.lyrics.cache import Shifts
@@ -77,7 +78,7 @@ class Services:
     list_cache: ListCache = field(default_factory=ListCache)
     sign_in_source: Callable[[], str] = lambda: "memory (the demo)"
     store_problem: Callable[[], str | None] = lambda: None  # can a sign-in be kept now?
-    fake: object | None = field(default=None, repr=False)
+    fake: FakeSpotify | None = field(default=None, repr=False)
     history_path: Path | None = None  # the archive's file; None in the demo (in memory)
     snapshot_path: Path | None = None  # the last-known playback (see core.snapshot)
     # The scrobbling services set up (blocking: the keyring); none in the demo.
@@ -300,6 +301,8 @@ class Services:
             on_problem=lambda line: controller.notice("Scrobbling", line),
         )
         controller.subscribe(scrobbler.listener())
+        if self.fake is not None:  # the demo's player that cannot be kept: said, once
+            self.fake.on_state_problem = lambda line: controller.notice("Demo", line)
         if on_history is not None:
             controller.subscribe(Listener(history=on_history))
         self.lyrics = LyricsFollower(

@@ -103,13 +103,23 @@ async def test_the_app_shows_config_problems_and_keeps_working():
         assert "'seek_step' must be a whole number" in notices(app)
 
 
-async def test_themes_are_applied_and_an_unknown_one_is_named():
+async def test_a_theme_is_applied():
     app = SpotuiApp(Services.demo_mode(), Config(theme="nord"))
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert app.theme == "nord"
-    app = SpotuiApp(Services.demo_mode(), Config(theme="no-such-theme"))
+
+
+async def test_an_unknown_theme_is_said_as_every_bad_value_is_and_shown_as_data():
+    """The file, the key, what is wrong, the value as typed (its markup and escape
+    shown, not applied), and what is used instead: as :func:`parse_config` says them."""
+    config, problems = parse_config('theme = "[b]nope[/b]\\u001b[31m"\n', "my.toml")
+    assert problems == []  # a string: whether Textual has it is known in the app only
+    app = SpotuiApp(Services.demo_mode(), config)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
-        assert "unknown theme 'no-such-theme'" in notices(app)
+        (line,) = [n.message for n in app._notifications if n.title == "Config"]
+        assert line.startswith("my.toml: 'theme' must be one of \"")
+        assert '"nord"' in line and '"textual-light"' in line
+        assert line.endswith(" (got '[b]nope[/b]\\x1b[31m'); using 'textual-dark'")
         assert app.theme == "textual-dark"

@@ -297,10 +297,21 @@ def test_library_window_holds_adds_and_removes_and_says_what_it_cannot_know(
     clock, fake, archive, cache
 ):
     from spotui.history.snapshots import library_window
+    from spotui.history.stats import date_of
 
-    snap(fake, clock, archive, cache)
     first = daily.today(clock)
-    assert "one so far" in (library_window(archive, first, first).too_few or "")
+    none = library_window(archive, first - 30, first)
+    assert (none.too_few or "").startswith("No snapshot of your library yet")
+    snap(fake, clock, archive, cache)
+    # One snapshot: what the library held, and since when; no change counted yet (its
+    # tracks, dated by the day each was saved, are no adds of the window).
+    one = library_window(archive, first - 30, first)
+    assert one.too_few == (
+        f"Your library held {len(fake.account.saved)} tracks at its first snapshot, on "
+        f"{date_of(first).isoformat()}. Adds and removes show once there are snapshots on "
+        "two days: spotui takes one a day while it runs, or on `spotui history sync`."
+    )
+    assert one.added == one.removed == ()
     clock.advance(DAY)
     gone = fake.account.saved[3][0]
     new = next(t.uri for t in TRACKS if t.uri not in fake.account.saved_set)
@@ -309,11 +320,11 @@ def test_library_window_holds_adds_and_removes_and_says_what_it_cannot_know(
     snap(fake, clock, archive, cache)
     day = daily.today(clock)
     window = library_window(archive, day, day)
-    assert window.too_few is None
+    assert window.too_few is None and window.note is None
     assert [c.uri for c in window.removed] == [gone]
     assert [c.uri for c in window.added] == [new]
     wider = library_window(archive, first - 30, day)
-    assert "Removals are known only from" in (wider.too_few or "")
+    assert wider.too_few is None and "Removals are known only from" in (wider.note or "")
 
 
 # --- YourLibrary.json from the data export ------------------------------------------------

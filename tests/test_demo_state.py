@@ -50,6 +50,41 @@ def test_a_damaged_state_file_is_one_line_and_the_demo_goes_on(env):
     assert ok(again).startswith("▶ Cherish") and again.stderr == ""
 
 
+def test_a_state_file_that_cannot_be_written_is_one_line_and_the_command_works(env):
+    paths.demo_state_file().mkdir(parents=True)  # a folder where the file goes
+    result = spotui(env, "--demo", "next")
+    assert ok(result) == "⏭ Next\n"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "cannot be kept" in lines[0], lines
+
+
+def test_a_write_that_fails_after_the_start_is_one_line_on_stderr(capsys):
+    from spotui.cli.main import build_parser
+    from spotui.cli.table import COMMANDS, run_with
+
+    services = Services.demo_kept()
+    assert services.notice is None  # no file yet: nothing to say at the start
+    paths.demo_state_file().mkdir(parents=True)
+    args = build_parser().parse_args(["next"])
+    assert asyncio.run(run_with(services, COMMANDS["next"], args)) == 0
+    out = capsys.readouterr()
+    assert out.out == "⏭ Next\n"
+    lines = out.err.splitlines()
+    assert len(lines) == 1 and "cannot be kept" in lines[0], lines
+
+
+async def test_the_app_says_once_that_the_player_cannot_be_kept_and_plays_on():
+    app = SpotuiApp(Services.demo_kept, Config(), demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: "Cherish" in _title(app))
+        paths.demo_state_file().mkdir(parents=True)  # in the way since the start
+        for track in TRACKS[1:3]:
+            await pilot.press("n")
+            await until(pilot, lambda track=track: track.name in _title(app))
+        shown = [n.message for n in app._notifications if n.title == "Demo"]
+        assert len(shown) == 1 and "cannot be kept" in shown[0], shown
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [

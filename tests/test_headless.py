@@ -60,7 +60,7 @@ def test_now_json_has_the_documented_schema(env):
         "url",
         "image_url",
     }
-    assert data["schema"] == 1 and data["state"] == "playing" and data["is_playing"] is True
+    assert data["schema"] == 2 and data["state"] == "playing" and data["is_playing"] is True
     assert data["type"] == "track" and data["title"] == "Cherish"
     assert data["artists"] == ["星野 夜"] and data["album"] == "Yume no Naka e"
     assert 46_000 <= data["progress_ms"] < 60_000 and data["duration_ms"] == 151_000
@@ -264,6 +264,14 @@ def test_repeat_takes_the_apps_words(env, served):
     assert ok(spotui(env, "repeat", "one")) == "Repeat one\n"
     assert served[0].account.player.repeat == "track"
     assert ok(spotui(env, "repeat", "context")) == "Repeat all\n"  # Spotify's word still works
+
+
+def test_now_says_repeat_as_the_app_does(env):
+    """``{repeat}`` and ``--json`` say all and one, as ``spotui repeat`` and the app."""
+    for mode in ("all", "one"):
+        ok(spotui(env, "repeat", mode))
+        assert ok(spotui(env, "now", "--format", "{repeat}")) == f"{mode}\n"
+        assert json.loads(ok(spotui(env, "now", "--json")))["repeat"] == mode
 
 
 def test_like_and_unlike(env, served):

@@ -89,9 +89,37 @@ async def test_before_two_snapshots_both_panels_say_there_are_too_few():
         note = words(app, "#trends-note")
         assert note.startswith("Too few snapshots to show a change")
         assert "spotui history sync" in note
-        assert "Too few snapshots" in words(app, "#library-counts")
-        # Longer than the screen is wide: it wraps, rather than being cut at the edge.
-        assert len(words(app, "#library-counts")) > 120
-        assert app.screen.query_one("#library-counts").size.height >= 2
         assert not app.screen.query(Chart).filter("#trends-plot")  # no empty chart drawn
         assert not app.screen.query_one("#trends-chart").display
+
+
+async def test_with_one_snapshot_the_library_panel_says_what_it_held_and_counts_no_change(
+    tmp_path,
+):
+    """Not "136 added" beside "too few snapshots": the tracks the first snapshot found,
+    its day, and when a change will show."""
+    fake = FakeSpotify(library_size=120)
+    archive, cache = Archive(tmp_path / "history.sqlite3"), ListCache(tmp_path / "lists")
+
+    async def snap() -> None:
+        async with make_client(fake, ManualClock(time.time())) as spotify:
+            await take(spotify, archive, cache, time.time)
+
+    await snap()  # today's: the demo's keeper takes none beside it
+    services = Services.demo_mode()
+    services._archive = archive
+    app = SpotuiApp(services, Config())
+    async with app.run_test(size=(120, 60)) as pilot:
+        await started(pilot)
+        await pilot.press("8")
+        await until(pilot, lambda: "held" in words(app, "#library-counts"), timeout=15)
+        counts = words(app, "#library-counts")
+        today = date_of(archive.read("SELECT day FROM snapshot_days")[0][0]).isoformat()
+        held = len(fake.account.saved)  # the fake's made-up tracks, and a few of its own
+        assert counts.startswith(
+            f"Your library held {held} tracks at its first snapshot, on {today}."
+        )
+        assert "Adds and removes show once there are snapshots on two days" in counts
+        assert "added" not in counts and words(app, "#library-changes") == ""
+        # Longer than the screen is wide: it wraps, rather than being cut at the edge.
+        assert len(counts) > 120 and app.screen.query_one("#library-counts").size.height >= 2

@@ -11,6 +11,7 @@ from spotui.cli import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
 from spotui.cli.output import device_json, to_json
 from spotui.cli.table import arg, command
 from spotui.core.controller import Command
+from spotui.core.fields import REPEAT_SAID
 from spotui.core.player import PlayerState
 from spotui.core.remote import Remote
 from spotui.format import mmss
@@ -138,7 +139,6 @@ async def shuffle(remote: Remote, args: argparse.Namespace) -> int:
 
 
 # The app's words (all, one), and Spotify's (context, track), which still work.
-REPEAT_SAID: dict[RepeatMode, str] = {"off": "off", "context": "all", "track": "one"}
 REPEAT_WORDS: dict[str, RepeatMode] = {
     **{word: mode for mode, word in REPEAT_SAID.items()},
     **{mode: mode for mode in REPEAT_MODES},

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, config_path: Path | None) -> int:
     keymap = config.keymap
     found = rows(keymap)
     told = clashes(keymap, dict(config.keys))
-    problems += [clash.line(config.keys_source) for clash in told]
+    problems += [clash.line(config.source) for clash in told]
     if args.json:
         print(
             to_json(

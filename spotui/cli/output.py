@@ -7,6 +7,7 @@ from typing import Any
 from spotui.cli.data import to_json as to_json  # where every command finds them
 from spotui.cli.data import write_csv as write_csv
 from spotui.cli.data import write_data as write_data
+from spotui.core.fields import REPEAT_SAID
 from spotui.core.fields import format_fields as format_fields  # now --format's values
 from spotui.core.fields import state_of as state_of
 from spotui.format import FORMAT_FIELDS as FORMAT_FIELDS  # shared with the notifications
@@ -25,7 +26,7 @@ from spotui.spotify.models import (
     pick_image,
 )
 
-NOW_SCHEMA_VERSION = 1
+NOW_SCHEMA_VERSION = 2  # 2: repeat says off, all or one (1 said Spotify's context, track)
 
 
 def now_json(playback: Playback | None, *, offline: bool = False) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def now_json(playback: Playback | None, *, offline: bool = False) -> dict[str, A
             else None
         ),
         "shuffle": playback.shuffle if playback else False,
-        "repeat": playback.repeat if playback else "off",
+        "repeat": REPEAT_SAID[playback.repeat] if playback else "off",
         "url": item.url if item else None,
         "image_url": image.url if image else None,
     }

@@ -4,13 +4,15 @@ Spotify's playback gives its context (an album, a playlist, an artist) as a URI
 with no name, and no context at all for tracks played as a list (your top tracks,
 library, a search). The name comes first from what spotui holds: the page or list
 the user played from. Else one request per new context, cached (a failure too),
-asked beside the poll loop and never once a poll.
+asked beside the poll loop and never once a poll. The cache holds the
+``KEPT`` contexts used last: a session that plays from many places stays small.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 
 from spotui.core.playing import PlayRequest
 from spotui.spotify.client import SpotifyClient
@@ -20,6 +22,7 @@ from spotui.spotify.models import Album, Artist, Playback, Playlist
 KIND_WORDS = {"album": "Album", "artist": "Artist", "playlist": "Playlist", "show": "Podcast"}
 ASKED_KINDS = ("album", "artist", "playlist")  # the kinds one request can name
 LIKED_SONGS = "Liked Songs"
+KEPT = 64  # the contexts whose names are kept, the least recently used let go first
 
 log = logging.getLogger("spotui.context")
 
@@ -37,11 +40,12 @@ def _kind(uri: str) -> str:
 
 
 class Contexts:
-    """The names of the places playback comes from, kept for the session."""
+    """The names of the places playback comes from, the ``KEPT`` used last."""
 
     def __init__(self, spotify: SpotifyClient):
         self.spotify = spotify
-        self._names: dict[str, str | None] = {}  # None: asked, and Spotify did not say
+        # Oldest use first; None: asked, and Spotify did not say.
+        self._names: OrderedDict[str, str | None] = OrderedDict()
         self._asking: dict[str, asyncio.Task[str | None]] = {}
         self._list: tuple[frozenset[str], str] | None = None  # tracks played as a list
 
@@ -55,7 +59,7 @@ class Contexts:
             if isinstance(row, (Album, Artist, Playlist)) and row.uri == request.context_uri:
                 where = titled(_kind(row.uri), row.name)
             if where:
-                self._names[request.context_uri] = where
+                self._remember(request.context_uri, where)
         elif request.uris and where:
             self._list = (frozenset(request.uris), where)
 
@@ -65,7 +69,7 @@ class Contexts:
             return None
         uri = playback.context_uri
         if uri:
-            return LIKED_SONGS if _kind(uri) == "collection" else self._names.get(uri)
+            return LIKED_SONGS if _kind(uri) == "collection" else self._recall(uri)
         if self._list is not None and playback.item.uri in self._list[0]:
             return self._list[1]
         return None
@@ -81,7 +85,7 @@ class Contexts:
     async def ask(self, uri: str) -> str | None:
         """The name of a context, asked of Spotify once however many ask at once."""
         if uri in self._names:
-            return self._names[uri]
+            return self._recall(uri)
         task = self._asking.get(uri)
         if task is None:
             task = self._asking[uri] = asyncio.ensure_future(self._ask(uri))
@@ -94,6 +98,20 @@ class Contexts:
         except SpotifyError as exc:
             log.info("no name for %s: %s", uri, exc.message)
             name = None
-        self._names[uri] = titled(kind, name) if name else None
+        named = titled(kind, name) if name else None
+        self._remember(uri, named)
         self._asking.pop(uri, None)
-        return self._names[uri]
+        return named
+
+    def _recall(self, uri: str) -> str | None:
+        """The kept name of ``uri`` (None: not kept, or Spotify did not say), now the
+        newest used."""
+        if uri in self._names:
+            self._names.move_to_end(uri)
+        return self._names.get(uri)
+
+    def _remember(self, uri: str, name: str | None) -> None:
+        self._names[uri] = name
+        self._names.move_to_end(uri)
+        while len(self._names) > KEPT:
+            self._names.popitem(last=False)

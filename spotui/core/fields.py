@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from spotui.format import mmss
-from spotui.spotify.models import Episode, Playback, Track, pick_image
+from spotui.spotify.models import Episode, Playback, RepeatMode, Track, pick_image
+
+# Spotify's repeat modes as spotui says them everywhere: ``spotui repeat``, the r key,
+# ``now --format`` and ``--json``, the notifications.
+REPEAT_SAID: dict[RepeatMode, str] = {"off": "off", "context": "all", "track": "one"}
 
 
 def state_of(playback: Playback | None) -> str:
@@ -45,7 +49,7 @@ def format_fields(playback: Playback | None, *, offline: bool = False) -> dict[s
         "device": device.name if device else "",
         "volume": "" if volume is None else str(volume),
         "shuffle": "on" if playback and playback.shuffle else "off",
-        "repeat": playback.repeat if playback else "off",
+        "repeat": REPEAT_SAID[playback.repeat] if playback else "off",
         "url": (item.url or "") if item else "",
         "image_url": image.url if image else "",
     }

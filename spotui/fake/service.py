@@ -56,7 +56,9 @@ class FakeSpotify:
         **knobs: Any,
     ):
         """``state_path``: the demo's kept player (:mod:`spotui.fake.state`), read now
-        (``state_problem`` says why it was not used), shared with the other demos."""
+        (``state_problem`` says why it was not used, or could not be written back),
+        shared with the other demos; ``on_state_problem`` is told when a later write
+        fails."""
         self.clock = clock
         self.account = FakeAccount(clock=clock, library_size=library_size, seed=seed)
         self.knobs = Knobs()
@@ -67,6 +69,7 @@ class FakeSpotify:
         self.set(**knobs)
         self.kept = None if state_path is None else state.Kept(state_path)
         self.state_problem = None if self.kept is None else self.kept.load(self.account, clock())
+        self.on_state_problem: Callable[[str], None] = self._said_at_start
         if self.state_problem:  # said once: a good file takes its place
             self._keep(changed_only=False)
 
@@ -161,7 +164,13 @@ class FakeSpotify:
 
     def _keep(self, *, changed_only: bool) -> None:
         if self.kept is not None:
-            self.kept.keep(self.account, self.clock(), changed_only=changed_only)
+            problem = self.kept.keep(self.account, self.clock(), changed_only=changed_only)
+            if problem:
+                self.on_state_problem(problem)
+
+    def _said_at_start(self, line: str) -> None:
+        """A write that failed before a face listens: said with ``state_problem``."""
+        self.state_problem = f"{self.state_problem} {line}" if self.state_problem else line
 
     def _api(self, request: httpx.Request) -> httpx.Response:
         fault = self.fault()

@@ -6,7 +6,9 @@ from where, where it was at what wall-clock time, shuffle, repeat, the queue and
 devices. Each demo (the app, each command) reads it as it starts, again when another
 demo wrote it since, and writes it after each player command and when a track ends.
 It is outside data: a file that is damaged, too large or strange in any field is not
-used, with one line saying so, and the next command writes a good one.
+used, with one line saying so, and the next command writes a good one. A file that
+cannot be written (a read-only folder, a folder in its place) is one line too, once
+until a write works again; the demo goes on without it.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Kept:
         self.path = path
         self._seen: tuple[int, int, int] | None = None  # the file as last read or written
         self._kept: dict[str, Any] | None = None  # the player then, but where it was
+        self._failing = False  # the last write failed (and was said)
 
     def load(self, account: FakeAccount, now: float) -> str | None:
         """As :func:`load`, noting the file as it was read."""
@@ -59,17 +62,26 @@ class Kept:
         if self._signature() != self._seen:
             self.load(account, now)
 
-    def keep(self, account: FakeAccount, now: float, *, changed_only: bool = False) -> None:
-        """Write the player (``changed_only``: unless only its position moved). A cache:
-        a write that fails is let go."""
+    def keep(self, account: FakeAccount, now: float, *, changed_only: bool = False) -> str | None:
+        """Write the player (``changed_only``: unless only its position moved). A write
+        that fails is let go: one line saying so the first time, None otherwise."""
         data = dump(account, now)
         if changed_only and _still(data) == self._kept:
-            return
+            return None
         try:
             write_private(self.path, json.dumps(data))
-        except OSError:
-            return
+        except OSError as exc:
+            if self._failing:
+                return None
+            self._failing = True
+            where, reason = printable(str(self.path)), exc.strerror or type(exc).__name__
+            return (
+                f"The demo's player cannot be kept in {where} ({reason}); the next demo "
+                "will not go on from here."
+            )
+        self._failing = False
         self._seen, self._kept = self._signature(), _still(data)
+        return None
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:

@@ -162,28 +162,46 @@ def _too_few(count: int) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class LibraryWindow:
-    """The library's adds and removes on local days ``first``..``last``; ``too_few``:
-    what to say when the snapshots cannot tell (removals are known only from the
-    second snapshot on), or None."""
+    """The library's adds and removes on local days ``first``..``last``. ``too_few``:
+    what to say instead of them while a library was kept on fewer than two days (the
+    tracks it holds, since when), or None; ``note``: what the changes cannot tell
+    (removals are known only from the second day kept on), or None."""
 
     first: int
     last: int
     added: tuple[Change, ...]
     removed: tuple[Change, ...]
     too_few: str | None
+    note: str | None = None
 
 
 def library_window(archive: Archive, first: int, last: int) -> LibraryWindow:
-    changes = library_changes(archive, first, last)
     days = archive.read("SELECT DISTINCT day FROM snapshot_days ORDER BY day")
     kept = [day for (day,) in days]
-    too_few = _too_few(len(kept))
-    if too_few is None and kept[1] > first:
-        too_few = f"Removals are known only from {date_of(kept[1]).isoformat()} on."
+    if len(kept) < MIN_DAYS:
+        return LibraryWindow(first, last, (), (), _library_so_far(archive, kept))
+    changes = library_changes(archive, first, last)
+    note = None
+    if kept[1] > first:
+        note = f"Removals are known only from {date_of(kept[1]).isoformat()} on."
     return LibraryWindow(
         first,
         last,
         tuple(change for change in changes if change.added),
         tuple(change for change in changes if not change.added),
-        too_few,
+        None,
+        note,
+    )
+
+
+def _library_so_far(archive: Archive, kept: list[int]) -> str:
+    """Before a second day: the library as first kept, and when a change will show."""
+    later = "spotui takes one a day while it runs, or on `spotui history sync`."
+    if not kept:
+        return f"No snapshot of your library yet: {later}"
+    ((tracks,),) = archive.read("SELECT count(*) FROM library")
+    return (
+        f"Your library held {tracks:,} track{'' if tracks == 1 else 's'} at its first "
+        f"snapshot, on {date_of(kept[0]).isoformat()}. Adds and removes show once there "
+        f"are snapshots on two days: {later}"
     )

@@ -28,7 +28,7 @@ from textual.screen import Screen
 
 from spotui import keymap, paths
 from spotui.account import known_client_id
-from spotui.config import Config, load_config
+from spotui.config import Config, load_config, one_of, problem
 from spotui.crash import crash_line, write_report
 from spotui.spotify import tls
 from spotui.text import printable
@@ -148,20 +148,17 @@ class SpotuiApp(App):
                     loop.add_signal_handler(sig, self.exit)
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
-        else:
-            themes = ", ".join(sorted(self.available_themes))
-            self.problems.append(
-                f"config: unknown theme '{self.config.theme}' (choose from "
-                f"{themes}); using {self.theme}"
-            )
+        else:  # said as config.py says a bad value: the theme is data, never markup
+            themes = one_of(sorted(self.available_themes))
+            self.problems.append(problem(self.config.source, "theme", themes, self.config.theme))
         if self.config.keymap:
             from spotui.tui.screens.keys import clashes
 
             for clash in clashes(self.config.keymap, dict(self.config.keys)):
-                self.problems.append(clash.line(self.config.keys_source))
+                self.problems.append(clash.line(self.config.source))
                 self._clashes |= clash.names()
-        for problem in self.problems:  # plain text: "[keys]" is no markup
-            self.notify(problem, title="Config", severity="warning", timeout=12, markup=False)
+        for line in self.problems:  # plain text: "[keys]" is no markup
+            self.notify(line, title="Config", severity="warning", timeout=12, markup=False)
         if self._build is None:
             self._open(self._connect())
         else:
@@ -177,8 +174,7 @@ class SpotuiApp(App):
             if told not in self._clashes:
                 self._clashes.add(told)
                 self.notify(
-                    f"{self.config.keys_source}: [keys] took {keymap.shown(binding.key)} "
-                    f"from {told[0]}",
+                    f"{self.config.source}: [keys] took {keymap.shown(binding.key)} from {told[0]}",
                     title="Config",
                     severity="warning",
                     timeout=12,

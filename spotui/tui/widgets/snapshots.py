@@ -1,6 +1,7 @@
 """The Stats tab's two panels from the daily snapshots: where today's top 10 artists
 stood over the days kept (a chart, added once plotext is imported), and the library's
-adds and removes in the window. Each says so when there are too few snapshots yet."""
+adds and removes in the window. Each says so when there are too few snapshots yet (the
+library: what it held at the first one)."""
 
 from __future__ import annotations
 
@@ -108,9 +109,11 @@ class SnapshotPanels(Vertical):
             )
         )
         self.query_one("#trends-chart").set_class(trends.too_few is not None, "-empty")
-        counts = f"{len(library.added)} added, {len(library.removed)} removed in this window."
-        if library.too_few:
-            counts += f" {library.too_few}"
+        counts = (
+            library.too_few
+            or f"{len(library.added)} added, {len(library.removed)} removed in this window."
+            + (f" {library.note}" if library.note else "")
+        )
         self.query_one("#library-counts", Label).update(plain(counts, one_line=False))
         newest = sorted(library.added + library.removed, key=lambda change: -change.day)
         self.query_one("#library-changes", Label).update(
