@@ -283,6 +283,29 @@ async def test_with_no_bus_the_hub_goes_on_and_the_log_says_why(served, tmp_path
     assert "no D-Bus session bus" in said[0] and "DBUS_SESSION_BUS_ADDRESS" in said[0]
 
 
+def test_with_no_address_at_all_dbus_fast_is_not_even_loaded(tmp_path):
+    """Over SSH or on a console (no bus address, no DISPLAY) the player says why once and
+    spotui does not load dbus-fast, which only costs memory there."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, logging, sys\n"
+        "logging.basicConfig(level=logging.INFO, format='%(message)s')\n"
+        "from spotui.desktop.mpris import Mpris\n"
+        "asyncio.run(Mpris(None).run())\n"
+        "print('dbus_fast' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+    assert done.stderr.count("MPRIS is off: no D-Bus session bus") == 1
+
+
 async def test_the_tui_is_the_player_and_playerctl_next_shows_on_its_screen(session_bus):
     from spotui.services import Services
     from spotui.tui.app import SpotuiApp

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from spotui.desktop.player import Player
 
 log = logging.getLogger("spotui.desktop")
+
+NO_ADDRESS = "DBUS_SESSION_BUS_ADDRESS not set, and no DISPLAY to find one from"
 
 
 class Mpris:
@@ -80,6 +83,11 @@ class Mpris:
     async def _on_bus(self) -> bool:
         """Join the bus and stay there: True when leaving it to a serve, False when
         there is no bus (or it went away)."""
+        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and "DISPLAY" not in os.environ:
+            # dbus-fast would find no address either: over SSH and on a console, it is
+            # not imported at all (about 2.5 MB with its XML parser).
+            log.warning("MPRIS is off: no D-Bus session bus (%s)", NO_ADDRESS)
+            return False
         from dbus_fast.aio import MessageBus
 
         from spotui.desktop.player import PATH, Player, Root, claim
