@@ -8,7 +8,7 @@ over 127.0.0.1 by ``python -m spotui.fake`` in another process; a VT emulator
 measured in the same run. ``--quick`` shortens the 60 s windows to 15 s (for a
 smoke run; the figures it prints are not the ones the targets speak of).
 ``--soak MINUTES`` runs the memory soak instead (``bench/soak.py``): the RSS slope
-after a 5-minute warm-up, against a target of under 1 MB an hour.
+after a 10-minute warm-up, over 60 minutes, against a target of under 0.5 MB an hour.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ import pyte
 ROOT = Path(__file__).resolve().parent.parent
 COLUMNS, LINES = 120, 40
 LYRICS_CPU_POINTS = 0.1  # the lyrics view may cost this much more than the Now tab
+PLAYING_CPU_POINTS = 0.2  # a playing track may cost this much more than the ticking bare app
+PAUSED_CPU_POINTS = 0.1  # and paused, this much more than the idle bare app (issue 34)
+CHORES_CPU_S = 0.5  # the start's chores (history sync, the day's snapshot) at most
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 NO_BYTECODE = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
 BARE_APP = """
@@ -374,12 +377,31 @@ def mpris_listed(bus: str) -> bool:
     return "org.mpris.MediaPlayer2.spotui" in found.stdout
 
 
+def settle(app: Terminal, quiet: float = 0.03, seconds: int = 3, most: int = 30) -> float:
+    """Wait, from the title, until the start's chores are done (the cover, the liked
+    check, the history sync and the day's first snapshot): ``seconds`` seconds in a row
+    each using under ``quiet`` s of CPU, at most ``most`` seconds. The CPU used from the
+    title until then, in seconds."""
+    began = before = app.cpu_s()
+    calm = 0
+    for _ in range(most):
+        time.sleep(1)
+        now = app.cpu_s()
+        calm = calm + 1 if now - before < quiet else 0
+        before = now
+        if calm >= seconds:
+            break
+    return before - began
+
+
 def steady(
     fake: Fake, home: Path, window: float, floor: tuple[float, float]
 ) -> tuple[list[Figure], Terminal]:
     """Memory, CPU and requests while a track plays; ``floor`` is :func:`cpu_floor`'s.
     The app runs with the desktop on (MPRIS and notifications, on a bus of its own), so
-    the request figure shows that they add none."""
+    the request figure shows that they add none. The windows start once the start's
+    chores are done (a day's first start reads the whole library once); what they cost
+    is a figure of its own."""
     bare_idle, bare_ticking = floor
     config = home / "config" / "spotui"
     config.mkdir(parents=True)
@@ -390,7 +412,7 @@ def steady(
     env = {**fake.env(home), "DBUS_SESSION_BUS_ADDRESS": bus, "SPOTUI_LRCLIB_URL": lrclib}
     app = Terminal(spotui_command(), env)
     app.wait_text("Cherish")
-    time.sleep(2)  # let the first cover and the liked check settle
+    chores = settle(app)
     mpris = mpris_listed(bus)
     requests_before, cpu_before = fake.player_requests(), app.cpu_s()
     time.sleep(window)
@@ -411,11 +433,19 @@ def steady(
     return [
         Figure(f"memory (RSS) after {window:.0f} s of playback", rss, "MB", "≤ 60 MB", rss <= 60),
         Figure(
+            "CPU of the start's chores, a day's first start (library of 500)",
+            chores,
+            "s",
+            f"≤ {CHORES_CPU_S} s",
+            chores <= CHORES_CPU_S,
+            "from the title until 3 quiet seconds: the cover, the history sync, the day's snapshot",
+        ),
+        Figure(
             f"CPU while a track plays ({window:.0f} s)",
             cpu,
             "% of a core",
-            "≤ 0.5%",
-            cpu <= 0.5,
+            f"≤ bare + {PLAYING_CPU_POINTS}",
+            cpu <= bare_ticking + PLAYING_CPU_POINTS,
             f"a bare Textual app repainting one line each second: {bare_ticking:.2f}%",
         ),
         Figure(
@@ -431,8 +461,8 @@ def steady(
             f"CPU while paused ({window:.0f} s)",
             idle,
             "% of a core",
-            "≤ 0.3%",
-            idle <= 0.3,
+            f"≤ bare + {PAUSED_CPU_POINTS}",
+            idle <= bare_idle + PAUSED_CPU_POINTS,
             f"a bare Textual app, idle: {bare_idle:.2f}%",
         ),
         Figure(
@@ -571,7 +601,7 @@ def library(home: Path) -> list[Figure]:
             f"median of 5 presses, slowest {max(latencies):.0f} ms"
             + ("" if still_loading else "; the load had ended before the last"),
         ),
-        Figure(f"memory with the {total:,}-track library loaded", rss, "MB", "≤ 90 MB", rss <= 90),
+        Figure(f"memory with the {total:,}-track library loaded", rss, "MB", "≤ 75 MB", rss <= 75),
     ]
 
 
