@@ -366,6 +366,27 @@ async def test_rate_limited_shows_a_countdown_and_recovers():
         assert title(app) == "Cherish"  # the last known track stays on screen
 
 
+async def test_a_pause_held_by_a_short_rate_limit_stays_paused_and_says_when_it_goes():
+    """Spotify answers the pause with a 429 and Retry-After 3: the screen says paused at
+    once and keeps it while the pause waits, a toast says when it goes, then it goes."""
+    app = demo(Config(poll_interval=2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        fake.set(rate_limit=1, retry_after=3)
+        await pilot.press("space")
+        await until(pilot, lambda: "sending the pause in 3 s" in notices(app))
+        assert "Spotify is rate limiting spotui" in notices(app)
+
+        def paused_until_sent() -> bool:  # held at the gate: "paused" all along
+            assert "Paused" in text(app, "#state-line")
+            return not fake.account.player.is_playing
+
+        await until(pilot, paused_until_sent, timeout=8)
+        await pilot.pause(1.5)  # the poll after the pause
+        assert "Paused" in text(app, "#state-line")
+
+
 async def test_unreadable_answers_show_a_countdown_then_clear():
     app = demo(Config(poll_interval=2))
     async with app.run_test(size=(120, 40)) as pilot:

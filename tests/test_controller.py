@@ -241,3 +241,70 @@ async def test_a_cancel_that_meets_a_wake_up_still_ends_the_loop():
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)
         await spotify.aclose()
+
+
+async def test_while_a_command_waits_no_poll_puts_the_old_state_back():
+    """A pause held before it reaches Spotify (as at the rate-limit gate): the polls
+    that answer meanwhile still say playing, and are not shown over "paused"; once
+    Spotify has the pause, the next answer says paused."""
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    states: list[PlayerState] = []
+    controller = PlayerController(spotify, interval=0.2)
+    controller.subscribe(Listener(state=states.append))
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        await _until(lambda: bool(states))
+        first = states[-1]
+        asked = services.fake.player_requests()  # type: ignore[attr-defined]
+        release = asyncio.Event()
+
+        async def held_pause(client) -> None:
+            await release.wait()
+            await client.pause()
+
+        sent = asyncio.ensure_future(controller.send(held_pause, first.toggled(first.received_at)))
+        await _until(lambda: services.fake.player_requests() > asked)  # type: ignore[attr-defined]
+        await asyncio.sleep(0.1)  # a poll answered while the pause was held
+        assert not controller.state.playback.is_playing  # still "paused" on screen
+        release.set()
+        assert await sent is None
+        shown = len(states)
+        await _until(lambda: len(states) > shown, 5)  # the poll after the pause
+        assert all(not s.playback.is_playing for s in states[states.index(first) + 1 :])
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()
+
+
+async def test_a_command_held_by_the_rate_limit_says_when_it_goes():
+    """A 429 with a short Retry-After holds the pause at the gate: the listeners hear
+    how long, the screen keeps "paused", and then the pause is sent."""
+    services = Services.demo_mode()
+    spotify = services.connect()
+    assert spotify is not None
+    fake = services.fake
+    notices: list[tuple[str, str]] = []
+    controller = PlayerController(spotify, interval=30)
+    controller.subscribe(Listener(notice=lambda title, line: notices.append((title, line))))
+    polling = asyncio.ensure_future(controller.run())
+    try:
+        await _until(lambda: controller.state.playback is not None)
+        first = controller.state
+        fake.set(rate_limit=1, retry_after=2)  # type: ignore[attr-defined]
+        sent = asyncio.ensure_future(
+            controller.send(lambda c: c.pause(), first.toggled(first.received_at), what="the pause")
+        )
+        await _until(lambda: bool(notices), 3)
+        assert notices == [
+            ("Waiting for Spotify", "Spotify is rate limiting spotui: sending the pause in 2 s.")
+        ]
+        assert fake.account.player.is_playing  # type: ignore[attr-defined]
+        assert await sent is None
+        assert not fake.account.player.is_playing  # type: ignore[attr-defined]
+    finally:
+        polling.cancel()
+        await asyncio.gather(polling, return_exceptions=True)
+        await spotify.aclose()

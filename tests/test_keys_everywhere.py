@@ -205,16 +205,46 @@ async def test_in_the_search_box_the_arrows_move_in_the_text_and_do_not_seek():
         assert account.position() >= before  # not 20 s back
 
 
-async def test_l_and_a_on_an_artist_row_ask_for_a_track():
+async def test_on_an_artist_row_the_footer_leaves_out_l_and_pressed_it_says_what_it_acts_on():
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
-        await started(pilot)
+        screen = await started(pilot)
+        account = fake_of(app).account
+        assert "l Like" in footer_text(app)  # now playing: the track playing
         await pilot.press("3")
         table = app.screen.query_one("#top-artists RowsTable", RowsTable)
         await until(pilot, lambda: table.row_count > 1)
+        await until(pilot, lambda: "Like" not in footer_text(app))
+        titles = {c.title for c in app.get_system_commands(screen)}
+        assert "Save to or remove from your library" not in titles  # nor in the palette
+        assert "Queue the track" not in titles
+        saved = set(account.saved_set)
         table.focus()
         await pilot.press("l")
-        await until(pilot, lambda: "Highlight a track to save it." in notices(app))
+        said = "Highlight a track to save it. On the Now tab, l saves the track playing."
+        await until(pilot, lambda: said in notices(app))
         await pilot.press("a")
-        await until(pilot, lambda: "Highlight a track to queue it." in notices(app))
+        said = "Highlight a track to queue it. On the Now tab, a queues the track playing."
+        await until(pilot, lambda: said in notices(app))
+        assert account.saved_set == saved
         assert "Only Spotify tracks can be saved" not in notices(app)
+        await pilot.press("2")  # top tracks: l likes the highlighted one
+        await until(pilot, lambda: "l Like" in footer_text(app))
+
+
+async def test_search_offers_l_and_a_on_a_track_not_on_an_artist():
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"Aurora")
+        tracks = app.screen.query_one("#found-track RowsTable", RowsTable)
+        artists = app.screen.query_one("#found-artist RowsTable", RowsTable)
+        await until(pilot, lambda: tracks.row_count > 0 and artists.row_count > 0)
+        tracks.focus()
+        await until(pilot, lambda: "l Like" in footer_text(app) and "a Queue" in footer_text(app))
+        artists.focus()
+        await until(pilot, lambda: "Like" not in footer_text(app))
+        assert "Queue" not in footer_text(app) and "o Open" in footer_text(app)
+        await pilot.press("a")
+        said = "Highlight a track to queue it. On the Now tab, a queues the track playing."
+        await until(pilot, lambda: said in notices(app))

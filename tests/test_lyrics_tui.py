@@ -4,6 +4,7 @@ config's ``lyrics_dir`` is looked in first."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import TabbedContent
 
 from spotui.config import Config
@@ -124,6 +125,27 @@ async def test_at_80x24_the_lyrics_get_the_room_they_need_the_current_line_centr
                 await until(pilot, lambda view=view: bool(_lines(view, "current")))
                 row = view.lines.current - round(view.lines.scroll_offset.y)
                 assert rows // 3 <= row < rows - rows // 3
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_with_the_lyrics_the_title_time_and_shuffle_and_device_line_stay_in_sight(size):
+    """The lyrics take the room the track's lines leave: the title, the artists, the
+    time and the shuffle, repeat and device line stay on screen (a long title too)."""
+    for title in ("Cherish", LONG_TITLE):
+        app = demo()
+        (track,) = [t for t in TRACKS if t.name == title]
+        fake_of(app).account.play({"uris": [track.uri]})
+        async with app.run_test(size=size) as pilot:
+            screen = await started(pilot)
+            await pilot.press("L")
+            view = screen.query_one(LyricsView)
+            await until(pilot, lambda view=view: bool(view.lines.texts or view.lines.message))
+            await pilot.pause()
+            for part in ("#title", "#artists", "TimeBar", "#details"):
+                region = screen.query_one(f"#now-playing {part}").region
+                assert region.height and region.bottom <= view.region.y, (title, part, region)
+            assert "Shuffle" in screen_text(app) and "Repeat" in screen_text(app), title
+            assert view.lines.scrollable_content_region.height >= 5, title
 
 
 async def test_the_brackets_on_plain_lyrics_say_they_have_no_timing():

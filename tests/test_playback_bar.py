@@ -4,6 +4,10 @@ at once. Pilot on the demo's fake."""
 
 from __future__ import annotations
 
+import pytest
+from textual.widgets import Footer
+from textual.widgets._toast import Toast
+
 from spotui.config import Config
 from spotui.fake.account import PLAYLIST_URI
 from spotui.tui.screens.pages import AlbumScreen
@@ -215,3 +219,32 @@ async def test_the_playing_rows_name_is_whole_beside_its_mark_at_80_columns():
         await until(pilot, lambda: tracks.row_count > 0)
         row = next(i for i, item in enumerate(tracks.items) if item.uri == chosen.uri)
         await until(pilot, lambda: f"▶ {chosen.name} " in row_text(tracks, row))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_toast_stands_above_the_bar_and_on_now_playing_above_the_footer(size):
+    app = demo()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        main = await started(pilot)
+        footer = main.query_one(Footer)
+
+        async def toast_after(*keys: str) -> Toast:
+            app.clear_notifications()
+            await pilot.press(*keys)
+            await until(pilot, lambda: bool(app.screen.query(Toast)))
+            await pilot.pause(0.3)  # laid out
+            return app.screen.query(Toast).last()
+
+        await _open(pilot, "2", "top-tracks")
+        toast = await toast_after("t")  # "Top lists: …"
+        bar = main.query_one(PlaybackBar)
+        assert toast.region.bottom <= bar.region.y, (toast.region, bar.region)
+        toast = await toast_after("1", "l")  # no bar on now playing: on the footer
+        assert toast.region.bottom == footer.region.y, (toast.region, footer.region)
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
+        table = app.screen.query_one(RowsTable)
+        await until(pilot, lambda: table.row_count > 1 and app.focused is table)
+        toast = await toast_after("down", "l")  # "Saved … to your library."
+        bar = app.screen.query_one(PlaybackBar)
+        assert toast.region.bottom <= bar.region.y, (toast.region, bar.region)

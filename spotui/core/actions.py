@@ -103,7 +103,8 @@ class Actions:
         async def toggle(spotify: SpotifyClient) -> None:
             await (spotify.pause() if playing else spotify.play())
 
-        return await self.controller.send(toggle, before.toggled(self._now()))
+        what = "the pause" if playing else "play"
+        return await self.controller.send(toggle, before.toggled(self._now()), what=what)
 
     async def next(self) -> SpotifyError | None:
         return await self.skip(1)
@@ -117,8 +118,10 @@ class Actions:
             await spotify.previous()
 
         if state.position(now) > RESTART_MS:
-            return await self.controller.send(previous, state.sought(now, -state.position(now)))
-        return await self.controller.send(previous, state.skipped(now, None), skip=True)
+            after = state.sought(now, -state.position(now))
+            return await self.controller.send(previous, after, what="the restart")
+        after = state.skipped(now, None)
+        return await self.controller.send(previous, after, skip=True, what="the skip back")
 
     async def skip(self, times: int) -> SpotifyError | None:
         """``times`` × next, in one command (the queue's Enter: Spotify has no "jump"),
@@ -129,7 +132,7 @@ class Actions:
             for _ in range(times):
                 await spotify.next()
 
-        return await self.controller.send(skip, after, skip=True)
+        return await self.controller.send(skip, after, skip=True, what="the skip")
 
     def _following(self, times: int) -> Item | None:
         """The item ``times`` skips reach, from the queue last fetched if it still starts
@@ -151,25 +154,28 @@ class Actions:
         async def seek(spotify: SpotifyClient) -> None:
             await spotify.seek(target)
 
-        return await self.controller.send(seek, after)
+        return await self.controller.send(seek, after, what="the seek")
 
     async def volume(self, percent: int) -> SpotifyError | None:
         async def volume(spotify: SpotifyClient) -> None:
             await spotify.set_volume(percent)
 
-        return await self.controller.send(volume, self.state.with_volume(self._now(), percent))
+        after = self.state.with_volume(self._now(), percent)
+        return await self.controller.send(volume, after, what="the volume change")
 
     async def shuffle(self, on: bool) -> SpotifyError | None:
         async def shuffle(spotify: SpotifyClient) -> None:
             await spotify.set_shuffle(on)
 
-        return await self.controller.send(shuffle, self.state.with_shuffle(self._now(), on))
+        after = self.state.with_shuffle(self._now(), on)
+        return await self.controller.send(shuffle, after, what="shuffle")
 
     async def repeat(self, mode: RepeatMode) -> SpotifyError | None:
         async def repeat(spotify: SpotifyClient) -> None:
             await spotify.set_repeat(mode)
 
-        return await self.controller.send(repeat, self.state.with_repeat(self._now(), mode))
+        after = self.state.with_repeat(self._now(), mode)
+        return await self.controller.send(repeat, after, what="repeat")
 
     async def transfer(self, device_id: str) -> SpotifyError | None:
         """Play on another device (the device picker's choice)."""
@@ -177,7 +183,7 @@ class Actions:
         async def transfer(spotify: SpotifyClient) -> None:
             await spotify.transfer(device_id)
 
-        return await self.controller.send(transfer)
+        return await self.controller.send(transfer, what="the move to that device")
 
     async def devices(self) -> tuple[Device, ...]:
         return await self.spotify.devices()
@@ -187,7 +193,7 @@ class Actions:
     async def play(self, request: PlayRequest, device_id: str | None = None) -> SpotifyError | None:
         """Start ``request``, its first track shown at once."""
         shown = request.shown(self.state, self._now())
-        return await self.controller.send(request.command(device_id), shown)
+        return await self.controller.send(request.command(device_id), shown, what="play")
 
     async def find(self, item: object) -> PlayRequest | None:
         """What plays a row the history knows by name only, found on Spotify; None for a

@@ -31,7 +31,8 @@ from spotui.core.player import (
     poll_delay,
 )
 from spotui.spotify.client import SpotifyClient
-from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError
+from spotui.spotify.errors import AuthError, NetworkError, RateLimited, SpotifyError, wait_text
+from spotui.spotify.http import ON_HOLD
 from spotui.spotify.models import Device, Queue
 
 if TYPE_CHECKING:
@@ -121,7 +122,8 @@ class PlayerController:
         self._wake = asyncio.Event()
         self._soon = AFTER_COMMAND_S  # how soon to poll after a wake-up
         self._commands = asyncio.Lock()
-        self._generation = 0  # bumped by each command: older poll answers are stale
+        self._generation = 0  # bumped as each command starts and ends: older answers are stale
+        self._pending = 0  # commands given and not yet answered: no poll answer shows
         self._first = first
         self.commanded_at: float | None = None  # (monotonic) when the last command was sent
         self._leaving: tuple[str, float] | None = None  # a skip's track left, and until when
@@ -234,7 +236,7 @@ class PlayerController:
                 if self._early(state):  # Spotify has not moved on from a skip yet
                     delay = SKIP_RETRY_S
                 else:
-                    if generation == self._generation:  # no command raced this answer
+                    if generation == self._generation and not self._pending:  # no command raced it
                         self._show(state.steadied(self.state))
                     delay = poll_delay(self.state, self.monotonic(), self.interval)
             if not self._polled:
@@ -285,14 +287,22 @@ class PlayerController:
     # --- commands -------------------------------------------------------------------
 
     async def send(
-        self, command: Command, after: PlayerState | None = None, *, skip: bool = False
+        self,
+        command: Command,
+        after: PlayerState | None = None,
+        *,
+        skip: bool = False,
+        what: str = "the command",
     ) -> SpotifyError | None:
         """Show ``after`` at once (when given) and send ``command``, after any earlier one.
 
-        On a refusal the state from before comes back; the refusal is returned for
-        the caller to say. The loop asks again soon either way. ``skip``: the command
-        leaves the track playing; the loop asks as soon as Spotify accepts it, and
-        until Spotify has moved on its answers leave ``after`` on screen.
+        Until Spotify answers it, no poll answer replaces ``after`` (one asked before
+        Spotify had the command would put the old state back). On a refusal the state
+        from before comes back; the refusal is returned for the caller to say. The loop
+        asks again soon either way. ``skip``: the command leaves the track playing; the
+        loop asks as soon as Spotify accepts it, and until Spotify has moved on its
+        answers leave ``after`` on screen. ``what``: the command in words, for the
+        notice that Spotify's rate limit holds it ("the pause").
         """
         before = self.state if after is not None else None
         self.commanded_at = self.monotonic()
@@ -302,18 +312,30 @@ class PlayerController:
             self._leaving = (item.uri, self.commanded_at + SKIP_SETTLE_S)
         if after is not None:
             self._show(after)
-        async with self._commands:  # in the order the keys were pressed
-            try:
-                await command(self.spotify)
-            except AuthError as exc:
-                self._signed_out(exc.message)
-                return exc
-            except SpotifyError as exc:
-                self._leaving = None
-                if before is not None:
-                    self._generation += 1
-                    self._show(before)
-                self.poll_soon()
-                return exc
+
+        def held(seconds: float) -> None:
+            line = f"Spotify is rate limiting spotui: sending {what} in {wait_text(seconds)}."
+            self.notice("Waiting for Spotify", line)
+
+        self._pending += 1
+        try:
+            async with self._commands:  # in the order the keys were pressed
+                hold = ON_HOLD.set(held)
+                try:
+                    await command(self.spotify)
+                except AuthError as exc:
+                    self._signed_out(exc.message)
+                    return exc
+                except SpotifyError as exc:
+                    self._leaving = None
+                    if before is not None:
+                        self._show(before)
+                    self.poll_soon()
+                    return exc
+                finally:
+                    ON_HOLD.reset(hold)
+        finally:
+            self._pending -= 1
+            self._generation += 1  # a poll sent while it was on its way may predate it
         self.poll_soon(0 if skip else AFTER_COMMAND_S)
         return None

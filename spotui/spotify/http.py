@@ -4,6 +4,7 @@ backoff, the rate-limit gate (kept across runs when long), ETags and checked pag
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import math
 import random
@@ -42,6 +43,12 @@ MAX_BACKOFF_S: Final = 64.0
 MAX_WAIT_S: Final = 3 * 3600.0
 REMEMBER_WAIT_S: Final = 60.0  # a wait this long is kept for the next spotui process too
 MAX_PAGES: Final = 10_000  # the most pages one read follows
+
+ON_HOLD: contextvars.ContextVar[Callable[[float], None] | None] = contextvars.ContextVar(
+    "spotui_on_hold", default=None
+)
+"""Set around a call to hear of each wait of its requests at the rate-limit gate
+(the seconds, before the wait): the hub tells the user when a command is held."""
 
 # What each endpoint is for, so that a 403 can say which feature is unavailable.
 FEATURES: Final = (
@@ -253,6 +260,8 @@ class Transport:
         while (remaining := self.rate_limited_for) > 0:
             if remaining > self.max_wait or self._quota:
                 raise RateLimited(remaining, quota=self._quota, now=self._clock())
+            if (on_hold := ON_HOLD.get()) is not None:
+                on_hold(remaining)
             await self._sleep(remaining)
         self._quota = False
 

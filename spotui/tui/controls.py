@@ -176,11 +176,30 @@ class Controls:
         playback = self.actions.state.playback
         return Entry.of(playback.item) if playback and playback.item else None
 
+    @staticmethod
+    def takes(action: str, item: object | None) -> bool:
+        """Whether a key on an item acts on the highlighted ``item`` (None: the track
+        playing): l, a and + act on a track (+ also on a playlist, adding the track
+        playing to it); on any other row (an artist) the screen leaves them out of the
+        footer, and pressed they say what they act on."""
+        if item is None or action not in ("like", "queue", "add_to_playlist"):
+            return True
+        return isinstance(item, Entry) or (
+            action == "add_to_playlist" and isinstance(item, Playlist)
+        )
+
+    def _no_track(self, item: object | None, needs: str, key_id: str, does: str) -> None:
+        """Say that a key acts on a track: ``needs`` one, and on a row of another kind
+        (an artist) also that on the Now tab the key ``does`` the track playing."""
+        if item is not None and not isinstance(item, Entry):
+            needs += f". On the Now tab, {self.key_for(key_id)} {does} the track playing"
+        self.notify(needs + ".", severity="warning")
+
     def like(self, item: object | None) -> None:
         """Save a track to your library, or remove it; the notice names it."""
         entry = self._target(item)
         if not isinstance(entry, Entry):  # an artist, a "▶ Play …" row, nothing playing
-            self.notify("Highlight a track to save it.", severity="warning")
+            self._no_track(item, "Highlight a track to save it", "like", "saves")
             return
         uri = entry.uri if not entry.is_local else None
         if uri is None or not uri.startswith("spotify:track:"):
@@ -281,7 +300,7 @@ class Controls:
         """Queue a track (a highlighted row, or the one playing)."""
         entry = self._target(item)
         if not isinstance(entry, Entry) or not entry.playable or entry.uri is None:
-            self.notify("Highlight a track to queue it.", severity="warning")
+            self._no_track(item, "Highlight a track to queue it", "queue", "queues")
             return
         uri, name = entry.uri, entry.name
 
@@ -302,7 +321,8 @@ class Controls:
         into = item if isinstance(item, Playlist) else None
         entry = self._target(None if into is not None else item)
         if not isinstance(entry, Entry) or not entry.playable or entry.uri is None:
-            self.notify("Highlight a track to add it to a playlist.", severity="warning")
+            needs = "Highlight a track to add it to a playlist, or a playlist to add to it"
+            self._no_track(item, needs, "add_to_playlist", "adds")
             return
         from spotui.tui.screens.playlist_picker import PlaylistPicker
 

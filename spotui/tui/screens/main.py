@@ -181,11 +181,22 @@ class MainScreen(KeysScreen):
 
     # --- keys ---------------------------------------------------------------------------
 
+    def _table(self) -> RowsTable | None:
+        """The table of the tab on show that the arrows move: the focused one (a click
+        on Stats), else its first; None on now playing."""
+        tabs = self._tabs
+        if tabs is None or tabs.active in ("", "now") or tabs.active_pane is None:
+            return None
+        tables = tabs.active_pane.query(RowsTable)
+        if not tables:
+            return None
+        focused = self.focused
+        return focused if isinstance(focused, RowsTable) and focused in tables else tables.first()
+
     def highlighted(self) -> object | None:
         """The item under the cursor of the tab on show (None on now playing)."""
-        tabs = self.query_one(TabbedContent)
-        tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
-        return tables.first().highlighted if tables else None
+        table = self._table()
+        return table.highlighted if table is not None else None
 
     def action_item(self, action: str) -> None:
         """As on every screen; l on the track playing shows on now playing at once."""
@@ -233,7 +244,7 @@ class MainScreen(KeysScreen):
         if action == "lyrics" and parameters:
             views = self._now_tab.query(LyricsView) if self._tabs is not None else ()
             return any(view.display for view in views)
-        return True
+        return super().check_action(action, parameters)
 
     # --- the router -----------------------------------------------------------------------
 
@@ -260,13 +271,10 @@ class MainScreen(KeysScreen):
         """Arrows and Enter reach the tab's table while the tab bar keeps the focus:
         moving the focus at each tab switch restyles the screen, which is slow while a
         large library loads."""
-        tabs = self.query_one(TabbedContent)
-        tables = tabs.active_pane.query(RowsTable) if tabs.active_pane else None
-        if tables:
-            focused = self.focused if isinstance(self.focused, RowsTable) else None
-            table = focused if focused is not None and focused in tables else tables.first()
+        table = self._table()
+        if table is not None:
             getattr(table, f"action_{action}")(*args)
-            if tabs.active == "stats":  # on a small terminal, the tables are below the charts
+            if self._active == "stats":  # on a small terminal, the tables are below the charts
                 table.scroll_visible(animate=False)
 
     def action_time_range(self) -> None:

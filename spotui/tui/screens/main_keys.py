@@ -9,7 +9,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import actions
+from textual import actions, events
 from textual.actions import SkipAction
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
@@ -241,6 +241,26 @@ class KeysScreen(WorkerScreen[None]):
         """The row under the cursor, which l, a, +, o and O act on (None: the track
         playing)."""
         return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """l, a and + are left out where the highlighted row is not a track (an artist):
+        see :meth:`Controls.takes` and :meth:`on_key`."""
+        if action == "item" and parameters:
+            return self.controls.takes(str(parameters[0]), self.highlighted())
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key on an item that :meth:`check_action` leaves out for the highlighted row
+        (l on an artist) still says, pressed, what it acts on."""
+        mine = next((keys for node, keys in self._binding_chain if node is self), None)
+        for binding in mine.key_to_bindings.get(event.key, ()) if mine is not None else ():
+            _, name, parameters = actions.parse(binding.action)
+            action = str(parameters[0]) if name == "item" and parameters else ""
+            if action and not self.controls.takes(action, self.highlighted()):
+                if event.key not in self.active_bindings:  # nothing else takes the key here
+                    event.stop()
+                    self.action_item(action)
+                return
 
     def action_player(self, action: str, *args: int) -> None:
         """A key on the player (play, next, seek …): see :class:`Controls`. In a text

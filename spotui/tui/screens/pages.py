@@ -96,7 +96,9 @@ class AlbumScreen(PageScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """o is not offered here: a track's album is this page."""
-        return (action, parameters) != ("item", ("open",))
+        if (action, parameters) == ("item", ("open",)):
+            return False
+        return super().check_action(action, parameters)
 
     @work(exclusive=True)
     async def load(self) -> None:

@@ -132,12 +132,20 @@ class PlaybackBar(Vertical):
         if self.hidden_on is not None:
             tabs = self.screen.query_one(TabbedContent)
             self.watch(tabs, "active", self._tab_shown)
+        else:
+            self._toasts_above(True)
         self._listener = self.controller.subscribe(Listener(state=self.show_state))
         self.show_state(self.controller.state)
 
     def _tab_shown(self, tab: str) -> None:
         self.set_class(tab == self.hidden_on, "-hidden")
+        self._toasts_above(tab != self.hidden_on)
         self._tick()
+
+    def _toasts_above(self, shown: bool) -> None:
+        """Toasts rise above the bar while it shows (spotui.tcss), not over what plays:
+        a class on the screen's toast rack alone, so no other widget is restyled."""
+        self.screen.query("#textual-toastrack").set_class(shown, "-above-playback-bar")
 
     def on_unmount(self) -> None:
         if self._listener is not None:

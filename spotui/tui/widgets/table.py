@@ -143,6 +143,7 @@ class RowsTable(ScrollView, can_focus=True):
         self._shown: list[int] | None = None  # the rows the filter keeps (None: all)
         self._widths: list[int] = [len(label) for label, _, _ in self.spec]
         self._needs: list[int] = self._widths[:]  # each column's widest cell so far
+        self._kind: type = type(None)  # the highlighted item's, when the footer last heard
 
     # --- data ---------------------------------------------------------------------------
 
@@ -255,6 +256,16 @@ class RowsTable(ScrollView, can_focus=True):
     def _resize_virtual(self) -> None:
         self.virtual_size = Size(self.size.width, self.showing + 1)
         self.refresh()
+        self._kind_shown()
+
+    def _kind_shown(self) -> None:
+        """The keys a screen offers depend on the kind of row highlighted (l is for a
+        track, not an artist): when it changes, the footer asks the screen again."""
+        kind = type(self.highlighted)
+        if kind is not self._kind:
+            self._kind = kind
+            if self.is_mounted:
+                self.screen.refresh_bindings()
 
     # --- layout -------------------------------------------------------------------------
 
@@ -344,6 +355,7 @@ class RowsTable(ScrollView, can_focus=True):
         elif row >= top + visible:
             self.scroll_to(y=row - visible + 1, animate=False)
         self.refresh()
+        self._kind_shown()
 
     def _go(self, row: int) -> None:
         if self.showing:
