@@ -11,7 +11,9 @@ import keyring
 import pytest
 
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
+from spotui.fake.lrclib import FakeLrclib
 from spotui.fake.server import FakeServer, serve_in_thread
+from spotui.history import days
 from spotui.spotify import (
     ClientCredentials,
     Endpoints,
@@ -52,6 +54,16 @@ def isolated(tmp_path, monkeypatch) -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def utc(monkeypatch) -> Iterator[None]:
+    """The local zone is UTC for this test (days and windows fall on UTC's midnight)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    days.zone_changed()
+    yield
+    days.zone_changed()
 
 
 class ManualClock:
@@ -109,6 +121,16 @@ def make_client(
 async def client(fake: FakeSpotify, clock: ManualClock) -> AsyncIterator[SpotifyClient]:
     async with make_client(fake, clock) as client:
         yield client
+
+
+@pytest.fixture
+async def lrclib(monkeypatch) -> AsyncIterator[FakeLrclib]:
+    """The fake LRCLIB over HTTP on this test's loop, where SPOTUI_LRCLIB_URL points
+    (test_lyrics_cli has its own, in a thread, for spotui as a subprocess)."""
+    fake = FakeLrclib()
+    async with FakeServer(fake) as server:
+        monkeypatch.setenv("SPOTUI_LRCLIB_URL", server.url)
+        yield fake
 
 
 @pytest.fixture

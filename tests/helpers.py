@@ -15,6 +15,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.color import Color
+
+from spotui.config import Config
+from spotui.services import Services
+from spotui.tui.app import SpotuiApp
+from spotui.tui.screens.main import MainScreen
+from spotui.tui.widgets.table import RowsTable
+
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOTHING, EXIT_SIGNED_OUT = 0, 1, 2, 3, 4
 NO_LRCLIB = "http://127.0.0.1:9"  # refused: where LRCLIB is when a test serves no fake
@@ -59,6 +67,58 @@ async def until(pilot, condition: Callable[[], bool], timeout: float = 6.0) -> N
         assert loop.time() < deadline, "timed out waiting for the screen"
         await pilot.pause(0.02)
     await pilot.pause()  # let a new screen finish mounting
+
+
+def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
+    """The app on the demo's in-process fake (``fake_options``: its knobs)."""
+    return SpotuiApp(Services.demo_mode(**fake_options), config or Config())
+
+
+def screen_text(app: SpotuiApp) -> str:
+    """What the terminal shows, as plain text."""
+    return plain(app.export_screenshot())
+
+
+async def started(pilot) -> MainScreen:
+    """Wait for the main screen and Spotify's first answer on it."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, MainScreen))
+    screen = app.screen
+    await until(pilot, lambda: screen.state.received_at > 0)  # Spotify has answered
+    return screen
+
+
+async def open_tab(pilot, key: str, tab: str) -> RowsTable:
+    """Press ``key`` and wait for the table of the tab's ``#{tab}-view`` to have rows."""
+    app = pilot.app
+    await pilot.press(key)
+    await until(pilot, lambda: bool(app.screen.query(f"#{tab}-view RowsTable")))
+    table = app.screen.query_one(f"#{tab}-view RowsTable", RowsTable)
+    await until(pilot, lambda: table.row_count > 0)
+    return table
+
+
+def luminance(color: Color) -> float:
+    """WCAG's relative luminance."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def runtime(tmp_path: Path) -> str:
+    """A runtime folder as the system makes one (0700: platformdirs ignores any other)."""
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)
+    return str(folder)
 
 
 def subprocess_env(tmp_path: Path, api_url: str, accounts_url: str) -> dict[str, str]:

@@ -19,17 +19,12 @@ from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
 from spotui.tui.screens.help import HelpScreen
-from spotui.tui.screens.main import MainScreen
 from spotui.tui.widgets.art import AlbumArt
 from spotui.tui.widgets.lists import LibraryView, ListView
 from spotui.tui.widgets.now_playing import TimeBar, changed_runs
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import plain, until
-
-
-def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
-    return SpotuiApp(Services.demo_mode(**fake_options), config or Config())
+from .helpers import demo, open_tab, screen_text, started, until
 
 
 def fake_of(app: SpotuiApp) -> FakeSpotify:
@@ -40,19 +35,6 @@ def fake_of(app: SpotuiApp) -> FakeSpotify:
 
 def text(app: SpotuiApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).content)
-
-
-def screen_text(app: SpotuiApp) -> str:
-    """What the terminal shows, as plain text."""
-    return plain(app.export_screenshot())
-
-
-async def started(pilot) -> MainScreen:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, MainScreen))
-    screen = app.screen
-    await until(pilot, lambda: screen.state.received_at > 0)  # Spotify has answered
-    return screen
 
 
 def notices(app: SpotuiApp) -> str:
@@ -516,13 +498,12 @@ async def test_tabs_load_their_data():
     app = demo(library_size=230)
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        for key, view_id, rows in (
-            ("2", "#top-tracks-view", 50),
-            ("3", "#top-artists-view", 20),
-            ("4", "#recent-view", 30),
+        for key, tab, rows in (
+            ("2", "top-tracks", 50),
+            ("3", "top-artists", 20),
+            ("4", "recent", 30),
         ):
-            await pilot.press(key)
-            table = app.screen.query_one(view_id, ListView).query_one(RowsTable)
+            table = await open_tab(pilot, key, tab)
             await until(pilot, lambda t=table, r=rows: t.row_count == r)
         await pilot.press("5")
         library = app.screen.query_one(LibraryView)
@@ -537,8 +518,7 @@ async def test_top_lists_are_cached_on_disk_and_revalidated_with_etags(tmp_path)
     app = SpotuiApp(services, Config())
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("2")
-        table = app.screen.query_one("#top-tracks-view", ListView).query_one(RowsTable)
+        table = await open_tab(pilot, "2", "top-tracks")
         await until(pilot, lambda: table.row_count == 50)
     cached = list((tmp_path / "cache").rglob("top-tracks-medium_term.json"))
     assert cached
@@ -556,8 +536,7 @@ async def test_top_lists_are_cached_on_disk_and_revalidated_with_etags(tmp_path)
     again = SpotuiApp(services, Config())
     async with again.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("2")
-        table = again.screen.query_one("#top-tracks-view", ListView).query_one(RowsTable)
+        table = await open_tab(pilot, "2", "top-tracks")
         await until(pilot, lambda: table.row_count == 50)
         caption = again.screen.query_one("#top-tracks-view", ListView).query_one(".caption")
         await until(pilot, lambda: "refreshing" not in str(caption.content))

@@ -18,7 +18,7 @@ import pytest
 from spotui.cli.main import build_parser
 from spotui.fake import export as fake_export
 
-from .helpers import ROOT
+from .helpers import ROOT, start_spotui
 
 # What a command needs besides its name; a new command with a required argument fails
 # the test below until it is given one here.
@@ -120,15 +120,7 @@ def test_a_closed_pipe_ends_every_command_quietly(command, env, exported, tmp_pa
 def _one_byte_then_close(command: list[str], env: dict[str, str]) -> tuple[int, str, float]:
     """Run with stdout into a pipe whose reader takes one byte and goes (`| head -c 1`)."""
     read, write = os.pipe()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spotui", *command],
-        stdin=subprocess.DEVNULL,
-        stdout=write,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+    process = start_spotui(*command, env=env, stdin=subprocess.DEVNULL, stdout=write)
     os.close(write)
     assert select.select([read], [], [], 30)[0], "no output"
     assert os.read(read, 1)

@@ -10,7 +10,6 @@ import re
 import signal
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,10 +24,10 @@ from .helpers import (
     EXIT_OK,
     EXIT_SIGNED_OUT,
     EXIT_USAGE,
-    ROOT,
     expire_access_token,
     ok,
     spotui,
+    start_spotui,
 )
 
 # --- now ----------------------------------------------------------------------------
@@ -140,14 +139,7 @@ def test_an_expired_access_token_is_refreshed_once_and_stored(env, served):
 
 
 def _watch(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "spotui", "now", "--watch", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+    return start_spotui("now", "--watch", *args, env=env)
 
 
 def test_watch_prints_a_line_per_change_and_stops_on_sigterm(env, served):
@@ -184,14 +176,7 @@ def test_watch_is_silent_between_changes_and_stops_on_sigint(env, served):
 
 def test_watch_stops_when_the_pipe_closes(env):
     reader, writer = os.pipe()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spotui", "now", "--watch"],
-        stdout=writer,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
+    process = start_spotui("now", "--watch", env=env, stdout=writer)
     os.close(writer)
     with os.fdopen(reader) as pipe:
         assert pipe.readline().startswith("▶ Cherish")

@@ -13,8 +13,7 @@ from spotui.tui.screens.help import HelpScreen, keys_in_effect
 from spotui.tui.screens.main import MainScreen
 from spotui.tui.screens.pages import AlbumScreen
 
-from .helpers import until
-from .test_app import demo, screen_text, started
+from .helpers import demo, screen_text, started, until
 from .test_keys import app_with
 from .test_keys_everywhere import album_page
 

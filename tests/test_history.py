@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from spotui.fake import export as fake_export
-from spotui.history import days
 from spotui.history import db as history_db
 from spotui.history.db import Archive
 from spotui.history.importer import import_paths
@@ -37,13 +36,7 @@ from .conftest import make_client
 END = datetime(2026, 5, 28, tzinfo=UTC)  # the fake clock's day (conftest's ManualClock)
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    days.zone_changed()
-    yield
-    days.zone_changed()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import asyncio
 import itertools
 import json
 import tempfile
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +22,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spotui.cli.history import stats_json
-from spotui.history import days
 from spotui.history.db import Archive
 from spotui.history.importer import import_paths
 from spotui.history.records import ACCOUNT, API, EXTENDED, PLAY_MS
@@ -145,13 +143,7 @@ class RecentlyPlayed:
         return CursorPage.from_json({"items": items, "limit": limit}, PlayHistory.from_json)
 
 
-@pytest.fixture(autouse=True)
-def utc(monkeypatch):
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    days.zone_changed()
-    yield
-    days.zone_changed()
+pytestmark = pytest.mark.usefixtures("utc")
 
 
 Step = tuple[str, Any]  # ("file", path) or ("sync", listens Spotify has seen)

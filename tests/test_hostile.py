@@ -25,8 +25,21 @@ from spotui.spotify.errors import ProtocolError, RateLimited
 from spotui.spotify.signin import CallbackServer
 
 from .conftest import make_client
-from .helpers import EXIT_ERROR, EXIT_OK, EXIT_USAGE, ROOT, free_port, ok, spotui, start_spotui
-from .test_app import demo, fake_of, started
+from .helpers import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_USAGE,
+    ROOT,
+    demo,
+    free_port,
+    ok,
+    open_tab,
+    spotui,
+    start_spotui,
+    started,
+    until,
+)
+from .test_app import fake_of
 
 TOKEN = "BQ" + "k3y" * 20  # a token-shaped secret the tests plant and then look for
 CODE = "AQ" + "c0de" * 20
@@ -173,13 +186,7 @@ async def test_every_429_wait_is_a_second_or_more_and_grows(fake, clock, header)
 def test_now_watch_against_an_always_429_server_does_not_loop(env, served):
     fake = served[0]
     fake.set(rate_limit=10**6, retry_after=0)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spotui", "now", "--watch"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=ROOT,
-    )
+    process = start_spotui("now", "--watch", env=env)
     time.sleep(6)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=10)
@@ -217,8 +224,6 @@ async def test_the_wizard_checks_the_keyring_before_the_browser(isolated):
     from spotui.services import Services
     from spotui.tui.app import SpotuiApp
     from spotui.tui.screens.wizard import WizardScreen
-
-    from .helpers import until
 
     isolated.locked = True
     app = SpotuiApp(Services.real())
@@ -422,14 +427,7 @@ def test_spotui_now_against_a_silent_server_gives_up_in_about_ten_seconds(env, t
     took = time.monotonic() - began
     assert result.returncode == EXIT_ERROR and took < 13, took
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    watch = subprocess.Popen(
-        [sys.executable, "-m", "spotui", "now", "--watch", "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=quiet,
-        cwd=ROOT,
-    )
+    watch = start_spotui("now", "--watch", "--json", env=quiet)
     line = watch.stdout.readline()
     watch.send_signal(signal.SIGINT)
     watch.communicate(timeout=15)
@@ -448,12 +446,7 @@ async def test_a_corrupted_cached_list_with_a_matching_etag_is_dropped():
         answer = await screen.controller.spotify.top_json("artists", "medium_term", limit=50)
         _, etag = answer
         screen.lists.cache.save("top-artists-medium_term", {"items": [{"broken": True}]}, etag)
-        await pilot.press("3")
-        from spotui.tui.widgets.table import RowsTable
-
-        from .helpers import until
-
-        table = screen.query_one("#top-artists-view RowsTable", RowsTable)
+        table = await open_tab(pilot, "3", "top-artists")
         await until(pilot, lambda: table.row_count == 20)
         assert table.rows[0][1] != "Unknown artist"
         sent = [entry for entry in fake.log if entry[2] == "/v1/me/top/artists"]

@@ -27,8 +27,8 @@ from spotui.tui.screens.pages import AlbumScreen, PlaylistScreen
 from spotui.tui.screens.search import SearchScreen
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import until
-from .test_app import fake_of, notices, screen_text, started, title
+from .helpers import open_tab, screen_text, started, until
+from .test_app import fake_of, notices, title
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -90,8 +90,7 @@ async def test_the_vim_preset_moves_in_a_list_with_j_k_g_and_G(tmp_path):
     app = app_with(tmp_path, '[keys]\npreset = "vim"\n')
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("2")
-        table = app.screen.query_one("#top-tracks-view RowsTable", RowsTable)
+        table = await open_tab(pilot, "2", "top-tracks")
         await until(pilot, lambda: table.row_count == 50)
         await pilot.press("j", "j", "j")
         assert table.cursor_row == 3
@@ -108,8 +107,7 @@ async def test_the_vim_preset_moves_in_a_list_with_j_k_g_and_G(tmp_path):
         assert table.cursor_row == 0
         await pilot.press("down")  # the preset keeps the arrows
         assert table.cursor_row == 1
-        await pilot.press("7")  # and on a page
-        playlists = app.screen.query_one("#playlists-view RowsTable", RowsTable)
+        playlists = await open_tab(pilot, "7", "playlists")  # and on a page
         await until(pilot, lambda: playlists.row_count > 2)
         await pilot.press("j", "j", "o")
         await until(pilot, lambda: isinstance(app.screen, PlaylistScreen))
@@ -128,8 +126,7 @@ async def test_your_own_key_applies_over_the_presets_without_a_clash(tmp_path):
     app = app_with(tmp_path, '[keys]\npreset = "vim"\ncursor_down = "k"\n')
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("7")
-        table = app.screen.query_one("#playlists-view RowsTable", RowsTable)
+        table = await open_tab(pilot, "7", "playlists")
         await until(pilot, lambda: table.row_count > 2)
         await pilot.press("end")
         last = table.row_count - 1

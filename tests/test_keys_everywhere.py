@@ -16,8 +16,8 @@ from spotui.tui.screens.search import SearchScreen
 from spotui.tui.tabs.stats import StatsTab
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import until
-from .test_app import demo, fake_of, notices, started
+from .helpers import demo, open_tab, started, until
+from .test_app import fake_of, notices
 
 
 async def album_page(pilot) -> AlbumScreen:
@@ -86,8 +86,7 @@ async def test_l_on_a_highlighted_row_removes_that_track_and_the_notice_names_it
         await started(pilot)
         account = fake_of(app).account
         playing = account.player.uri
-        await pilot.press("5")
-        table = app.screen.query_one("#library-view RowsTable", RowsTable)
+        table = await open_tab(pilot, "5", "library")
         await until(pilot, lambda: table.row_count > 3)
         await pilot.press("down", "down")
         row = table.highlighted
@@ -130,8 +129,7 @@ async def test_plus_on_a_playlist_adds_the_playing_track_to_it_as_the_tab_says()
         await started(pilot)
         account = fake_of(app).account
         playing = account.player.uri
-        await pilot.press("7")
-        table = app.screen.query_one("#playlists-view RowsTable", RowsTable)
+        table = await open_tab(pilot, "7", "playlists")
         await until(pilot, lambda: table.row_count > 2)
         caption = app.screen.query_one("#playlists-view .caption", Label)
         assert "+ adds the track playing" in str(caption.content)
@@ -211,8 +209,7 @@ async def test_on_an_artist_row_the_footer_leaves_out_l_and_pressed_it_says_what
         screen = await started(pilot)
         account = fake_of(app).account
         assert "l Like" in footer_text(app)  # now playing: the track playing
-        await pilot.press("3")
-        table = app.screen.query_one("#top-artists RowsTable", RowsTable)
+        table = await open_tab(pilot, "3", "top-artists")
         await until(pilot, lambda: table.row_count > 1)
         await until(pilot, lambda: "Like" not in footer_text(app))
         titles = {c.title for c in app.get_system_commands(screen)}

@@ -24,8 +24,8 @@ from spotui.fake.knobs import BAD_PAGES
 from spotui.tui.screens.pages import ArtistScreen
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import EXIT_ERROR, ROOT, spotui, until
-from .test_app import demo, fake_of, started, title
+from .helpers import EXIT_ERROR, ROOT, demo, spotui, started, until
+from .test_app import fake_of, title
 
 
 def run_app(env: dict[str, str], lists: Path) -> None:

@@ -7,14 +7,12 @@ import asyncio
 import json
 import time
 import tomllib
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from spotui import __version__
 from spotui.fake.lrclib import FakeLrclib
-from spotui.fake.server import FakeServer
 from spotui.lyrics import cache as cache_module
 from spotui.lyrics import finder as finder_module
 from spotui.lyrics import local, lrc
@@ -110,14 +108,6 @@ def test_lone_surrogates_become_replacement_characters():
 
 
 # --- LRCLIB over HTTP ---------------------------------------------------------------
-
-
-@pytest.fixture
-async def lrclib(monkeypatch) -> AsyncIterator[FakeLrclib]:
-    fake = FakeLrclib()
-    async with FakeServer(fake) as server:
-        monkeypatch.setenv("SPOTUI_LRCLIB_URL", server.url)
-        yield fake
 
 
 def _paths(fake: FakeLrclib) -> list[str]:

@@ -18,7 +18,7 @@ from spotui.fake.catalog import EPISODE_URI, TRACKS
 from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS, FakeLrclib
 from spotui.fake.server import serve_in_thread
 
-from .helpers import EXIT_ERROR, EXIT_NOTHING, ROOT, ok, spotui
+from .helpers import EXIT_ERROR, EXIT_NOTHING, ROOT, ok, spotui, start_spotui
 
 EXIT_NO_LYRICS = 5
 
@@ -184,14 +184,7 @@ def test_follow_prints_each_line_at_its_time_by_the_fakes_clock(lyrics_env, serv
     """Each line printed is the one whose stamp the fake's own position has reached,
     within 0.3 s (the position the fake's clock gives at the moment it was printed)."""
     fake, _server = served
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spotui", "lyrics", "--follow"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=lyrics_env,
-        cwd=ROOT,
-    )
+    process = start_spotui("lyrics", "--follow", env=lyrics_env)
     seen: list[tuple[float, str]] = []
     try:
         assert process.stdout is not None
@@ -214,14 +207,7 @@ def test_follow_prints_each_line_at_its_time_by_the_fakes_clock(lyrics_env, serv
 
 def test_follow_ends_when_the_track_changes(lyrics_env, served):
     fake, _server = served
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spotui", "lyrics", "--follow"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=lyrics_env,
-        cwd=ROOT,
-    )
+    process = start_spotui("lyrics", "--follow", env=lyrics_env)
     try:
         assert process.stdout is not None
         assert process.stdout.readline()
@@ -255,14 +241,7 @@ def test_watch_goes_on_with_the_next_track_and_says_when_it_has_none(lyrics_env,
     fake, _server = served
     (track,) = [t for t in TRACKS if t.name == "3 AM Study Session"]
     fake.account.add_to_queue(track.uri)  # instrumental, after Cherish
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spotui", "lyrics", "--watch"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=lyrics_env,
-        cwd=ROOT,
-    )
+    process = start_spotui("lyrics", "--watch", env=lyrics_env)
     try:
         assert process.stdout is not None
         assert process.stdout.readline() == "# 星野 夜 – Cherish\n"

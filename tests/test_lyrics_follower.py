@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
-from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS, FakeLrclib
-from spotui.fake.server import FakeServer
+from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS
 from spotui.lyrics.follower import RETRY_S, SHIFT_STEP_MS, UNEXPECTED, LyricsState
 from spotui.services import Services
 
@@ -19,14 +17,6 @@ async def _until(condition, timeout: float = 10.0) -> None:
     async with asyncio.timeout(timeout):
         while not condition():
             await asyncio.sleep(0.01)
-
-
-@pytest.fixture
-async def lrclib(monkeypatch) -> AsyncIterator[FakeLrclib]:
-    fake = FakeLrclib()
-    async with FakeServer(fake) as server:
-        monkeypatch.setenv("SPOTUI_LRCLIB_URL", server.url)
-        yield fake
 
 
 class Running:

@@ -13,8 +13,8 @@ from spotui.fake.lrclib import FakeLrclib
 from spotui.tui.app import SpotuiApp
 from spotui.tui.widgets.lyrics import LyricsView
 
-from .helpers import until
-from .test_app import demo, fake_of, screen_text, started
+from .helpers import demo, screen_text, started, until
+from .test_app import fake_of
 from .test_lyrics_view import _due, _lines, _shift, _words
 
 

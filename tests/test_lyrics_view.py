@@ -7,9 +7,7 @@ import asyncio
 import html
 import re
 import time
-from collections.abc import AsyncIterator
 
-import pytest
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.strip import Strip
@@ -17,7 +15,6 @@ from textual.widgets import Static
 
 from spotui.core.controller import Listener
 from spotui.fake.lrclib import FIRST_LINE_MS, LINE_EVERY_MS, FakeLrclib
-from spotui.fake.server import FakeServer
 from spotui.lyrics.finder import Lyrics
 from spotui.lyrics.follower import LyricsState
 from spotui.lyrics.lrclib import Record, TrackQuery
@@ -128,14 +125,6 @@ async def test_messages_plain_pages_and_text_that_is_never_markup():
 
 
 # --- with the hub and its follower (the demo's Spotify, the fake LRCLIB over HTTP) -------
-
-
-@pytest.fixture
-async def lrclib(monkeypatch) -> AsyncIterator[FakeLrclib]:
-    fake = FakeLrclib()
-    async with FakeServer(fake) as server:
-        monkeypatch.setenv("SPOTUI_LRCLIB_URL", server.url)
-        yield fake
 
 
 class Following(App[None]):

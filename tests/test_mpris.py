@@ -15,6 +15,7 @@ from spotui.core.player import PlayerState
 from spotui.fake import FakeSpotify
 
 from .desktop import POLL_S, hub, on_bus, run, running, services_for, session_bus, until
+from .helpers import runtime
 
 __all__ = ["hub", "session_bus"]  # the fixtures, used by name
 
@@ -432,9 +433,7 @@ async def test_a_serve_takes_the_player_off_the_tui_and_gives_it_back_when_it_st
     has stopped: playerctl sees it and steers the fake through it again."""
     from spotui.desktop.lock import ServeLock, lock_path
 
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)  # a runtime folder as the system makes one
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime(tmp_path))
     monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
     fake, services = hub
     serve = ServeLock(lock_path())

@@ -18,6 +18,7 @@ from spotui.core.controller import PlayerController
 from spotui.fake import FakeSpotify
 
 from .desktop import POLL_S, hub, on_bus, run, running, session_bus, until
+from .helpers import runtime
 
 __all__ = ["hub", "session_bus"]  # the fixtures, used by name
 
@@ -228,9 +229,7 @@ async def test_a_serve_started_later_stops_the_tuis_notifications_until_it_stops
     would be the only one); once serve has stopped, the next skip gives one again."""
     from spotui.desktop.lock import ServeLock, lock_path
 
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)  # a runtime folder as the system makes one
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime(tmp_path))
     monkeypatch.setattr("spotui.services.YIELD_CHECK_S", 0.0)
     fake, services = hub
     serve = ServeLock(lock_path())

@@ -37,8 +37,8 @@ from spotui.tui.screens.start import StartScreen
 from spotui.tui.widgets.stats import StatsView
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import EXIT_OK, EXIT_USAGE, ROOT, ok, until
-from .test_app import demo, notices, screen_text, started, title
+from .helpers import EXIT_OK, EXIT_USAGE, ROOT, demo, ok, screen_text, started, until
+from .test_app import notices, title
 from .test_hostile import run_in_pty, terminal_env
 
 # Anything a terminal could act on: C0 but tab and newline, DEL, C1; and lone surrogates.

@@ -17,21 +17,8 @@ from spotui.tui.screens.playlist_picker import PlaylistPicker
 from spotui.tui.screens.search import SearchScreen
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import until
-from .test_app import demo, fake_of, notices, screen_text, started, title
-
-
-def _table(app, tab: str) -> RowsTable:
-    return app.screen.query_one(f"#{tab}-view RowsTable", RowsTable)
-
-
-async def _open(pilot, key: str, tab: str) -> RowsTable:
-    app = pilot.app
-    await pilot.press(key)
-    await until(pilot, lambda: bool(app.screen.query(f"#{tab}-view RowsTable")))
-    table = _table(app, tab)
-    await until(pilot, lambda: table.row_count > 0)
-    return table
+from .helpers import demo, open_tab, screen_text, started, until
+from .test_app import fake_of, notices, title
 
 
 async def test_enter_on_the_fifth_top_track_plays_it_and_next_plays_the_sixth():
@@ -41,7 +28,7 @@ async def test_enter_on_the_fifth_top_track_plays_it_and_next_plays_the_sixth():
         fake = fake_of(app)
         top = fake.account.top_tracks["medium_term"]
         names = [fake.account.item_json(uri)["name"] for uri in top]
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down", "down", "down", "down", "enter")
         await until(pilot, lambda: fake.account.player.uri == top[4])
         await pilot.press("1")
@@ -56,9 +43,9 @@ async def test_enter_shows_the_track_at_once_under_latency():
     app = demo(latency_ms=700)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        await _open(pilot, "4", "recent")
+        recent = await open_tab(pilot, "4", "recent")
         await pilot.press("down", "enter")
-        chosen = _table(app, "recent").rows[1][1]
+        chosen = recent.rows[1][1]
         await until(pilot, lambda: screen.now_playing.state.playback.item.name == chosen, 0.5)
 
 
@@ -67,7 +54,7 @@ async def test_a_refusal_puts_the_screen_back_and_says_why():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         before = title(app)
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down", "down", "enter")
         await until(pilot, lambda: "Premium is required" in notices(app))
         await until(pilot, lambda: screen.now_playing.state.playback.item.name == before)
@@ -79,7 +66,7 @@ async def test_no_active_device_leads_through_the_picker_to_playback():
         await started(pilot)
         fake = fake_of(app)
         top = fake.account.top_tracks["medium_term"]
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down", "enter")
         await until(pilot, lambda: isinstance(app.screen, DevicePicker))
         await pilot.pause(0.3)
@@ -95,9 +82,9 @@ async def test_enter_on_a_top_artist_plays_the_artist():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        await _open(pilot, "3", "top-artists")
+        table = await open_tab(pilot, "3", "top-artists")
         await pilot.press("enter")
-        artist = app.screen.query_one("#top-artists-view RowsTable", RowsTable).items[0]
+        artist = table.items[0]
         await until(pilot, lambda: fake.account.player.context_uri == artist.uri)
 
 
@@ -106,11 +93,11 @@ async def test_a_queues_the_highlighted_track_and_the_queue_tab_marks_it():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        table = await _open(pilot, "5", "library")
+        table = await open_tab(pilot, "5", "library")
         await pilot.press("down", "down", "a")
         uri = table.items[2].uri
         await until(pilot, lambda: fake.account.queue == [uri])
-        queue = await _open(pilot, "6", "queue")
+        queue = await open_tab(pilot, "6", "queue")
         assert queue.rows[0][1] == table.rows[2][1] and queue.rows[0][-1] == "✓"
         assert queue.rows[1][-1] == ""  # the context's next track: not queued by you
         await pilot.press("1", "n")
@@ -122,7 +109,7 @@ async def test_enter_on_a_far_queue_item_asks_first_then_skips_to_it():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        queue = await _open(pilot, "6", "queue")
+        queue = await open_tab(pilot, "6", "queue")
         assert app.screen.query_one(TabbedContent).active == "queue"
         target = queue.items[5].uri
         await pilot.press("down", "down", "down", "down", "down", "enter")
@@ -250,7 +237,7 @@ async def test_a_playlist_you_own_opens_and_plays_from_the_chosen_track():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        table = await _open(pilot, "7", "playlists")
+        table = await open_tab(pilot, "7", "playlists")
         assert [row[1] for row in table.rows][:2] == ["spotui demo mix", "Road Trip 2026"]
         await pilot.press("down", "o")
         await until(pilot, lambda: isinstance(app.screen, PlaylistScreen))
@@ -266,7 +253,7 @@ async def test_a_followed_playlist_says_why_its_items_are_hidden_and_still_plays
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        table = await _open(pilot, "7", "playlists")
+        table = await open_tab(pilot, "7", "playlists")
         await pilot.press("down", "down", "down", "o")  # Deep Focus
         await until(pilot, lambda: isinstance(app.screen, PlaylistScreen))
         caption = app.screen.query_one(".caption")
@@ -279,7 +266,7 @@ async def test_a_followed_playlists_caption_reads_whole_at_80_by_24():
     app = demo()
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        await _open(pilot, "7", "playlists")
+        await open_tab(pilot, "7", "playlists")
         await pilot.press("down", "down", "down", "o")  # Deep Focus
         await until(pilot, lambda: isinstance(app.screen, PlaylistScreen))
         caption = app.screen.query_one(".caption")
@@ -296,7 +283,7 @@ async def test_plus_adds_the_highlighted_track_to_a_playlist_picked_by_typing():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down", "plus")
         await until(pilot, lambda: isinstance(app.screen, PlaylistPicker))
         options = app.screen.query_one(OptionList)
@@ -313,7 +300,7 @@ async def test_queueing_without_premium_says_why_and_queues_nothing():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         await pilot.press("a")
         await until(pilot, lambda: "Premium is required" in notices(app))
         assert fake.account.queue == []
@@ -323,7 +310,7 @@ async def test_the_highlighted_row_is_drawn_highlighted_across_its_text():
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down")
 
         def background(y: int) -> object:
@@ -371,7 +358,7 @@ async def test_escape_on_a_page_as_its_answer_arrives_goes_back_without_a_crash(
             return page
 
         monkeypatch.setattr(main.browse, "album", album)
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         await pilot.press("o")  # the highlighted track's album
         await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
         leaving.append(app.screen)

@@ -14,9 +14,8 @@ from spotui.tui.screens.pages import AlbumScreen
 from spotui.tui.widgets.playback_bar import PlaybackBar, PlaybackLine
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import until
-from .test_app import demo, fake_of, notices, screen_text, started
-from .test_play import _open
+from .helpers import demo, open_tab, screen_text, started, until
+from .test_app import fake_of, notices
 
 
 def bar_text(app) -> str:
@@ -39,7 +38,7 @@ async def test_enter_on_tab_2_shows_the_track_in_the_bar_at_once_and_a_toast_nam
     app = demo(latency_ms=400)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down", "down", "enter")
         chosen = table.items[2]
         # At once: before Spotify has even answered the play command.
@@ -53,7 +52,7 @@ async def test_an_album_page_has_the_bar_and_its_time_moves_between_polls():
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, AlbumScreen))
         playing = fake.account.item_json(fake.account.player.uri)["name"]
@@ -71,7 +70,7 @@ async def test_the_playing_row_is_marked_and_the_mark_follows_the_track():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down", "down", "enter")
         third, fourth = table.items[2], table.items[3]
         await until(pilot, lambda: f"▶ {third.name}" in row_text(table, 2))
@@ -87,7 +86,7 @@ async def test_a_tab_built_later_marks_the_playlist_that_plays():
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         assert fake_of(app).account.player.context_uri == PLAYLIST_URI
-        playlists = await _open(pilot, "7", "playlists")  # built after the start
+        playlists = await open_tab(pilot, "7", "playlists")  # built after the start
         (index,) = [i for i, p in enumerate(playlists.items) if p.uri == PLAYLIST_URI]
         await until(pilot, lambda: "▶ " in row_text(playlists, index))
         assert all("▶" not in row_text(playlists, i) for i in range(index))
@@ -98,7 +97,7 @@ async def test_n_shows_skipping_at_once_then_the_next_title_before_the_next_poll
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("enter")
         await until(pilot, lambda: fake.account.player.uri == table.items[0].uri)
         await until(pilot, lambda: table.items[0].name in bar_text(app))
@@ -116,7 +115,7 @@ async def test_n_in_the_demo_asks_for_the_next_title_as_soon_as_spotify_accepts(
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("enter")
         await until(pilot, lambda: fake.account.player.uri == table.items[0].uri)
         await pilot.pause(1.2)
@@ -132,7 +131,7 @@ async def test_with_the_queue_held_n_shows_the_next_title_before_spotify_answers
     app = demo(latency_ms=500)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        queue = await _open(pilot, "6", "queue")
+        queue = await open_tab(pilot, "6", "queue")
         following = queue.items[0].name
         await pilot.press("n")
         await until(pilot, lambda: following in bar_text(app), 0.3)
@@ -161,7 +160,7 @@ async def test_played_from_a_list_or_an_album_the_header_says_so_without_asking(
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         fake = fake_of(app)
-        await _open(pilot, "5", "library")
+        await open_tab(pilot, "5", "library")
         await pilot.press("enter")
         await until(pilot, lambda: "Playing from: Your library" in header(app))
         await pilot.press("o")
@@ -182,7 +181,7 @@ async def test_p_past_three_seconds_restarts_the_track_on_screen_at_once():
     app = demo(latency_ms=500)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         time = app.screen.query_one(PlaybackBar).query_one("TimeBar")
         await until(pilot, lambda: time.position > 3_500)
         before = bar_text(app)
@@ -195,7 +194,7 @@ async def test_the_bar_shows_pause_shuffle_and_repeat_as_the_keys_change_them():
     app = demo()
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         assert bar_text(app).startswith("▶ ") and bar_text(app).endswith("⇄ off  ↻ off")
         await pilot.press("space", "s", "r")
         await until(pilot, lambda: bar_text(app).endswith("⇄ on  ↻ all"))
@@ -209,7 +208,7 @@ async def test_the_playing_rows_name_is_whole_beside_its_mark_at_80_columns():
     app = demo()
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
-        table = await _open(pilot, "2", "top-tracks")
+        table = await open_tab(pilot, "2", "top-tracks")
         await pilot.press("down", "down", "enter")
         chosen = table.items[2]
         await until(pilot, lambda: chosen.name in bar_text(app))
@@ -235,7 +234,7 @@ async def test_a_toast_stands_above_the_bar_and_on_now_playing_above_the_footer(
             await pilot.pause(0.3)  # laid out
             return app.screen.query(Toast).last()
 
-        await _open(pilot, "2", "top-tracks")
+        await open_tab(pilot, "2", "top-tracks")
         toast = await toast_after("t")  # "Top lists: …"
         bar = main.query_one(PlaybackBar)
         assert toast.region.bottom <= bar.region.y, (toast.region, bar.region)

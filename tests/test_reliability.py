@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import stat
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from spotui.spotify import ClientCredentials, Endpoints, Session, SpotifyClient,
 from spotui.spotify.errors import NetworkError
 from spotui.spotify.signin import CallbackServer
 
-from .helpers import expire_access_token, free_port, spotui
+from .helpers import expire_access_token, free_port, spotui, start_spotui
 from .keyrings import FileKeyring
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,14 +158,7 @@ def test_the_tui_and_now_watch_share_a_sign_in_that_rotates(env, served, monkeyp
     keyring.set_keyring(FileKeyring())
     for name in ("XDG_STATE_HOME",):
         monkeypatch.setenv(name, env[name])
-    watch = subprocess.Popen(
-        [sys.executable, "-m", "spotui", "now", "--watch", "--json"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    watch = start_spotui("now", "--watch", "--json", env=env)
 
     async def use_it_from_here() -> int:
         store = CredentialStore(env={})

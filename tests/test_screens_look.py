@@ -11,54 +11,20 @@ from textual.widgets import Footer, Input, Label, OptionList, Static, Tab, Tabbe
 
 from spotui.config import Config
 from spotui.fake import DEMO_CLIENT_ID, FakeSpotify
-from spotui.services import Services
 from spotui.tui.app import SpotuiApp
 from spotui.tui.screens.devices import DevicePicker
-from spotui.tui.screens.main import MainScreen
 from spotui.tui.screens.pages import AlbumScreen, ArtistScreen
 from spotui.tui.screens.playlist_picker import PlaylistPicker
 from spotui.tui.screens.search import SearchScreen
 from spotui.tui.screens.wizard import WizardScreen
 from spotui.tui.widgets.art import AlbumArt
-from spotui.tui.widgets.lists import FilterBox, LibraryView, ListView
+from spotui.tui.widgets.lists import FilterBox, ListView
 from spotui.tui.widgets.now_playing import TimeBar
 from spotui.tui.widgets.playback_bar import PlaybackBar, PlaybackLine
 from spotui.tui.widgets.table import RowsTable
 
-from .helpers import free_port, plain, until
+from .helpers import contrast, demo, free_port, open_tab, screen_text, started, until
 from .test_wizard import fill_in, real_services, wizard
-
-
-def demo(config: Config | None = None, **fake_options) -> SpotuiApp:
-    return SpotuiApp(Services.demo_mode(**fake_options), config or Config())
-
-
-def screen_text(app: SpotuiApp) -> str:
-    return plain(app.export_screenshot())
-
-
-async def started(pilot) -> MainScreen:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, MainScreen))
-    screen = app.screen
-    await until(pilot, lambda: screen.state.received_at > 0)
-    return screen
-
-
-def luminance(color: Color) -> float:
-    """WCAG's relative luminance."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
-
-
-def contrast(a: Color, b: Color) -> float:
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
 
 # --- tabs ---------------------------------------------------------------------------
 
@@ -119,9 +85,7 @@ async def test_the_playlist_picker_opens_on_the_playlist_last_used():
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        await pilot.press("2")
-        await until(pilot, lambda: bool(screen.query("#top-tracks RowsTable")))
-        table = screen.query_one("#top-tracks RowsTable", RowsTable)
+        table = await open_tab(pilot, "2", "top-tracks")
         await until(pilot, lambda: table.row_count > 2)
 
         async def picker() -> OptionList:
@@ -254,9 +218,7 @@ async def test_f_narrows_the_library_by_title_artist_or_album_and_escape_shows_a
     app = demo()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
-        await pilot.press("5")
-        await until(pilot, lambda: bool(screen.query(LibraryView)))
-        table = screen.query_one(LibraryView).table
+        table = await open_tab(pilot, "5", "library")
         await until(pilot, lambda: table.row_count == 504, timeout=10)
         title, artist, album = table.rows[40][1:4]
         await pilot.press("f")

@@ -27,6 +27,7 @@ from spotui.scrobble.sender import Sender
 from spotui.services import Services
 
 from .conftest import ManualClock
+from .helpers import runtime
 
 SHORT = "spotify:track:tmOHoFBN316AHxZNWfIkMC"  # 151 s: counts at 75.5 s
 LONG = "spotify:track:slhwi8EpweaDDsXHwFahRw"  # 465 s: counts at 232.5 s
@@ -357,13 +358,6 @@ async def test_the_wiring_scrobbles_live_from_the_hubs_states_once(live):
     assert set(requests) <= the_hubs | the_snapshots  # none of the scrobbler's
 
 
-def _runtime(tmp_path, monkeypatch) -> None:
-    """A runtime folder for serve's lock, as the system makes one (0700)."""
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
-
-
 async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(
     live, tmp_path, monkeypatch, caplog
 ):
@@ -371,7 +365,7 @@ async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(
     lock, the TUI stops at the next track and serve sends the next play: each once."""
     from spotui.desktop.lock import ServeLock, lock_path
 
-    _runtime(tmp_path, monkeypatch)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime(tmp_path))  # for serve's lock
     monkeypatch.setattr("spotui.scrobble.live.LOCK_RETRY_S", 0.05)
     caplog.set_level(logging.INFO, logger="spotui.scrobble")
     fake_tui, fake_serve = FakeListenBrainz(), FakeListenBrainz()  # who sent what
@@ -409,7 +403,7 @@ async def test_beside_a_serve_the_tui_gives_live_scrobbling_to_it(
 async def test_a_tui_started_beside_a_serve_does_not_scrobble_live(live, tmp_path, monkeypatch):
     from spotui.desktop.lock import ServeLock, lock_path
 
-    _runtime(tmp_path, monkeypatch)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", runtime(tmp_path))  # for serve's lock
     fake_lb = FakeListenBrainz()
     serve_lock = ServeLock(lock_path(demo=True))
     serve_lock.take()  # a serve runs (its own scrobbler elsewhere)

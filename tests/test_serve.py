@@ -14,16 +14,9 @@ from spotui.config import Config
 from spotui.desktop.lock import ServeLock, lock_path
 
 from .desktop import POLL_S, need, run, running, services_for, session_bus, until
-from .helpers import EXIT_ERROR, EXIT_OK, spotui, start_spotui
+from .helpers import EXIT_ERROR, EXIT_OK, runtime, spotui, start_spotui
 
 __all__ = ["session_bus"]  # the fixture, used by name
-
-
-def runtime(tmp_path: Path) -> str:
-    """A runtime folder as the system makes one (0700: platformdirs ignores any other)."""
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)
-    return str(folder)
 
 
 def wait_for(condition, timeout: float = 15.0) -> None:

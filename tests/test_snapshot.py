@@ -24,8 +24,7 @@ from spotui.tui.widgets.art import AlbumArt
 from spotui.tui.widgets.now_playing import NowPlaying
 from spotui.tui.widgets.title_bar import TitleBar
 
-from .helpers import until
-from .test_app import demo, started
+from .helpers import demo, started, until
 
 
 def _old(at: float, **changes) -> Snapshot:

@@ -19,8 +19,8 @@ from spotui.tui.screens.main import MainScreen
 from spotui.tui.widgets.table import RowsTable
 
 from .conftest import make_client
-from .helpers import EXIT_ERROR, EXIT_OK, ok, spotui, until
-from .test_app import demo, fake_of, screen_text, started
+from .helpers import EXIT_ERROR, EXIT_OK, demo, ok, screen_text, spotui, started, until
+from .test_app import fake_of
 
 ALLOWLIST = "User not registered in the Developer Dashboard"
 WAY_OUT = "add your account under User Management in your app's dashboard"

@@ -15,11 +15,9 @@ from textual_plotext import PlotextPlot
 
 from spotui.format import WEEKDAYS
 from spotui.tui.screens.dates import DatesPicker
-from spotui.tui.widgets.lists import ListView
 from spotui.tui.widgets.table import PLAYING, RowsTable
 
-from .helpers import until
-from .test_app import demo, started
+from .helpers import demo, open_tab, started, until
 from .test_stats_tab import _stats, caption
 
 
@@ -96,8 +94,7 @@ async def test_on_tab_3_the_count_sits_beside_the_name():
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
-        await pilot.press("3")
-        table = app.screen.query_one("#top-artists-view", ListView).query_one(RowsTable)
+        table = await open_tab(pilot, "3", "top-artists")
         await until(pilot, lambda: table.row_count == 20)
         await pilot.pause()
         widest = max(cell_len(table.get_row_at(row)[1]) for row in range(table.row_count))

@@ -20,8 +20,7 @@ from spotui.tui.app import SpotuiApp
 from spotui.tui.widgets.charts import Chart
 
 from .conftest import ManualClock, make_client
-from .helpers import until
-from .test_app import demo, started
+from .helpers import demo, started, until
 
 DAY = 86_400
 

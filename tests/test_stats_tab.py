@@ -18,8 +18,8 @@ from spotui.tui.widgets.stats import StatsView
 from spotui.tui.widgets.table import RowsTable
 
 from .conftest import make_client
-from .helpers import ok, spotui, subprocess_env, until
-from .test_app import demo, fake_of, started
+from .helpers import demo, ok, spotui, started, subprocess_env, until
+from .test_app import fake_of
 
 
 async def _stats(pilot) -> StatsView:

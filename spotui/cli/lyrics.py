@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 from spotui.cli import EXIT_ERROR, EXIT_NOTHING_PLAYING, EXIT_OK, Failure, out
 from spotui.cli.data import to_json
+from spotui.cli.running import Running
 from spotui.cli.table import arg, command
 from spotui.core.controller import Listener
 from spotui.core.remote import Remote
@@ -24,7 +24,6 @@ from spotui.lyrics.finder import Lyrics, query_for
 from spotui.lyrics.follower import LyricsFollower, LyricsState
 from spotui.lyrics.lrclib import LyricsUnavailable, TrackQuery
 from spotui.services import Services
-from spotui.spotify.errors import AuthExpired
 from spotui.spotify.models import Playback
 
 EXIT_NO_LYRICS = 5
@@ -162,47 +161,25 @@ async def _follow(remote: Remote, services: Services, *, watch: bool) -> int:
     """Print each line as it is sung, on the app's own poll loop and lyrics follower;
     stop when the track changes (``watch``: go on), on SIGINT/SIGTERM, or when the
     track has no lyrics (``watch``: say so and wait for the next)."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
+    running = Running()
     changed = asyncio.Event()
-    code = {"value": EXIT_OK}
-    signed_out: list[str] = []
-
-    def interrupted(value: int) -> None:
-        code["value"] = value
-        stop.set()
-
-    def ended(reason: str) -> None:
-        signed_out.append(reason)
-        stop.set()
-
-    for sig, value in ((signal.SIGINT, 130), (signal.SIGTERM, EXIT_OK)):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, interrupted, value)
-
     controller = remote.player  # the history keeper rides along (see Services.player)
     follower = services.lyrics
     assert follower is not None
-    controller.subscribe(Listener(signed_out=ended))
+    controller.subscribe(Listener(signed_out=running.ended))
     follower.watch(lambda _state: changed.set())
     follower.enable()
-    polling = asyncio.ensure_future(controller.run())
     printer = _Printer(follower, watch)
-    try:
-        while not stop.is_set():
+    async with running.polling(controller):
+        while not running.stop.is_set():
             done = printer.step()
             if done is not None:
-                code["value"] = done
+                running.code = done
                 break
             changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), printer.wait_s())
-    finally:
-        polling.cancel()
-        await asyncio.gather(polling, return_exceptions=True)
-    if signed_out:
-        raise AuthExpired(signed_out[0])
-    return code["value"]
+    return running.result()
 
 
 class _Printer:

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import contextlib
 import select
-import signal
 import sys
 
 from spotui.cli import EXIT_NOTHING_PLAYING, EXIT_OK, EXIT_USAGE, Failure, out
@@ -21,11 +20,11 @@ from spotui.cli.output import (
     to_json,
     watch_key,
 )
+from spotui.cli.running import Running
 from spotui.cli.table import arg, command
 from spotui.core.controller import Listener, Trouble
 from spotui.core.player import PlayerState
 from spotui.core.remote import Remote
-from spotui.spotify.errors import AuthExpired
 from spotui.spotify.models import Playback
 
 OFFLINE = ("offline",)  # what --watch last printed, when it was the offline line
@@ -86,15 +85,8 @@ def _stdout_closed() -> bool:
 async def _watch(remote: Remote, args: argparse.Namespace) -> int:
     """Print a line at each change, on the app's own poll loop; stop on SIGINT/SIGTERM or a
     closed pipe. Going offline prints one offline line, so a status bar is never stale."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    code = {"value": EXIT_OK}
+    running = Running()
     printed: list[tuple[object, ...]] = []  # the last line's key
-    signed_out: list[str] = []
-
-    def interrupted(value: int) -> None:
-        code["value"] = value
-        stop.set()
 
     def say(key: tuple[object, ...], line: str) -> None:
         if printed[-1:] == [key]:
@@ -103,7 +95,7 @@ async def _watch(remote: Remote, args: argparse.Namespace) -> int:
         try:
             out(line)
         except BrokenPipeError:
-            stop.set()
+            running.stop.set()
 
     def changed(state: PlayerState) -> None:
         say(watch_key(state.playback), _render_now(state.playback, args))
@@ -112,26 +104,12 @@ async def _watch(remote: Remote, args: argparse.Namespace) -> int:
         if problem is not None and problem.offline:
             say(OFFLINE, _render_now(None, args, offline=True))
 
-    def ended(reason: str) -> None:
-        signed_out.append(reason)
-        stop.set()
-
-    for sig, value in ((signal.SIGINT, 130), (signal.SIGTERM, EXIT_OK)):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, interrupted, value)
-
     controller = remote.player  # the history keeper rides along (see Services.player)
-    controller.subscribe(Listener(state=changed, trouble=trouble, signed_out=ended))
-    polling = asyncio.ensure_future(controller.run())
-    try:
-        while not stop.is_set():
+    controller.subscribe(Listener(state=changed, trouble=trouble, signed_out=running.ended))
+    async with running.polling(controller):
+        while not running.stop.is_set():
             if _stdout_closed():
                 return EXIT_OK
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
-    finally:
-        polling.cancel()
-        await asyncio.gather(polling, return_exceptions=True)
-    if signed_out:
-        raise AuthExpired(signed_out[0])
-    return code["value"]
+                await asyncio.wait_for(running.stop.wait(), 1.0)
+    return running.result()

@@ -5,31 +5,27 @@ state folder, ended cleanly by SIGTERM or SIGINT."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import logging
 import os
-import signal
 import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spotui import paths
-from spotui.cli import EXIT_ERROR, EXIT_OK
+from spotui.cli import EXIT_ERROR
+from spotui.cli.running import Running
 from spotui.cli.table import command
 from spotui.config import load_config
 from spotui.core.controller import Listener, PlayerController, Trouble
 from spotui.desktop.lock import Held, ServeLock, lock_path
 from spotui.logs import RedactingFormatter
-from spotui.spotify.errors import AuthExpired
 
 if TYPE_CHECKING:
     from spotui.core.remote import Remote
     from spotui.history.sync import SyncResult
 
 LOG_BYTES = 1_000_000  # the log file's cap; one older file is kept beside it
-INTERRUPTED = 130
 
 log = logging.getLogger("spotui.serve")
 
@@ -95,43 +91,24 @@ async def serve(remote: Remote, args: argparse.Namespace) -> int:
 async def _serve(controller: PlayerController, args: argparse.Namespace) -> int:
     for problem in args.config_problems:
         log.warning("%s", problem)
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    code = {"value": EXIT_OK}
-    signed_out: list[str] = []
-
-    def interrupted(value: int) -> None:
-        code["value"] = value
-        stop.set()
-
-    for sig, value in ((signal.SIGINT, INTERRUPTED), (signal.SIGTERM, EXIT_OK)):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, interrupted, value)
+    running = Running()
 
     def trouble(problem: Trouble | None) -> None:
         if problem is not None:
             log.warning("polling: %s", problem.message)
 
-    def ended(reason: str) -> None:
-        signed_out.append(reason)
-        stop.set()
-
     def notice(title: str, line: str) -> None:
         log.warning("%s: %s", title, line)
 
-    controller.subscribe(Listener(trouble=trouble, signed_out=ended, notice=notice))
+    controller.subscribe(Listener(trouble=trouble, signed_out=running.ended, notice=notice))
     log.info("serve: started, pid %d", os.getpid())
-    polling = asyncio.ensure_future(controller.run())
     try:
-        await stop.wait()
+        async with running.polling(controller):
+            await running.stop.wait()
     finally:
-        polling.cancel()
-        await asyncio.gather(polling, return_exceptions=True)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
-    if signed_out:
-        log.warning("serve: signed out: %s", signed_out[0])
-        raise AuthExpired(signed_out[0])
-    log.info("serve: stopped")
-    return code["value"]
+        running.release()
+    if running.signed_out:
+        log.warning("serve: signed out: %s", running.signed_out[0])
+    else:
+        log.info("serve: stopped")
+    return running.result()

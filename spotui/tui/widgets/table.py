@@ -34,6 +34,19 @@ def column(label: str, width: int | float, justify: Justify = "left") -> Column:
     return (label, width, justify)
 
 
+class TableMessage(Message):
+    """A message from a :class:`RowsTable`: ``table`` is it, and ``control`` too (so
+    ``@on(..., "#id")`` selects by the table, as with DataTable's messages)."""
+
+    def __init__(self, table: RowsTable):
+        super().__init__()
+        self.table = table
+
+    @property
+    def control(self) -> RowsTable:
+        return self.table
+
+
 class RowsTable(ScrollView, can_focus=True):
     """Rows of text under a fixed header, with a cursor row.
 
@@ -43,40 +56,19 @@ class RowsTable(ScrollView, can_focus=True):
     list's, the cursor moves over the rows on show.
     """
 
-    class Chosen(Message):
+    class Chosen(TableMessage):
         """Enter on a row: its index and the item behind it (None if it has none)."""
 
         def __init__(self, table: RowsTable, index: int, item: object | None):
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.index = index
             self.item = item
 
-        @property
-        def control(self) -> RowsTable:
-            return self.table
-
-    class FilterAsked(Message):
+    class FilterAsked(TableMessage):
         """The filter key: the view around the table opens its filter box."""
 
-        def __init__(self, table: RowsTable):
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> RowsTable:
-            return self.table
-
-    class WantsMore(Message):
+    class WantsMore(TableMessage):
         """The cursor reached the last row and ``more`` says there is another page."""
-
-        def __init__(self, table: RowsTable):
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> RowsTable:
-            return self.table
 
     COMPONENT_CLASSES = {
         "rows-table--header",
