@@ -76,7 +76,7 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float, trace
             if elapsed >= warmup * 60:
                 samples.append((elapsed, untraced_rss_mb()))
                 if trace and before is None:
-                    tracemalloc.start(10)
+                    tracemalloc.start(25)
                     before = tracemalloc.take_snapshot()
                     traced_at_start = tracemalloc.get_traced_memory()[0]
             overhead = tracemalloc.get_tracemalloc_memory() / 1e6 if before else 0.0
@@ -106,8 +106,12 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float, trace
         print(f"Python heap (tracemalloc) since the warm-up: {traced_growth / 1e6:+.2f} MB")
         print("\ntracemalloc, biggest growth since the warm-up:")
         for stat in after.compare_to(before, "traceback")[:8]:
-            frame = stat.traceback[0]
-            print(f"  {stat.size_diff / 1024:+8.1f} KiB  {stat.count_diff:+6d}  {frame}")
+            # The allocating line, and the nearest of spotui's own lines that led to it.
+            frames = list(stat.traceback)  # oldest first
+            ours = [f for f in frames if "/spotui/" in f.filename and "/bench/" not in f.filename]
+            print(f"  {stat.size_diff / 1024:+8.1f} KiB  {stat.count_diff:+6d}  {frames[-1]}")
+            if ours:
+                print(f"  {'':8}      {'':6}    from {ours[-1]}")
     return 0 if met else 1
 
 
