@@ -292,7 +292,7 @@ class PlayerController:
         after: PlayerState | None = None,
         *,
         skip: bool = False,
-        what: str = "the command",
+        what: str | None = None,
     ) -> SpotifyError | None:
         """Show ``after`` at once (when given) and send ``command``, after any earlier one.
 
@@ -301,8 +301,9 @@ class PlayerController:
         from before comes back; the refusal is returned for the caller to say. The loop
         asks again soon either way. ``skip``: the command leaves the track playing; the
         loop asks as soon as Spotify accepts it, and until Spotify has moved on its
-        answers leave ``after`` on screen. ``what``: the command in words, for the
-        notice that Spotify's rate limit holds it ("the pause").
+        answers leave ``after`` on screen. ``what``: the command in words, for a
+        notice that Spotify's rate limit holds it ("the pause"); without it, none (a
+        command that ends at once says the wait itself).
         """
         before = self.state if after is not None else None
         self.commanded_at = self.monotonic()
@@ -320,7 +321,7 @@ class PlayerController:
         self._pending += 1
         try:
             async with self._commands:  # in the order the keys were pressed
-                hold = ON_HOLD.set(held)
+                hold = ON_HOLD.set(held if what is not None else None)
                 try:
                     await command(self.spotify)
                 except AuthError as exc:
