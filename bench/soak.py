@@ -51,6 +51,21 @@ def slope_per_hour(samples: list[tuple[float, float]]) -> float:
     return 3600 * sum((x - mx) * (y - my) for x, y in samples) / spread if spread else 0.0
 
 
+def by_our_line(diffs: list[tracemalloc.StatisticDiff]) -> list[tuple[str, int, int]]:
+    """The growths summed by the nearest of spotui's own lines on their way to the
+    allocation (or the allocating line, when no line of spotui's is among the frames),
+    biggest first: (where, bytes, blocks)."""
+    sums: dict[str, list[int]] = {}
+    for diff in diffs:
+        frames = list(diff.traceback)  # oldest first
+        ours = [f for f in frames if "/spotui/" in f.filename]
+        where = str(ours[-1] if ours else frames[-1])
+        total = sums.setdefault(where, [0, 0])
+        total[0] += diff.size_diff
+        total[1] += diff.count_diff
+    return sorted(((w, s, c) for w, (s, c) in sums.items()), key=lambda row: -row[1])
+
+
 def untraced_rss_mb() -> float:
     """RSS less tracemalloc's own bookkeeping (nothing when it is off)."""
     return rss_mb() - tracemalloc.get_tracemalloc_memory() / 1e6
@@ -104,14 +119,9 @@ async def soak(minutes: float, warmup: float, speed: float, sample: float, trace
     )
     if before is not None and after is not None:
         print(f"Python heap (tracemalloc) since the warm-up: {traced_growth / 1e6:+.2f} MB")
-        print("\ntracemalloc, biggest growth since the warm-up:")
-        for stat in after.compare_to(before, "traceback")[:8]:
-            # The allocating line, and the nearest of spotui's own lines that led to it.
-            frames = list(stat.traceback)  # oldest first
-            ours = [f for f in frames if "/spotui/" in f.filename and "/bench/" not in f.filename]
-            print(f"  {stat.size_diff / 1024:+8.1f} KiB  {stat.count_diff:+6d}  {frames[-1]}")
-            if ours:
-                print(f"  {'':8}      {'':6}    from {ours[-1]}")
+        print("\ntracemalloc, growth since the warm-up by the nearest line of spotui's:")
+        for where, size, count in by_our_line(after.compare_to(before, "traceback"))[:12]:
+            print(f"  {size / 1024:+8.1f} KiB  {count:+6d}  {where}")
     return 0 if met else 1
 
 
