@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.widgets import Footer
 
 
@@ -12,3 +14,17 @@ class CompactFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self.compact = True
+
+    async def recompose(self) -> None:
+        """Draw the keys again, and let the keys it removed go.
+
+        Each key binds ``compact`` (``data_bind``), which leaves a watcher on this
+        footer that Textual drops only when ``compact`` changes, and here it never does:
+        without this, every redraw (a focus, a tab, a row of another kind) kept its keys
+        for good (Textual issue 6666).
+        """
+        await super().recompose()
+        watchers: dict[str, list[tuple[Any, Any]]] = getattr(self, "__watchers", {})
+        bound = watchers.get("compact")
+        if bound:
+            bound[:] = [(node, callback) for node, callback in bound if node.is_attached]
