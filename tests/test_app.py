@@ -610,3 +610,32 @@ async def test_a_countdown_stops_when_spotify_answers_again():
         await until(pilot, lambda: screen.now_playing.status == "", timeout=10)
         await pilot.pause(2.5)  # the old countdown would have ticked twice by now
         assert screen.now_playing.status == ""
+
+
+async def test_a_burst_of_volume_shuffle_and_repeat_keys_adds_up():
+    """Keys that arrive together (a held key, a quick hand) each step from the one before:
+    three = from 80% give 95%, r r from off gives one, s s leaves shuffle as it was,
+    on screen and at Spotify."""
+    from textual import events
+
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        account = fake_of(app).account
+        active = next(d for d in account.devices if d["is_active"])
+        assert active["volume_percent"] == 80 and account.player.repeat == "off"
+        shuffled = account.player.shuffle
+        for key, character in [("equals_sign", "=")] * 3 + [("r", "r")] * 2 + [("s", "s")] * 2:
+            app.post_message(events.Key(key, character))  # all at once, as a terminal sends
+        await until(pilot, lambda: "volume 95%" in screen_text(app))
+        assert "Repeat one" in screen_text(app)
+        await until(
+            pilot,
+            lambda: (
+                active["volume_percent"] == 95
+                and account.player.repeat == "track"
+                and account.player.shuffle == shuffled
+            ),
+        )
+        await pilot.pause(2.5)  # the poll after the commands: still so
+        assert "volume 95%" in screen_text(app) and "Repeat one" in screen_text(app)

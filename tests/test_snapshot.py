@@ -48,7 +48,7 @@ def _text(screen: Screen, selector: str) -> str:
 
 
 async def test_a_start_paints_the_snapshot_before_the_first_poll_then_the_real_state():
-    app = demo(latency_ms=1500)  # the first poll answers after 1.5 s
+    app = demo(latency_ms=4000)  # the first poll answers after 4 s, even on a busy machine
     assert app.services.snapshot_path is not None
     snapshot.save(app.services.snapshot_path, _old(time.time() - 20))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from spotui.core.browse import Browse
 from spotui.core.context import Contexts
 from spotui.core.controller import PlayerController
-from spotui.core.player import RESTART_MS, PlayerState
+from spotui.core.player import RESTART_MS, PlayerState, next_repeat
 from spotui.core.playing import Entry, PlayRequest, QueueMarks
 from spotui.spotify.client import SpotifyClient
 from spotui.spotify.errors import NotAllowlisted, SpotifyError
@@ -24,7 +24,6 @@ from spotui.spotify.models import (
     Item,
     Playlist,
     Queue,
-    RepeatMode,
     SearchType,
 )
 
@@ -156,21 +155,34 @@ class Actions:
 
         return await self.controller.send(seek, after, what="the seek")
 
-    async def volume(self, percent: int) -> SpotifyError | None:
+    # Volume, shuffle and repeat step from the state on screen when each press is run,
+    # which shows the press before it: a burst of presses adds up.
+
+    async def volume_by(self, step: int) -> SpotifyError | None:
+        """The volume ``step`` points up or down from what shows, within 0–100."""
+        device = self.state.playback.device if self.state.playback else None
+        current = device.volume_percent if device and device.volume_percent is not None else 0
+        percent = min(100, max(0, current + step))
+
         async def volume(spotify: SpotifyClient) -> None:
             await spotify.set_volume(percent)
 
         after = self.state.with_volume(self._now(), percent)
         return await self.controller.send(volume, after, what="the volume change")
 
-    async def shuffle(self, on: bool) -> SpotifyError | None:
+    async def toggle_shuffle(self) -> SpotifyError | None:
+        on = not (self.state.playback.shuffle if self.state.playback else False)
+
         async def shuffle(spotify: SpotifyClient) -> None:
             await spotify.set_shuffle(on)
 
         after = self.state.with_shuffle(self._now(), on)
         return await self.controller.send(shuffle, after, what="shuffle")
 
-    async def repeat(self, mode: RepeatMode) -> SpotifyError | None:
+    async def cycle_repeat(self) -> SpotifyError | None:
+        """Off, all, one, off…"""
+        mode = next_repeat(self.state.playback.repeat if self.state.playback else "off")
+
         async def repeat(spotify: SpotifyClient) -> None:
             await spotify.set_repeat(mode)
 

@@ -15,7 +15,6 @@ from textual.screen import Screen
 
 from spotui.config import Config
 from spotui.core.actions import Actions, NotFound, artist_page_of, page_of
-from spotui.core.player import next_repeat
 from spotui.core.playing import SKIPS_WITHOUT_ASKING, Entry, PlayRequest, request_for, skips_to
 from spotui.spotify.errors import AuthError, NoActiveDevice, SpotifyError, no_device_hint
 from spotui.spotify.models import NOT_SAVABLE, Album, Artist, Device, Playlist, Track
@@ -125,18 +124,15 @@ class Controls:
         if device is None or device.volume_percent is None or not device.supports_volume:
             self.notify("This device does not allow volume changes.", severity="warning")
             return
-        volume = min(100, max(0, device.volume_percent + direction * self.config.volume_step))
-        self._send(self.actions.volume(volume))
+        self._send(self.actions.volume_by(direction * self.config.volume_step))
 
     def shuffle(self) -> None:
         if self._playing():
-            playback = self.actions.state.playback
-            self._send(self.actions.shuffle(not (playback.shuffle if playback else False)))
+            self._send(self.actions.toggle_shuffle())
 
     def repeat(self) -> None:
         if self._playing():
-            playback = self.actions.state.playback
-            self._send(self.actions.repeat(next_repeat(playback.repeat if playback else "off")))
+            self._send(self.actions.cycle_repeat())
 
     def refresh(self) -> None:
         """Ask Spotify for the playback now."""

@@ -80,10 +80,14 @@ def _tab(key: str, view: str, rows: int) -> Callable[[Pilot], Awaitable[None]]:
 
 async def _queue(pilot: Pilot) -> None:
     await _now_playing(pilot)
+    app = cast(SpotuiApp, pilot.app)
     await pilot.press("a")  # the playing track, queued: marked as yours
-    await pilot.pause(0.3)
+    await _settle(pilot, lambda: any("Queued" in n.message for n in app._notifications))
     await pilot.press("6")
-    await _settle(pilot, lambda: _table_full(cast(SpotuiApp, pilot.app), "queue-view", 13))
+    await _settle(
+        pilot,
+        lambda: _table_full(app, "queue-view", 13) and bool(app.screen.query("Toast")),
+    )
 
 
 async def _search(pilot: Pilot) -> None:
