@@ -142,6 +142,32 @@ async def test_plus_on_a_playlist_adds_the_playing_track_to_it_as_the_tab_says()
         await until(pilot, lambda: f"to “{playlist.name}”" in notices(app))
 
 
+async def test_plus_on_a_followed_playlist_says_why_and_sends_nothing():
+    """A playlist you follow but do not own takes no tracks: said in words, before any
+    request, instead of Spotify's bare "Forbidden"."""
+    app = demo()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        fake = fake_of(app)
+        account = fake.account
+        table = await open_tab(pilot, "7", "playlists")
+        await until(pilot, lambda: table.row_count > 2)
+        theirs = next(
+            i
+            for i, p in enumerate(table.items)
+            if p.owner_id != account.user_id and not p.collaborative
+        )
+        await pilot.press(*["down"] * theirs)
+        playlist = table.highlighted
+        before = len(account.playlist_items[playlist.id])
+        await pilot.press("plus")
+        said = f"“{playlist.name}” is {playlist.owner_name}’s playlist"
+        await until(pilot, lambda: said in notices(app))
+        assert "Forbidden" not in notices(app)
+        assert len(account.playlist_items[playlist.id]) == before
+        assert not any(m == "POST" and "/items" in path for _, m, path, _ in fake.log)
+
+
 @pytest.mark.parametrize("width", [80, 120])
 async def test_the_footer_fits_and_always_offers_help(width):
     app = demo()

@@ -16,7 +16,7 @@ from spotui.core.controller import PlayerController
 from spotui.core.player import RESTART_MS, PlayerState, next_repeat
 from spotui.core.playing import Entry, PlayRequest, QueueMarks
 from spotui.spotify.client import SpotifyClient
-from spotui.spotify.errors import NotAllowlisted, SpotifyError
+from spotui.spotify.errors import Forbidden, NotAllowlisted, SpotifyError
 from spotui.spotify.models import (
     Album,
     Artist,
@@ -249,6 +249,16 @@ class Actions:
         return (await self.spotify.in_library([uri]))[0]
 
     async def add_to_playlist(self, playlist: Playlist, uri: str) -> None:
+        """Add ``uri``; a playlist of someone else's that is not collaborative is said
+        in words, not sent (Spotify answers it with a bare 403 "Forbidden")."""
+        if not playlist.collaborative and playlist.owner_id is not None:
+            owner = playlist.owner_name or "someone else"
+            if playlist.owner_id != await self.browse.me():
+                raise Forbidden(
+                    f"“{playlist.name}” is {owner}’s playlist: tracks can be added only "
+                    "to your own playlists and collaborative ones.",
+                    status=403,
+                )
         await self.spotify.add_to_playlist(playlist.id or "", [uri])
 
     async def cover(self, url: str) -> bytes:
