@@ -275,23 +275,30 @@ async def test_search_offers_l_and_a_on_a_track_not_on_an_artist():
 
 async def test_the_footer_lets_go_of_the_keys_it_redraws():
     """Every tab switch redraws the footer's keys; over an evening of switching, the keys
-    it drew before are let go, not kept for good (memory that grew without end)."""
+    it drew before, and their style caches, are let go, not kept (memory that grew)."""
     import gc
+
+    from textual._styles_cache import StylesCache
 
     app = demo()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
 
-        async def kept_keys() -> int:
+        async def kept() -> tuple[int, int]:
             await pilot.pause(0.3)
             gc.collect()
-            return sum(isinstance(o, FooterKey) for o in gc.get_objects())
+            alive = gc.get_objects()
+            keys = sum(isinstance(o, FooterKey) for o in alive)
+            return keys, sum(isinstance(o, StylesCache) for o in alive)
 
         for key in "234567" * 2:  # every tab built once, then switched to again
             await pilot.press(key, "1")
-        before = await kept_keys()
+        keys, caches = await kept()
         for key in "234567" * 2:
             await pilot.press(key)
             await pilot.pause(0.05)
             await pilot.press("1")
-        assert await kept_keys() <= before + len(app.screen.query(FooterKey))
+        shown = len(app.screen.query(FooterKey))
+        keys_after, caches_after = await kept()
+        assert keys_after <= keys + shown
+        assert caches_after <= caches + shown
