@@ -434,7 +434,7 @@ async def test_enter_on_a_search_result_shows_it_in_the_bar_and_names_it():
         name = getattr(chosen, "name", "")
         assert name and name != "Cherish"
         bar = app.screen.query_one(PlaybackBar)
-        await until(pilot, lambda: name in " ".join(bar.query_one(PlaybackLine).parts))
+        await until(pilot, lambda: name in " ".join(bar.query_one(PlaybackLine).parts), 15)
         assert name in screen_text(app)
         await until(
             pilot, lambda: any(name in n.message for n in app._notifications)
