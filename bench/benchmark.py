@@ -369,6 +369,17 @@ def side_process(*argv: str) -> str:
     return process.stdout.readline().strip()
 
 
+def desktop_env(fake: Fake, home: Path) -> dict[str, str]:
+    """The app's environment with MPRIS and notifications on (its config file), on a
+    session bus of the benchmark's own (the user's is left alone), with a fake LRCLIB."""
+    config = home / "config" / "spotui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text("mpris = true\nnotify = true\n")
+    bus = side_process("dbus-daemon", "--session", "--nofork", "--print-address")
+    lrclib = side_process(sys.executable, "-m", "spotui.fake.lrclib", "--port", "0")
+    return {**fake.env(home), "DBUS_SESSION_BUS_ADDRESS": bus, "SPOTUI_LRCLIB_URL": lrclib}
+
+
 def mpris_listed(bus: str) -> bool:
     """Is ``org.mpris.MediaPlayer2.spotui`` (the app's player) on the session bus ``bus``?"""
     found = subprocess.run(
@@ -403,13 +414,8 @@ def steady(
     chores are done (a day's first start reads the whole library once); what they cost
     is a figure of its own."""
     bare_idle, bare_ticking = floor
-    config = home / "config" / "spotui"
-    config.mkdir(parents=True)
-    (config / "config.toml").write_text("mpris = true\nnotify = true\n")
-    # A session bus of the benchmark's own (the user's is left alone), and a fake LRCLIB.
-    bus = side_process("dbus-daemon", "--session", "--nofork", "--print-address")
-    lrclib = side_process(sys.executable, "-m", "spotui.fake.lrclib", "--port", "0")
-    env = {**fake.env(home), "DBUS_SESSION_BUS_ADDRESS": bus, "SPOTUI_LRCLIB_URL": lrclib}
+    env = desktop_env(fake, home)
+    bus = env["DBUS_SESSION_BUS_ADDRESS"]
     app = Terminal(spotui_command(), env)
     app.wait_text("Cherish")
     chores = settle(app)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark import Fake, Terminal, side_process, spotui_command
+from benchmark import Fake, Terminal, desktop_env, spotui_command
 
 
 def main() -> int:
@@ -32,14 +32,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         fake = Fake("--library-size", "500")
-        env = fake.env(home)
-        if args.desktop:
-            config = home / "config" / "spotui"
-            config.mkdir(parents=True)
-            (config / "config.toml").write_text("mpris = true\nnotify = true\n")
-            bus = side_process("dbus-daemon", "--session", "--nofork", "--print-address")
-            lrclib = side_process(sys.executable, "-m", "spotui.fake.lrclib", "--port", "0")
-            env |= {"DBUS_SESSION_BUS_ADDRESS": bus, "SPOTUI_LRCLIB_URL": lrclib}
+        env = desktop_env(fake, home) if args.desktop else fake.env(home)
         command = spotui_command()
         if args.profile:
             command[1:1] = ["-m", "cProfile", "-o", str(args.profile.resolve())]
